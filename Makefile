@@ -1,0 +1,42 @@
+# Kurultai: `make run` to try it, `make test` to test it.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PORT   ?= 5000
+export FLASK_APP = wsgi.py
+
+.PHONY: run test setup install translations db seed serve worker bench clean
+
+run: setup db seed
+	@echo "Serving Kurultai on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	$(PY) -m flask run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed translations
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent >/dev/null 2>&1 || echo "npm install failed: accessibility checks will be skipped"; fi
+	@touch $@
+
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile -q -d app/translations 2>/dev/null || true
+
+db: setup
+	$(PY) -m flask db upgrade
+
+seed: db
+	$(PY) -m flask seed-demo
+
+worker: setup
+	$(PY) -m flask send-mail
+
+bench: setup
+	$(PY) bench/agenda_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

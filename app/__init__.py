@@ -1,0 +1,85 @@
+"""Kurultai: summit management. The application factory."""
+from __future__ import annotations
+
+import importlib
+import logging
+
+from flask import Flask
+
+from config import ProductionConfig, config_from_env
+
+# Domain packages, each exposing a blueprint `bp` whose routes live in `views`.
+BLUEPRINTS = (
+    "app.main",
+    "app.accounts",
+    "app.events",
+    "app.organiser",
+    "app.admin",
+    "app.agenda",
+)
+
+
+def create_app(config=None) -> Flask:
+    """Build the app from a config class (or the environment's choice)."""
+    config = config or config_from_env()
+    app = Flask(__name__, instance_path=str(config.INSTANCE_DIR))
+    app.config.from_object(config)
+    if config is ProductionConfig or getattr(config, "__name__", "") == "ProductionConfig":
+        config.validate()
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+
+    configure_logging(app)
+    register_extensions(app)
+    register_models()
+    register_blueprints(app)
+    from app import security, templating, errors, commands
+
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    commands.init_app(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        app.logger.setLevel(logging.INFO)
+    logging.getLogger("kurultai").setLevel(logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
+                     compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+
+    from app.accounts.services import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+
+
+def register_models() -> None:
+    """Import every models module so the metadata (and Alembic) sees all tables."""
+    for name in ("accounts", "events", "audit", "mail", "agenda", "registration", "speakers", "checkin"):
+        try:
+            importlib.import_module(f"app.{name}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.{name}.models":
+                raise
+
+
+def register_blueprints(app: Flask) -> None:
+    for module_name in BLUEPRINTS:
+        package = importlib.import_module(module_name)
+        importlib.import_module(f"{module_name}.views")  # attaches the routes to package.bp
+        app.register_blueprint(package.bp)

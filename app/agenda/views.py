@@ -1,0 +1,1 @@
+"""Agenda pages (built out by the agenda work)."""

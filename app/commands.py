@@ -1,0 +1,70 @@
+"""Command-line tools: flask seed-demo, create-admin, send-mail."""
+from __future__ import annotations
+
+import getpass
+import os
+
+import click
+from flask import Flask, current_app
+
+from app.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(send_mail)
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Create (or refresh) the demo summit and demo accounts. Refused in production."""
+    if not current_app.config.get("SEED_ALLOWED"):
+        raise click.ClickException("seed-demo is refused under the production configuration.")
+    from app.seed import seed_demo as run
+
+    accounts = run()
+    db.session.commit()
+    click.echo("Demo summit ready: /e/astana-2027/  (password for every account: summit-demo)")
+    for email, what in accounts:
+        click.echo(f"  {email:<28} {what}")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--password", envvar="KURULTAI_ADMIN_PASSWORD", default=None,
+              help="Read from KURULTAI_ADMIN_PASSWORD, or asked for.")
+def create_admin(email, password):
+    """Create a platform administrator, or make an existing account one."""
+    from app.accounts.models import User
+    from app.accounts.passwords import password_problem
+    from app.accounts.services import create_user
+
+    user = User.by_email(email)
+    if user is not None:
+        user.is_admin = True
+        db.session.commit()
+        click.echo(f"{user.email} is now a platform administrator.")
+        return
+    if password is None:
+        password = getpass.getpass("Password: ")
+    problem = password_problem(password, email=email)
+    if problem:
+        raise click.ClickException(str(problem))
+    user = create_user(email=email, password=password, is_admin=True)
+    db.session.commit()
+    click.echo(f"Created platform administrator {user.email}.")
+
+
+@click.command("send-mail")
+@click.option("--once", is_flag=True, help="One pass over the due messages, then exit.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes when idle.")
+def send_mail(once, interval):
+    """Deliver queued email from the outbox, with retries."""
+    from app.mail.worker import deliver_once, run_forever
+
+    if once:
+        counts = deliver_once()
+        click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")
+    else:  # pragma: no cover
+        run_forever(interval)

@@ -1,0 +1,52 @@
+"""Error pages in the site's style, JSON for the API; roll back on failure."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.endswith(".json")
+
+
+def _messages():
+    return {
+        400: _("The request could not be understood."),
+        403: _("You do not have permission to see this page."),
+        404: _("We could not find this page."),
+        405: _("This action is not allowed here."),
+        413: _("The file is too large."),
+        429: _("Too many attempts. Please wait a little and try again."),
+        500: _("Something went wrong on our side. The team has been told; please try again."),
+    }
+
+
+def render_error(code: int, message: str | None = None):
+    message = message or _messages().get(code, _("Something went wrong."))
+    if _wants_json():
+        return jsonify(error={"code": code, "message": message}), code
+    return render_template("errors/error.html", code=code, message=message, title=str(code)), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _("The form had expired or was sent twice. Please try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code in (301, 302, 303, 307, 308) or error.code is None:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if app.testing and app.config.get("PROPAGATE_EXCEPTIONS_IN_TESTS", True):
+            raise error
+        return render_error(500)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from app.events.models import EventRoleName
+from app.utils.forms import CountryField, email_field, strip_text, text_field
+from app.utils.time import common_timezones, valid_timezone
+
+COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #0b5d3b."))
+
+
+class EventForm(FlaskForm):
+    title = text_field(_l("Title"), max_length=200, required=True)
+    slug = text_field(_l("Short name in addresses"), max_length=64, required=True,
+                      validators=[Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                                         message=_l("Use lower-case letters, digits and dashes, e.g. astana-2027."))],
+                      description=_l("Used in links: /e/<short name>/"))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)], filters=[strip_text])
+    venue = text_field(_l("Venue"), max_length=200)
+    city = text_field(_l("City"), max_length=120)
+    country = CountryField()
+    timezone = SelectField(_l("Time zone"), choices=[], default="Asia/Almaty", validate_choice=False)
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+    languages = SelectMultipleField(_l("Languages"), choices=[("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")],
+                                    validators=[InputRequired()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens (event time)"), validators=[Optional()],
+                                               format="%Y-%m-%dT%H:%M")
+    registration_closes_at = DateTimeLocalField(_l("Registration closes (event time)"), validators=[Optional()],
+                                                format="%Y-%m-%dT%H:%M")
+    contact_email = email_field(_l("Contact email"))
+    primary_colour = text_field(_l("Main colour"), max_length=7, required=True, validators=[COLOUR],
+                                render_kw={"type": "color"})
+    accent_colour = text_field(_l("Accent colour"), max_length=7, required=True, validators=[COLOUR],
+                               render_kw={"type": "color"})
+    published = BooleanField(_l("Published (visible to the public)"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [(z, z) for z in common_timezones()]
+
+    def validate_timezone(self, field):
+        if not valid_timezone(field.data or ""):
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+        if self.start_date.data and field.data and (field.data - self.start_date.data).days > 60:
+            raise ValidationError(_l("An event can last at most 60 days."))
+
+    def validate_registration_closes_at(self, field):
+        if field.data and self.registration_opens_at.data and field.data <= self.registration_opens_at.data:
+            raise ValidationError(_l("Registration must close after it opens."))
+
+
+class GrantRoleForm(FlaskForm):
+    email = email_field(_l("Email of the team member"))
+    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in EventRoleName])
+    submit = SubmitField(_l("Grant role"))
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for one-button actions."""
+    submit = SubmitField(_l("Confirm"))

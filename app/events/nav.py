@@ -1,0 +1,36 @@
+"""The public menu of an event. Domains add their pages here; entries whose
+endpoint does not exist yet are left out."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+# (endpoint, label, who sees it: "all" or "user")
+EVENT_NAV = [
+    ("events.home", _l("About"), "all"),
+    ("agenda.public_agenda", _l("Agenda"), "all"),
+    ("speakers.directory", _l("Speakers"), "all"),
+    ("registration.register", _l("Register"), "all"),
+    ("registration.my_registration", _l("My registration"), "user"),
+    ("checkin.my_agenda", _l("My agenda"), "user"),
+    ("speakers.portal", _l("Speaker portal"), "speaker"),
+]
+
+
+def event_nav(user, event) -> list[tuple[str, str, str]]:
+    items = []
+    for endpoint, label, audience in EVENT_NAV:
+        if endpoint not in current_app.view_functions:
+            continue
+        if audience != "all" and not getattr(user, "is_authenticated", False):
+            continue
+        if audience == "speaker":
+            from app.policy import can
+
+            try:
+                if not can(user, "speaker.portal", event):
+                    continue
+            except KeyError:
+                continue
+        items.append((endpoint, url_for(endpoint, slug=event.slug), str(label)))
+    return items

@@ -1,0 +1,1 @@
+"""Transactional email: messages are rows in an outbox, delivered by `flask send-mail`."""

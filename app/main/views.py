@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from app.events.services import events_for_team_member, published_events
+from app.extensions import db
+from app.main import bp
+from app.policy import public
+from app.utils.urls import safe_next
+
+
+@bp.route("/")
+@public
+def index():
+    events = published_events()
+    team_events = [e for e in events_for_team_member(current_user) if e not in events]
+    return render_template("main/index.html", events=events, team_events=team_events)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means the database is not usable
+        db.session.rollback()
+        current_app.logger.exception("health check: database unreachable")
+        return jsonify(status="error", database="error"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Remember the chosen language in the session and, when logged in, in the profile."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(url_for("main.index")))

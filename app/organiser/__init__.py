@@ -1,0 +1,4 @@
+from flask import Blueprint
+
+bp = Blueprint("organiser", __name__, url_prefix="/e/<slug>/manage", template_folder="templates")
+

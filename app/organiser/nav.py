@@ -1,0 +1,34 @@
+"""The organiser navigation: each entry names the action that shows it.
+
+Domains add their pages here; the menu shows only what the user may do, and
+entries whose endpoint does not exist yet are left out.
+"""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.policy import can
+
+NAV = [
+    ("organiser.dashboard", "dashboard.view", _l("Dashboard")),
+    ("registration.manage_list", "registration.view", _l("Registrations")),
+    ("registration.manage_invitations", "invitation.manage", _l("Invitations")),
+    ("registration.manage_delegations", "delegation.view", _l("Delegations")),
+    ("registration.manage_categories", "registration.configure", _l("Categories and questions")),
+    ("agenda.manage_timetable", "agenda.edit", _l("Agenda")),
+    ("speakers.manage_list", "speaker.manage", _l("Speakers")),
+    ("checkin.desk", "checkin.operate", _l("Check-in")),
+    ("organiser.team", "team.manage", _l("Team")),
+    ("organiser.settings", "event.edit", _l("Settings")),
+    ("organiser.audit", "audit.view", _l("Audit log")),
+]
+
+
+def nav_for(user, event) -> list[tuple[str, str, str]]:
+    """(endpoint, url, label) of the organiser pages `user` may open in `event`."""
+    items = []
+    for endpoint, action, label in NAV:
+        if endpoint in current_app.view_functions and can(user, action, event):
+            items.append((endpoint, url_for(endpoint, slug=event.slug), str(label)))
+    return items

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.models import User
+from app.audit.services import distinct_actions, query_entries
+from app.events import services as event_services
+from app.events.forms import EmptyForm, EventForm, GrantRoleForm
+from app.events.labels import ROLE_HELP, ROLE_LABELS
+from app.events.models import EventRole, EventRoleName
+from app.extensions import db
+from app.organiser import bp
+from app.organiser.services import dashboard_counts
+from app.policy import requires
+from app.utils.time import to_zone
+from zoneinfo import ZoneInfo
+
+
+def _local_naive(value, zone):
+    return to_zone(value, zone).replace(tzinfo=None) if value else None
+
+
+def _utc(value: datetime | None, zone: str):
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC")) if value else None
+
+
+@bp.route("/")
+@requires("dashboard.view")
+def dashboard(slug):
+    event = g.event
+    return render_template("organiser/dashboard.html", event=event, counts=dashboard_counts(event),
+                           title=_("Dashboard"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("event.edit")
+def settings(slug):
+    event = g.event
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        form.registration_opens_at.data = _local_naive(event.registration_opens_at, event.timezone)
+        form.registration_closes_at.data = _local_naive(event.registration_closes_at, event.timezone)
+    if form.validate_on_submit():
+        if event_services.slug_taken(form.slug.data, exclude=event):
+            form.slug.errors.append(_("Another event already uses this short name."))
+        else:
+            data = {name: field.data for name, field in form._fields.items()
+                    if name in event_services.EVENT_FIELDS}
+            data["registration_opens_at"] = _utc(form.registration_opens_at.data, form.timezone.data)
+            data["registration_closes_at"] = _utc(form.registration_closes_at.data, form.timezone.data)
+            event_services.update_event(event, data, actor=current_user)
+            db.session.commit()
+            flash(_("The event settings are saved."), "success")
+            return redirect(url_for("organiser.settings", slug=event.slug))
+    return render_template("organiser/settings.html", event=event, form=form, title=_("Event settings"))
+
+
+@bp.route("/team", methods=["GET", "POST"])
+@requires("team.manage")
+def team(slug):
+    event = g.event
+    form = GrantRoleForm()
+    form.role.choices = [(r.value, str(ROLE_LABELS[r])) for r in EventRoleName]
+    if form.validate_on_submit():
+        user = User.by_email(form.email.data)
+        if user is None:
+            form.email.errors.append(_("No account uses this address. Ask the person to create one first."))
+        else:
+            event_services.grant_role(event, user, EventRoleName(form.role.data), actor=current_user)
+            db.session.commit()
+            flash(_("Role granted to %(name)s.", name=user.display_name), "success")
+            return redirect(url_for("organiser.team", slug=slug))
+    return render_template("organiser/team.html", event=event, form=form, grants=event_services.team(event),
+                           labels=ROLE_LABELS, help=ROLE_HELP, revoke_form=EmptyForm(), title=_("Team"))
+
+
+@bp.route("/team/<int:grant_id>/revoke", methods=["POST"])
+@requires("team.manage")
+def revoke(slug, grant_id):
+    event = g.event
+    grant = db.session.get(EventRole, grant_id)
+    if grant is None or grant.event_id != event.id:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        event_services.revoke_role(grant, actor=current_user)
+        db.session.commit()
+        flash(_("Role revoked."), "success")
+    return redirect(url_for("organiser.team", slug=slug))
+
+
+@bp.route("/audit")
+@requires("audit.view")
+def audit(slug):
+    event = g.event
+    page = request.args.get("page", 1, type=int) or 1
+    action = request.args.get("action", "")[:64]
+    actor = request.args.get("actor", "")[:254]
+    entries = query_entries(event=event, action=action or None, actor_email=actor or None, page=max(page, 1))
+    return render_template("organiser/audit.html", event=event, entries=entries, actions=distinct_actions(event),
+                           action=action, actor=actor, title=_("Audit log"))

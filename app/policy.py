@@ -1,0 +1,208 @@
+"""Who may do what: the one place that decides.
+
+Every view asks `can(user, action, target)`; templates use the same function to
+hide links. Organiser permissions come from per-event roles; a platform admin
+may do everything. Owner rules (a delegate and their registration, a speaker
+and their assignment) are object predicates registered by the domain that
+owns the object, still answered through `can()`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, g, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.events.models import Event, EventRole, EventRoleName as R
+
+ALL_ROLES = tuple(R)
+
+# Event-scoped actions and the organiser roles that hold them.
+EVENT_ACTIONS: dict[str, frozenset[R]] = {
+    # organiser area and event settings
+    "manage.access": frozenset(ALL_ROLES),
+    "dashboard.view": frozenset(ALL_ROLES),
+    "event.edit": frozenset({R.secretariat}),
+    "team.manage": frozenset({R.secretariat}),
+    "audit.view": frozenset({R.secretariat}),
+    # registration and accreditation
+    "registration.view": frozenset({R.secretariat, R.accreditation, R.protocol}),
+    "registration.review": frozenset({R.secretariat, R.accreditation}),
+    "registration.export": frozenset({R.secretariat, R.accreditation, R.protocol}),
+    "registration.view_passport": frozenset({R.secretariat, R.accreditation}),
+    "registration.configure": frozenset({R.secretariat, R.accreditation}),
+    "invitation.manage": frozenset({R.secretariat, R.accreditation}),
+    "delegation.view": frozenset({R.secretariat, R.accreditation, R.protocol}),
+    "delegation.manage": frozenset({R.secretariat, R.accreditation}),
+    # agenda and speakers
+    "agenda.view_draft": frozenset({R.secretariat, R.programme, R.viewer}),
+    "agenda.edit": frozenset({R.secretariat, R.programme}),
+    "agenda.publish": frozenset({R.secretariat, R.programme}),
+    "speaker.manage": frozenset({R.secretariat, R.programme}),
+    # on-site
+    "checkin.operate": frozenset({R.secretariat, R.checkin}),
+    "badge.print_bulk": frozenset({R.secretariat, R.accreditation}),
+    "badge.print_desk": frozenset({R.secretariat, R.accreditation, R.checkin}),
+    "visa_letter.manage": frozenset({R.secretariat, R.accreditation}),
+}
+
+# Platform-wide actions: platform admins only.
+ADMIN_ACTIONS = frozenset({"admin.users", "admin.events", "admin.outbox", "admin.audit"})
+
+# Object predicates: (action) -> fn(user, obj) -> bool. Registered by domains.
+_OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {}
+
+
+def object_rule(action: str):
+    """Register the predicate deciding `action` on a single object."""
+
+    def register(fn: Callable[[Any, Any], bool]):
+        _OBJECT_RULES[action] = fn
+        return fn
+
+    return register
+
+
+def roles_of(user, event: Event) -> frozenset[R]:
+    """The organiser roles `user` holds in `event`, cached per request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = _request_cache()
+    key = ("roles", user.id, event.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    from app.extensions import db
+
+    roles = frozenset(
+        db.session.scalars(
+            select(EventRole.role).where(EventRole.user_id == user.id, EventRole.event_id == event.id)
+        )
+    )
+    if cache is not None:
+        cache[key] = roles
+    return roles
+
+
+def _request_cache() -> dict | None:
+    try:
+        if "policy_cache" not in g:
+            g.policy_cache = {}
+        return g.policy_cache
+    except RuntimeError:  # outside an app context (pure unit tests)
+        return None
+
+
+def _event_of(target) -> Event | None:
+    if isinstance(target, Event):
+        return target
+    return getattr(target, "event", None)
+
+
+def can(user, action: str, target=None) -> bool:
+    """True if `user` may perform `action` on `target` (an Event, or an object of one)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    if action in ADMIN_ACTIONS:
+        return False
+    if action in _OBJECT_RULES:
+        return bool(_OBJECT_RULES[action](user, target))
+    allowed = EVENT_ACTIONS.get(action)
+    if allowed is None:
+        raise KeyError(f"unknown action {action!r}")
+    event = _event_of(target)
+    if event is None:
+        return False
+    return bool(roles_of(user, event) & allowed)
+
+
+def has_any_role(user, event: Event) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (user.is_admin or roles_of(user, event)))
+
+
+def matrix() -> dict[str, dict[str, bool]]:
+    """Role x action table of the event-scoped rules, as tests and docs show it."""
+    return {
+        role.value: {action: role in allowed for action, allowed in sorted(EVENT_ACTIONS.items())}
+        for role in ALL_ROLES
+    }
+
+
+# --- Route declarations ------------------------------------------------------------
+# Every endpoint declares how it is protected; a test walks app.url_map and fails on
+# any endpoint without a declaration.
+ROUTE_RULES: dict[str, str] = {}
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+def declare(endpoint: str, rule: str) -> None:
+    ROUTE_RULES[endpoint] = rule
+
+
+def public(view):
+    """Mark a view as open to everyone (possibly with its own owner checks inside)."""
+    view._access_rule = PUBLIC
+    return view
+
+
+def authenticated(view):
+    """A logged-in user; the view checks ownership of what it loads."""
+    from flask_login import login_required
+
+    wrapped = login_required(view)
+    wrapped._access_rule = AUTHENTICATED
+    return wrapped
+
+
+def requires(action: str):
+    """Protect an event view: the event comes from the `slug` URL argument.
+
+    Anonymous users go to the login page; logged-in users without the permission
+    get 403, or 404 if they hold no role in an unpublished event (they may not
+    know it exists).
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from app.events.services import get_event_or_404
+
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            slug = kwargs.get("slug")
+            if slug is not None:
+                event = get_event_or_404(slug, user=current_user)
+                g.event = event
+                target = event
+            else:
+                target = None
+            if not can(current_user, action, target):
+                current_app.logger.warning(
+                    "authorisation refused: user=%s action=%s path=%s", current_user.id, action, request.path
+                )
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper._access_rule = action
+        return wrapper
+
+    return decorate
+
+
+def ensure(action: str, target) -> None:
+    """Abort with 404 unless the current user may do `action` on `target`.
+
+    Used for single objects loaded from the URL: a user who may not see the
+    object is not told it exists.
+    """
+    if not can(current_user, action, target):
+        current_app.logger.warning(
+            "authorisation refused: user=%s action=%s path=%s",
+            getattr(current_user, "id", None), action, request.path,
+        )
+        abort(404)

@@ -1,0 +1,63 @@
+"""Field helpers shared by every domain's forms."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import get_locale, lazy_gettext as _l
+from wtforms import SelectField, StringField
+from wtforms.validators import Email, Length, ValidationError
+
+from app.utils.countries import country_choices
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_text(value):
+    """Trim, normalise to NFC and drop control characters (a pasted name may carry them)."""
+    if value is None:
+        return value
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+
+
+def text_field(label, *, max_length: int = 200, required: bool = False, **kwargs):
+    from wtforms.validators import InputRequired, Optional
+
+    validators = [InputRequired() if required else Optional(), Length(max=max_length)]
+    validators += kwargs.pop("validators", [])
+    return StringField(label, validators=validators, filters=[strip_text], **kwargs)
+
+
+def email_field(label=_l("Email address"), **kwargs):
+    from wtforms.validators import InputRequired
+
+    return StringField(label, validators=[InputRequired(), Length(max=254),
+                                          Email(message=_l("Enter a valid email address."),
+                                                check_deliverability=False)],
+                       filters=[strip_text], render_kw={"autocomplete": "email", "type": "email"}, **kwargs)
+
+
+class CountryField(SelectField):
+    """ISO 3166 country, listed by name in the current language."""
+
+    def __init__(self, label=_l("Country"), required: bool = False, **kwargs):
+        super().__init__(label, choices=[], validate_choice=False, **kwargs)
+        self.required = required
+
+    def _country_choices(self):
+        locale = str(get_locale() or "en")
+        return [("", _l("Select a country"))] + country_choices(locale)
+
+    def iter_choices(self):
+        self.choices = self._country_choices()
+        return super().iter_choices()
+
+    def pre_validate(self, form):
+        code = (self.data or "").upper()
+        self.data = code
+        if not code:
+            if self.required:
+                raise ValidationError(_l("Select a country."))
+            return
+        if code not in dict(country_choices("en")):
+            raise ValidationError(_l("Select a country from the list."))
