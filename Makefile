@@ -4,6 +4,9 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PORT   ?= 5000
 export FLASK_APP = wsgi.py
+# Links in emails point at the address being served unless told otherwise.
+SERVER_NAME ?= 127.0.0.1:$(PORT)
+export SERVER_NAME
 
 .PHONY: run test setup install translations db seed serve worker bench clean
 
