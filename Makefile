@@ -23,8 +23,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent >/dev/null 2>&1 || echo "npm install failed: accessibility checks will be skipped"; fi
 	@touch $@
 
+# Compile app/translations/*/LC_MESSAGES/messages.po into .mo files. A broken
+# catalog stops the build; a virtualenv without pybabel only loses the translations.
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -d app/translations 2>/dev/null || true
+	@if [ -x $(VENV)/bin/pybabel ]; then \
+		$(VENV)/bin/pybabel -q compile -d app/translations; \
+	else \
+		echo "pybabel not found in $(VENV): pages will be shown in English only"; \
+	fi
 
 db: setup
 	$(PY) -m flask db upgrade
