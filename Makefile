@@ -24,9 +24,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@touch $@
 
 # Compile app/translations/*/LC_MESSAGES/messages.po into .mo files. A broken
-# catalog stops the build; a virtualenv without pybabel only loses the translations.
+# catalog stops the build (pybabel compile only warns about lines it cannot parse,
+# such as merge conflict markers, so they are read strictly first); a virtualenv
+# without pybabel only loses the translations.
+CHECK_PO = import glob, sys, babel.messages.pofile as po; \
+	sys.excepthook = lambda kind, error, tb: sys.stderr.write(f"{path}: {error}\n"); \
+	[po.read_po(open(path := p, "rb"), abort_invalid=True) for p in glob.glob("app/translations/*/LC_MESSAGES/*.po")]
+
 translations: $(VENV)/.installed
 	@if [ -x $(VENV)/bin/pybabel ]; then \
+		$(PY) -c '$(CHECK_PO)' && \
 		$(VENV)/bin/pybabel -q compile -d app/translations; \
 	else \
 		echo "pybabel not found in $(VENV): pages will be shown in English only"; \
