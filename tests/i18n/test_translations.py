@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.mail.models import OutboxMessage
 from app.utils.time import local_to_utc
-from tests.factories import login, make_event, make_user
+from tests.factories import grant, login, make_event, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("ru", "kk")
@@ -185,6 +185,32 @@ def test_forbidden_page_in_kazakh(client, db):
     assert response.status_code == 403
     doc = page(response)
     assert text_of(doc, "//main//p[@class='lead']") == "Бұл бетті көруге сізде рұқсат жоқ."
+
+
+def test_browser_language_is_used_when_nothing_was_chosen(client):
+    doc = page(get(client, "/account/login", headers={"Accept-Language": "kk-KZ,kk;q=0.9,ru;q=0.8"}))
+
+    assert doc.get("lang") == "kk"
+    assert text_of(doc, "//main//h1") == "Кіру"
+
+
+def test_flash_message_and_role_labels_in_russian(client, db):
+    event = make_event()
+    lead = make_user(locale="ru")
+    colleague = make_user(given_name="Madina", family_name="Omarova")
+    grant(lead, event, "secretariat")
+    db.session.commit()
+    login(client, lead)
+
+    response = post(client, f"/e/{event.slug}/manage/team", data={"email": colleague.email, "role": "protocol"},
+                    follow_redirects=True)
+
+    doc = page(response)
+    # The welcome from the login and the confirmation of the grant, both in the lead's language.
+    assert texts_of(doc, "//div[contains(@class, 'flash-messages')]/div") == [
+        f"Добро пожаловать, {lead.display_name}!", "Роль назначена пользователю Madina Omarova."]
+    assert texts_of(doc, "//span[contains(@class, 'badge-role')]") == [
+        "Сотрудник протокольной службы", "Руководитель секретариата"]
 
 
 # --- the language switcher --------------------------------------------------------
