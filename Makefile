@@ -26,8 +26,21 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent >/dev/null 2>&1 || echo "npm install failed: accessibility checks will be skipped"; fi
 	@touch $@
 
+# Compile app/translations/*/LC_MESSAGES/messages.po into .mo files. A broken
+# catalog stops the build (pybabel compile only warns about lines it cannot parse,
+# such as merge conflict markers, so they are read strictly first); a virtualenv
+# without pybabel only loses the translations.
+CHECK_PO = import glob, sys, babel.messages.pofile as po; \
+	sys.excepthook = lambda kind, error, tb: sys.stderr.write(f"{path}: {error}\n"); \
+	[po.read_po(open(path := p, "rb"), abort_invalid=True) for p in glob.glob("app/translations/*/LC_MESSAGES/*.po")]
+
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -d app/translations 2>/dev/null || true
+	@if [ -x $(VENV)/bin/pybabel ]; then \
+		$(PY) -c '$(CHECK_PO)' && \
+		$(VENV)/bin/pybabel -q compile -d app/translations; \
+	else \
+		echo "pybabel not found in $(VENV): pages will be shown in English only"; \
+	fi
 
 db: setup
 	$(PY) -m flask db upgrade

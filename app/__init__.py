@@ -74,6 +74,7 @@ def register_models() -> None:
         try:
             importlib.import_module(f"app.{name}.models")
         except ModuleNotFoundError as exc:
+            # The domain package, or its models module, is not there (yet): skip it.
             if exc.name not in (f"app.{name}", f"app.{name}.models"):
                 raise
 

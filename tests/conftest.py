@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from sqlalchemy import event, text
 
 from app import create_app
@@ -25,6 +29,25 @@ def _normalise(url: str) -> str:
     if url.startswith("postgresql://"):
         return "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
+
+
+def _compile_stale_catalogs() -> None:
+    """Compile each messages.po whose .mo is missing or older, as `make` does, so a
+    bare `pytest` run serves Russian and Kazakh pages too. Written to a temporary
+    file and renamed, so parallel workers never read half a file."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=po_path.parent.parent.name)
+        fd, tmp = tempfile.mkstemp(dir=po_path.parent, prefix=".messages-", suffix=".mo")
+        with os.fdopen(fd, "wb") as f:
+            write_mo(f, catalog)
+        os.replace(tmp, mo_path)
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +66,7 @@ def app(database_url, tmp_path_factory):
         INSTANCE_DIR = instance
         UPLOAD_DIR = instance / "uploads"
 
+    _compile_stale_catalogs()
     if database_url.startswith("sqlite"):
         Config.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30, "check_same_thread": False}}
     application = create_app(Config)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
@@ -10,6 +10,11 @@ from app.accounts.passwords import password_problem
 from app.utils.forms import CountryField, email_field, text_field
 
 HONORIFICS = ["", "Mr", "Ms", "Mrs", "Dr", "Prof.", "H.E.", "Hon.", "Sir", "Dame"]
+# How each title is shown in the list; the stored value stays the English abbreviation.
+HONORIFIC_LABELS = {
+    "Mr": _l("Mr"), "Ms": _l("Ms"), "Mrs": _l("Mrs"), "Dr": _l("Dr"), "Prof.": _l("Prof."),
+    "H.E.": _l("H.E."), "Hon.": _l("Hon."), "Sir": _l("Sir"), "Dame": _l("Dame"),
+}
 
 
 def language_choices():
@@ -39,7 +44,9 @@ def new_password_fields():
 
 
 class ProfileFields:
-    honorific = SelectField(_l("Title"), choices=[(h, h or "—") for h in HONORIFICS], validate_choice=True)
+    # "Title" is also an event's title: the context keeps the two apart in translations.
+    honorific = SelectField(lazy_pgettext("honorific", "Title"),
+                            choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
     given_name = text_field(_l("Given name(s)"), max_length=120, required=True,
                             render_kw={"autocomplete": "given-name"})
     family_name = text_field(_l("Family name"), max_length=120, required=True,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_ngettext
 
 _hasher = PasswordHasher()
 # Checked against when the email is unknown, so a login takes as long either way.
@@ -36,7 +36,7 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str, *, email: str = "", names: tuple[str, ...] = (), min_length: int = 10):
     """Why `password` is too weak, or None when it is acceptable."""
     if len(password) < min_length:
-        return _l("Use at least %(n)d characters.", n=min_length)
+        return lazy_ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", min_length)
     if len(password) > 256:
         return _l("Use at most 256 characters.")
     lowered = password.casefold()

@@ -12,6 +12,7 @@ from app.admin.forms import UserFlagForm
 from app.audit.services import distinct_actions, query_entries
 from app.events import services as event_services
 from app.events.forms import EventForm
+from app.events.labels import ROLE_LABELS
 from app.events.models import Event
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -51,7 +52,8 @@ def user_detail(user_id):
             db.session.commit()
             flash(_("Platform administrator rights changed."), "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
-    return render_template("admin/user.html", user=user, form=form, title=user.display_name)
+    return render_template("admin/user.html", user=user, form=form, role_labels=ROLE_LABELS,
+                           title=user.display_name)
 
 
 @bp.route("/events", methods=["GET", "POST"])
