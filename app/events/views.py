@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, g, render_template
 from flask_login import current_user
 
 from app.events import bp
@@ -11,7 +11,7 @@ from app.policy import public
 @bp.route("/e/<slug>/")
 @public
 def home(slug):
-    event = get_event_or_404(slug, user=current_user)
+    event = g.event = get_event_or_404(slug, user=current_user)
     return render_template("events/home.html", event=event, title=event.title)
 
 
