@@ -22,6 +22,11 @@ def event_datetime(value: datetime | None, event=None, fmt: str = "medium") -> s
     if value is None:
         return ""
     zone = event.tz if event is not None else None
+    if fmt in ("short", "medium", "long"):
+        # Date in the chosen length, time as hours and minutes: seconds and the UTC
+        # offset mean nothing to a delegate reading a programme.
+        local = as_utc(value).astimezone(zone) if zone else as_utc(value)
+        return f"{format_date(local, fmt, locale=_locale())}, {format_time(local, 'short', locale=_locale())}"
     return format_datetime(as_utc(value), fmt, tzinfo=zone, locale=_locale())
 
 

@@ -102,10 +102,10 @@ def test_event_page_in_russian_shows_dates_and_country_in_russian(client, db):
     assert text_of(doc, "//main//h2") == "Регистрация"
     # 18:00 in Astana is 13:00 UTC: the time is shown in the event's zone.
     assert texts_of(doc, "//main//div[@class='card-body']/p") == [
-        "Регистрация открыта до 10 апреля 2099 г., 18:00:00 +0500 (часовой пояс Asia/Almaty).",
+        "Регистрация открыта до 10 апреля 2099 г., 18:00 (часовой пояс Asia/Almaty).",
         "Время указано по часовому поясу мероприятия: Asia/Almaty.",
     ]
-    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == ["Мероприятия"]
+    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == ["О мероприятии"]
     text = visible_text(doc)
     for english in ("April", "Kazakhstan", "Registration", "Times are shown", "Events", "Log in"):
         assert english not in text
@@ -121,7 +121,7 @@ def test_event_page_in_kazakh_shows_dates_and_country_in_kazakh(client, db):
     assert text_of(doc, "//p[@class='lead']") == "2027 ж. 21 сәуір – 2027 ж. 23 сәуір · Astana, Қазақстан"
     assert text_of(doc, "//main//h2") == "Тіркеу"
     assert texts_of(doc, "//main//div[@class='card-body']/p") == [
-        "Тіркеудің басталу уақыты: 2099 ж. 1 сәуір, 09:00:00 +0500.",
+        "Тіркеудің басталу уақыты: 2099 ж. 1 сәуір, 09:00.",
         "Уақыт іс-шараның уақыт белдеуі бойынша көрсетілген: Asia/Almaty.",
     ]
     text = visible_text(doc)
