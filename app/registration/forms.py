@@ -30,6 +30,14 @@ def language_choices(locale: str = "en") -> list[tuple[str, str]]:
     return [(code, names.get(code, code).capitalize()) for code in LANGUAGES]
 
 
+def choice_id(value) -> int:
+    """An id from a select; anything tampered becomes -1, which no choice has."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -43,7 +51,7 @@ def textarea(label, max_length=500, required=False, **kwargs):
 class DetailsForm(FlaskForm):
     """What the delegate tells us; used to register and to edit."""
 
-    category = SelectField(_l("Participant category"), coerce=int, validators=[InputRequired()],
+    category = SelectField(_l("Participant category"), coerce=choice_id, validators=[InputRequired()],
                            validate_choice=True)
     honorific = SelectField(_l("Title"), choices=[(h, h or "—") for h in HONORIFICS], validate_choice=True)
     given_name = text_field(_l("Given name(s), as in the passport"), max_length=120, required=True,
@@ -99,35 +107,40 @@ class DetailsForm(FlaskForm):
                                            <= self.event.end_date + timedelta(days=30)):
             raise ValidationError(_l("Leave between the first day of the event and a month after it."))
 
-    def _visa(self) -> bool:
-        return bool(self.visa_letter_needed.data)
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.visa_letter_needed.data:
+            # The passport fields are optional on their own and required together
+            # with the visa letter, so they are checked here, after the fields.
+            valid = self._check_passport() and valid
+        return valid
 
-    def validate_passport_number(self, field):
-        if self._visa() and not field.data:
-            raise ValidationError(_l("Enter your passport number for the visa-support letter."))
-
-    def validate_passport_expiry(self, field):
-        if not self._visa():
-            return
-        if not field.data:
-            raise ValidationError(_l("Enter the passport expiry date."))
+    def _check_passport(self) -> bool:
+        problems = {
+            "passport_number": None if self.passport_number.data else _l("Enter your passport number for the "
+                                                                          "visa-support letter."),
+            "place_of_birth": None if self.place_of_birth.data else _l("Enter your place of birth."),
+        }
+        expiry = self.passport_expiry.data
         last_day = self.event.end_date if self.event is not None else date.today()
-        if field.data <= date.today():
-            raise ValidationError(_l("This passport has expired."))
-        if field.data <= last_day:
-            raise ValidationError(_l("The passport must be valid after the event."))
-
-    def validate_date_of_birth(self, field):
-        if not self._visa() and not field.data:
-            return
-        if not field.data:
-            raise ValidationError(_l("Enter your date of birth."))
-        if not (date(1900, 1, 1) <= field.data <= date.today() - timedelta(days=365 * 12)):
-            raise ValidationError(_l("Enter a real date of birth."))
-
-    def validate_place_of_birth(self, field):
-        if self._visa() and not field.data:
-            raise ValidationError(_l("Enter your place of birth."))
+        if expiry is None:
+            problems["passport_expiry"] = _l("Enter the passport expiry date.")
+        elif expiry <= date.today():
+            problems["passport_expiry"] = _l("This passport has expired.")
+        elif expiry <= last_day:
+            problems["passport_expiry"] = _l("The passport must be valid after the event.")
+        born = self.date_of_birth.data
+        if born is None:
+            problems["date_of_birth"] = _l("Enter your date of birth.")
+        elif not (date(1900, 1, 1) <= born <= date.today() - timedelta(days=365 * 12)):
+            problems["date_of_birth"] = _l("Enter a real date of birth.")
+        ok = True
+        for name, problem in problems.items():
+            field = getattr(self, name)
+            if problem is not None and not field.errors:
+                field.errors = list(field.errors) + [problem]
+                ok = False
+        return ok and not any(getattr(self, name).errors for name in problems)
 
     def validate_photo(self, field):
         upload = field.data

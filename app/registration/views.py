@@ -16,7 +16,7 @@ from app.events.services import get_event_or_404
 from app.events.forms import EmptyForm
 from app.extensions import db, limiter
 from app.policy import authenticated, can, ensure, public, requires
-from app.registration import bp, photos, services
+from app.registration import bp, dashboard, photos, services
 from app.registration.forms import (BulkForm, CancelForm, CategoryForm, DecisionForm, NoteForm, QuestionForm,
                                     SettingsForm, registration_form)
 from app.registration.models import (ApprovalMode, Category, Delegation, Question, QuestionKind, Registration,
@@ -25,6 +25,7 @@ from app.registration.services import AlreadyRegistered, RegistrationError
 from app.utils.countries import country_choices
 
 PER_PAGE = 50
+dashboard.install()
 PROFILE_PREFILL = ("honorific", "given_name", "family_name", "organisation", "position", "country")
 
 
