@@ -306,3 +306,39 @@ class TravelForm(FlaskForm):
 
 def is_email(value: str) -> bool:
     return bool(re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value or ""))
+
+
+class InvitationForm(FlaskForm):
+    email = email_field(_l("Email of the invitee"))
+    honorific = SelectField(_l("Title"), choices=[(h, h or "—") for h in HONORIFICS], validate_choice=True)
+    given_name = text_field(_l("Given name(s)"), max_length=120)
+    family_name = text_field(_l("Family name"), max_length=120)
+    locale = SelectField(_l("Language of the invitation"), choices=[("en", "English"), ("ru", "Русский"),
+                                                                    ("kk", "Қазақша")], validate_choice=True)
+    category = SelectField(_l("Category"), coerce=choice_id, validate_choice=True)
+    delegation = SelectField(_l("Delegation (optional)"), coerce=choice_id, validate_choice=True)
+    message = textarea(_l("Personal message (optional)"), max_length=2000)
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class InvitationCsvForm(FlaskForm):
+    file = FileField(_l("CSV file: email, given name, family name, title, language (one invitee per line)"),
+                     render_kw={"accept": ".csv,text/csv"})
+    category = SelectField(_l("Category"), coerce=choice_id, validate_choice=True)
+    delegation = SelectField(_l("Delegation (optional)"), coerce=choice_id, validate_choice=True)
+    message = textarea(_l("Personal message (optional)"), max_length=2000)
+    submit = SubmitField(_l("Send the invitations"))
+
+    def validate_file(self, field):
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            raise ValidationError(_l("Choose a CSV file."))
+        data = upload.stream.read(2 * 1024 * 1024 + 1)
+        if len(data) > 2 * 1024 * 1024:
+            raise ValidationError(_l("The file is too large: at most 2 MB."))
+        try:
+            self.text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_l("Save the file as CSV in UTF-8.")) from exc
+        if "\x00" in self.text:
+            raise ValidationError(_l("Save the file as CSV in UTF-8."))

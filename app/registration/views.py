@@ -17,10 +17,10 @@ from app.events.forms import EmptyForm
 from app.extensions import db, limiter
 from app.policy import authenticated, can, ensure, public, requires
 from app.registration import bp, dashboard, photos, services
-from app.registration.forms import (BulkForm, CancelForm, CategoryForm, DecisionForm, NoteForm, QuestionForm,
-                                    SettingsForm, registration_form)
-from app.registration.models import (ApprovalMode, Category, Delegation, Question, QuestionKind, Registration,
-                                     RegistrationState as S, WaitlistMode)
+from app.registration.forms import (BulkForm, CancelForm, CategoryForm, DecisionForm, InvitationCsvForm,
+                                    InvitationForm, NoteForm, QuestionForm, SettingsForm, registration_form)
+from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, Question, QuestionKind,
+                                     Registration, RegistrationState as S, WaitlistMode)
 from app.registration.services import AlreadyRegistered, RegistrationError
 from app.utils.countries import country_choices
 
@@ -74,16 +74,24 @@ def register(slug):
     if current_user.is_authenticated and services.live_registration(event, current_user) is not None:
         flash(_("You are already registered for this event."), "info")
         return redirect(url_for("registration.my_registration", slug=slug))
-    if not event.registration_is_open:
+    if not event.registration_is_open and _session_invitation(event) is None:
         return render_template("registration/closed.html", event=event, title=_("Registration"))
     anonymous = not current_user.is_authenticated
-    cats = services.categories(event, public_only=True)
+    invitation = _session_invitation(event)
+    cats = [invitation.category] if invitation is not None else services.categories(event, public_only=True)
     form = registration_form(event, questions=services.questions(event), anonymous=anonymous, locale=_locale())
     form.category.choices = [(c.id, c.name) for c in cats]
-    if request.method == "GET" and not anonymous:
-        for name in PROFILE_PREFILL:
-            getattr(form, name).data = getattr(current_user, name)
-        form.nationality.data = current_user.country
+    if request.method == "GET":
+        if not anonymous:
+            for name in PROFILE_PREFILL:
+                getattr(form, name).data = getattr(current_user, name)
+            form.nationality.data = current_user.country
+        if invitation is not None:
+            for name in ("honorific", "given_name", "family_name"):
+                if getattr(invitation, name):
+                    getattr(form, name).data = getattr(invitation, name)
+            if anonymous:
+                form.email.data = invitation.email
     if form.validate_on_submit():
         category = db.session.get(Category, form.category.data)
         if anonymous:
@@ -96,7 +104,11 @@ def register(slug):
         else:
             user = current_user._get_current_object()
         try:
-            registration = services.create_registration(event, user, form.details(), category=category, actor=user)
+            if invitation is not None:
+                registration = services.register_invited(invitation, user, form.details(), actor=user)
+            else:
+                registration = services.create_registration(event, user, form.details(), category=category,
+                                                            actor=user)
         except AlreadyRegistered:
             db.session.rollback()
             flash(_("You are already registered for this event."), "info")
@@ -106,12 +118,43 @@ def register(slug):
         else:
             _store_photo(form, registration, actor=user)
             db.session.commit()
+            session.pop(_invitation_key(event), None)
             if anonymous:
                 return _check_email(event, form.email.data)
             flash(_("Thank you: your registration is saved."), "success")
             return redirect(url_for("registration.my_registration", slug=slug))
     return render_template("registration/register.html", event=event, form=form, anonymous=anonymous,
-                           categories=cats, title=_("Register"))
+                           categories=cats, invitation=invitation, title=_("Register"))
+
+
+def _invitation_key(event) -> str:
+    return f"invitation:{event.id}"
+
+
+def _session_invitation(event):
+    """The invitation this browser opened for `event`, while it is still usable."""
+    raw = session.get(_invitation_key(event))
+    if not raw:
+        return None
+    invitation = services.invitation_by_token(event, raw)
+    if invitation is None:
+        session.pop(_invitation_key(event), None)
+    return invitation
+
+
+@bp.route("/e/<slug>/invitation/<token>")
+@public
+def accept_invitation(slug, token):
+    """The personal link of an invitation: remembered in the session, then the form."""
+    event = _public_event(slug)
+    invitation = services.invitation_by_token(event, token)
+    if invitation is None:
+        return render_template("registration/invitation_invalid.html", event=event,
+                               title=_("Invitation")), 404
+    services.open_invitation(invitation)
+    db.session.commit()
+    session[_invitation_key(event)] = token
+    return redirect(url_for("registration.register", slug=slug))
 
 
 def _check_email(event, email):
@@ -465,3 +508,76 @@ def manage_question_toggle(slug, question_id):
     db.session.commit()
     flash(_("Question updated."), "success")
     return redirect(url_for("registration.manage_categories", slug=slug))
+
+
+# --- Invitations -----------------------------------------------------------------------
+
+def _invitation_choices(event, form) -> None:
+    form.category.choices = [(c.id, c.name) for c in services.categories(event)]
+    form.delegation.choices = [(0, "—")] + [(d.id, d.name) for d in db.session.scalars(
+        select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name))]
+
+
+def _chosen(event, form):
+    category = db.session.get(Category, form.category.data)
+    delegation = db.session.get(Delegation, form.delegation.data) if form.delegation.data else None
+    return category, delegation
+
+
+@bp.route("/e/<slug>/manage/invitations", methods=["GET", "POST"])
+@requires("invitation.manage")
+def manage_invitations(slug):
+    event = g.event
+    form = InvitationForm(prefix="one")
+    csv_form = InvitationCsvForm(prefix="csv")
+    _invitation_choices(event, form)
+    _invitation_choices(event, csv_form)
+    if form.submit.data and form.validate_on_submit():
+        category, delegation = _chosen(event, form)
+        try:
+            services.create_invitation(event, email=form.email.data, category=category, delegation=delegation,
+                                       message=form.message.data or "", honorific=form.honorific.data,
+                                       given_name=form.given_name.data or "", family_name=form.family_name.data or "",
+                                       locale=form.locale.data, actor=current_user)
+        except RegistrationError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("registration.manage_invitations", slug=slug))
+    elif csv_form.submit.data and csv_form.validate_on_submit():
+        category, delegation = _chosen(event, csv_form)
+        invited, problems = services.import_invitations(event, csv_form.text, category=category,
+                                                        delegation=delegation, message=csv_form.message.data or "",
+                                                        actor=current_user)
+        db.session.commit()
+        flash(_("%(n)d invitations sent.", n=invited), "success" if invited else "warning")
+        for line, problem in problems[:20]:
+            flash(_("Line %(line)d: %(problem)s", line=line, problem=problem), "warning")
+        return redirect(url_for("registration.manage_invitations", slug=slug))
+    return render_template("registration/manage_invitations.html", event=event, form=form, csv_form=csv_form,
+                           invitations=services.invitations(event), title=_("Invitations"))
+
+
+@bp.route("/e/<slug>/manage/invitations/<int:invitation_id>/<action>", methods=["POST"])
+@requires("invitation.manage")
+def manage_invitation_action(slug, invitation_id, action):
+    event = g.event
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.event_id != event.id or action not in ("resend", "revoke"):
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "resend":
+            services.resend_invitation(invitation, actor=current_user)
+        else:
+            services.revoke_invitation(invitation, actor=current_user)
+    except RegistrationError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Invitation sent again.") if action == "resend" else _("Invitation revoked."), "success")
+    return redirect(url_for("registration.manage_invitations", slug=slug))
