@@ -342,3 +342,42 @@ class InvitationCsvForm(FlaskForm):
             raise ValidationError(_l("Save the file as CSV in UTF-8.")) from exc
         if "\x00" in self.text:
             raise ValidationError(_l("Save the file as CSV in UTF-8."))
+
+
+class DelegationForm(FlaskForm):
+    name = text_field(_l("Name"), max_length=200, required=True,
+                      description=_l("A country or an organisation, e.g. Pakistan, UNDP."))
+    country = CountryField()
+    category = SelectField(_l("Category of its members"), coerce=choice_id, validate_choice=True)
+    head_email = StringField(_l("Email of the head of delegation (an existing account)"),
+                             validators=[Optional(), Length(max=254)], filters=[strip_text])
+    quota = IntegerField(_l("Quota of places (empty: no limit)"), validators=[Optional(), NumberRange(min=0, max=1000)])
+    protocol_rank = IntegerField(_l("Protocol rank within its category (lower comes first)"), default=100,
+                                 validators=[InputRequired(), NumberRange(min=0, max=10000)])
+    submit = SubmitField(_l("Save delegation"))
+
+
+class MemberForm(FlaskForm):
+    """A member registered by the head of delegation; they complete the rest themselves."""
+
+    email = email_field(_l("Member's email"))
+    honorific = SelectField(_l("Title"), choices=[(h, h or "—") for h in HONORIFICS], validate_choice=True)
+    given_name = text_field(_l("Given name(s), as in the passport"), max_length=120, required=True)
+    family_name = text_field(_l("Family name, as in the passport"), max_length=120, required=True)
+    position = text_field(_l("Position"), max_length=200, required=True)
+    nationality = CountryField(_l("Nationality"), required=True)
+    submit = SubmitField(_l("Register the member"))
+
+    def details(self) -> dict:
+        return {name: getattr(self, name).data for name in ("honorific", "given_name", "family_name", "position",
+                                                             "nationality")}
+
+
+class HoldForm(FlaskForm):
+    count = IntegerField(_l("Places to hold"), default=1, validators=[InputRequired(), NumberRange(min=1, max=100)])
+    submit = SubmitField(_l("Hold places"))
+
+
+class RankForm(FlaskForm):
+    rank = IntegerField(_l("Protocol rank"), validators=[InputRequired(), NumberRange(min=0, max=10000)])
+    submit = SubmitField(_l("Set"))

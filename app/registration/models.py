@@ -188,6 +188,8 @@ class Registration(db.Model):
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Order within a delegation for protocol (head of delegation first); lower first.
+    protocol_rank: Mapped[int] = mapped_column(Integer, default=100)
     # Badges printed before a substitution or a name change stop being valid.
     badge_version: Mapped[int] = mapped_column(Integer, default=1)
     badge_invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -25,7 +25,7 @@ from app.accounts.services import email_verified
 from app.audit.services import record, snapshot
 from app.extensions import db
 from app.mail.services import queue_email, queue_for_user
-from app.registration.models import (ApprovalMode, Category, Invitation, InvitationState, Question, QuestionKind,
+from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, InvitationState, Question, QuestionKind,
                                      Registration, RegistrationNote, RegistrationSettings, RegistrationState as S,
                                      WaitlistMode)
 from app.utils.time import utcnow
@@ -874,3 +874,204 @@ def invitations(event) -> list[Invitation]:
     return list(db.session.scalars(select(Invitation).options(joinedload(Invitation.category),
                                                               joinedload(Invitation.delegation))
                                    .where(Invitation.event_id == event.id).order_by(Invitation.id.desc())))
+
+
+# --- Delegations --------------------------------------------------------------------
+
+DELEGATION_FIELDS = ("name", "country", "category_id", "head_user_id", "quota", "protocol_rank")
+MEMBER_FIELDS = ("honorific", "given_name", "family_name", "organisation", "position", "nationality", "country")
+
+
+def delegations_in_protocol_order(event) -> list[Delegation]:
+    """Delegations by their category's protocol rank, then their own rank, then name."""
+    from sqlalchemy.orm import joinedload
+
+    return list(db.session.scalars(
+        select(Delegation).outerjoin(Category, Category.id == Delegation.category_id)
+        .options(joinedload(Delegation.category), joinedload(Delegation.head))
+        .where(Delegation.event_id == event.id)
+        .order_by(func.coalesce(Category.protocol_rank, 10000), Delegation.protocol_rank, Delegation.name)))
+
+
+def delegation_counts(event) -> dict[int, dict[S, int]]:
+    """{delegation id: {state: count}} in one grouped query."""
+    result: dict[int, dict[S, int]] = {}
+    for delegation_id, state, n in db.session.execute(
+            select(Registration.delegation_id, Registration.state, func.count(Registration.id))
+            .where(Registration.event_id == event.id, Registration.delegation_id.is_not(None))
+            .group_by(Registration.delegation_id, Registration.state)).all():
+        result.setdefault(delegation_id, {})[state] = n
+    return result
+
+
+def members(delegation: Delegation) -> list[Registration]:
+    """The delegation's registrations in protocol order (cancelled last)."""
+    from sqlalchemy.orm import joinedload
+
+    return list(db.session.scalars(
+        select(Registration).join(Category, Category.id == Registration.category_id)
+        .options(joinedload(Registration.category), joinedload(Registration.user))
+        .where(Registration.delegation_id == delegation.id)
+        .order_by((Registration.state == S.cancelled), Category.protocol_rank, Registration.protocol_rank,
+                  Registration.family_name, Registration.id)))
+
+
+def delegations_led(event, user) -> list[Delegation]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(db.session.scalars(select(Delegation).where(Delegation.event_id == event.id,
+                                                            Delegation.head_user_id == user.id)
+                                   .order_by(Delegation.name)))
+
+
+def save_delegation(event, delegation: Delegation | None, data: dict, *, actor) -> Delegation:
+    """Create or change a delegation; audited."""
+    created = delegation is None
+    if created:
+        delegation = Delegation(event_id=event.id)
+        db.session.add(delegation)
+    before = {} if created else snapshot(delegation, DELEGATION_FIELDS)
+    for field in DELEGATION_FIELDS:
+        if field in data:
+            setattr(delegation, field, data[field])
+    db.session.flush()
+    record(actor=actor, action="delegation.create" if created else "delegation.update", obj=delegation,
+           event=event, summary=delegation.name, before=before, after=snapshot(delegation, DELEGATION_FIELDS))
+    return delegation
+
+
+def delegation_name_taken(event, name: str, *, exclude: Delegation | None = None) -> bool:
+    stmt = select(Delegation.id).where(Delegation.event_id == event.id, func.lower(Delegation.name) == name.lower())
+    if exclude is not None:
+        stmt = stmt.where(Delegation.id != exclude.id)
+    return db.session.scalar(stmt) is not None
+
+
+def _lock_delegation(delegation: Delegation) -> None:
+    """Serialise quota checks of one delegation (see `_lock_places` for SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Delegation.id).where(Delegation.id == delegation.id)
+                           .with_for_update(key_share=True))
+
+
+def _check_quota(delegation: Delegation) -> None:
+    """Called after the new rows are flushed: refuses (the caller rolls back) if over quota."""
+    if delegation.quota is None:
+        return
+    used = db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.delegation_id == delegation.id, Registration.state.not_in((S.cancelled, S.rejected))))
+    if used > delegation.quota:
+        raise RegistrationError(_l("The delegation's quota of %(quota)d places is used up.", quota=delegation.quota))
+
+
+def _delegation_category(delegation: Delegation) -> Category:
+    if delegation.category is None:
+        raise RegistrationError(_l("Give the delegation a category first."))
+    return delegation.category
+
+
+def hold_places(delegation: Delegation, count: int, *, actor) -> list[Registration]:
+    """Hold `count` places under the quota before names are known: registrations
+    without a person, submitted like any other of the delegation's category."""
+    if not 1 <= count <= 100:
+        raise RegistrationError(_l("Hold between 1 and 100 places at a time."))
+    category = _delegation_category(delegation)
+    _lock_delegation(delegation)
+    held = []
+    for _ in range(count):
+        registration = Registration(event=delegation.event, user=None, category=category, delegation=delegation,
+                                    state=S.draft, organisation=delegation.name, country=delegation.country)
+        db.session.add(registration)
+        held.append(registration)
+    db.session.flush()
+    _check_quota(delegation)
+    for registration in held:
+        record(actor=actor, action="registration.hold", obj=registration, event=delegation.event,
+               summary=delegation.name)
+        submit_registration(registration, actor=actor)
+    return held
+
+
+def _member_account(email: str, data: dict):
+    """The member's account, created (unverified) when the address has none.
+    Returns (user, set_password_url or None)."""
+    import secrets as _secrets
+
+    from app.accounts.models import User
+    from app.accounts.services import create_token, create_user
+
+    user = User.by_email(email)
+    if user is not None:
+        return user, None
+    user = create_user(email=email, password=_secrets.token_urlsafe(24), verified=False,
+                       **{k: v for k, v in data.items() if k in ("honorific", "given_name", "family_name",
+                                                                 "organisation", "position", "country")})
+    raw = create_token(user, "reset", hours=24 * 14)
+    return user, external_url("accounts.reset_password", token=raw)
+
+
+def register_member(delegation: Delegation, email: str, data: dict, *, actor) -> Registration:
+    """The head (or accreditation) registers a member on their behalf. The member
+    gets their own account (a link to choose a password when new) and an email;
+    the registration is submitted at once, the head vouching for the address."""
+    category = _delegation_category(delegation)
+    _lock_delegation(delegation)
+    user, set_password_url = _member_account(email, data)
+    if live_registration(delegation.event, user) is not None:
+        raise RegistrationError(_l("%(email)s is already registered for this event.", email=email))
+    registration = Registration(event=delegation.event, user=user, category=category, delegation=delegation,
+                                email=user.email, state=S.draft, organisation=delegation.name,
+                                country=delegation.country)
+    apply_details(registration, data)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise AlreadyRegistered() from exc
+    _check_quota(delegation)
+    record(actor=actor, action="registration.create", obj=registration, event=delegation.event,
+           summary=f"{registration.full_name} ({delegation.name})", after=snapshot(registration, AUDIT_FIELDS))
+    _notify(registration, "registration_member_added", head=actor, set_password_url=set_password_url)
+    submit_registration(registration, actor=actor)
+    return registration
+
+
+def substitute_member(registration: Registration, email: str, data: dict, *, actor) -> Registration:
+    """Put another person on a delegation's place (or name a held place). The place,
+    state and approval stay; the replaced person is emailed and their badge stops
+    being valid. Audited."""
+    if registration.delegation is None or registration.state in (S.cancelled, S.rejected):
+        raise RegistrationError(_l("Only a live place of a delegation can be given to someone else."))
+    user, set_password_url = _member_account(email, data)
+    if user.id == registration.user_id:
+        raise RegistrationError(_l("This person already holds the place."))
+    if live_registration(registration.event, user) is not None:
+        raise RegistrationError(_l("%(email)s is already registered for this event.", email=email))
+    replaced = registration.user
+    before = snapshot(registration, AUDIT_FIELDS + ("user_id",))
+    if replaced is not None:
+        _notify(registration, "registration_replaced")
+        invalidate_badge(registration)
+    registration.user = user
+    registration.email = user.email
+    _clear_passport(registration)
+    registration.visa_letter_needed = False
+    registration.photo_filename = ""
+    registration.travel_updated_at = None
+    apply_details(registration, data)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise AlreadyRegistered() from exc
+    record(actor=actor, action="registration.substitute", obj=registration, event=registration.event,
+           summary=f"{registration.full_name} ({registration.delegation.name})", before=before,
+           after=snapshot(registration, AUDIT_FIELDS + ("user_id",)))
+    _notify(registration, "registration_member_added", head=actor, set_password_url=set_password_url)
+    return registration
+
+
+def set_member_rank(registration: Registration, rank: int, *, actor) -> None:
+    before = {"protocol_rank": registration.protocol_rank}
+    registration.protocol_rank = rank
+    record(actor=actor, action="registration.rank", obj=registration, event=registration.event,
+           summary=registration.full_name, before=before, after={"protocol_rank": rank})

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-29 00:43:58.057936
+Create Date: 2026-11-29 00:51:37.569129
 
 """
 from alembic import op
@@ -168,6 +168,7 @@ def upgrade():
     sa.Column('offered_at', UTCDateTime(), nullable=True),
     sa.Column('cancelled_at', UTCDateTime(), nullable=True),
     sa.Column('cancel_reason', sa.String(length=500), nullable=False),
+    sa.Column('protocol_rank', sa.Integer(), nullable=False),
     sa.Column('badge_version', sa.Integer(), nullable=False),
     sa.Column('badge_invalidated_at', UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['category_id'], ['registration_categories.id'], name=op.f('fk_registrations_category_id_registration_categories')),
