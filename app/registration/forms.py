@@ -20,6 +20,7 @@ from app.utils.forms import CountryField, email_field, strip_text, text_field
 LANGUAGES = ("en", "ru", "kk", "zh", "ar", "fr", "es", "de", "tr", "fa", "ur", "hi", "uz", "ky", "tg", "tk", "ja",
              "ko")
 PHONE = Regexp(r"^\+?[0-9 ()./-]{6,40}$", message=_l("Use digits, spaces and an optional leading +, e.g. +7 717 200 00 00."))
+FLIGHT = Regexp(r"^[A-Za-z0-9 -]*$", message=_l("Use letters and digits, e.g. KC 922."))
 PASSPORT = Regexp(r"^[A-Za-z0-9]{5,20}$", message=_l("Use 5 to 20 letters and digits, as printed in the passport."))
 
 
@@ -291,17 +292,54 @@ class BulkForm(FlaskForm):
 
 
 class TravelForm(FlaskForm):
-    arrival_flight = text_field(_l("Arrival flight"), max_length=40,
-                                validators=[Regexp(r"^[A-Za-z0-9 -]*$", message=_l("Use letters and digits, e.g. KC 922."))])
-    arrival_at = StringField(_l("Arrival date and time (local time in Astana)"),
-                             render_kw={"type": "datetime-local"})
-    departure_flight = text_field(_l("Departure flight"), max_length=40,
-                                  validators=[Regexp(r"^[A-Za-z0-9 -]*$", message=_l("Use letters and digits, e.g. KC 921."))])
-    departure_at = StringField(_l("Departure date and time (local time in Astana)"),
-                               render_kw={"type": "datetime-local"})
+    """Flights and hotel; times are typed in the event's time zone and stored in UTC."""
+
+    arrival_flight = text_field(_l("Arrival flight"), max_length=40, validators=[FLIGHT])
+    arrival_at = StringField(_l("Arrival date and time (local time at the venue)"),
+                             validators=[Optional(), Length(max=20)], render_kw={"type": "datetime-local"})
+    departure_flight = text_field(_l("Departure flight"), max_length=40, validators=[FLIGHT])
+    departure_at = StringField(_l("Departure date and time (local time at the venue)"),
+                               validators=[Optional(), Length(max=20)], render_kw={"type": "datetime-local"})
     hotel = text_field(_l("Hotel"), max_length=200)
     airport_transfer = BooleanField(_l("I need an airport transfer"))
     submit = SubmitField(_l("Save travel details"))
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.parsed: dict = {}
+
+    def _moment(self, field):
+        from datetime import datetime
+
+        from app.utils.time import local_to_utc
+
+        if not field.data:
+            return None
+        try:
+            local = datetime.strptime(field.data, "%Y-%m-%dT%H:%M")
+        except ValueError as exc:
+            raise ValidationError(_l("Enter a date and time like 2027-04-20 14:30.")) from exc
+        if self.event is not None and not (self.event.start_date - timedelta(days=30) <= local.date()
+                                           <= self.event.end_date + timedelta(days=30)):
+            raise ValidationError(_l("Choose a time within a month of the event."))
+        return local_to_utc(local.date(), local.time(), self.event.timezone if self.event else "UTC")
+
+    def validate_arrival_at(self, field):
+        self.parsed["arrival_at"] = self._moment(field)
+
+    def validate_departure_at(self, field):
+        moment = self._moment(field)
+        self.parsed["departure_at"] = moment
+        arrival = self.parsed.get("arrival_at")
+        if moment is not None and arrival is not None and moment <= arrival:
+            raise ValidationError(_l("Departure cannot be before arrival."))
+
+    def travel_data(self) -> dict:
+        return {"arrival_flight": (self.arrival_flight.data or "").upper(), "arrival_at": self.parsed.get("arrival_at"),
+                "departure_flight": (self.departure_flight.data or "").upper(),
+                "departure_at": self.parsed.get("departure_at"), "hotel": self.hotel.data or "",
+                "airport_transfer": bool(self.airport_transfer.data)}
 
 
 def is_email(value: str) -> bool:

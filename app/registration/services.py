@@ -143,6 +143,10 @@ def transition(registration: Registration, to: S, *, actor, message: str = "", r
     elif to == S.cancelled:
         registration.cancelled_at = now
         registration.cancel_reason = (reason or "")[:500]
+    if to in (S.cancelled, S.rejected) and _has_passport(registration):
+        # No letter will be written: the passport data has no purpose left.
+        _clear_passport(registration)
+        registration.passport_purged_at = now
     if to != S.waitlisted:
         registration.offered_at = None
     db.session.flush()
@@ -292,6 +296,11 @@ def apply_details(registration: Registration, data: dict) -> None:
         _clear_passport(registration)
     if "answers" in data:
         registration.answers = dict(data["answers"])
+
+
+def _has_passport(registration: Registration) -> bool:
+    return bool(registration.passport_number or registration.passport_expiry or registration.date_of_birth
+                or registration.place_of_birth)
 
 
 def _clear_passport(registration: Registration) -> None:
@@ -1075,3 +1084,70 @@ def set_member_rank(registration: Registration, rank: int, *, actor) -> None:
     registration.protocol_rank = rank
     record(actor=actor, action="registration.rank", obj=registration, event=registration.event,
            summary=registration.full_name, before=before, after={"protocol_rank": rank})
+
+
+# --- Travel (second stage) and passport retention -------------------------------------
+
+def update_travel(registration: Registration, data: dict, *, actor) -> None:
+    """Save an approved delegate's travel details for protocol and logistics; audited."""
+    if registration.state != S.approved:
+        raise RegistrationError(_l("Travel details are asked for once the registration is approved."))
+    before = snapshot(registration, TRAVEL_FIELDS)
+    for field in TRAVEL_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(registration, field, value if value is not None or field in NULLABLE_FIELDS else "")
+    registration.travel_updated_at = utcnow()
+    db.session.flush()
+    record(actor=actor, action="registration.travel", obj=registration, event=registration.event,
+           summary=registration.full_name, before=before, after=snapshot(registration, TRAVEL_FIELDS))
+
+
+def queue_travel_reminders(event, *, actor=None, min_hours_between: int = 24) -> int:
+    """Email approved delegates who have not given their travel details (at most
+    once per `min_hours_between` hours each). Returns how many were queued."""
+    from sqlalchemy.orm import joinedload
+
+    since = utcnow() - timedelta(hours=min_hours_between)
+    due = list(db.session.scalars(
+        select(Registration).options(joinedload(Registration.user), joinedload(Registration.event))
+        .where(Registration.event_id == event.id, Registration.state == S.approved,
+               Registration.user_id.is_not(None), Registration.travel_updated_at.is_(None),
+               (Registration.travel_reminded_at.is_(None)) | (Registration.travel_reminded_at < since))))
+    for registration in due:
+        registration.travel_reminded_at = utcnow()
+        _notify(registration, "registration_travel_reminder",
+                travel_url=external_url("registration.travel", slug=event.slug))
+    if due:
+        record(actor=actor, action="registration.travel_reminders", obj=event, event=event,
+               summary=f"{len(due)} reminders")
+    return len(due)
+
+
+def purge_passports(*, today: date | None = None) -> dict[str, int]:
+    """Delete passport fields of every event whose retention period is over (the
+    event's last day plus its retention days); the rest of each registration
+    stays. One audit entry per event. Returns {event slug: registrations purged}."""
+    from app.events.models import Event
+
+    today = today or utcnow().date()
+    purged: dict[str, int] = {}
+    for event in db.session.scalars(select(Event).order_by(Event.id)):
+        days = settings_for(event).passport_retention_days
+        if today <= event.end_date + timedelta(days=days):
+            continue
+        holders = list(db.session.scalars(select(Registration).where(
+            Registration.event_id == event.id,
+            (Registration.passport_number != "") | Registration.passport_expiry.is_not(None)
+            | Registration.date_of_birth.is_not(None) | (Registration.place_of_birth != ""))))
+        if not holders:
+            continue
+        now = utcnow()
+        for registration in holders:
+            _clear_passport(registration)
+            registration.passport_purged_at = now
+        db.session.flush()
+        record(actor=None, action="registration.purge_passports", obj=event, event=event,
+               summary=f"passport data deleted from {len(holders)} registrations, {days} days after the event")
+        purged[event.slug] = len(holders)
+    return purged

@@ -16,10 +16,10 @@ from app.events.services import get_event_or_404
 from app.events.forms import EmptyForm
 from app.extensions import db, limiter
 from app.policy import authenticated, can, ensure, public, requires
-from app.registration import bp, dashboard, photos, services
+from app.registration import bp, commands, dashboard, photos, services  # noqa: F401 (commands attach to bp)
 from app.registration.forms import (BulkForm, CancelForm, CategoryForm, DecisionForm, DelegationForm, HoldForm,
                                     InvitationCsvForm, InvitationForm, MemberForm, NoteForm, QuestionForm, RankForm,
-                                    SettingsForm, registration_form)
+                                    SettingsForm, TravelForm, registration_form)
 from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, Question, QuestionKind,
                                      Registration, RegistrationState as S, WaitlistMode)
 from app.registration.services import AlreadyRegistered, RegistrationError
@@ -764,3 +764,43 @@ def delegation_rank(slug, delegation_id, registration_id):
         services.set_member_rank(place, form.rank.data, actor=current_user)
         db.session.commit()
     return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))
+
+
+# --- Travel details (second stage) -------------------------------------------------------
+
+def _local_input(value, event) -> str:
+    from app.utils.time import to_zone
+
+    return to_zone(value, event.timezone).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+@bp.route("/e/<slug>/my-registration/travel", methods=["GET", "POST"])
+@authenticated
+def travel(slug):
+    event = _public_event(slug)
+    registration = _own_registration(event)
+    if registration.state != S.approved:
+        flash(_("Travel details are asked for once the registration is approved."), "info")
+        return redirect(url_for("registration.my_registration", slug=slug))
+    form = TravelForm(obj=registration, event=event)
+    if request.method == "GET":
+        form.arrival_at.data = registration.arrival_at and _local_input(registration.arrival_at, event)
+        form.departure_at.data = registration.departure_at and _local_input(registration.departure_at, event)
+    if form.validate_on_submit():
+        services.update_travel(registration, form.travel_data(), actor=current_user)
+        db.session.commit()
+        flash(_("Your travel details are saved."), "success")
+        return redirect(url_for("registration.my_registration", slug=slug))
+    return render_template("registration/travel.html", event=event, form=form, registration=registration,
+                           title=_("Travel details"))
+
+
+@bp.route("/e/<slug>/manage/registrations/travel-reminders", methods=["POST"])
+@requires("registration.review")
+def manage_travel_reminders(slug):
+    event = g.event
+    if EmptyForm().validate_on_submit():
+        count = services.queue_travel_reminders(event, actor=current_user)
+        db.session.commit()
+        flash(_("%(n)d reminders queued.", n=count), "success")
+    return redirect(url_for("registration.manage_list", slug=slug))
