@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "app.organiser",
     "app.admin",
     "app.agenda",
+    "app.registration",
 )
 
 

@@ -206,3 +206,19 @@ def ensure(action: str, target) -> None:
             getattr(current_user, "id", None), action, request.path,
         )
         abort(404)
+
+
+# --- Registration ------------------------------------------------------------------
+# Owner rules of the registration domain. Organiser access to registrations and
+# delegations comes from EVENT_ACTIONS above; these decide single objects.
+
+@object_rule("registration.own")
+def own_registration(user, registration) -> bool:
+    """A delegate may see, change and cancel their own registration (and nobody else's)."""
+    return registration is not None and registration.user_id is not None and registration.user_id == user.id
+
+
+@object_rule("delegation.lead")
+def lead_delegation(user, delegation) -> bool:
+    """The head of a delegation registers members, holds places and sees its status."""
+    return delegation is not None and delegation.head_user_id is not None and delegation.head_user_id == user.id

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -22,6 +23,11 @@ from app.utils.time import utcnow
 from app.utils.urls import external_url
 
 PROFILE_FIELDS = ("honorific", "given_name", "family_name", "organisation", "position", "country", "locale")
+
+# Other domains react to a newly verified address (registration submits the
+# drafts that waited for it) without accounts knowing about them.
+signals = Namespace()
+email_verified = signals.signal("email-verified")
 
 # Failed logins for one account within the window after which it is throttled,
 # whatever address the attempts come from.
@@ -107,7 +113,10 @@ def verify_email(raw: str) -> User | None:
     token = use_token(raw, "verify")
     if token is None:
         return None
+    first_time = token.user.email_verified_at is None
     token.user.email_verified_at = token.user.email_verified_at or utcnow()
+    if first_time:
+        email_verified.send(token.user)
     return token.user
 
 

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from app.events.models import Event, EventRole
 from app.extensions import db
 
-# Domains add (key, label, callable(event) -> int) here as they arrive.
+# Domains add (key, label, callable(event) -> int) here as they arrive. A callable may
+# instead return a list of (key, label, int): several figures from one grouped query.
 DASHBOARD_FIGURES: list = []
 
 
@@ -18,5 +19,9 @@ def dashboard_counts(event: Event) -> list[tuple[str, str, int]]:
 
     figures = [("team", str(_l("Team members")), team_size)]
     for key, label, fn in DASHBOARD_FIGURES:
-        figures.append((key, str(label), fn(event)))
+        value = fn(event)
+        if isinstance(value, list):
+            figures.extend((k, str(lbl), v) for k, lbl, v in value)
+        else:
+            figures.append((key, str(label), value))
     return figures

@@ -1,0 +1,31 @@
+"""Human names for registration states, in the reader's language."""
+from flask_babel import lazy_gettext as _l
+
+from app.registration.models import RegistrationState as S
+
+STATE_LABELS = {
+    S.draft: _l("Draft: waiting for your email confirmation"),
+    S.submitted: _l("Submitted: waiting for review"),
+    S.approved: _l("Approved"),
+    S.rejected: _l("Not accepted"),
+    S.waitlisted: _l("On the waitlist"),
+    S.cancelled: _l("Cancelled"),
+}
+
+SHORT_LABELS = {
+    S.draft: _l("Draft"),
+    S.submitted: _l("Submitted"),
+    S.approved: _l("Approved"),
+    S.rejected: _l("Rejected"),
+    S.waitlisted: _l("Waitlisted"),
+    S.cancelled: _l("Cancelled"),
+}
+
+STATE_BADGES = {
+    S.draft: "text-bg-light",
+    S.submitted: "text-bg-info",
+    S.approved: "text-bg-success",
+    S.rejected: "text-bg-danger",
+    S.waitlisted: "text-bg-warning",
+    S.cancelled: "text-bg-secondary",
+}

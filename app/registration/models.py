@@ -1,0 +1,297 @@
+"""Registration tables: categories, settings, registrations, notes, questions,
+invitations and delegations. Workflows live in services.py."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+                        text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.utils.db import UTCDateTime
+from app.utils.time import utcnow
+
+
+class RegistrationState(str, enum.Enum):
+    draft = "draft"            # saved, waiting for the delegate's email to be verified
+    submitted = "submitted"    # waiting for an accreditation officer
+    approved = "approved"
+    rejected = "rejected"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+
+
+class ApprovalMode(str, enum.Enum):
+    moderated = "moderated"    # an officer approves each registration
+    auto = "auto"              # a free place approves at once
+
+
+class WaitlistMode(str, enum.Enum):
+    promote = "promote"        # the first waiting delegate is approved when a place frees
+    offer = "offer"            # the place is held for them until they accept it
+
+
+class QuestionKind(str, enum.Enum):
+    text = "text"
+    choice = "choice"
+    multi = "multi"
+    yesno = "yesno"
+
+
+class InvitationState(str, enum.Enum):
+    sent = "sent"
+    opened = "opened"
+    registered = "registered"
+    revoked = "revoked"
+    # "expired" is not stored: it follows from expires_at (see Invitation.status).
+
+
+def _enum(cls, length=12):
+    return Enum(cls, native_enum=False, length=length)
+
+
+class RegistrationSettings(db.Model):
+    """Per-event registration settings. Its row is also the event-wide lock when
+    the event has a capacity."""
+
+    __tablename__ = "registration_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    waitlist_mode: Mapped[WaitlistMode] = mapped_column(_enum(WaitlistMode), default=WaitlistMode.promote)
+    invited_preapproved: Mapped[bool] = mapped_column(Boolean, default=True)
+    passport_retention_days: Mapped[int] = mapped_column(Integer, default=30)
+    invitation_days: Mapped[int] = mapped_column(Integer, default=21)
+    # Bumped under the lock on SQLite, which has no SELECT ... FOR UPDATE.
+    lock_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    event = relationship("Event")
+
+
+class Category(db.Model):
+    """A participant category (Government delegation, Media, ...) of one event."""
+
+    __tablename__ = "registration_categories"
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    approval: Mapped[ApprovalMode] = mapped_column(_enum(ApprovalMode), default=ApprovalMode.moderated)
+    invite_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    # Protocol order: lower ranks come first (heads of state before observers).
+    protocol_rank: Mapped[int] = mapped_column(Integer, default=100)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    lock_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    event = relationship("Event")
+
+    def __repr__(self) -> str:
+        return f"<Category {self.id} {self.name}>"
+
+
+class Delegation(db.Model):
+    """The delegates of one country or organisation, led by a head of delegation."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2), default="")
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("registration_categories.id", ondelete="SET NULL"))
+    head_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    quota: Mapped[int | None] = mapped_column(Integer)
+    protocol_rank: Mapped[int] = mapped_column(Integer, default=100)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event = relationship("Event")
+    category = relationship("Category")
+    head = relationship("User", foreign_keys=[head_user_id])
+
+
+class Registration(db.Model):
+    """One person's registration for one event.
+
+    `user_id` is empty only for a place a head of delegation holds before the
+    name is known. Passport fields exist only for the visa-support letter.
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # At most one live registration per person and event, whatever the code does:
+        # two clicks, two tabs or a retried request hit this index, not a second row.
+        Index("uq_registrations_event_user_live", "event_id", "user_id", unique=True,
+              sqlite_where=text("state != 'cancelled'"), postgresql_where=text("state != 'cancelled'")),
+        Index("ix_registrations_event_state", "event_id", "state"),
+        Index("ix_registrations_category_place", "category_id", "holds_place"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("registration_categories.id"))
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    state: Mapped[RegistrationState] = mapped_column(_enum(RegistrationState), default=RegistrationState.draft)
+    # True while the registration occupies a capacity place: approved, back in review
+    # after an approved delegate's change, or a place offered from the waitlist.
+    holds_place: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    honorific: Mapped[str] = mapped_column(String(40), default="")
+    given_name: Mapped[str] = mapped_column(String(120), default="")
+    family_name: Mapped[str] = mapped_column(String(120), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    nationality: Mapped[str] = mapped_column(String(2), default="")
+    email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    dietary: Mapped[str] = mapped_column(String(500), default="")
+    accessibility: Mapped[str] = mapped_column(String(500), default="")
+    arrival_date: Mapped[date | None] = mapped_column(Date)
+    departure_date: Mapped[date | None] = mapped_column(Date)
+    visa_letter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    passport_number: Mapped[str] = mapped_column(String(40), default="")
+    passport_expiry: Mapped[date | None] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    place_of_birth: Mapped[str] = mapped_column(String(120), default="")
+    passport_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    photo_filename: Mapped[str] = mapped_column(String(80), default="")
+    privacy_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    public_listing: Mapped[bool] = mapped_column(Boolean, default=False)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    # Second stage, after approval.
+    arrival_flight: Mapped[str] = mapped_column(String(40), default="")
+    arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    departure_flight: Mapped[str] = mapped_column(String(40), default="")
+    departure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hotel: Mapped[str] = mapped_column(String(200), default="")
+    airport_transfer: Mapped[bool] = mapped_column(Boolean, default=False)
+    travel_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    travel_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Order within a delegation for protocol (head of delegation first); lower first.
+    protocol_rank: Mapped[int] = mapped_column(Integer, default=100)
+    # Badges printed before a substitution or a name change stop being valid.
+    badge_version: Mapped[int] = mapped_column(Integer, default=1)
+    badge_invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event = relationship("Event")
+    user = relationship("User", foreign_keys=[user_id])
+    category = relationship("Category")
+    delegation = relationship("Delegation", back_populates="registrations")
+    invitation = relationship("Invitation", foreign_keys=[invitation_id])
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.family_name) if p)
+
+    @property
+    def formal_name(self) -> str:
+        return " ".join(p for p in (self.honorific, self.given_name, self.family_name) if p)
+
+    @property
+    def is_live(self) -> bool:
+        return self.state != RegistrationState.cancelled
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.user_id is None
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.state.value}>"
+
+
+Delegation.registrations = relationship("Registration", back_populates="delegation",
+                                        order_by="Registration.id")
+
+
+class RegistrationNote(db.Model):
+    """A note organisers keep on a registration; never shown to the delegate."""
+
+    __tablename__ = "registration_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author = relationship("User")
+
+
+class Question(db.Model):
+    """A custom question organisers add to the registration form of one event."""
+
+    __tablename__ = "registration_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind), default=QuestionKind.text)
+    choices: Mapped[list] = mapped_column(JSON, default=list)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    event = relationship("Event")
+
+
+class Invitation(db.Model):
+    """A formal, single-use invitation link sent to one address."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    honorific: Mapped[str] = mapped_column(String(40), default="")
+    given_name: Mapped[str] = mapped_column(String(120), default="")
+    family_name: Mapped[str] = mapped_column(String(120), default="")
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    category_id: Mapped[int] = mapped_column(ForeignKey("registration_categories.id"))
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(Text, default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[InvitationState] = mapped_column(_enum(InvitationState), default=InvitationState.sent)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_count: Mapped[int] = mapped_column(Integer, default=1)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event = relationship("Event")
+    category = relationship("Category")
+    delegation = relationship("Delegation")
+
+    @property
+    def status(self) -> str:
+        """sent, opened, registered, revoked or expired (the last one computed)."""
+        if self.state in (InvitationState.sent, InvitationState.opened) and self.expires_at <= utcnow():
+            return "expired"
+        return self.state.value
+
+    @property
+    def usable(self) -> bool:
+        return self.status in ("sent", "opened")

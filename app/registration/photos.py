@@ -1,0 +1,80 @@
+"""Badge photos: checked by content, re-encoded, stored outside the web root.
+
+The uploaded bytes are never stored as they came: Pillow must recognise a
+JPEG or PNG (whatever the file is called), and what is kept is a fresh JPEG
+without metadata, under a random name in UPLOAD_DIR/photos.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from io import BytesIO
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+OUTPUT_SIZE = (1200, 1200)
+_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
+
+
+class PhotoError(ValueError):
+    pass
+
+
+def process_photo(stream) -> bytes:
+    """The re-encoded JPEG for an uploaded file, or PhotoError with a readable message."""
+    data = stream.read(MAX_PHOTO_BYTES + 1)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoError(_l("The photo is too large: at most %(mb)d MB.", mb=MAX_PHOTO_BYTES // (1024 * 1024)))
+    if not data:
+        raise PhotoError(_l("The photo file is empty."))
+    try:
+        with Image.open(BytesIO(data)) as probe:
+            kind = probe.format
+            if probe.width * probe.height > MAX_PIXELS:
+                raise PhotoError(_l("The photo has too many pixels."))
+            probe.verify()
+        if kind not in ("JPEG", "PNG"):
+            raise PhotoError(_l("The photo must be a JPEG or PNG image."))
+        with Image.open(BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image)
+            image = image.convert("RGB")
+            image.thumbnail(OUTPUT_SIZE)
+            out = BytesIO()
+            image.save(out, "JPEG", quality=88)
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise PhotoError(_l("The photo must be a JPEG or PNG image.")) from exc
+    return out.getvalue()
+
+
+def photo_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "photos"
+
+
+def save_photo(jpeg: bytes) -> str:
+    """Write the processed photo under a generated name and return the name."""
+    directory = photo_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.jpg"
+    (directory / name).write_bytes(jpeg)
+    return name
+
+
+def photo_path(name: str) -> Path | None:
+    """The file of a stored photo; None for anything that is not one of our names."""
+    if not name or not _NAME.match(name):
+        return None
+    path = photo_dir() / name
+    return path if path.is_file() else None
+
+
+def delete_photo(name: str) -> None:
+    path = photo_path(name)
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,63 @@
+"""Builders for registration tests."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from PIL import Image
+
+from app.extensions import db
+from app.registration.models import ApprovalMode, Category, RegistrationSettings
+
+
+def make_category(event, name="Climate expert", *, approval=ApprovalMode.moderated, capacity=None,
+                  invite_only=False, protocol_rank=100, **fields) -> Category:
+    category = Category(event_id=event.id, name=name, approval=approval, capacity=capacity,
+                        invite_only=invite_only, protocol_rank=protocol_rank, **fields)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def set_event_settings(event, **fields) -> RegistrationSettings:
+    from app.registration.services import settings_for
+
+    settings = settings_for(event)
+    for key, value in fields.items():
+        setattr(settings, key, value)
+    db.session.flush()
+    return settings
+
+
+def details(**overrides) -> dict:
+    """Valid service-level data for a registration."""
+    data = dict(honorific="Dr", given_name="Aliya", family_name="Serikova", organisation="Nazarbayev University",
+                position="Professor", country="KZ", nationality="KZ", phone="+7 701 000 00 00", languages=["en", "kk"],
+                dietary="", accessibility="", arrival_date=date(2027, 4, 20), departure_date=date(2027, 4, 24),
+                visa_letter_needed=False, public_listing=True)
+    data.update(overrides)
+    return data
+
+
+def form_data(category, **overrides) -> dict:
+    """Valid POST data for the registration form (logged-in user)."""
+    data = {"category": str(category.id), "honorific": "Dr", "given_name": "Aliya", "family_name": "Serikova",
+            "organisation": "Nazarbayev University", "position": "Professor", "country": "KZ",
+            "nationality": "KZ", "phone": "+7 701 000 00 00", "languages": ["en", "kk"],
+            "arrival_date": "2027-04-20", "departure_date": "2027-04-24", "privacy_consent": "y"}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def image_bytes(fmt="JPEG", size=(60, 80)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 120, 60)).save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def event(db):
+    from tests.factories import make_event
+
+    return make_event()

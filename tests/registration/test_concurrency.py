@@ -1,0 +1,168 @@
+"""Concurrent submissions through real threads, each with its own app context,
+session and database connection."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.registration import services
+from app.registration.models import ApprovalMode, Registration, RegistrationState as S
+from tests.factories import make_event, make_user
+from tests.registration.conftest import details, make_category
+
+THREADS = 50
+CAPACITY = 20
+
+
+def _run_in_threads(app, jobs):
+    """Run each job(app) in its own thread, all released at the same moment."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def worker(job):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                job()
+            except Exception as exc:  # reported below, with the thread's error
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def _submit_all(app):
+    event = make_event()
+    category = make_category(event, approval=ApprovalMode.auto, capacity=CAPACITY)
+    services.settings_for(event)
+    users = [make_user() for _ in range(THREADS)]
+    db.session.commit()
+    event_id, category_id = event.id, category.id
+    user_ids = [u.id for u in users]
+
+    def job_for(user_id):
+        def job():
+            from app.accounts.models import User
+            from app.events.models import Event
+            from app.registration.models import Category
+
+            user = db.session.get(User, user_id)
+            services.create_registration(db.session.get(Event, event_id), user, details(),
+                                         category=db.session.get(Category, category_id), actor=user)
+            db.session.commit()
+        return job
+
+    errors = _run_in_threads(app, [job_for(uid) for uid in user_ids])
+    db.session.expire_all()
+    counts = dict(db.session.execute(select(Registration.state, func.count(Registration.id))
+                                     .where(Registration.event_id == event_id)
+                                     .group_by(Registration.state)).tuples().all())
+    people = db.session.scalar(select(func.count(func.distinct(Registration.user_id)))
+                               .where(Registration.event_id == event_id))
+    return counts, people, errors
+
+
+@pytest.mark.slow
+def test_concurrent_submissions_never_exceed_capacity(app):
+    counts, people, errors = _submit_all(app)
+    assert errors == []
+    assert counts == {S.approved: CAPACITY, S.waitlisted: THREADS - CAPACITY}
+    assert people == THREADS
+
+
+@pytest.mark.slow
+def test_concurrent_submissions_overbook_without_the_lock(app, monkeypatch, is_postgres):
+    """Control run: proves the test above would see the race if the lock were missing."""
+    if not is_postgres:
+        pytest.skip("SQLite runs one write transaction at a time and a submission inserts its row before "
+                    "counting places, so even unlocked submissions cannot race there; the approval control "
+                    "run below shows the SQLite lock at work.")
+    monkeypatch.setattr(services, "LOCK_PLACES", False)
+    counts, people, errors = _submit_all(app)
+    assert errors == []
+    assert counts.get(S.approved, 0) > CAPACITY
+
+
+def _approve_all(app):
+    """50 officers approve 50 submitted registrations of a moderated category at once."""
+    event = make_event()
+    category = make_category(event, capacity=CAPACITY)
+    registrations = [services.create_registration(event, u, details(), category=category, actor=u)
+                     for u in (make_user() for _ in range(THREADS))]
+    officers = [make_user() for _ in range(THREADS)]
+    db.session.commit()
+    pairs = [(r.id, o.id) for r, o in zip(registrations, officers)]
+    event_id = event.id
+
+    def job_for(registration_id, officer_id):
+        def job():
+            from app.accounts.models import User
+
+            services.approve_registration(db.session.get(Registration, registration_id),
+                                          actor=db.session.get(User, officer_id))
+            db.session.commit()
+        return job
+
+    errors = _run_in_threads(app, [job_for(*pair) for pair in pairs])
+    db.session.expire_all()
+    counts = dict(db.session.execute(select(Registration.state, func.count(Registration.id))
+                                     .where(Registration.event_id == event_id)
+                                     .group_by(Registration.state)).tuples().all())
+    return counts, errors
+
+
+@pytest.mark.slow
+def test_concurrent_approvals_never_exceed_capacity(app):
+    counts, errors = _approve_all(app)
+    assert errors == []
+    assert counts == {S.approved: CAPACITY, S.waitlisted: THREADS - CAPACITY}
+
+
+@pytest.mark.slow
+def test_concurrent_approvals_overbook_without_the_lock(app, monkeypatch):
+    """Control run of the approvals, on both databases."""
+    monkeypatch.setattr(services, "LOCK_PLACES", False)
+    counts, errors = _approve_all(app)
+    # Unlocked SQLite writers may also be refused outright ("database is locked").
+    assert all("locked" in str(e) for e in errors), errors
+    assert counts.get(S.approved, 0) > CAPACITY
+
+
+@pytest.mark.slow
+def test_double_submit_from_two_tabs_creates_one_registration(app):
+    event = make_event()
+    category = make_category(event)
+    user = make_user()
+    db.session.commit()
+    event_id, category_id, user_id = event.id, category.id, user.id
+    outcomes = []
+
+    def job():
+        from app.accounts.models import User
+        from app.events.models import Event
+        from app.registration.models import Category
+
+        person = db.session.get(User, user_id)
+        try:
+            services.create_registration(db.session.get(Event, event_id), person, details(),
+                                         category=db.session.get(Category, category_id), actor=person)
+            db.session.commit()
+            outcomes.append("created")
+        except services.AlreadyRegistered:
+            db.session.rollback()
+            outcomes.append("refused")
+
+    errors = _run_in_threads(app, [job] * 5)
+    assert errors == []
+    assert sorted(outcomes) == ["created"] + ["refused"] * 4
+    assert db.session.scalar(select(func.count(Registration.id)).where(Registration.user_id == user_id)) == 1

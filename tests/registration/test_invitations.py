@@ -1,0 +1,170 @@
+"""Invitations: single-use, expiring links that open a prefilled registration."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.mail.models import OutboxMessage
+from app.registration import services
+from app.registration.models import Delegation, Invitation, InvitationState, Registration, RegistrationState as S
+from app.utils.time import utcnow
+from tests.factories import PASSWORD, grant, login, make_user
+from tests.registration.conftest import form_data, make_category
+
+
+@pytest.fixture
+def government(event):
+    return make_category(event, "Government delegation", invite_only=True)
+
+
+def invite(event, category, email="minister@example.gov", **kwargs):
+    invitation = services.create_invitation(event, email=email, category=category, actor=make_user(), **kwargs)
+    db.session.commit()
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == email)
+                                 .order_by(OutboxMessage.id.desc())).first()
+    token = re.search(r"/invitation/(\S+)", message.body_text).group(1)
+    return invitation, token
+
+
+def test_invitation_email_is_in_the_invitees_language(event, government):
+    invitation, token = invite(event, government, locale="ru", message="Dear Minister")
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert (message.locale, message.template) == ("ru", "registration_invitation")
+    assert "Dear Minister" in message.body_text
+    assert invitation.status == "sent"
+
+
+def test_invited_person_registers_into_an_invite_only_category_and_is_preapproved(client, event, government):
+    delegation = Delegation(event_id=event.id, name="Pakistan", country="PK")
+    db.session.add(delegation)
+    db.session.flush()
+    invitation, token = invite(event, government, given_name="Sherry", family_name="Rehman",
+                               delegation=delegation)
+    user = make_user("minister@example.gov")
+    db.session.commit()
+    login(client, user)
+    response = client.get(f"/e/{event.slug}/invitation/{token}")
+    assert response.headers["Location"].endswith(f"/e/{event.slug}/register")
+    page = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
+    assert 'value="Sherry"' in page and "Government delegation" in page
+    response = client.post(f"/e/{event.slug}/register", data=form_data(government))
+    assert response.status_code == 302
+    registration = db.session.scalars(select(Registration)).one()
+    assert (registration.state, registration.delegation_id, registration.category_id) == (
+        S.approved, delegation.id, government.id)
+    db.session.refresh(invitation)
+    assert invitation.status == "registered"
+    # Single use: the link no longer opens anything.
+    client.post("/account/logout")
+    assert client.get(f"/e/{event.slug}/invitation/{token}").status_code == 404
+
+
+def test_invitation_without_preapproval_waits_for_review(client, event, government):
+    from tests.registration.conftest import set_event_settings
+
+    set_event_settings(event, invited_preapproved=False)
+    invitation, token = invite(event, government)
+    user = make_user()
+    db.session.commit()
+    login(client, user)
+    client.get(f"/e/{event.slug}/invitation/{token}")
+    client.post(f"/e/{event.slug}/register", data=form_data(government))
+    assert db.session.scalars(select(Registration.state)).one() == S.submitted
+
+
+def test_invited_visitor_without_account_is_preapproved_after_verifying(client, event, government):
+    invitation, token = invite(event, government)
+    client.get(f"/e/{event.slug}/invitation/{token}")
+    data = form_data(government, email="minister@example.gov", password=PASSWORD, confirm=PASSWORD)
+    assert "Check your email" in client.post(f"/e/{event.slug}/register", data=data).get_data(as_text=True)
+    verify = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "verify_email")).one()
+    client.get("/account/verify/" + re.search(r"/verify/(\S+)", verify.body_text).group(1))
+    db.session.expire_all()
+    assert db.session.scalars(select(Registration.state)).one() == S.approved
+
+
+@pytest.mark.parametrize("spoil", ["expire", "revoke", "garbage"])
+def test_unusable_invitation_links_are_refused(client, event, government, spoil):
+    invitation, token = invite(event, government)
+    if spoil == "expire":
+        invitation.expires_at = utcnow() - timedelta(minutes=1)
+    elif spoil == "revoke":
+        services.revoke_invitation(invitation, actor=make_user())
+    else:
+        token = "x" * 300
+    db.session.commit()
+    response = client.get(f"/e/{event.slug}/invitation/{token}")
+    assert response.status_code == 404
+    assert "This invitation link has expired, was already used, or was withdrawn." in response.get_data(as_text=True)
+
+
+def test_invitation_state_follows_opening_and_expiry(client, event, government):
+    invitation, token = invite(event, government)
+    client.get(f"/e/{event.slug}/invitation/{token}")
+    db.session.refresh(invitation)
+    assert invitation.status == "opened"
+    invitation.expires_at = utcnow() - timedelta(seconds=1)
+    assert invitation.status == "expired"
+
+
+def test_resend_gives_a_new_link_and_kills_the_old_one(client, event, government):
+    invitation, old = invite(event, government)
+    services.resend_invitation(invitation, actor=make_user())
+    db.session.commit()
+    assert invitation.sent_count == 2
+    assert client.get(f"/e/{event.slug}/invitation/{old}").status_code == 404
+
+
+def test_second_invitation_to_the_same_address_is_refused(event, government):
+    invite(event, government)
+    with pytest.raises(services.RegistrationError):
+        services.create_invitation(event, email="MINISTER@example.gov", category=government, actor=make_user())
+
+
+def test_officer_invites_one_and_many_from_csv(client, event, government):
+    officer = make_user()
+    grant(officer, event, "accreditation")
+    db.session.commit()
+    login(client, officer)
+    url = f"/e/{event.slug}/manage/invitations"
+    response = client.post(url, data={"one-email": "ambassador@example.org", "one-honorific": "H.E.",
+                                      "one-locale": "en", "one-category": str(government.id),
+                                      "one-delegation": "0", "one-submit": "Send"})
+    assert response.status_code == 302
+    csv_text = "email,given_name,family_name\nan@example.org,An,One\nnot-an-email,X,Y\nan@example.org,Again,Dup\n"
+    response = client.post(url, data={"csv-file": (io.BytesIO(csv_text.encode()), "list.csv"),
+                                      "csv-category": str(government.id), "csv-delegation": "0",
+                                      "csv-submit": "Send"}, content_type="multipart/form-data",
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "1 invitations sent." in page
+    assert "Line 3: not a valid email address" in page
+    assert "Line 4:" in page
+    emails = sorted(db.session.scalars(select(Invitation.email)))
+    assert emails == ["ambassador@example.org", "an@example.org"]
+    assert ">opened<" not in page and ">sent<" in page
+
+
+def test_officer_revokes_an_invitation(client, event, government):
+    invitation, token = invite(event, government)
+    officer = make_user()
+    grant(officer, event, "secretariat")
+    db.session.commit()
+    login(client, officer)
+    response = client.post(f"/e/{event.slug}/manage/invitations/{invitation.id}/revoke")
+    assert response.status_code == 302
+    db.session.refresh(invitation)
+    assert invitation.state == InvitationState.revoked
+
+
+def test_protocol_cannot_manage_invitations(client, event, government):
+    user = make_user()
+    grant(user, event, "protocol")
+    db.session.commit()
+    login(client, user)
+    assert client.get(f"/e/{event.slug}/manage/invitations").status_code == 403

@@ -1,0 +1,258 @@
+"""The accreditation officer's pages, through HTTP."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from flask import g
+from openpyxl import load_workbook
+from sqlalchemy import insert, select
+
+from app.extensions import db
+from app.mail.models import OutboxMessage
+from app.registration import services
+from app.registration.models import ApprovalMode, Registration, RegistrationState as S
+from tests.factories import grant, login, make_event, make_user
+from tests.registration.conftest import details, make_category
+
+
+@pytest.fixture
+def category(event):
+    return make_category(event, "Climate expert / academia", capacity=2)
+
+
+def officer(client, event, role="accreditation"):
+    user = make_user()
+    grant(user, event, role)
+    db.session.commit()
+    login(client, user)
+    return user
+
+
+def registered(event, category, **overrides):
+    user = make_user()
+    return services.create_registration(event, user, details(**overrides), category=category, actor=user)
+
+
+def test_list_shows_and_filters_registrations(client, event, category):
+    a = registered(event, category, given_name="Aliya", country="KZ")
+    b = registered(event, category, given_name="Bilal", country="PK", visa_letter_needed=True,
+                   passport_number="AB1234567", passport_expiry=date(2030, 1, 1), date_of_birth=date(1980, 1, 1),
+                   place_of_birth="Lahore")
+    officer(client, event)
+    page = client.get(f"/e/{event.slug}/manage/registrations").get_data(as_text=True)
+    assert "Aliya" in page and "Bilal" in page
+    page = client.get(f"/e/{event.slug}/manage/registrations?country=PK").get_data(as_text=True)
+    assert ("Aliya" in page, "Bilal" in page) == (False, True)
+    page = client.get(f"/e/{event.slug}/manage/registrations?visa=yes&q=bil").get_data(as_text=True)
+    assert ("Aliya" in page, "Bilal" in page) == (False, True)
+    page = client.get(f"/e/{event.slug}/manage/registrations?state=approved").get_data(as_text=True)
+    assert "No registrations match." in page
+    assert (a.id, b.id) == (1, 2)
+
+
+def test_list_with_junk_filters_does_not_fail(client, event, category):
+    officer(client, event)
+    response = client.get(f"/e/{event.slug}/manage/registrations?state=<x>&category=abc&page=-3&sort=drop"
+                          f"&country=ZZZ&delegation=1e9&q=" + "x" * 500)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role,status", [("accreditation", 200), ("secretariat", 200), ("protocol", 200),
+                                         ("checkin", 403), ("programme", 403), ("viewer", 403)])
+def test_list_access_by_role(client, event, category, role, status):
+    officer(client, event, role)
+    assert client.get(f"/e/{event.slug}/manage/registrations").status_code == status
+
+
+def test_detail_shows_passport_to_accreditation_only(client, event, category):
+    registration = registered(event, category, visa_letter_needed=True, passport_number="AB1234567",
+                              passport_expiry=date(2030, 1, 1), date_of_birth=date(1980, 1, 1),
+                              place_of_birth="Lahore")
+    db.session.commit()
+    officer(client, event, "protocol")
+    url = f"/e/{event.slug}/manage/registrations/{registration.id}"
+    assert "AB1234567" not in client.get(url).get_data(as_text=True)
+    client.post("/account/logout")
+    officer(client, event, "accreditation")
+    assert "AB1234567" in client.get(url).get_data(as_text=True)
+
+
+def test_detail_of_another_events_registration_is_not_found(client, event, category):
+    other = make_event()
+    foreign = registered(other, make_category(other))
+    officer(client, event)
+    assert client.get(f"/e/{event.slug}/manage/registrations/{foreign.id}").status_code == 404
+
+
+def test_officer_approves_and_the_delegate_is_emailed(client, event, category):
+    registration = registered(event, category)
+    officer(client, event)
+    response = client.post(f"/e/{event.slug}/manage/registrations/{registration.id}/decide",
+                           data={"decision": "approve", "message": "Welcome to Astana"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert registration.state == S.approved
+    last = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert (last.to_address, last.subject) == (registration.email, "Your registration is approved")
+    assert "Welcome to Astana" in last.body_text
+
+
+def test_protocol_cannot_decide(client, event, category):
+    registration = registered(event, category)
+    officer(client, event, "protocol")
+    response = client.post(f"/e/{event.slug}/manage/registrations/{registration.id}/decide",
+                           data={"decision": "approve"})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert registration.state == S.submitted
+
+
+def test_illegal_decision_is_refused_with_a_message(client, event, category):
+    registration = registered(event, category)
+    services.cancel_registration(registration, actor=registration.user)
+    officer(client, event)
+    response = client.post(f"/e/{event.slug}/manage/registrations/{registration.id}/decide",
+                           data={"decision": "approve"}, follow_redirects=True)
+    assert "cannot become approved" in response.get_data(as_text=True)
+
+
+def test_bulk_approve_fills_places_then_waitlists(client, event, category):
+    regs = [registered(event, category) for _ in range(3)]
+    officer(client, event)
+    response = client.post(f"/e/{event.slug}/manage/registrations/bulk",
+                           data={"decision": "approve", "selected": [str(r.id) for r in regs]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [r.state for r in regs] == [S.approved, S.approved, S.waitlisted]
+
+
+def test_notes_are_kept_for_organisers(client, event, category):
+    registration = registered(event, category)
+    officer(client, event)
+    client.post(f"/e/{event.slug}/manage/registrations/{registration.id}/notes", data={"body": "Called the embassy"})
+    page = client.get(f"/e/{event.slug}/manage/registrations/{registration.id}").get_data(as_text=True)
+    assert "Called the embassy" in page
+
+
+def test_notes_are_not_shown_to_the_delegate(client, event, category):
+    from tests.factories import PASSWORD
+
+    registration = registered(event, category)
+    services.add_note(registration, "Called the embassy", actor=make_user())
+    db.session.commit()
+    login(client, registration.user.email, PASSWORD)
+    assert "Called the embassy" not in client.get(f"/e/{event.slug}/my-registration").get_data(as_text=True)
+
+
+def test_export_csv_neutralises_formulas_and_hides_passport_from_protocol(client, event, category):
+    registered(event, category, given_name="=HYPERLINK(\"http://x\")", visa_letter_needed=True,
+               passport_number="AB1234567", passport_expiry=date(2030, 1, 1), date_of_birth=date(1980, 1, 1),
+               place_of_birth="Lahore")
+    db.session.commit()
+    officer(client, event, "protocol")
+    response = client.get(f"/e/{event.slug}/manage/registrations/export.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert "passport_number" not in rows[0]
+    assert rows[1][rows[0].index("given_name")] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][rows[0].index("phone")] == "'+7 701 000 00 00"
+
+
+def test_export_xlsx_has_passport_for_accreditation(client, event, category):
+    registered(event, category, visa_letter_needed=True, passport_number="AB1234567",
+               passport_expiry=date(2030, 1, 1), date_of_birth=date(1980, 1, 1), place_of_birth="Lahore")
+    db.session.commit()
+    officer(client, event, "accreditation")
+    response = client.get(f"/e/{event.slug}/manage/registrations/export.xlsx?visa=yes")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[1][rows[0].index("passport_number")] == "AB1234567"
+    assert len(rows) == 2
+
+
+def test_export_of_an_unknown_format_is_not_found(client, event, category):
+    officer(client, event)
+    assert client.get(f"/e/{event.slug}/manage/registrations/export.pdf").status_code == 404
+
+
+def test_list_flags_likely_duplicates(client, event, category):
+    a = registered(event, category, given_name="Same", family_name="Person", visa_letter_needed=True,
+                   passport_number="AB1", passport_expiry=date(2030, 1, 1), date_of_birth=date(1980, 1, 1),
+                   place_of_birth="X")
+    registered(event, category, given_name="same", family_name="PERSON", visa_letter_needed=True,
+               passport_number="AB2", passport_expiry=date(2030, 1, 1), date_of_birth=date(1980, 1, 1),
+               place_of_birth="X")
+    registered(event, category, given_name="Unique")
+    officer(client, event)
+    page = client.get(f"/e/{event.slug}/manage/registrations").get_data(as_text=True)
+    assert page.count("Possible duplicate") == 2
+    page = client.get(f"/e/{event.slug}/manage/registrations?duplicates=1").get_data(as_text=True)
+    assert ("Unique" in page, a.given_name in page) == (False, True)
+
+
+def _bulk_registrations(event, category, n):
+    rows = [dict(event_id=event.id, category_id=category.id, state=S.submitted, given_name=f"Given{i}",
+                 family_name=f"Family{i}", email=f"bulk{i}@example.org", country="KZ", languages=[], answers={})
+            for i in range(n)]
+    db.session.execute(insert(Registration), rows)
+    db.session.commit()
+
+
+def test_list_query_count_stays_constant_as_registrations_grow(client, event, count_queries):
+    category = make_category(event, approval=ApprovalMode.moderated)
+    officer(client, event)
+    url = f"/e/{event.slug}/manage/registrations"
+    _bulk_registrations(event, category, 10)
+    # The test's app context (and so `g`, with the policy cache) outlives each request.
+    g.pop("policy_cache", None)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    _bulk_registrations(event, category, 990)
+    g.pop("policy_cache", None)
+    with count_queries() as large:
+        assert client.get(url).status_code == 200
+    assert large.count == small.count, "\n".join(small.statements)
+
+
+def test_categories_page_adds_a_category_and_a_question(client, event):
+    officer(client, event)
+    response = client.post(f"/e/{event.slug}/manage/categories",
+                           data={"new-name": "Media", "new-approval": "moderated", "new-capacity": "40",
+                                 "new-protocol_rank": "80", "new-active": "y", "new-submit": "Save category"})
+    assert response.status_code == 302
+    response = client.post(f"/e/{event.slug}/manage/categories",
+                           data={"question-label": "Which field trip?", "question-kind": "choice",
+                                 "question-choices": "Lake Burabay\nCity tour", "question-submit": "Add question"})
+    assert response.status_code == 302
+    page = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
+    assert "Media" in page and "Which field trip?" in page and "Lake Burabay" in page
+
+
+def test_categories_page_refuses_a_choice_question_without_choices(client, event):
+    officer(client, event)
+    response = client.post(f"/e/{event.slug}/manage/categories",
+                           data={"question-label": "Pick", "question-kind": "multi", "question-choices": "only",
+                                 "question-submit": "Add question"})
+    assert "Give at least two choices, one per line." in response.get_data(as_text=True)
+
+
+def test_dashboard_shows_registration_figures(client, event, count_queries):
+    experts = make_category(event, "Experts", approval=ApprovalMode.auto, capacity=1)
+    make_category(event, "Media")
+    registered(event, experts)
+    registered(event, experts)
+    officer(client, event, "viewer")
+    url = f"/e/{event.slug}/manage/"
+    page = client.get(url).get_data(as_text=True)
+    assert "Approved delegates" in page and "On the waitlist" in page
+    assert "Approved: Experts" in page and "Approved: Media" in page
+    from app.organiser.services import dashboard_counts
+
+    figures = {key: value for key, _label, value in dashboard_counts(event)}
+    assert (figures["registration.approved"], figures["registration.waitlisted"],
+            figures["registration.submitted"]) == (1, 1, 0)
+    with count_queries() as counter:
+        dashboard_counts(event)
+    assert counter.count == 5  # team, three states, one grouped query for the categories
