@@ -74,7 +74,8 @@ def register_models() -> None:
         try:
             importlib.import_module(f"app.{name}.models")
         except ModuleNotFoundError as exc:
-            if exc.name != f"app.{name}.models":
+            # A domain not installed yet (no package at all) is fine; a broken import is not.
+            if exc.name not in (f"app.{name}", f"app.{name}.models"):
                 raise
 
 
