@@ -61,21 +61,23 @@ def public_state(slug: str) -> PublicState | None:
                        changed_at=as_utc(changed_at) if changed_at else None)
 
 
-def cached_body(state: PublicState, key: str, render: Callable[[], bytes]) -> bytes:
-    """The body stored under `key`, rendering and storing it on first use.
+def cached_body(state: PublicState, key: str, render: Callable[[], bytes]) -> tuple[bytes, bool]:
+    """The body stored under `key` and whether it was rendered now (then the caller commits).
 
-    Adds a row to the database session when it renders; the caller commits.
-    Two workers rendering at once both succeed: the second insert is dropped.
+    Adds a row to the database session when it renders. Two workers rendering
+    at once both succeed: the second insert is dropped.
     """
     with _lock:
         body = _memory.get(key)
         if body is not None:
             _memory.move_to_end(key)
-            return body
+            return body, False
     row = db.session.get(RenderedPage, key)
+    wrote = False
     if row is not None:
         body = row.body
     else:
+        wrote = True
         body = render()
         try:
             with db.session.begin_nested():
@@ -86,7 +88,7 @@ def cached_body(state: PublicState, key: str, render: Callable[[], bytes]) -> by
         _memory[key] = body
         while len(_memory) > _MEMORY_ENTRIES:
             _memory.popitem(last=False)
-    return body
+    return body, wrote
 
 
 def invalidate_public_cache(event: Event) -> None:

@@ -575,9 +575,10 @@ def _feed(state: cache.PublicState, kind: str, build, filename: str) -> Response
     if _not_modified(state, etag):
         response = Response(status=304)
     else:
-        body = cache.cached_body(state, state.key(kind, locale),
-                                 lambda: build(state.event, _agenda_for(state)))
-        db.session.commit()
+        body, wrote = cache.cached_body(state, state.key(kind, locale),
+                                        lambda: build(state.event, _agenda_for(state)))
+        if wrote:
+            db.session.commit()
         response = Response(body, mimetype=None, content_type=FEED_TYPES[filename.rsplit(".", 1)[1]])
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.set_etag(etag)
@@ -630,8 +631,9 @@ def public_agenda(slug):
         agenda = _agenda_for(state, categories)
         body = render_body(agenda, filters.apply(agenda.sessions))
     else:
-        body = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
-        db.session.commit()
+        body, wrote = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
+        if wrote:
+            db.session.commit()
     return render_template("agenda/public/agenda.html", event=event, body=Markup(body.decode()),
                            version=state.version, title=_("Agenda"))
 
