@@ -222,3 +222,65 @@ def own_registration(user, registration) -> bool:
 def lead_delegation(user, delegation) -> bool:
     """The head of a delegation registers members, holds places and sees its status."""
     return delegation is not None and delegation.head_user_id is not None and delegation.head_user_id == user.id
+
+
+# --- Agenda ------------------------------------------------------------------------
+# A `programme` role may be limited to some tracks (EventRole.track_ids, empty = all).
+# Such a holder edits the sessions of those tracks only and reads the rest; rooms,
+# tracks and publishing affect every track, so they need an unlimited agenda role.
+
+def agenda_track_scope(user, event: Event) -> frozenset[int] | None:
+    """The track ids `user` may edit in `event`: None means every track.
+
+    Secretariat and any unlimited programme role give every track; limited
+    programme roles add up. Users without `agenda.edit` get an empty set.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_admin:
+        return None
+    cache = _request_cache()
+    key = ("agenda_scope", user.id, event.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    from app.extensions import db
+
+    grants = db.session.execute(
+        select(EventRole.role, EventRole.track_ids).where(EventRole.user_id == user.id,
+                                                          EventRole.event_id == event.id)).all()
+    scope: frozenset[int] | None = frozenset()
+    for role, track_ids in grants:
+        if role not in EVENT_ACTIONS["agenda.edit"]:
+            continue
+        if role != R.programme or not track_ids:
+            scope = None
+            break
+        scope = scope | frozenset(int(t) for t in track_ids)
+    if cache is not None:
+        cache[key] = scope
+    return scope
+
+
+@object_rule("agenda.edit_session")
+def can_edit_session(user, session) -> bool:
+    """May `user` create, change, move or delete this agenda session?
+
+    Yes with `agenda.edit` on the event, unless their programme role is limited to
+    tracks: then only sessions of those tracks (a session without a track belongs
+    to nobody's track and needs an unlimited role).
+    """
+    event = getattr(session, "event", None)
+    if event is None:
+        return False
+    scope = agenda_track_scope(user, event)
+    if scope is None:
+        return True
+    return session.track_id is not None and session.track_id in scope
+
+
+@object_rule("agenda.edit_structure")
+def can_edit_agenda_structure(user, event) -> bool:
+    """Rooms, tracks and publishing concern every track: an unlimited agenda role only."""
+    if not isinstance(event, Event):
+        return False
+    return agenda_track_scope(user, event) is None

@@ -1,0 +1,253 @@
+"""The published agenda in public formats: frab/c3voc schedule JSON and XML, iCalendar.
+
+Each takes the event and a `PublicAgenda` (already filtered to what the public
+may see, with confirmed speakers) and returns bytes. Links are built from the
+configured server name, never from the request, so a cached body is the same
+for every client.
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from icalendar import Calendar, Event as ICalEvent, Timezone, vText
+from lxml import etree
+
+from app.agenda.services import PublicAgenda, PublicSession, _slugify
+from app.utils.time import to_zone, utcnow
+from app.utils.urls import external_url
+
+GENERATOR = "Kurultai"
+# Names of rooms, people and days in the feeds derive from this namespace, so they stay
+# stable from one publication to the next.
+NAMESPACE = uuid.UUID("6a3f1d2e-8f7b-4c1a-9d57-3b2e1c0f4a11")
+_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+DAY_CHANGE = time(4, 0)  # frab days run from 04:00 to 03:59 the next morning, event time
+
+
+def acronym(slug: str) -> str:
+    """The event slug in the characters the schedule formats accept (astana-2027 -> astana_2027)."""
+    text = re.sub(r"[^a-z0-9_]", "_", slug.lower())
+    return text.ljust(4, "_")
+
+
+def room_guid(event, room_id: int) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"event:{event.id}:room:{room_id}"))
+
+
+def person_guid(event, person_id: int) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"event:{event.id}:person:{person_id}"))
+
+
+def session_slug(event, s: PublicSession) -> str:
+    tail = f"{s.id}-{_slugify(s.title)[:48]}".strip("-")
+    if len(tail) < 4:
+        tail = f"{s.id:04d}-session"
+    return f"{acronym(event.slug)}-{tail}"
+
+
+def _hhmm(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _local(value: datetime, zone: str) -> datetime:
+    return to_zone(value, zone)
+
+
+def _days(event, agenda: PublicAgenda) -> list[tuple[int, date, datetime, datetime, list[PublicSession]]]:
+    """(index, date, day start, day end, sessions) for every event day and any day holding a session."""
+    zone = agenda.timezone
+    grouped = dict(agenda.days())
+    dates = set(grouped)
+    day = event.start_date
+    while day <= event.end_date:
+        dates.add(day)
+        day += timedelta(days=1)
+    result = []
+    for index, day in enumerate(sorted(dates), start=1):
+        start = datetime.combine(day, DAY_CHANGE, tzinfo=event.tz)
+        end = start + timedelta(days=1) - timedelta(minutes=1)
+        result.append((index, day, start, end, grouped.get(day, [])))
+    return result
+
+
+def _session_url(event, s: PublicSession) -> str:
+    return external_url("agenda.public_session", slug=event.slug, session_id=s.id)
+
+
+# --- frab JSON ---------------------------------------------------------------------
+
+def schedule_json(event, agenda: PublicAgenda) -> bytes:
+    """The c3voc schedule JSON (validates against the voc schedule schema)."""
+    zone = agenda.timezone
+    conference = {
+        "acronym": acronym(event.slug),
+        "title": event.title,
+        "description": event.description or "",
+        "start": event.start_date.isoformat(),
+        "end": event.end_date.isoformat(),
+        "daysCount": 0,
+        "timeslot_duration": "00:05",
+        "url": external_url("agenda.public_agenda", slug=event.slug),
+        "tracks": [{"name": t["name"], "slug": t["slug"], "color": t["colour"]} for t in agenda.tracks],
+        "rooms": [{"name": r["name"], "guid": room_guid(event, r["id"]), "capacity": r.get("capacity"),
+                   "description": r.get("location") or None} for r in agenda.rooms],
+        "days": [],
+    }
+    if _ZONE_NAME.match(zone):
+        conference["time_zone_name"] = zone
+    for index, day, start, end, sessions in _days(event, agenda):
+        rooms: dict[str, list] = {r["name"]: [] for r in agenda.rooms}
+        for s in sessions:
+            rooms.setdefault(s.room["name"], []).append(_json_event(event, s, zone))
+        conference["days"].append({"index": index, "date": day.isoformat(), "day_start": start.isoformat(),
+                                   "day_end": end.isoformat(), "rooms": rooms})
+    conference["daysCount"] = len(conference["days"])
+    document = {
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "generator": {"name": GENERATOR, "version": "1"},
+        "schedule": {
+            "version": f"{agenda.publication.version}",
+            "base_url": external_url("agenda.public_agenda", slug=event.slug),
+            "conference": conference,
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _json_event(event, s: PublicSession, zone: str) -> dict:
+    start = _local(s.starts_at, zone)
+    return {
+        "id": s.id,
+        "guid": s.uid,
+        "date": start.isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": _local(s.ends_at, zone).isoformat(),
+        "duration": _hhmm(s.duration),
+        "room": s.room["name"],
+        "slug": session_slug(event, s),
+        "url": _session_url(event, s),
+        "title": s.title,
+        "subtitle": "",
+        "track": (s.track or {}).get("name"),
+        "type": s.type,
+        "language": s.languages[0] if s.languages else None,
+        "abstract": s.abstract,
+        "description": None,
+        "logo": None,
+        "persons": [{"id": p.id, "guid": person_guid(event, p.id), "public_name": p.name} for p in s.speakers],
+        "links": [],
+        "attachments": [],
+    }
+
+
+# --- frab XML ----------------------------------------------------------------------
+
+def _sub(parent, tag: str, text=None, **attrs):
+    element = etree.SubElement(parent, tag, {k: str(v) for k, v in attrs.items() if v is not None})
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def schedule_xml(event, agenda: PublicAgenda) -> bytes:
+    """The frab schedule XML (validates against the voc schedule XSD)."""
+    zone = agenda.timezone
+    root = etree.Element("schedule")
+    _sub(root, "generator", name=GENERATOR, version="1")
+    _sub(root, "url", external_url("agenda.schedule_xml", slug=event.slug))
+    _sub(root, "version", agenda.publication.version)
+    conference = _sub(root, "conference")
+    days = _days(event, agenda)
+    _sub(conference, "title", event.title)
+    _sub(conference, "acronym", acronym(event.slug))
+    _sub(conference, "start", event.start_date.isoformat())
+    _sub(conference, "end", event.end_date.isoformat())
+    _sub(conference, "days", len(days))
+    _sub(conference, "timeslot_duration", "00:05")
+    _sub(conference, "base_url", external_url("agenda.public_agenda", slug=event.slug))
+    _sub(conference, "url", external_url("agenda.public_agenda", slug=event.slug))
+    _sub(conference, "time_zone_name", zone)
+    for t in agenda.tracks:
+        _sub(conference, "track", t["name"], name=t["name"], color=t["colour"],
+             slug=t["slug"] if re.fullmatch(r"[a-z][a-z0-9-]+", t["slug"]) else None)
+    for index, day, start, end, sessions in days:
+        day_el = _sub(root, "day", date=day.isoformat(), start=start.isoformat(), end=end.isoformat(), index=index)
+        by_room: dict[int, list[PublicSession]] = {}
+        for s in sessions:
+            by_room.setdefault(s.room["id"], []).append(s)
+        for r in agenda.rooms:
+            room_el = _sub(day_el, "room", name=r["name"], guid=room_guid(event, r["id"]))
+            for s in by_room.get(r["id"], []):
+                _xml_event(room_el, event, s, zone)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _xml_event(parent, event, s: PublicSession, zone: str) -> None:
+    start = _local(s.starts_at, zone)
+    el = _sub(parent, "event", id=s.id, guid=s.uid)
+    _sub(el, "room", s.room["name"])
+    _sub(el, "title", s.title)
+    _sub(el, "subtitle", "")
+    _sub(el, "type", s.type)
+    _sub(el, "date", start.isoformat())
+    _sub(el, "start", start.strftime("%H:%M"))
+    _sub(el, "duration", _hhmm(s.duration))
+    _sub(el, "abstract", s.abstract)
+    _sub(el, "slug", session_slug(event, s))
+    _sub(el, "track", (s.track or {}).get("name", ""))
+    persons = _sub(el, "persons")
+    for p in s.speakers:
+        _sub(persons, "person", p.name, id=p.id, guid=person_guid(event, p.id))
+    _sub(el, "language", s.languages[0] if s.languages else "")
+    _sub(el, "description", "")
+    _sub(el, "links")
+    _sub(el, "url", _session_url(event, s))
+
+
+# --- iCalendar ---------------------------------------------------------------------
+
+def _vevent(event, s: PublicSession, stamp: datetime) -> ICalEvent:
+    item = ICalEvent()
+    item.add("uid", f"{s.uid}@kurultai")
+    item.add("sequence", s.sequence)
+    item.add("dtstamp", stamp)
+    item.add("last-modified", s.updated_at)
+    item.add("dtstart", s.starts_at)   # UTC ("...Z"): right in every calendar, whatever its zone
+    item.add("dtend", s.ends_at)
+    item.add("summary", s.title)
+    location = ", ".join(p for p in (s.room.get("name"), s.room.get("location"), event.venue) if p)
+    if location:
+        item.add("location", location)
+    description = s.abstract
+    if s.speakers:
+        description = (", ".join(p.name for p in s.speakers) + "\n\n" + description).strip()
+    if description:
+        item.add("description", description)
+    if s.track:
+        item.add("categories", [s.track["name"]])
+    item.add("url", _session_url(event, s))
+    item.add("status", "CONFIRMED")
+    return item
+
+
+def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | None = None) -> bytes:
+    """An iCalendar with one VEVENT per session: stable UIDs, SEQUENCE raised on every move,
+    times in UTC and the event's zone named in full (VTIMEZONE and X-WR-TIMEZONE)."""
+    sessions = agenda.sessions if sessions is None else sessions
+    cal = Calendar()
+    cal.add("prodid", "-//Kurultai//Agenda//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", vText(event.title))
+    cal.add("x-wr-timezone", vText(agenda.timezone))
+    cal.add_component(Timezone.from_tzid(agenda.timezone, first_date=event.start_date - timedelta(days=1),
+                                         last_date=event.end_date + timedelta(days=1)))
+    stamp = agenda.publication.refreshed_at or utcnow()
+    for s in sessions:
+        cal.add_component(_vevent(event, s, stamp))
+    return cal.to_ical()

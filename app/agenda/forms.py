@@ -1,0 +1,151 @@
+"""Agenda forms: field checks only; the rules (double bookings, scopes) live in services."""
+from __future__ import annotations
+
+import re
+
+from babel import Locale
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, SubmitField,
+                     TextAreaField, TimeField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from app.agenda.models import SESSION_TYPE_LABELS, VISIBILITY_LABELS, SessionType, Visibility
+from app.utils.forms import strip_text, text_field
+
+COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1565c0."))
+# Languages sessions are held or interpreted in; summits in the region use these most.
+LANGUAGE_CODES = ("en", "ru", "kk", "uz", "ky", "tg", "tk", "zh", "ar", "fr", "es", "de", "tr")
+SDG_CHOICES = [(n, f"SDG {n}") for n in range(1, 18)]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    reader = str(get_locale() or "en")
+    return [(code, Locale.parse(code).get_display_name(reader) or code) for code in LANGUAGE_CODES]
+
+
+def _coerce_int(value):
+    return int(value)
+
+
+class MultiCheckField(SelectMultipleField):
+    """A multiple choice whose wrong values give a field error (never a 500)."""
+
+    def pre_validate(self, form):
+        allowed = {value for value, _label in self.choices}
+        if self.data and any(value not in allowed for value in self.data):
+            raise ValidationError(_l("Choose only from the list."))
+
+
+class RoomForm(FlaskForm):
+    name = text_field(_l("Name"), max_length=120, required=True)
+    capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    location = text_field(_l("Floor or location"), max_length=200)
+    equipment = text_field(_l("Audio-visual equipment"), max_length=500)
+    interpretation_languages = MultiCheckField(_l("Interpretation available in"), choices=[])
+    opens_at = TimeField(_l("Opens at"), validators=[Optional()])
+    closes_at = TimeField(_l("Closes at"), validators=[Optional()])
+    position = IntegerField(_l("Order in the timetable"), default=0,
+                            validators=[Optional(), NumberRange(min=0, max=1000)])
+    submit = SubmitField(_l("Save room"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interpretation_languages.choices = language_choices()
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The room must close after it opens."))
+
+
+class TrackForm(FlaskForm):
+    name = text_field(_l("Name"), max_length=120, required=True)
+    colour = text_field(_l("Colour"), max_length=7, required=True, validators=[COLOUR], render_kw={"type": "color"})
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)], filters=[strip_text])
+    sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=_coerce_int)
+    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    submit = SubmitField(_l("Save track"))
+
+
+def _category_ids(value: str) -> list[int]:
+    return sorted({int(part) for part in re.split(r"[,\s]+", value or "") if part})
+
+
+class SessionForm(FlaskForm):
+    title = text_field(_l("Title"), max_length=300, required=True)
+    type = SelectField(_l("Type"), choices=[], default=SessionType.panel.value)
+    track_id = SelectField(_l("Track"), choices=[], validate_choice=False)
+    sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=_coerce_int)
+    room_id = SelectField(_l("Room"), choices=[], validate_choice=False)
+    starts_at = DateTimeLocalField(_l("Starts (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                   validators=[InputRequired(message=_l("Enter a date and time."))],
+                                   render_kw={"step": 300})
+    ends_at = DateTimeLocalField(_l("Ends (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                 validators=[InputRequired(message=_l("Enter a date and time."))],
+                                 render_kw={"step": 300})
+    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=10000)],
+                             description=_l("Markdown: *emphasis*, **bold**, lists and links."),
+                             render_kw={"rows": 6})
+    languages = MultiCheckField(_l("Languages"), choices=[])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=100000)],
+                            description=_l("Leave empty to use the room's capacity."))
+    signup_required = BooleanField(_l("Delegates must sign up"))
+    visibility = SelectField(_l("Visibility"), choices=[], default=Visibility.draft.value)
+    categories = text_field(_l("Registration categories allowed (ids)"), max_length=200,
+                              description=_l("For restricted sessions: category numbers separated by commas."))
+    submit = SubmitField(_l("Save session"))
+
+    def __init__(self, *args, rooms=(), tracks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = [(t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType]
+        self.visibility.choices = [(v.value, str(VISIBILITY_LABELS[v])) for v in Visibility]
+        self.room_id.choices = [(str(r.id), r.name) for r in rooms]
+        self.track_id.choices = [("", _l("No track"))] + [(str(t.id), t.name) for t in tracks]
+        self.languages.choices = language_choices()
+
+    def validate_room_id(self, field):
+        if not (field.data or "").isdigit():
+            raise ValidationError(_l("Choose a room of this event."))
+
+    def validate_track_id(self, field):
+        if field.data and not field.data.isdigit():
+            raise ValidationError(_l("Choose a track of this event."))
+
+    def validate_categories(self, field):
+        if field.data and not re.fullmatch(r"[\d,\s]+", field.data):
+            raise ValidationError(_l("Use category numbers separated by commas, e.g. 3, 7."))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Checked here, not in validate_categories: an empty optional field skips its own validators.
+        if (self.visibility.data == Visibility.restricted.value and not self.categories.errors
+                and not _category_ids(self.categories.data)):
+            self.categories.errors = list(self.categories.errors) + [
+                str(_l("A restricted session needs at least one category."))]
+            valid = False
+        return valid
+
+    @property
+    def category_id_list(self) -> list[int]:
+        return _category_ids(self.categories.data)
+
+
+class MoveForm(FlaskForm):
+    """The keyboard-friendly way to do what dragging does on the timetable."""
+
+    room_id = SelectField(_l("Room"), choices=[], validate_choice=False)
+    starts_at = DateTimeLocalField(_l("Starts (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                   validators=[InputRequired(message=_l("Enter a date and time."))],
+                                   render_kw={"step": 300})
+    ends_at = DateTimeLocalField(_l("Ends (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                 validators=[InputRequired(message=_l("Enter a date and time."))],
+                                 render_kw={"step": 300})
+    submit = SubmitField(_l("Move session"))
+
+    def __init__(self, *args, rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room_id.choices = [(str(r.id), r.name) for r in rooms]
+
+    def validate_room_id(self, field):
+        if not (field.data or "").isdigit():
+            raise ValidationError(_l("Choose a room of this event."))

@@ -1,0 +1,284 @@
+"""The organiser's agenda pages: forms, the drag-and-drop endpoint, scopes and publishing."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.agenda.models import AgendaSession, Publication, Room, Track, Visibility
+from app.extensions import db
+from tests.agenda.conftest import add_session, at
+from tests.factories import grant, login, make_event, make_user
+
+BASE = "/e/astana/manage/agenda"
+
+
+def _form(room, **overrides):
+    data = {"title": "Water diplomacy", "type": "panel", "track_id": "", "room_id": str(room.id),
+            "starts_at": "2027-04-21T09:00", "ends_at": "2027-04-21T10:30", "abstract": "", "capacity": "",
+            "visibility": "published", "categories": ""}
+    data.update(overrides)
+    return data
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_manage_timetable_needs_login(client, summit):
+    response = client.get(BASE)
+    assert response.status_code == 302
+    assert "/account/login" in response.headers["Location"]
+
+
+def test_manage_timetable_shows_sessions_of_the_day(client, summit, programme):
+    event, rooms, _ = summit
+    add_session(event, rooms[1], at(10), at(11), title="Glacier monitoring")
+    db.session.commit()
+    login(client, programme)
+    response = client.get(BASE + "?day=2027-04-21")
+    assert response.status_code == 200
+    assert "Glacier monitoring" in _text(response)
+    assert 'data-start="2027-04-21T10:00"' in _text(response)
+
+
+def test_manage_timetable_ignores_a_malformed_day(client, summit, programme):
+    login(client, programme)
+    assert client.get(BASE + "?day=not-a-day").status_code == 200
+
+
+def test_create_session_form_stores_event_time_as_utc(client, summit, programme):
+    event, rooms, _ = summit
+    login(client, programme)
+    response = client.post(BASE + "/sessions/new", data=_form(rooms[0]))
+    assert response.status_code == 302
+    session = db.session.scalar(select(AgendaSession))
+    assert (session.title, session.starts_at, session.ends_at) == (
+        "Water diplomacy", datetime(2027, 4, 21, 4, 0, tzinfo=UTC), datetime(2027, 4, 21, 5, 30, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"ends_at": "2027-04-21T08:00"}, "The session must end after it starts."),
+    ({"ends_at": "2027-04-21T09:00"}, "The session must end after it starts."),
+    ({"ends_at": "2027-04-22T15:00"}, "A session may last at most 12 hours."),
+    ({"room_id": "99999"}, "Choose a room of this event."),
+    ({"room_id": "abc"}, "Choose a room of this event."),
+    ({"track_id": "99999"}, "Choose a track of this event."),
+    ({"abstract": "Hi <script>alert(1)</script>"}, "Scripts and script links are not allowed in the abstract."),
+    ({"abstract": "[x](javascript:alert(1))"}, "Scripts and script links are not allowed in the abstract."),
+    ({"starts_at": "tomorrow"}, "Not a valid datetime value."),
+    ({"type": "party"}, "Not a valid choice."),
+    ({"sdgs": "42"}, "Choose only from the list."),
+    ({"visibility": "restricted"}, "A restricted session needs at least one category."),
+    ({"capacity": "-3"}, "Number must be between 0 and 100000."),
+])
+def test_create_session_form_bad_input_gives_field_error(client, summit, programme, overrides, message):
+    event, rooms, _ = summit
+    login(client, programme)
+    response = client.post(BASE + "/sessions/new", data=_form(rooms[0], **overrides))
+    assert response.status_code == 200
+    assert message in _text(response)
+    assert db.session.scalar(select(AgendaSession)) is None
+
+
+def test_create_session_form_refuses_double_booking_with_clear_message(client, summit, programme):
+    event, rooms, _ = summit
+    add_session(event, rooms[0], at(9, 30), at(10), title="Press briefing")
+    db.session.commit()
+    login(client, programme)
+    response = client.post(BASE + "/sessions/new", data=_form(rooms[0]))
+    assert response.status_code == 200
+    assert "Plenary is already booked from 09:30 to 10:00 by “Press briefing”." in _text(response)
+
+
+def test_session_of_another_event_is_not_found(client, summit, programme):
+    other = make_event("elsewhere")
+    room = Room(event=other, name="Far away")
+    db.session.add(room)
+    db.session.flush()
+    foreign = add_session(other, room, at(9), at(10), title="Not yours")
+    db.session.commit()
+    login(client, programme)
+    assert client.get(f"{BASE}/sessions/{foreign.id}").status_code == 404
+    assert client.post(f"{BASE}/sessions/{foreign.id}", data=_form(room)).status_code == 404
+    assert client.post(f"{BASE}/sessions/{foreign.id}/move.json",
+                       json={"room_id": room.id, "start": "2027-04-21T09:00", "end": "2027-04-21T10:00"}
+                       ).status_code == 404
+    assert client.post(f"{BASE}/sessions/{foreign.id}/delete").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(AgendaSession, foreign.id).title == "Not yours"
+
+
+def test_move_json_moves_session_and_reports_conflicts(client, summit, programme):
+    event, rooms, _ = summit
+    session = add_session(event, rooms[0], at(9), at(10), title="Mover")
+    db.session.commit()
+    login(client, programme)
+    response = client.post(f"{BASE}/sessions/{session.id}/move.json",
+                           json={"room_id": rooms[2].id, "start": "2027-04-21T19:30", "end": "2027-04-21T20:30"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["session"] == {"id": session.id, "room_id": rooms[2].id, "sequence": 1,
+                               "start": "2027-04-21T19:30", "end": "2027-04-21T20:30"}
+    assert body["conflicts"] == {str(session.id): [
+        "“Mover” is outside the opening hours of Hall B (08:00–20:00)."]}
+    db.session.expire_all()
+    moved = db.session.get(AgendaSession, session.id)
+    assert (moved.room_id, moved.starts_at) == (rooms[2].id, datetime(2027, 4, 21, 14, 30, tzinfo=UTC))
+
+
+def test_move_json_refuses_double_booking_with_409(client, summit, programme):
+    event, rooms, _ = summit
+    add_session(event, rooms[1], at(11), at(12), title="Occupant")
+    session = add_session(event, rooms[0], at(9), at(10), title="Mover")
+    db.session.commit()
+    login(client, programme)
+    response = client.post(f"{BASE}/sessions/{session.id}/move.json",
+                           json={"room_id": rooms[1].id, "start": "2027-04-21T11:30", "end": "2027-04-21T12:30"})
+    assert response.status_code == 409
+    assert response.get_json() == {"error": {"code": 409, "message":
+                                             "Hall A is already booked from 11:00 to 12:00 by “Occupant”."}}
+    db.session.expire_all()
+    assert db.session.get(AgendaSession, session.id).room_id == rooms[0].id
+
+
+@pytest.mark.parametrize("payload, status", [
+    (None, 400),
+    ({"room_id": "1", "start": "2027-04-21T09:00", "end": "2027-04-21T10:00"}, 400),
+    ({"room_id": 99999, "start": "2027-04-21T09:00", "end": "2027-04-21T10:00"}, 400),
+    ({"room_id": 1, "start": "nine", "end": "2027-04-21T10:00"}, 400),
+    ({"room_id": 1, "start": "2027-04-21T09:00", "end": "2027-04-22T15:00"}, 400),
+    ({"room_id": 1, "start": "2027-04-21T09:00", "end": "2027-04-21T09:00"}, 400),
+    ([1, 2, 3], 400),
+])
+def test_move_json_bad_input_is_a_clear_400(client, summit, programme, payload, status):
+    event, rooms, _ = summit
+    session = add_session(event, rooms[0], at(9), at(10))
+    db.session.commit()
+    login(client, programme)
+    if payload is None:
+        response = client.post(f"{BASE}/sessions/{session.id}/move.json", data="{oops",
+                               content_type="application/json")
+    else:
+        response = client.post(f"{BASE}/sessions/{session.id}/move.json", json=payload)
+    assert response.status_code == status
+    assert response.get_json()["error"]["message"]
+
+
+def test_move_form_is_the_keyboard_way_to_move(client, summit, programme):
+    event, rooms, _ = summit
+    session = add_session(event, rooms[0], at(9), at(10))
+    db.session.commit()
+    login(client, programme)
+    assert client.get(f"{BASE}/sessions/{session.id}/move").status_code == 200
+    response = client.post(f"{BASE}/sessions/{session.id}/move", data={
+        "room_id": str(rooms[1].id), "starts_at": "2027-04-22T14:00", "ends_at": "2027-04-22T15:00"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(AgendaSession, session.id)
+    assert (moved.room_id, moved.starts_at, moved.sequence) == (
+        rooms[1].id, datetime(2027, 4, 22, 9, 0, tzinfo=UTC), 1)
+
+
+def test_track_scoped_programme_reads_other_tracks_only(client, summit):
+    event, rooms, tracks = summit
+    user = make_user()
+    grant(user, event, "programme").track_ids = [tracks[0].id]
+    mine = add_session(event, rooms[0], at(9), at(10), title="Mine", track=tracks[0])
+    theirs = add_session(event, rooms[1], at(9), at(10), title="Theirs", track=tracks[1])
+    db.session.commit()
+    login(client, user)
+    page = client.get(f"{BASE}/sessions/{theirs.id}")
+    assert page.status_code == 200
+    assert "This session belongs to a track you do not edit: you can read it only." in _text(page)
+    assert client.post(f"{BASE}/sessions/{theirs.id}", data=_form(rooms[1])).status_code == 403
+    assert client.post(f"{BASE}/sessions/{theirs.id}/move.json", json={
+        "room_id": rooms[2].id, "start": "2027-04-21T11:00", "end": "2027-04-21T12:00"}).status_code == 404
+    response = client.post(f"{BASE}/sessions/{mine.id}/move.json", json={
+        "room_id": rooms[2].id, "start": "2027-04-21T11:00", "end": "2027-04-21T12:00"})
+    assert response.status_code == 200
+    # moving their own session into a track they do not hold is refused
+    response = client.post(f"{BASE}/sessions/{mine.id}", data=_form(rooms[0], track_id=str(tracks[1].id)))
+    assert "You may only move sessions into your tracks." in _text(response)
+    assert client.get(f"{BASE}/rooms/new").status_code == 404
+    assert client.post(f"{BASE}/publish").status_code == 403
+
+
+def test_viewer_reads_timetable_but_cannot_edit(client, summit):
+    event, rooms, _ = summit
+    user = make_user()
+    grant(user, event, "viewer")
+    session = add_session(event, rooms[0], at(9), at(10))
+    db.session.commit()
+    login(client, user)
+    assert client.get(BASE).status_code == 200
+    assert client.get(BASE + "/list").status_code == 200
+    assert client.get(BASE + "/sessions/new").status_code == 403
+    assert client.post(f"{BASE}/sessions/{session.id}/move.json", json={}).status_code == 403
+
+
+def test_conflicts_page_lists_double_booking(client, summit, programme):
+    event, rooms, _ = summit
+    add_session(event, rooms[1], at(10), at(11), title="A")
+    add_session(event, rooms[1], at(10, 30), at(11, 30), title="B")
+    db.session.commit()
+    login(client, programme)
+    response = client.get(BASE + "/conflicts")
+    assert "Hall A holds “A” and “B” at the same time." in _text(response)
+
+
+def test_room_and_track_crud(client, summit, programme):
+    event, rooms, tracks = summit
+    login(client, programme)
+    response = client.post(BASE + "/rooms/new", data={"name": "Hall C", "capacity": "80", "opens_at": "08:00",
+                                                      "closes_at": "19:00", "interpretation_languages": ["en", "ru"]})
+    assert response.status_code == 302
+    room = db.session.scalar(select(Room).where(Room.name == "Hall C"))
+    assert (room.capacity, room.interpretation_languages) == (80, ["en", "ru"])
+    response = client.post(BASE + "/rooms/new", data={"name": "Late", "opens_at": "19:00", "closes_at": "08:00"})
+    assert "The room must close after it opens." in _text(response)
+    response = client.post(BASE + "/tracks/new", data={"name": "E-governance", "colour": "#00838f",
+                                                       "sdgs": ["11", "16"]})
+    assert response.status_code == 302
+    track = db.session.scalar(select(Track).where(Track.name == "E-governance"))
+    assert track.sdgs == [11, 16]
+    response = client.post(BASE + "/tracks/new", data={"name": "Bad", "colour": "red;}"})
+    assert "Use a colour like #1565c0." in _text(response)
+    assert client.post(f"{BASE}/rooms/{room.id}/delete").status_code == 302
+    assert db.session.scalar(select(Room).where(Room.name == "Hall C")) is None
+
+
+def test_publish_makes_draft_public_at_once(client, summit, programme):
+    event, rooms, _ = summit
+    add_session(event, rooms[0], at(9), at(10), title="Opening plenary")
+    db.session.commit()
+    assert "has not been published yet" in _text(client.get("/e/astana/agenda"))
+    login(client, programme)
+    preview = client.get(BASE + "/publish")
+    assert "Opening plenary" in _text(preview)
+    response = client.post(BASE + "/publish")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Publication.version)) == 1
+    assert "Opening plenary" in _text(client.get("/e/astana/agenda"))
+    # a draft change stays private until the next publication
+    session = db.session.scalar(select(AgendaSession))
+    client.post(f"{BASE}/sessions/{session.id}", data=_form(rooms[0], title="Renamed plenary",
+                                                             starts_at="2027-04-21T09:00", ends_at="2027-04-21T10:00"),
+                follow_redirects=True)
+    page = _text(client.get("/e/astana/agenda"))
+    assert ("Opening plenary" in page, "Renamed plenary" in page) == (True, False)
+    client.post(BASE + "/publish", follow_redirects=True)
+    page = _text(client.get("/e/astana/agenda"))
+    assert ("Opening plenary" in page, "Renamed plenary" in page) == (False, True)
+
+
+def test_every_agenda_page_renders_for_programme(client, summit, programme):
+    event, rooms, tracks = summit
+    session = add_session(event, rooms[0], at(9), at(10), track=tracks[0], abstract="**Bold**")
+    db.session.commit()
+    login(client, programme)
+    for path in ("", "/list", "/conflicts", "/rooms", "/tracks", "/publish", "/sessions/new",
+                 f"/sessions/{session.id}", f"/sessions/{session.id}/move", f"/rooms/{rooms[0].id}",
+                 f"/tracks/{tracks[0].id}", "/rooms/new", "/tracks/new"):
+        assert client.get(BASE + path).status_code == 200, path
