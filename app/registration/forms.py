@@ -1,13 +1,12 @@
 """Registration forms: field validation only (the rules live in services)."""
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField,
+from wtforms import (BooleanField, DateField, IntegerField, PasswordField, RadioField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -284,7 +283,6 @@ class QuestionForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    ids = HiddenField()
     decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject")),
                                                       ("waitlist", _l("Waitlist"))], validate_choice=True)
     message = textarea(_l("Message to the delegates (optional)"), max_length=1000)
@@ -340,10 +338,6 @@ class TravelForm(FlaskForm):
                 "departure_flight": (self.departure_flight.data or "").upper(),
                 "departure_at": self.parsed.get("departure_at"), "hotel": self.hotel.data or "",
                 "airport_transfer": bool(self.airport_transfer.data)}
-
-
-def is_email(value: str) -> bool:
-    return bool(re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value or ""))
 
 
 class InvitationForm(FlaskForm):

@@ -501,14 +501,6 @@ def answer_text(question: Question, value) -> str:
     return str(value)
 
 
-def event_ended_days_ago(event, today: date | None = None) -> int:
-    return ((today or utcnow().date()) - event.end_date).days
-
-
-def config_value(name: str, default):
-    return current_app.config.get(name, default)
-
-
 # --- Officer list, duplicates and export --------------------------------------------
 
 SORTS = {

@@ -3,6 +3,7 @@ session and database connection."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +16,22 @@ from tests.registration.conftest import details, make_category
 
 THREADS = 50
 CAPACITY = 20
+
+
+@pytest.fixture(autouse=True)
+def slow_place_counts(app):
+    """Make every count of held places take a little longer, as on a busy database
+    server: the window between counting and committing widens, so a missing lock
+    shows reliably however the threads happen to be scheduled."""
+    from sqlalchemy import event
+
+    def pause(conn, cursor, statement, parameters, context, executemany):
+        if "count(registrations.id)" in statement and "holds_place" in statement:
+            time.sleep(0.02)
+
+    event.listen(db.engine, "after_cursor_execute", pause)
+    yield
+    event.remove(db.engine, "after_cursor_execute", pause)
 
 
 def _run_in_threads(app, jobs):

@@ -256,3 +256,19 @@ def test_unpublished_event_register_page_is_not_found(client, event, category, d
     assert client.get(f"/e/{event.slug}/register").status_code == 404
 
 
+
+
+def test_every_registration_endpoint_declares_its_protection(app):
+    undeclared = [endpoint for endpoint, view in app.view_functions.items()
+                  if endpoint.startswith("registration.") and not hasattr(view, "_access_rule")]
+    assert undeclared == []
+
+
+@pytest.mark.parametrize("endpoint", ["registration.register", "registration.my_registration",
+                                      "registration.manage_list", "registration.manage_invitations",
+                                      "registration.manage_delegations", "registration.manage_categories"])
+def test_menu_endpoints_take_only_the_slug(app, endpoint):
+    from flask import url_for
+
+    with app.test_request_context():
+        assert url_for(endpoint, slug="astana-2027").startswith("/e/astana-2027/")
