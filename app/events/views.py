@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, g, render_template
 from flask_login import current_user
 
 from app.events import bp
@@ -12,6 +12,7 @@ from app.policy import public
 @public
 def home(slug):
     event = get_event_or_404(slug, user=current_user)
+    g.event = event  # the event's header, menu and colours
     return render_template("events/home.html", event=event, title=event.title)
 
 
