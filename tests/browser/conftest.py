@@ -7,6 +7,7 @@ browser tests skip, unless KURULTAI_REQUIRE_BROWSER=1 makes them fail.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -100,6 +101,10 @@ def live_server(tmp_path_factory):
 
 
 def chromium_executable() -> str | None:
+    """KURULTAI_CHROMIUM if set (a path), else Debian's chromium on the PATH."""
+    chosen = os.environ.get("KURULTAI_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).exists() else None
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found:
         return found
@@ -110,7 +115,9 @@ def chromium_executable() -> str | None:
 def browser():
     executable = chromium_executable()
     if executable is None:
-        unavailable("no Chromium installed (apt-get install chromium) to run the browser tests")
+        chosen = os.environ.get("KURULTAI_CHROMIUM")
+        unavailable(f"no Chromium at KURULTAI_CHROMIUM={chosen}" if chosen
+                    else "no Chromium installed (apt-get install chromium) to run the browser tests")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
