@@ -8,9 +8,9 @@ To add a page, add one line to PAGES:
 The account is a demo account's name before "@example.org" (all have the
 password "summit-demo"), or None for a visitor who is not logged in. A path may
 use the placeholders of `live_server.values` ({reset_token}, {user_id},
-{message_id}); `submit` names a button to press first, to check the page as it
-looks after the form is sent (for example with its validation errors); `status`
-is the HTTP status the page answers with.
+{message_id}); `submit` names a button to press first, to check the page with
+the form's validation errors (the test expects at least one field marked
+aria-invalid); `status` is the HTTP status the page answers with.
 """
 from __future__ import annotations
 
