@@ -24,7 +24,8 @@ def create_app(config=None) -> Flask:
     config = config or config_from_env()
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR))
     app.config.from_object(config)
-    if config is ProductionConfig or getattr(config, "__name__", "") == "ProductionConfig":
+    # Any configuration derived from ProductionConfig must carry a real secret key.
+    if isinstance(config, type) and issubclass(config, ProductionConfig):
         config.validate()
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
 
