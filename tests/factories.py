@@ -134,3 +134,15 @@ def visible_html(response) -> str:
     import re
 
     return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', response.get_data(as_text=True))
+
+
+def queries_for(client, url: str, count_queries) -> int:
+    """How many SQL statements one GET of `url` runs, starting from a cold session
+    (tests share the request's database session, so what the test loaded earlier
+    would otherwise be served from memory)."""
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counter.count
