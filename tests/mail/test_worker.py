@@ -224,7 +224,7 @@ def test_queued_mail_disappears_with_a_rolled_back_change(app):
 def test_mail_template_without_subject_line_is_refused(app, tmp_path):
     from jinja2 import DictLoader, ChoiceLoader
 
-    original = app.jinja_loader
+    original = app.jinja_env.loader
     app.jinja_env.loader = ChoiceLoader([DictLoader({"mail/broken.txt": "Hello\n\nno subject"}), original])
     try:
         with app.test_request_context(), pytest.raises(ValueError):
