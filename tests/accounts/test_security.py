@@ -241,10 +241,14 @@ def test_next_refuses_other_sites(client, target):
     assert response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("target", ["/e/astana-2027/", "/account/profile?tab=1"])
-def test_next_keeps_local_paths(client, target):
+@pytest.mark.parametrize("target, location", [
+    ("/e/astana-2027/", "/e/astana-2027/"),
+    ("/account/profile?tab=1", "/account/profile?tab=1"),
+    ("  /account/profile ", "/account/profile"),
+])
+def test_next_keeps_local_paths(client, target, location):
     response = client.post("/language", query_string={"next": target}, data={"lang": "en"})
-    assert response.headers["Location"] == target
+    assert response.headers["Location"] == location
 
 
 def test_login_redirects_to_next_only_when_local(client):

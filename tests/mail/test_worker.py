@@ -278,3 +278,14 @@ def test_two_workers_at_once_never_send_a_message_twice(app, smtp, is_postgres):
     assert smtp.collector.recipients == sorted(f"delegate{i}@example.org" for i in range(30))
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
                              .where(OutboxMessage.status == OutboxStatus.sent)) == 30
+
+
+def test_internationalised_address_is_delivered(app, smtp):
+    """Sign-up accepts addresses like "ару@example.kz"; the worker delivers them (SMTPUTF8)."""
+    user = make_user()
+    queue_email(to="ару@example.kz", template="password_changed", user=user)
+    queue_email(to="plain@example.org", template="password_changed", user=user)
+    db.session.commit()
+    smtp.start()
+    assert send_mail(app) == "sent 2, to retry 0, failed 0"
+    assert smtp.collector.recipients == ["plain@example.org", "ару@example.kz"]
