@@ -25,7 +25,8 @@ def create_app(config=None) -> Flask:
     config = config or config_from_env()
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR))
     app.config.from_object(config)
-    if config is ProductionConfig or getattr(config, "__name__", "") == "ProductionConfig":
+    # Any configuration derived from ProductionConfig must carry a real secret key.
+    if isinstance(config, type) and issubclass(config, ProductionConfig):
         config.validate()
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
 
@@ -75,7 +76,8 @@ def register_models() -> None:
         try:
             importlib.import_module(f"app.{name}.models")
         except ModuleNotFoundError as exc:
-            # The domain package, or its models module, is not there (yet): skip it.
+            # A domain not built yet (no package) or without tables (no models
+            # module) is skipped; an import error inside a models module is not.
             if exc.name not in (f"app.{name}", f"app.{name}.models"):
                 raise
 

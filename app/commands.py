@@ -36,16 +36,23 @@ def seed_demo():
               help="Read from KURULTAI_ADMIN_PASSWORD, or asked for.")
 def create_admin(email, password):
     """Create a platform administrator, or make an existing account one."""
+    from email_validator import EmailNotValidError, validate_email
+
     from app.accounts.models import User
     from app.accounts.passwords import password_problem
-    from app.accounts.services import create_user
+    from app.accounts.services import create_user, set_admin
 
     user = User.by_email(email)
     if user is not None:
-        user.is_admin = True
+        if not user.is_admin:
+            set_admin(user, True, actor=None)  # audited, with no actor: the command line
         db.session.commit()
         click.echo(f"{user.email} is now a platform administrator.")
         return
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise click.ClickException("Enter a valid email address.") from None
     if password is None:
         password = getpass.getpass("Password: ")
     problem = password_problem(password, email=email)

@@ -7,8 +7,9 @@ from flask_login import current_user
 
 def select_locale() -> str:
     """An explicit ?lang=, then the choice remembered in the session, then the
-    user's profile, then the browser's Accept-Language."""
-    if not has_request_context():  # CLI commands and services run outside requests
+    user's profile, then the browser's Accept-Language. Outside a request (command
+    line, mail worker) the default language."""
+    if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from app import create_app
@@ -50,6 +52,22 @@ def _compile_stale_catalogs() -> None:
         os.replace(tmp, mo_path)
 
 
+class Client(FlaskClient):
+    """A test client whose every request starts with an empty `flask.g`, as in production.
+
+    Each test keeps one app context open (to use the database between requests) and
+    Flask reuses it for the requests; without this, what one request caches in `g`
+    (the logged-in user, the event, permission answers) would leak into the next, and
+    a session ended on the server would still look logged in.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if TEST_DATABASE_URL:
@@ -70,6 +88,7 @@ def app(database_url, tmp_path_factory):
     if database_url.startswith("sqlite"):
         Config.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30, "check_same_thread": False}}
     application = create_app(Config)
+    application.test_client_class = Client
     with application.app_context():
         _db.drop_all()
         _db.create_all()
@@ -103,6 +122,38 @@ def _app_context(app):
             from app.extensions import limiter
 
             limiter.reset()
+
+
+@pytest.fixture
+def make_app(app, database_url, tmp_path):
+    """Build another app on the same test database with some settings changed
+    (rate limits on, CSRF on, production cookies...): `make_app(RATELIMIT_ENABLED=True)`
+    or `make_app(ProductionConfig, SECRET_KEY=...)`.
+
+    Data made in the test must be committed before the other app can see it. The
+    rate limiter is a single object shared by every app, so afterwards it is put
+    back to the session app's settings (limits off).
+    """
+    from app.extensions import limiter
+
+    built = []
+
+    def build(base=TestingConfig, **settings):
+        attrs = {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_DIR": tmp_path / "instance",
+                 "UPLOAD_DIR": tmp_path / "instance" / "uploads",
+                 "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        attrs.update(settings)
+        other = create_app(type(f"Test{base.__name__}", (base,), attrs))
+        other.test_client_class = Client
+        built.append(other)
+        return other
+
+    yield build
+    for other in built:
+        with other.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+    limiter.init_app(app)
 
 
 @pytest.fixture

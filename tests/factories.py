@@ -58,3 +58,91 @@ def login(client, user_or_email, password: str = PASSWORD):
     response = client.post("/account/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.data[:500]
     return response
+
+
+# --- Sessions and email -------------------------------------------------------------
+
+def login_session(client, user: User) -> None:
+    """Log `user` in by writing the session the login view would write.
+
+    For tests that need many logged-in clients: the login form hashes with argon2,
+    which is slow on purpose. Tests of logging in itself use `login()`.
+    """
+    now = int(utcnow().timestamp())
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["auth_at"] = now
+        session["seen_at"] = now
+
+
+def outbox(template: str | None = None, *, to: str | None = None) -> list:
+    """Queued messages, oldest first, optionally only one template or recipient."""
+    from sqlalchemy import select
+
+    from app.mail.models import OutboxMessage
+
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+    if template is not None:
+        stmt = stmt.where(OutboxMessage.template == template)
+    if to is not None:
+        stmt = stmt.where(OutboxMessage.to_address == to)
+    db.session.expire_all()
+    return list(db.session.scalars(stmt))
+
+
+def link_in(message, prefix: str) -> str:
+    """The first link in `message`'s text whose path starts with `prefix`, as a path."""
+    import re
+    from urllib.parse import urlsplit
+
+    for url in re.findall(r"https?://\S+", message.body_text):
+        parts = urlsplit(url)
+        if parts.path.startswith(prefix):
+            return parts.path
+    raise AssertionError(f"no link to {prefix} in message {message.template!r}:\n{message.body_text}")
+
+
+# --- Reading pages ------------------------------------------------------------------
+
+def page(response):
+    """The response parsed as an HTML document (lxml)."""
+    import lxml.html
+
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def flashes(response) -> list[str]:
+    """The flashed messages shown at the top of a page, as the reader sees them."""
+    return [div.text_content().strip() for div in page(response).xpath('//div[@class="flash-messages"]/div')]
+
+
+def field_error(response, field_id: str) -> str:
+    """The error shown under the field with this id ('' when there is none)."""
+    found = page(response).xpath(f'//div[@id="{field_id}-error"]')
+    return found[0].text_content().strip() if found else ""
+
+
+def form_errors(response) -> list[str]:
+    """Errors shown above a form (not tied to one field)."""
+    return [div.text_content().strip() for div in page(response).xpath('//form//div[@role="alert"]')]
+
+
+def visible_html(response) -> str:
+    """The page's HTML without its CSRF token values, which differ on every page."""
+    import re
+
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', response.get_data(as_text=True))
+
+
+def queries_for(client, url: str, count_queries) -> int:
+    """How many SQL statements one GET of `url` runs, starting from a cold session
+    (tests share the request's database session, so what the test loaded earlier
+    would otherwise be served from memory)."""
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counter.count

@@ -71,10 +71,12 @@ def record(*, actor, action: str, obj=None, event=None, summary: str = "",
 
 def query_entries(*, event=None, action: str | None = None, object_type: str | None = None,
                   actor_email: str | None = None, page: int = 1, per_page: int = 50):
-    """A filtered page of audit entries, newest first, with actors loaded."""
+    """A filtered page of audit entries, newest first, with actors and events loaded
+    (the platform-wide log shows each entry's time in its own event's zone)."""
     from app.accounts.models import User
 
-    stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    stmt = (select(AuditEntry).options(joinedload(AuditEntry.actor), joinedload(AuditEntry.event))
+            .order_by(AuditEntry.id.desc()))
     if event is not None:
         stmt = stmt.where(AuditEntry.event_id == event.id)
     if action:

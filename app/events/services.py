@@ -35,8 +35,10 @@ def events_for_team_member(user) -> list[Event]:
         return []
     if user.is_admin:
         return list(db.session.scalars(select(Event).order_by(Event.start_date.desc())))
-    return list(db.session.scalars(
-        select(Event).join(EventRole).where(EventRole.user_id == user.id).distinct().order_by(Event.start_date.desc())))
+    # A subquery rather than DISTINCT over a join: PostgreSQL cannot compare the
+    # JSON columns of events, so SELECT DISTINCT events.* fails there.
+    mine = select(EventRole.event_id).where(EventRole.user_id == user.id)
+    return list(db.session.scalars(select(Event).where(Event.id.in_(mine)).order_by(Event.start_date.desc())))
 
 
 def create_event(data: dict, *, actor) -> Event:

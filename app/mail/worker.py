@@ -70,10 +70,11 @@ class SMTPBackend:
         mime["Subject"] = message.subject
         mime["Date"] = formatdate(localtime=False)
         mime["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
-        mime["Content-Language"] = message.locale
         mime.set_content(message.body_text)
         if message.body_html:
             mime.add_alternative(message.body_html, subtype="html")
+        # After the content: setting it clears every Content-* header set before.
+        mime["Content-Language"] = message.locale
         if self._conn is None:
             self._conn = self._connect()
         try:

@@ -34,4 +34,5 @@ def is_safe_next(target: str | None) -> bool:
 
 def safe_next(default: str) -> str:
     target = request.values.get("next")
-    return target if is_safe_next(target) else default
+    # The same trimmed value that was checked is the one used.
+    return target.strip() if is_safe_next(target) else default

@@ -1,0 +1,178 @@
+"""Every foundation form, every field, with what people (and scripts) really send:
+the answer is a field error, or the value is stored and shown escaped. Never a 500
+(in tests an unexpected error is raised, so it fails the test)."""
+from __future__ import annotations
+
+import pytest
+
+from app.accounts.services import create_token
+from app.extensions import db
+from tests.factories import PASSWORD, field_error, grant, login_session, make_event, make_user, page
+
+SCRIPT = "<script>alert(1)</script>"
+VALUES = {
+    "empty": "",
+    "huge": "Ж" * 10_000,
+    "script": SCRIPT,
+    "bad_email": "not-an-email",
+    "unicode": "Қасым-Жомарт Мусадик",
+}
+NEW_PASSWORD = "a quiet river at dawn"
+
+
+def _logged_in(client, **fields):
+    user = make_user(**fields)
+    db.session.commit()
+    login_session(client, user)
+    return user
+
+
+def setup_signup(client):
+    return "/account/signup", {"email": "new@example.org", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+                               "honorific": "", "given_name": "Aru", "family_name": "Sadykova",
+                               "organisation": "", "position": "", "country": "KZ", "locale": "en"}
+
+
+def setup_login(client):
+    user = make_user()
+    db.session.commit()
+    return "/account/login", {"email": user.email, "password": PASSWORD}
+
+
+def setup_forgot(client):
+    return "/account/forgot", {"email": "someone@example.org"}
+
+
+def setup_reset(client):
+    user = make_user()
+    raw = create_token(user, "reset", hours=1)
+    db.session.commit()
+    return f"/account/reset/{raw}", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+
+
+def setup_profile(client):
+    _logged_in(client)
+    return "/account/profile", {"honorific": "", "given_name": "Aru", "family_name": "Sadykova",
+                                "organisation": "", "position": "", "country": "", "locale": "en"}
+
+
+def setup_password(client):
+    _logged_in(client)
+    return "/account/password", {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+
+
+def setup_email(client):
+    _logged_in(client)
+    return "/account/email", {"email": "elsewhere@example.org", "current": PASSWORD}
+
+
+EVENT_DATA = {"title": "Summit", "slug": "summit-x", "description": "", "venue": "", "city": "Astana",
+              "country": "KZ", "timezone": "Asia/Almaty", "start_date": "2027-04-21", "end_date": "2027-04-23",
+              "languages": "en", "registration_opens_at": "", "registration_closes_at": "",
+              "contact_email": "info@example.org", "primary_colour": "#0b5d3b", "accent_colour": "#1f6fb2",
+              "published": "y"}
+
+
+def setup_event_settings(client):
+    event = make_event("summit-x")
+    user = _logged_in(client)
+    grant(user, event, "secretariat")
+    db.session.commit()
+    return "/e/summit-x/manage/settings", dict(EVENT_DATA)
+
+
+def setup_event_create(client):
+    _logged_in(client, is_admin=True)
+    return "/admin/events", dict(EVENT_DATA)
+
+
+def setup_team_grant(client):
+    event = make_event("summit-x")
+    user = _logged_in(client)
+    grant(user, event, "secretariat")
+    make_user("member@example.org")
+    db.session.commit()
+    return "/e/summit-x/manage/team", {"email": "member@example.org", "role": "viewer"}
+
+
+# form -> (setup, fields that must refuse an empty value, email fields)
+FORMS = {
+    "signup": (setup_signup, {"email", "password", "confirm", "given_name", "family_name", "locale"}, {"email"}),
+    "login": (setup_login, {"email", "password"}, {"email"}),
+    "forgot": (setup_forgot, {"email"}, {"email"}),
+    "reset": (setup_reset, {"password", "confirm"}, set()),
+    "profile": (setup_profile, {"given_name", "family_name", "locale"}, set()),
+    "password": (setup_password, {"current", "password", "confirm"}, set()),
+    "email": (setup_email, {"email", "current"}, {"email"}),
+    "event_settings": (setup_event_settings, {"title", "slug", "timezone", "start_date", "end_date", "languages",
+                                              "contact_email", "primary_colour", "accent_colour"},
+                       {"contact_email"}),
+    "event_create": (setup_event_create, {"title", "slug", "timezone", "start_date", "end_date", "languages",
+                                          "contact_email", "primary_colour", "accent_colour"}, {"contact_email"}),
+    "team_grant": (setup_team_grant, {"email", "role"}, {"email"}),
+}
+# Fields whose every value is a choice (a tick box ticks with any value).
+ANY_VALUE_FIELDS = {"published"}
+
+
+def _params():
+    fields_of = {
+        "signup": ["email", "password", "confirm", "honorific", "given_name", "family_name", "organisation",
+                   "position", "country", "locale"],
+        "login": ["email", "password"],
+        "forgot": ["email"],
+        "reset": ["password", "confirm"],
+        "profile": ["honorific", "given_name", "family_name", "organisation", "position", "country", "locale"],
+        "password": ["current", "password", "confirm"],
+        "email": ["email", "current"],
+        "event_settings": list(EVENT_DATA),
+        "event_create": list(EVENT_DATA),
+        "team_grant": ["email", "role"],
+    }
+    for form, fields in fields_of.items():
+        for field in fields:
+            for kind in VALUES:
+                yield pytest.param(form, field, kind, id=f"{form}-{field}-{kind}")
+
+
+def test_every_form_field_is_listed(app):
+    """The field lists below follow the forms: a new field must be added to them."""
+    from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, EmailOnlyForm, LoginForm, ProfileForm,
+                                    ResetPasswordForm, SignupForm)
+    from app.events.forms import EventForm, GrantRoleForm
+
+    listed = {}
+    for param in _params():
+        form, field, _ = param.values
+        listed.setdefault(form, set()).add(field)
+    classes = {"signup": SignupForm, "login": LoginForm, "forgot": EmailOnlyForm, "reset": ResetPasswordForm,
+               "profile": ProfileForm, "password": ChangePasswordForm, "email": ChangeEmailForm,
+               "event_settings": EventForm, "event_create": EventForm, "team_grant": GrantRoleForm}
+    with app.test_request_context():
+        for name, cls in classes.items():
+            actual = {f.name for f in cls(meta={"csrf": False}) if f.type != "SubmitField"}
+            assert actual == listed[name], name
+
+
+@pytest.mark.parametrize("form, field, kind", list(_params()))
+def test_bad_input_gives_a_field_error_or_is_stored_escaped(client, form, field, kind):
+    setup, required, email_fields = FORMS[form]
+    url, data = setup(client)
+    value = VALUES[kind]
+    data[field] = value
+    response = client.post(url, data=data, follow_redirects=True)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert SCRIPT not in text
+
+    error = field_error(response, field)
+    must_refuse = (
+        (kind == "empty" and field in required)
+        or (kind == "huge" and field not in ANY_VALUE_FIELDS)
+        or (kind == "bad_email" and field in email_fields)
+    )
+    if must_refuse:
+        assert error != "", f"{form}.{field} accepted {kind!r}"
+    if error:
+        # Refused: the form is shown again with what was typed, escaped.
+        assert page(response).xpath(f'//*[@id="{field}"]'), f"{form}.{field} error without its field"

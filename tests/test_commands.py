@@ -1,0 +1,127 @@
+"""Command-line tools and configuration checks."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.accounts.models import User
+from app.accounts.passwords import verify_password
+from app.agenda.models import Room, Track
+from app.audit.models import AuditEntry
+from app.events.models import Event, EventRole
+from app.extensions import db
+from app.mail.models import OutboxMessage
+from config import Config, ProductionConfig
+from tests.factories import make_user
+
+STRONG_SECRET = "a-production-secret-key-of-more-than-32-characters"
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, Event, EventRole, Room, Track, AuditEntry, OutboxMessage)}
+
+
+def test_seed_demo_twice_gives_the_same_data(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo summit ready: /e/astana-2027/" in first.output
+    after_first = counts()
+    assert after_first["User"] == 7
+    assert after_first["Event"] == 1
+    assert after_first["EventRole"] == 6
+    assert after_first["Room"] == 6
+    assert after_first["Track"] == 5
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    db.session.expire_all()
+    assert counts() == after_first
+    assert first.output == second.output
+
+
+def test_seed_demo_accounts_can_log_in(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    response = client.post("/account/login", data={"email": "viewer@example.org", "password": "summit-demo"})
+    assert response.status_code == 302
+    assert client.get("/e/astana-2027/manage/").status_code == 200
+
+
+def test_seed_demo_is_refused_in_production(make_app):
+    production = make_app(ProductionConfig, SECRET_KEY=STRONG_SECRET)
+    with production.app_context():
+        result = production.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 1
+    assert "seed-demo is refused under the production configuration." in result.output
+    assert counts()["Event"] == 0
+
+
+def test_create_admin_creates_a_verified_administrator(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "Boss@Example.org", "--password",
+                                                "a quiet river at dawn"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Created platform administrator boss@example.org."
+    user = User.by_email("boss@example.org")
+    assert (user.is_admin, user.is_verified, user.active) == (True, True, True)
+    assert verify_password(user.password_hash, "a quiet river at dawn")
+
+
+def test_create_admin_reads_the_password_from_the_environment(app, monkeypatch):
+    monkeypatch.setenv("KURULTAI_ADMIN_PASSWORD", "a quiet river at dawn")
+    result = app.test_cli_runner().invoke(args=["create-admin", "boss@example.org"])
+    assert result.exit_code == 0, result.output
+    assert User.by_email("boss@example.org").is_admin
+
+
+def test_create_admin_promotes_an_existing_account_and_audits_it(app):
+    user = make_user("helper@example.org")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["create-admin", "HELPER@example.org"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "helper@example.org is now a platform administrator."
+    db.session.expire_all()
+    assert db.session.get(User, user.id).is_admin is True
+    [entry] = db.session.scalars(select(AuditEntry)).all()
+    assert (entry.action, entry.actor_id, entry.object_id, entry.changes) == (
+        "user.admin", None, str(user.id), {"is_admin": [False, True]})
+
+
+@pytest.mark.parametrize("password, message", [
+    ("short", "Use at least 10 characters."),
+    ("password123", "This password is too common or too simple."),
+])
+def test_create_admin_refuses_a_weak_password(app, password, message):
+    result = app.test_cli_runner().invoke(args=["create-admin", "boss@example.org", "--password", password])
+    assert result.exit_code == 1
+    assert f"Error: {message}" in result.output
+    assert User.by_email("boss@example.org") is None
+
+
+def test_create_admin_refuses_an_invalid_address(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "not-an-email", "--password",
+                                                "a quiet river at dawn"])
+    assert result.exit_code == 1
+    assert "Error: Enter a valid email address." in result.output
+    assert counts()["User"] == 0
+
+
+def test_send_mail_once_with_nothing_queued(app):
+    result = app.test_cli_runner().invoke(args=["send-mail", "--once"])
+    assert result.output.strip() == "sent 0, to retry 0, failed 0"
+
+
+# --- Configuration ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("secret", [Config.SECRET_KEY, "short", "x" * 31])
+def test_production_refuses_a_weak_secret_key(tmp_path, secret):
+    weak = type("WeakProduction", (ProductionConfig,), {"SECRET_KEY": secret, "INSTANCE_DIR": tmp_path})
+    with pytest.raises(RuntimeError, match="Set SECRET_KEY to a random value of at least 32 characters."):
+        create_app(weak)
+
+
+def test_production_accepts_a_strong_secret_key(make_app):
+    production = make_app(ProductionConfig, SECRET_KEY=STRONG_SECRET)
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+    assert production.config["SEED_ALLOWED"] is False
+    assert production.config["HSTS"] is True

@@ -1,0 +1,87 @@
+"""The migrations build exactly the schema the models describe, and come down again."""
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from app.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture
+def quiet_alembic_logging():
+    """Alembic's env.py configures logging from alembic.ini; put ours back afterwards."""
+    root = logging.getLogger()
+    saved_root = (root.level, list(root.handlers))
+    saved = {name: (lg.level, lg.disabled, lg.propagate, list(lg.handlers))
+             for name, lg in logging.Logger.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    yield
+    root.setLevel(saved_root[0])
+    root.handlers[:] = saved_root[1]
+    for name, (level, disabled, propagate, handlers) in saved.items():
+        lg = logging.getLogger(name)
+        lg.setLevel(level)
+        lg.disabled = disabled
+        lg.propagate = propagate
+        lg.handlers[:] = handlers
+
+
+def upgrade_compare_downgrade(make_app, url: str) -> None:
+    migrated = make_app(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={})
+    with migrated.app_context():
+        try:
+            flask_migrate.upgrade()
+            with db.engine.connect() as connection:
+                context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                                       "compare_server_default": True})
+                differences = compare_metadata(context, db.metadata)
+                tables = set(inspect(connection).get_table_names())
+            assert differences == []
+            assert tables == set(db.metadata.tables) | {"alembic_version"}
+
+            flask_migrate.downgrade(revision="base")
+            with db.engine.connect() as connection:
+                assert set(inspect(connection).get_table_names()) == {"alembic_version"}
+                assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 0
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_migrations_on_an_empty_sqlite_file(make_app, tmp_path, quiet_alembic_logging):
+    upgrade_compare_downgrade(make_app, f"sqlite:///{tmp_path / 'fresh.db'}")
+
+
+def _admin_url() -> str:
+    explicit = os.environ.get("TEST_PG_ADMIN_URL", "")
+    if explicit:
+        return explicit
+    return make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg", database="postgres") \
+        .render_as_string(hide_password=False)
+
+
+def test_migrations_on_a_fresh_postgresql_database(make_app, quiet_alembic_logging):
+    if not TEST_DATABASE_URL.startswith("postgres"):
+        pytest.skip("TEST_DATABASE_URL is not a PostgreSQL database")
+    name = f"kurultai_migrations_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg", database=name)
+            upgrade_compare_downgrade(make_app, url.render_as_string(hide_password=False))
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

@@ -1,0 +1,274 @@
+"""Who may do what: the role table, every endpoint's declaration, and every
+organiser and admin page opened by every kind of user."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask_login import AnonymousUserMixin
+
+from app import create_app, policy
+from app.events.models import EventRoleName
+from app.extensions import db
+from app.mail.services import queue_email
+from config import TestingConfig
+from tests.factories import grant, login_session, make_event, make_user
+
+ROLES = ("secretariat", "programme", "accreditation", "protocol", "checkin", "viewer")
+
+# --- (a) The role table, cell by cell ---------------------------------------------------------
+# Changing who may do what means changing this table in the same commit.
+#                                 secr  prog  accr  prot  chk   view
+EXPECTED_TABLE = {
+    "manage.access":               (1,    1,    1,    1,    1,    1),
+    "dashboard.view":              (1,    1,    1,    1,    1,    1),
+    "event.edit":                  (1,    0,    0,    0,    0,    0),
+    "team.manage":                 (1,    0,    0,    0,    0,    0),
+    "audit.view":                  (1,    0,    0,    0,    0,    0),
+    "registration.view":           (1,    0,    1,    1,    0,    0),
+    "registration.review":         (1,    0,    1,    0,    0,    0),
+    "registration.export":         (1,    0,    1,    1,    0,    0),
+    "registration.view_passport":  (1,    0,    1,    0,    0,    0),
+    "registration.configure":      (1,    0,    1,    0,    0,    0),
+    "invitation.manage":           (1,    0,    1,    0,    0,    0),
+    "delegation.view":             (1,    0,    1,    1,    0,    0),
+    "delegation.manage":           (1,    0,    1,    0,    0,    0),
+    "agenda.view_draft":           (1,    1,    0,    0,    0,    1),
+    "agenda.edit":                 (1,    1,    0,    0,    0,    0),
+    "agenda.publish":              (1,    1,    0,    0,    0,    0),
+    "speaker.manage":              (1,    1,    0,    0,    0,    0),
+    "checkin.operate":             (1,    0,    0,    0,    1,    0),
+    "badge.print_bulk":            (1,    0,    1,    0,    0,    0),
+    "badge.print_desk":            (1,    0,    1,    0,    1,    0),
+    "visa_letter.manage":          (1,    0,    1,    0,    0,    0),
+}
+EXPECTED_ADMIN_ACTIONS = {"admin.users", "admin.events", "admin.outbox", "admin.audit"}
+
+
+def test_role_matrix_is_exactly_the_expected_table():
+    expected = {role: {action: bool(cells[i]) for action, cells in EXPECTED_TABLE.items()}
+                for i, role in enumerate(ROLES)}
+    assert policy.matrix() == expected
+
+
+def test_roles_are_the_six_organiser_roles():
+    assert tuple(r.value for r in EventRoleName) == ROLES
+
+
+def test_admin_actions_are_the_expected_ones():
+    assert policy.ADMIN_ACTIONS == EXPECTED_ADMIN_ACTIONS
+
+
+# --- (b) Every endpoint declares its access -----------------------------------------------------
+FRAMEWORK_ENDPOINTS = {"static", "bootstrap.static"}  # files, served by Flask and Bootstrap-Flask
+
+
+def test_every_endpoint_declares_its_access(app):
+    undeclared = sorted(endpoint for endpoint, view in app.view_functions.items()
+                        if endpoint not in FRAMEWORK_ENDPOINTS and not hasattr(view, "_access_rule"))
+    assert undeclared == [], f"endpoints without @public, @authenticated or @requires(...): {undeclared}"
+
+
+def test_every_declared_action_is_known(app):
+    known = set(policy.EVENT_ACTIONS) | policy.ADMIN_ACTIONS | {policy.PUBLIC, policy.AUTHENTICATED}
+    unknown = sorted(f"{endpoint}: {view._access_rule}" for endpoint, view in app.view_functions.items()
+                     if hasattr(view, "_access_rule") and view._access_rule not in known)
+    assert unknown == []
+
+
+# --- (c) Every organiser and admin page, for every kind of user ----------------------------------
+# Pages whose URL needs more than the event's slug: how to build a sample URL for
+# them. `event` is the published test event; return the other URL values, making
+# any object the page needs with the factories. A new such page must be added here.
+SAMPLE_URLS = {
+    "admin.user_detail": lambda event: {"user_id": make_user().id},
+    "admin.outbox_message": lambda event: {
+        "message_id": _flushed(queue_email(to="someone@example.org", template="password_changed",
+                                           user=make_user())).id},
+}
+
+
+def _flushed(obj):
+    db.session.flush()
+    return obj
+
+
+def _route_map_app():
+    class RouteMapConfig(TestingConfig):
+        INSTANCE_DIR = Path(tempfile.mkdtemp(prefix="kurultai-routes-"))
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    return create_app(RouteMapConfig)
+
+
+def _protected_get_rules(app):
+    return sorted((rule for rule in app.url_map.iter_rules()
+                   if "GET" in rule.methods and rule.rule.startswith(("/e/<slug>/manage", "/admin"))),
+                  key=lambda rule: rule.endpoint)
+
+
+_RULES = _protected_get_rules(_route_map_app())
+_TESTABLE = [rule.endpoint for rule in _RULES
+             if rule.arguments <= {"slug"} or rule.endpoint in SAMPLE_URLS]
+PERSONAS = ("anonymous", "no_role", *ROLES, "platform_admin")
+
+
+def test_every_protected_page_with_other_url_arguments_has_a_sample_url():
+    missing = sorted(rule.endpoint for rule in _RULES
+                     if not rule.arguments <= {"slug"} and rule.endpoint not in SAMPLE_URLS)
+    assert missing == [], f"add a sample URL to SAMPLE_URLS in tests/test_policy.py for: {missing}"
+
+
+def test_protected_pages_include_the_foundation_pages():
+    assert {"organiser.dashboard", "organiser.settings", "organiser.team", "organiser.audit", "admin.users",
+            "admin.events", "admin.outbox", "admin.audit", "admin.user_detail",
+            "admin.outbox_message"} <= set(_TESTABLE)
+
+
+def expected_status(action: str, persona: str) -> int:
+    if persona == "anonymous":
+        return 302
+    if persona == "platform_admin":
+        return 200
+    if action in policy.ADMIN_ACTIONS:
+        return 403
+    assert action in EXPECTED_TABLE, f"action {action!r} is missing from EXPECTED_TABLE"
+    if persona == "no_role":
+        return 403
+    return 200 if EXPECTED_TABLE[action][ROLES.index(persona)] else 403
+
+
+def _url(app, endpoint: str, event) -> str:
+    from flask import url_for
+
+    rule = next(r for r in app.url_map.iter_rules(endpoint=endpoint))
+    values = {"slug": event.slug} if "slug" in rule.arguments else {}
+    if endpoint in SAMPLE_URLS:
+        values.update(SAMPLE_URLS[endpoint](event))
+    with app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("endpoint", _TESTABLE)
+def test_protected_page_answers_each_kind_of_user(app, client, endpoint, persona):
+    event = make_event()
+    url = _url(app, endpoint, event)
+    if persona != "anonymous":
+        user = make_user(is_admin=persona == "platform_admin")
+        if persona in ROLES:
+            grant(user, event, persona)
+        db.session.commit()
+        login_session(client, user)
+    else:
+        db.session.commit()
+    action = app.view_functions[endpoint]._access_rule
+    response = client.get(url)
+    assert response.status_code == expected_status(action, persona), f"{persona} on {url} ({action})"
+    if persona == "anonymous":
+        location = urlsplit(response.headers["Location"])
+        assert location.path == "/account/login"
+
+
+@pytest.mark.parametrize("endpoint", [e for e in _TESTABLE if e not in {r.endpoint for r in _RULES
+                                                                   if r.rule.startswith("/admin")}])
+def test_unpublished_event_pages_are_404_for_users_without_a_role(app, client, endpoint):
+    event = make_event(published=False)
+    url = _url(app, endpoint, event)
+    outsider = make_user()
+    other_event = make_event()
+    grant(outsider, other_event, "secretariat")
+    db.session.commit()
+    login_session(client, outsider)
+    assert client.get(url).status_code == 404
+
+
+# --- (d) can() without HTTP -------------------------------------------------------------------
+
+def test_platform_admin_may_do_everything_everywhere():
+    admin = make_user(is_admin=True)
+    event = make_event(published=False)
+    assert all(policy.can(admin, action, event) for action in policy.EVENT_ACTIONS)
+    assert all(policy.can(admin, action) for action in policy.ADMIN_ACTIONS)
+
+
+def test_deactivated_user_may_do_nothing():
+    event = make_event()
+    user = make_user(active=False)
+    grant(user, event, "secretariat")
+    admin = make_user(is_admin=True, active=False)
+    assert [a for a in policy.EVENT_ACTIONS if policy.can(user, a, event)] == []
+    assert [a for a in policy.EVENT_ACTIONS if policy.can(admin, a, event)] == []
+
+
+def test_role_in_another_event_gives_nothing():
+    mine, theirs = make_event(), make_event()
+    user = make_user()
+    grant(user, theirs, "secretariat")
+    assert [a for a in policy.EVENT_ACTIONS if policy.can(user, a, mine)] == []
+    assert [a for a in policy.EVENT_ACTIONS if policy.can(user, a, theirs)] == list(policy.EVENT_ACTIONS)
+
+
+def test_roles_give_exactly_their_actions():
+    event = make_event()
+    for i, role in enumerate(ROLES):
+        user = make_user()
+        grant(user, event, role)
+        allowed = sorted(a for a in policy.EVENT_ACTIONS if policy.can(user, a, event))
+        assert allowed == sorted(a for a, cells in EXPECTED_TABLE.items() if cells[i]), role
+
+
+def test_organiser_roles_never_give_admin_actions():
+    event = make_event()
+    user = make_user()
+    grant(user, event, "secretariat")
+    assert [a for a in policy.ADMIN_ACTIONS if policy.can(user, a, event)] == []
+
+
+def test_anonymous_and_missing_users_may_do_nothing():
+    event = make_event()
+    assert policy.can(AnonymousUserMixin(), "dashboard.view", event) is False
+    assert policy.can(None, "dashboard.view", event) is False
+
+
+def test_event_action_without_an_event_is_refused():
+    user = make_user()
+    grant(user, make_event(), "secretariat")
+    assert policy.can(user, "event.edit", None) is False
+
+
+def test_unknown_action_is_an_error_not_a_silent_no():
+    user = make_user()
+    with pytest.raises(KeyError):
+        policy.can(user, "event.destroy", make_event())
+
+
+def test_object_of_an_event_is_judged_by_its_event():
+    event = make_event()
+    user = make_user()
+    grant(user, event, "checkin")
+
+    class Badge:
+        pass
+
+    badge = Badge()
+    badge.event = event
+    assert policy.can(user, "badge.print_desk", badge) is True
+    assert policy.can(user, "badge.print_bulk", badge) is False
+
+
+def test_object_rules_decide_their_action():
+    owner, other = make_user(), make_user()
+
+    class Note:
+        def __init__(self, user):
+            self.user = user
+
+    policy.object_rule("test_note.read")(lambda user, note: note.user.id == user.id)
+    try:
+        assert policy.can(owner, "test_note.read", Note(owner)) is True
+        assert policy.can(other, "test_note.read", Note(owner)) is False
+    finally:
+        policy._OBJECT_RULES.pop("test_note.read")
