@@ -13,15 +13,15 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.agenda.models import Publication, RenderedPage
 from app.events.models import Event
 from app.extensions import db
+from app.utils.db import UTCDateTime
 from app.utils.time import as_utc, utcnow
 
 _MEMORY_ENTRIES = 48
@@ -29,36 +29,52 @@ _memory: OrderedDict[str, bytes] = OrderedDict()
 _lock = threading.Lock()
 
 
-@dataclass(frozen=True)
 class PublicState:
-    """The event and the identity of its current publication, read in one query."""
+    """An event's id, whether it is public, and the identity of its current publication.
 
-    event: Event
-    publication_id: int | None
-    version: int | None
-    token: str | None
-    changed_at: datetime | None
+    Read with one small query on every public agenda request; the Event object
+    itself is loaded only when a page has to be rendered.
+    """
+
+    def __init__(self, event_id: int, published: bool, publication_id: int | None, version: int | None,
+                 token: str | None, changed_at: datetime | None):
+        self.event_id = event_id
+        self.published = bool(published)
+        self.publication_id = publication_id
+        self.version = version
+        self.token = token
+        self.changed_at = as_utc(changed_at) if changed_at else None
+        self._event: Event | None = None
+
+    @property
+    def event(self) -> Event:
+        if self._event is None:
+            self._event = db.session.get(Event, self.event_id)
+        return self._event
 
     def key(self, kind: str, locale: str, variant: str = "") -> str:
-        return f"{self.event.id}:{self.token}:{kind}:{locale}:{variant}"
+        return f"{self.event_id}:{self.token}:{kind}:{locale}:{variant}"
 
     def etag(self, kind: str, locale: str, variant: str = "") -> str:
         return hashlib.sha1(self.key(kind, locale, variant).encode()).hexdigest()[:24]
 
 
+# Plain SQL: this runs on every public request, and building the statement with the
+# expression language costs more than running it.
+_STATE_SQL = text(
+    "SELECT e.id, e.published, p.id AS publication_id, p.version, p.cache_token, p.refreshed_at "
+    "FROM events e LEFT OUTER JOIN agenda_publications p ON p.event_id = e.id AND p.version = "
+    "(SELECT max(q.version) FROM agenda_publications q WHERE q.event_id = e.id) "
+    "WHERE e.slug = :slug"
+).columns(refreshed_at=UTCDateTime())
+
+
 def public_state(slug: str) -> PublicState | None:
     """The event with `slug` and its latest publication's id, version and cache token (one query)."""
-    latest = (select(func.max(Publication.version)).where(Publication.event_id == Event.id)
-              .correlate(Event).scalar_subquery())
-    row = db.session.execute(
-        select(Event, Publication.id, Publication.version, Publication.cache_token, Publication.refreshed_at)
-        .outerjoin(Publication, and_(Publication.event_id == Event.id, Publication.version == latest))
-        .where(Event.slug == slug)).first()
+    row = db.session.execute(_STATE_SQL, {"slug": slug}).first()
     if row is None:
         return None
-    event, pub_id, version, token, changed_at = row
-    return PublicState(event=event, publication_id=pub_id, version=version, token=token,
-                       changed_at=as_utc(changed_at) if changed_at else None)
+    return PublicState(*row)
 
 
 def cached_body(state: PublicState, key: str, render: Callable[[], bytes]) -> tuple[bytes, bool]:
@@ -81,7 +97,7 @@ def cached_body(state: PublicState, key: str, render: Callable[[], bytes]) -> tu
         body = render()
         try:
             with db.session.begin_nested():
-                db.session.add(RenderedPage(key=key, event_id=state.event.id, body=body, created_at=utcnow()))
+                db.session.add(RenderedPage(key=key, event_id=state.event_id, body=body, created_at=utcnow()))
         except IntegrityError:
             pass
     with _lock:

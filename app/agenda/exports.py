@@ -11,12 +11,13 @@ import json
 import re
 import uuid
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event as ICalEvent, Timezone, vText
 from lxml import etree
 
 from app.agenda.services import PublicAgenda, PublicSession, _slugify
-from app.utils.time import to_zone, utcnow
 from app.utils.urls import external_url
 
 GENERATOR = "Kurultai"
@@ -54,7 +55,7 @@ def _hhmm(delta: timedelta) -> str:
 
 
 def _local(value: datetime, zone: str) -> datetime:
-    return to_zone(value, zone)
+    return value.astimezone(ZoneInfo(zone))
 
 
 def _days(event, agenda: PublicAgenda) -> list[tuple[int, date, datetime, datetime, list[PublicSession]]]:
@@ -75,7 +76,17 @@ def _days(event, agenda: PublicAgenda) -> list[tuple[int, date, datetime, dateti
 
 
 def _session_url(event, s: PublicSession) -> str:
-    return external_url("agenda.public_session", slug=event.slug, session_id=s.id)
+    # Built once per event and filled in: binding the URL map for each of hundreds
+    # of sessions costs more than the rest of the feed.
+    template = _url_templates.get(event.slug)
+    if template is None:
+        template = external_url("agenda.public_session", slug=event.slug, session_id=987654321)
+        _url_templates.clear()
+        _url_templates[event.slug] = template
+    return template.replace("987654321", str(s.id))
+
+
+_url_templates: dict[str, str] = {}
 
 
 # --- frab JSON ---------------------------------------------------------------------
@@ -210,11 +221,13 @@ def _xml_event(parent, event, s: PublicSession, zone: str) -> None:
 
 # --- iCalendar ---------------------------------------------------------------------
 
-def _vevent(event, s: PublicSession, stamp: datetime) -> ICalEvent:
+def _vevent(event, s: PublicSession) -> ICalEvent:
     item = ICalEvent()
     item.add("uid", f"{s.uid}@kurultai")
     item.add("sequence", s.sequence)
-    item.add("dtstamp", stamp)
+    # The session's last revision: stable while it does not change, so calendars and
+    # the per-event memo below see the same VEVENT from one publication to the next.
+    item.add("dtstamp", s.updated_at)
     item.add("last-modified", s.updated_at)
     item.add("dtstart", s.starts_at)   # UTC ("...Z"): right in every calendar, whatever its zone
     item.add("dtend", s.ends_at)
@@ -234,6 +247,30 @@ def _vevent(event, s: PublicSession, stamp: datetime) -> ICalEvent:
     return item
 
 
+@lru_cache(maxsize=32)
+def _vtimezone(zone: str, first: date, last: date) -> bytes:
+    # Working out a zone's transitions is slow and its answer never changes.
+    return Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
+
+
+_vevent_memo: dict[tuple, bytes] = {}
+
+
+def _vevent_bytes(event, s: PublicSession) -> bytes:
+    """One VEVENT, remembered by everything it shows, so a new publication re-renders
+    only the sessions that changed (folding long lines is the slow part)."""
+    key = (event.id, event.title, event.venue, s.uid, s.sequence, s.title, s.starts_at, s.ends_at, s.abstract,
+           s.updated_at, tuple(sorted(s.room.items())), (s.track or {}).get("name"),
+           tuple((p.id, p.name) for p in s.speakers))
+    body = _vevent_memo.get(key)
+    if body is None:
+        body = _vevent(event, s).to_ical()
+        if len(_vevent_memo) > 20000:
+            _vevent_memo.clear()
+        _vevent_memo[key] = body
+    return body
+
+
 def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | None = None) -> bytes:
     """An iCalendar with one VEVENT per session: stable UIDs, SEQUENCE raised on every move,
     times in UTC and the event's zone named in full (VTIMEZONE and X-WR-TIMEZONE)."""
@@ -245,9 +282,90 @@ def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | No
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", vText(event.title))
     cal.add("x-wr-timezone", vText(agenda.timezone))
-    cal.add_component(Timezone.from_tzid(agenda.timezone, first_date=event.start_date - timedelta(days=1),
-                                         last_date=event.end_date + timedelta(days=1)))
-    stamp = agenda.publication.refreshed_at or utcnow()
-    for s in sessions:
-        cal.add_component(_vevent(event, s, stamp))
-    return cal.to_ical()
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    parts = [head[: -len(end)], _vtimezone(agenda.timezone, event.start_date - timedelta(days=1),
+                                          event.end_date + timedelta(days=1))]
+    parts += [_vevent_bytes(event, s) for s in sessions]
+    parts.append(end)
+    return b"".join(parts)
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts/dejavu")
+
+
+class FontMissing(RuntimeError):
+    """No Unicode font to write Cyrillic and Kazakh letters with (install fonts-dejavu-core)."""
+
+
+def _font_paths() -> tuple[str, str]:
+    import os
+
+    for folder in FONT_DIRS:
+        regular, bold = os.path.join(folder, "DejaVuSans.ttf"), os.path.join(folder, "DejaVuSans-Bold.ttf")
+        if os.path.exists(regular) and os.path.exists(bold):
+            return regular, bold
+    raise FontMissing("DejaVuSans.ttf not found in " + ", ".join(FONT_DIRS))
+
+
+def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
+    """The published agenda as an A4 PDF, day by day, in the reader's language."""
+    from babel.dates import format_date
+    from flask_babel import get_locale, gettext as _
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    regular, bold = _font_paths()
+    locale = str(get_locale() or "en")
+    page_label = _("Page")
+
+    class AgendaPDF(FPDF):
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 6, f"{event.title} · {page_label} {self.page_no()}", align="C")
+
+    pdf = AgendaPDF(format="A4")
+    pdf.set_title(f"{event.title}: {_('Agenda')}")
+    pdf.set_creator(GENERATOR)
+    pdf.add_font("DejaVu", "", regular)
+    pdf.add_font("DejaVu", "B", bold)
+    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(0, 8, event.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "", 10)
+    place = ", ".join(p for p in (event.venue, event.city) if p)
+    dates = f"{format_date(event.start_date, 'long', locale=locale)} – {format_date(event.end_date, 'long', locale=locale)}"
+    pdf.multi_cell(0, 5, f"{_('Agenda')} · {dates}{' · ' + place if place else ''}", new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5, _("Times are in the event's time zone, %(zone)s.", zone=agenda.timezone),
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for day, sessions in agenda.days():
+        pdf.ln(4)
+        pdf.set_font("DejaVu", "B", 13)
+        pdf.set_text_color(11, 93, 59)
+        pdf.cell(0, 8, format_date(day, "EEEE d MMMM y", locale=locale), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
+        for s in sessions:
+            if pdf.will_page_break(14):
+                pdf.add_page()
+            y = pdf.get_y()
+            pdf.set_font("DejaVu", "B", 9.5)
+            pdf.set_xy(pdf.l_margin, y)
+            pdf.cell(24, 5, f"{s.local_start:%H:%M}–{s.local_end:%H:%M}")
+            pdf.set_xy(pdf.l_margin + 26, y)
+            pdf.multi_cell(width - 26, 5, s.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_font("DejaVu", "", 8.5)
+            details = " · ".join(p for p in (s.room.get("name"), (s.track or {}).get("name"), s.type_label) if p)
+            if s.speakers:
+                details += "\n" + ", ".join(p.name for p in s.speakers)
+            pdf.set_x(pdf.l_margin + 26)
+            pdf.multi_cell(width - 26, 4.2, details, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(1.5)
+    return bytes(pdf.output())

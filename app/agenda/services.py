@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import nh3
 from flask_babel import gettext as _
@@ -639,6 +640,8 @@ class PublicSession:
     sequence: int
     updated_at: datetime
     speakers: list[PublicSpeaker] = field(default_factory=list)
+    local_start: datetime | None = None   # in the event's zone
+    local_end: datetime | None = None
 
     @property
     def type_label(self) -> str:
@@ -660,10 +663,11 @@ class PublicAgenda:
     tracks: list[dict]
     sessions: list[PublicSession]
 
-    def days(self) -> list[tuple[date, list[PublicSession]]]:
+    def days(self, sessions: list[PublicSession] | None = None) -> list[tuple[date, list[PublicSession]]]:
+        """(event-local date, sessions) pairs in order, of all sessions or the given ones."""
         grouped: dict[date, list[PublicSession]] = defaultdict(list)
-        for s in self.sessions:
-            grouped[to_zone(s.starts_at, self.timezone).date()].append(s)
+        for s in self.sessions if sessions is None else sessions:
+            grouped[s.local_start.date()].append(s)
         return sorted(grouped.items())
 
     def session(self, session_id: int) -> PublicSession | None:
@@ -681,15 +685,17 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
     rooms = {r["id"]: r for r in snap.get("rooms", [])}
     tracks = {t["id"]: t for t in snap.get("tracks", [])}
     sessions = []
+    zone = ZoneInfo(snap.get("timezone") or publication.event.timezone)
     for s in snap.get("sessions", []):
         restricted = s["visibility"] == Visibility.restricted.value
         if restricted and categories is not None and not (set(s.get("category_ids") or []) & set(categories)):
             continue
+        starts_at, ends_at = datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"])
         sessions.append(PublicSession(
             id=s["id"], uid=s["uid"], title=s["title"], type=s["type"], track=tracks.get(s["track_id"]),
             room=rooms.get(s["room_id"], {"id": s["room_id"], "name": "", "capacity": None, "location": ""}),
-            sdgs=s["sdgs"], starts_at=datetime.fromisoformat(s["starts_at"]),
-            ends_at=datetime.fromisoformat(s["ends_at"]), abstract=s["abstract"],
+            sdgs=s["sdgs"], starts_at=starts_at, ends_at=ends_at, local_start=starts_at.astimezone(zone),
+            local_end=ends_at.astimezone(zone), abstract=s["abstract"],
             abstract_html=Markup(s["abstract_html"]), languages=s["languages"], capacity=s["capacity"],
             signup_required=s["signup_required"], restricted=restricted, sequence=s["sequence"],
             updated_at=datetime.fromisoformat(s["updated_at"])))

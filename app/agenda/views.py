@@ -514,8 +514,9 @@ def manage_publish(slug):
 
 # --- public pages and feeds ----------------------------------------------------------
 
-from flask import Response  # noqa: E402
+from flask import Response, current_app  # noqa: E402
 from flask_babel import get_locale  # noqa: E402
+from flask_wtf.csrf import generate_csrf  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 
 from app.agenda import cache, exports  # noqa: E402
@@ -523,6 +524,7 @@ from app.agenda.timetable import grid_css as _grid_css  # noqa: E402
 from app.policy import has_any_role, public  # noqa: E402
 
 FEED_TYPES = {
+    "pdf": "application/pdf",
     "json": "application/json",
     "xml": "application/xml",
     "ics": "text/calendar; charset=utf-8",
@@ -538,9 +540,8 @@ def _public_state_or_404(slug: str) -> cache.PublicState:
     state = cache.public_state(slug)
     if state is None:
         abort(404)
-    if not state.event.published and not has_any_role(current_user, state.event):
+    if not state.published and not has_any_role(current_user, state.event):
         abort(404)
-    g.event = state.event
     return state
 
 
@@ -580,7 +581,8 @@ def _feed(state: cache.PublicState, kind: str, build, filename: str) -> Response
         if wrote:
             db.session.commit()
         response = Response(body, mimetype=None, content_type=FEED_TYPES[filename.rsplit(".", 1)[1]])
-        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        disposition = "attachment" if kind == "pdf" else "inline"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response.set_etag(etag)
     response.last_modified = state.changed_at
     response.headers["Cache-Control"] = "public, no-cache"
@@ -609,17 +611,50 @@ def agenda_ics(slug):
     return _feed(state, "ics", exports.calendar_ics, f"{slug}.ics")
 
 
+@bp.route("/e/<slug>/agenda.pdf")
+@public
+def agenda_pdf(slug):
+    state = _public_state_or_404(slug)
+    try:
+        exports._font_paths()
+    except exports.FontMissing:
+        current_app.logger.error("agenda PDF: no DejaVu font installed (apt-get install fonts-dejavu-core)")
+        abort(503)
+    return _feed(state, "pdf", exports.agenda_pdf, f"{slug}-agenda.pdf")
+
+
 @bp.route("/e/<slug>/agenda")
 @public
 def public_agenda(slug):
     """The published agenda by day; filters work in the page (JS) and without JS (query string)."""
     state = _public_state_or_404(slug)
-    event = state.event
     if state.publication_id is None:
-        return render_template("agenda/public/not_published.html", event=event, title=_("Agenda"))
+        g.event = state.event
+        return render_template("agenda/public/not_published.html", event=state.event, title=_("Agenda"))
     filters = svc.AgendaFilters.from_args(request.args)
-    categories = svc.viewer_categories(current_user, event)
     locale = _locale()
+    if _page_cacheable():
+        # Anonymous visitors all get the same page but for the form token, put in per request;
+        # the event itself is loaded only when the page has to be rendered.
+        def render_page() -> bytes:
+            return _render_agenda_page(state, filters, frozenset(), locale, cache_body=False,
+                                       csrf_token=lambda: CSRF_PLACEHOLDER).encode()
+
+        page, wrote = cache.cached_body(state, state.key("fullpage", locale, "pub"), render_page)
+        if wrote:
+            db.session.commit()
+        return Response(page.decode().replace(CSRF_PLACEHOLDER, generate_csrf()), mimetype="text/html")
+    categories = svc.viewer_categories(current_user, state.event)
+    page = _render_agenda_page(state, filters, categories, locale)
+    if db.session.new:
+        db.session.commit()
+    return page
+
+
+def _render_agenda_page(state, filters, categories, locale, cache_body: bool = True, **context):
+    """The agenda page; its body is cached per publication, language and audience unless filtered."""
+    event = state.event
+    g.event = event
 
     def render_body(agenda=None, shown=None) -> bytes:
         agenda = agenda or _agenda_for(state, categories)
@@ -630,19 +665,31 @@ def public_agenda(slug):
     if filters.active:
         agenda = _agenda_for(state, categories)
         body = render_body(agenda, filters.apply(agenda.sessions))
+    elif not cache_body:  # the whole page is being cached instead
+        body = render_body()
     else:
-        body, wrote = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
-        if wrote:
-            db.session.commit()
+        body, _wrote = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
     return render_template("agenda/public/agenda.html", event=event, body=Markup(body.decode()),
-                           version=state.version, title=_("Agenda"))
+                           title=_("Agenda"), **context)
+
+
+CSRF_PLACEHOLDER = "@@csrf-token@@"
+
+
+def _page_cacheable() -> bool:
+    """A whole page may be shared when nothing in it is the visitor's own: no login,
+    no query string (language, filters), no message waiting to be shown."""
+    from flask import session as cookie_session
+
+    return (not current_user.is_authenticated and not request.args
+            and not cookie_session.get("_flashes"))
 
 
 @bp.route("/e/<slug>/sessions/<int:session_id>")
 @public
 def public_session(slug, session_id):
     state = _public_state_or_404(slug)
-    event = state.event
+    event = g.event = state.event
     if state.publication_id is None:
         abort(404)
     agenda = _agenda_for(state, svc.viewer_categories(current_user, event))

@@ -243,3 +243,50 @@ def test_public_queries_do_not_grow_with_sessions(client, summit, count_queries,
         counts.append((cold.count, warm.count))
     assert counts[0] == counts[1]
     assert counts[0][1] == 1  # a warm request reads only the event and its publication
+
+
+def test_cached_agenda_page_gives_each_visitor_their_own_form_token(app, client, published):
+    import re
+
+    from flask import g
+
+    first = _text(client.get("/e/astana/agenda"))
+    g.pop("csrf_token", None)  # tests share one app context; real requests each have their own
+    second = _text(app.test_client().get("/e/astana/agenda"))
+
+    def token(page):
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    assert "@@csrf-token@@" not in first + second
+    assert token(first) != token(second)
+    assert first.replace(token(first), "") == second.replace(token(second), "")
+
+
+def test_agenda_page_for_logged_in_user_is_not_the_shared_page(client, published):
+    user = make_user(given_name="Aigerim")
+    db.session.commit()
+    _text(client.get("/e/astana/agenda"))
+    login(client, user)
+    page = _text(client.get("/e/astana/agenda"))
+    assert "Aigerim" in page
+
+
+def test_agenda_pdf_downloads_published_agenda(client, published):
+    from app.agenda import exports
+
+    try:
+        exports._font_paths()
+    except exports.FontMissing as missing:
+        pytest.skip(str(missing))
+    response = client.get("/e/astana/agenda.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data[:5] == b"%PDF-"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="astana-agenda.pdf"'
+    assert client.get("/e/astana/agenda.pdf", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_agenda_page_has_print_and_download_links(client, published):
+    page = _text(client.get("/e/astana/agenda"))
+    assert 'href="/e/astana/agenda.pdf"' in page
+    assert 'href="/e/astana/agenda.ics"' in page
