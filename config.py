@@ -77,7 +77,9 @@ class Config:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "5 per minute;30 per hour")
 
-    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    # How long a worker trusts its copy of an event's publication token before checking
+    # the database again: a new publication reaches every worker within this time.
+    PUBLIC_CACHE_TTL = float(os.environ.get("PUBLIC_CACHE_TTL", "1"))
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -111,6 +113,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
+    PUBLIC_CACHE_TTL = 0.0
 
 
 class ProductionConfig(Config):

@@ -34,6 +34,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_models()
     register_blueprints(app)
+    register_http_cache(app)
     from app import security, templating, errors, commands
 
     security.init_app(app)
@@ -68,6 +69,14 @@ def register_extensions(app: Flask) -> None:
     from app.accounts.services import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)
+
+
+def register_http_cache(app: Flask) -> None:
+    """Published agenda pages and feeds are answered from memory for visitors without a session."""
+    from app.agenda.httpcache import PublicPageCache
+
+    app.wsgi_app = PublicPageCache(app.wsgi_app, app)
+    app.extensions["public_page_cache"] = app.wsgi_app
 
 
 def register_models() -> None:

@@ -278,6 +278,9 @@ def main() -> None:
                 times = []
                 for _ in range(args.fresh):
                     refresh(env)
+                    # Workers re-read the publication token at most once per PUBLIC_CACHE_TTL:
+                    # wait that long so this request really renders the page again.
+                    time.sleep(float(env.get("PUBLIC_CACHE_TTL", "1")) + 0.05)
                     elapsed, status, _size = get_once(port, path)
                     times.append(elapsed)
                 times.sort()

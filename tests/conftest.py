@@ -118,6 +118,11 @@ def _app_context(app):
         _db.session.rollback()
         _db.session.remove()
         _empty_tables()
+        # Responses kept in memory belong to the data just deleted.
+        app.extensions["public_page_cache"].forget()
+        from app.agenda import cache as agenda_cache
+
+        agenda_cache.clear_memory()
         if app.config.get("RATELIMIT_ENABLED"):
             from app.extensions import limiter
 

@@ -164,7 +164,8 @@ class Publication(db.Model):
     # {"rooms": [...], "tracks": [...], "sessions": [...]} as the public saw it.
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
     # [{"kind": "added|removed|moved|changed", "session_id", "title", "before", "after"}]
-    changes: Mapped[list] = mapped_column(JSON, default=list)
+    # Deferred: the public pages read only the snapshot, and this list is as large.
+    changes: Mapped[list] = mapped_column(JSON, default=list, deferred=True)
     # Names the rendered public bodies; replaced when something they show changes
     # without a new publication (e.g. a speaker confirms), so every cache misses.
     cache_token: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)

@@ -509,10 +509,13 @@ def current_publication(event: Event) -> Publication | None:
 
 
 def publications_of(event: Event) -> list[Publication]:
-    from sqlalchemy.orm import joinedload
+    """Every publication of `event`, newest first, with its changelog (not its snapshot)."""
+    from sqlalchemy.orm import defer, joinedload, undefer
 
-    return list(db.session.scalars(select(Publication).options(joinedload(Publication.published_by))
-                                   .where(Publication.event_id == event.id).order_by(Publication.version.desc())))
+    return list(db.session.scalars(
+        select(Publication)
+        .options(joinedload(Publication.published_by), undefer(Publication.changes), defer(Publication.snapshot))
+        .where(Publication.event_id == event.id).order_by(Publication.version.desc())))
 
 
 def _slugify(text: str) -> str:

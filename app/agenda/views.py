@@ -5,19 +5,21 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Response, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from app.agenda import bp
+from app.agenda import bp, cache, exports
 from app.agenda import services as svc
+from app.agenda.httpcache import mark_public
 from app.agenda.forms import MoveForm, RoomForm, SessionForm, TrackForm
 from app.agenda.models import (SESSION_TYPE_LABELS, VISIBILITY_LABELS, AgendaSession, Room, SessionType, Track,
                                Visibility)
-from app.agenda.timetable import day_grid, event_days
+from app.agenda.timetable import day_grid, event_days, grid_css as _grid_css
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import can, ensure, requires
+from app.policy import can, ensure, has_any_role, public, requires
 from app.utils.time import to_zone
 
 MANAGE = "/e/<slug>/manage/agenda"
@@ -514,15 +516,6 @@ def manage_publish(slug):
 
 # --- public pages and feeds ----------------------------------------------------------
 
-from flask import Response, current_app  # noqa: E402
-from flask_babel import get_locale  # noqa: E402
-from flask_wtf.csrf import generate_csrf  # noqa: E402
-from markupsafe import Markup  # noqa: E402
-
-from app.agenda import cache, exports  # noqa: E402
-from app.agenda.timetable import grid_css as _grid_css  # noqa: E402
-from app.policy import has_any_role, public  # noqa: E402
-
 FEED_TYPES = {
     "pdf": "application/pdf",
     "json": "application/json",
@@ -587,6 +580,8 @@ def _feed(state: cache.PublicState, kind: str, build, filename: str) -> Response
     response.last_modified = state.changed_at
     response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Vary"] = "Accept-Language, Cookie"
+    if _page_cacheable() and response.status_code == 200:
+        mark_public(response, state.token, locale)
     return response
 
 
@@ -634,16 +629,16 @@ def public_agenda(slug):
     filters = svc.AgendaFilters.from_args(request.args)
     locale = _locale()
     if _page_cacheable():
-        # Anonymous visitors all get the same page but for the form token, put in per request;
-        # the event itself is loaded only when the page has to be rendered.
+        # Visitors without an account all get the same page: it is stored whole.
         def render_page() -> bytes:
-            return _render_agenda_page(state, filters, frozenset(), locale, cache_body=False,
-                                       csrf_token=lambda: CSRF_PLACEHOLDER).encode()
+            return _render_agenda_page(state, filters, frozenset(), locale, cache_body=False).encode()
 
         page, wrote = cache.cached_body(state, state.key("fullpage", locale, "pub"), render_page)
         if wrote:
             db.session.commit()
-        return Response(page.decode().replace(CSRF_PLACEHOLDER, generate_csrf()), mimetype="text/html")
+        response = Response(page, mimetype="text/html")
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        return mark_public(response, state.token, locale)
     categories = svc.viewer_categories(current_user, state.event)
     page = _render_agenda_page(state, filters, categories, locale)
     if db.session.new:
@@ -671,9 +666,6 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
         body, _wrote = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
     return render_template("agenda/public/agenda.html", event=event, body=Markup(body.decode()),
                            title=_("Agenda"), **context)
-
-
-CSRF_PLACEHOLDER = "@@csrf-token@@"
 
 
 def _page_cacheable() -> bool:

@@ -31,6 +31,19 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+@bp.route("/language/<code>")
+@public
+def choose_language(code):
+    """A visitor's choice of display language, kept in the session only.
+
+    A plain link (no form, no token) because it changes nothing stored: the
+    profile language of a logged-in user changes through the form below.
+    """
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next(url_for("main.index")))
+
+
 @bp.route("/language", methods=["POST"])
 @public
 def set_language():

@@ -85,10 +85,10 @@ def test_language_switcher_changes_the_page_language(new_page, live_server):
     assert page.locator("html").get_attribute("lang") == "en"
 
     with page.expect_navigation():
-        page.locator(".lang-switch button[value=ru]").click()
+        page.locator(".lang-switch a[data-lang=ru]").click()
     assert page.url == live_server(f"{EVENT}/")
     assert page.locator("html").get_attribute("lang") == "ru"
-    assert page.locator(".lang-switch [aria-current=true]").get_attribute("value") == "ru"
+    assert page.locator(".lang-switch [aria-current=true]").get_attribute("data-lang") == "ru"
 
     # The choice is remembered on the next page.
     page.goto(live_server("/account/login"))

@@ -1,0 +1,185 @@
+"""A small HTTP cache in front of Flask for the published agenda.
+
+The public agenda page and its feeds are read thousands of times between two
+publications, mostly by visitors without a session (browsers, calendar apps,
+conference apps, video pipelines). For those requests the answer depends only
+on the path, the language chosen from Accept-Language and the publication, so
+each worker keeps the finished responses in memory and answers them without
+running Flask at all.
+
+A response enters the cache only when the Flask view marks it with the
+`X-Public-Cache` header ("<publication token> <locale>"), which the view does
+only for visitors without a session and without a query string. Before serving
+a stored response, the worker checks that the event's publication token has
+not changed; it reads the token from the database at most once every
+`PUBLIC_CACHE_TTL` seconds per event (0 checks on every request), so a new
+publication reaches every worker on every machine within that time.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header, parse_date, quote_etag, unquote_etag
+
+MARK_HEADER = "X-Public-Cache"
+_PATHS = re.compile(r"^/e/(?P<slug>[A-Za-z0-9-]{1,64})/(?:agenda|schedule\.json|schedule\.xml|agenda\.ics)$")
+# Headers a 304 answer repeats (RFC 9110 section 15.4.5), plus our security headers.
+_NOT_MODIFIED_DROP = {"content-type", "content-length", "content-disposition"}
+
+
+@dataclass
+class _Entry:
+    token: str
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+
+
+class PublicPageCache:
+    """WSGI middleware serving stored public agenda responses to visitors without a session."""
+
+    def __init__(self, wsgi_app, flask_app, *, max_entries: int = 64):
+        self.wsgi_app = wsgi_app
+        self.flask_app = flask_app
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+        self._tokens: dict[str, tuple[str | None, float]] = {}
+        self._lock = threading.Lock()
+
+    # -- what may be answered from here ---------------------------------------------
+
+    def _cookie_name(self) -> str:
+        return self.flask_app.config["SESSION_COOKIE_NAME"]
+
+    def _eligible(self, environ) -> re.Match | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return None
+        if f"{self._cookie_name()}=" in environ.get("HTTP_COOKIE", ""):
+            return None
+        return _PATHS.match(environ.get("PATH_INFO", ""))
+
+    def _locale(self, environ) -> str:
+        """The language Flask would choose for a visitor without a session."""
+        config = self.flask_app.config
+        accept = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+        return accept.best_match(list(config["LANGUAGES"])) or config["BABEL_DEFAULT_LOCALE"]
+
+    def current_token(self, slug: str) -> str | None:
+        """The publication token of the event, read at most once per TTL."""
+        ttl = float(self.flask_app.config.get("PUBLIC_CACHE_TTL", 1.0))
+        now = time.monotonic()
+        with self._lock:
+            known = self._tokens.get(slug)
+        if known is not None and now - known[1] < ttl:
+            return known[0]
+        from app.agenda.cache import public_state
+        from app.extensions import db
+
+        with self.flask_app.app_context():
+            try:
+                state = public_state(slug)
+            finally:
+                db.session.remove()
+        token = state.token if state is not None and state.published else None
+        with self._lock:
+            self._tokens[slug] = (token, now)
+        return token
+
+    def forget(self) -> None:
+        """Drop every stored response and token (tests start from an empty database)."""
+        with self._lock:
+            self._entries.clear()
+            self._tokens.clear()
+
+    # -- WSGI ---------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        match = self._eligible(environ)
+        if match is None:
+            return self._strip_mark(environ, start_response)
+        key = (environ["PATH_INFO"], self._locale(environ))
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None:
+            if entry.token == self.current_token(match["slug"]):
+                return self._serve(entry, environ, start_response)
+            with self._lock:
+                self._entries.pop(key, None)
+        return self._fill(key, environ, start_response)
+
+    def _serve(self, entry: _Entry, environ, start_response):
+        if self._not_modified(entry, environ):
+            headers = [(k, v) for k, v in entry.headers if k.lower() not in _NOT_MODIFIED_DROP]
+            start_response("304 NOT MODIFIED", headers)
+            return [b""]
+        start_response(entry.status, list(entry.headers))
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+    @staticmethod
+    def _not_modified(entry: _Entry, environ) -> bool:
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            if not entry.etag:
+                return False
+            tags = {unquote_etag(t.strip())[0] for t in if_none_match.split(",")}
+            return "*" in tags or entry.etag in tags
+        since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+        modified = parse_date(entry.last_modified)
+        return bool(since and modified and modified <= since)
+
+    def _fill(self, key, environ, start_response):
+        """Run Flask; keep its answer if the view marked it as the same for every visitor."""
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, [h for h in headers if h[0] != MARK_HEADER], exc_info)
+
+        result = self.wsgi_app(environ, capture)
+        headers = captured.get("headers", [])
+        mark = next((v for k, v in headers if k == MARK_HEADER), None)
+        cacheable = (mark is not None and captured.get("status", "").startswith("200")
+                     and environ["REQUEST_METHOD"] == "GET"
+                     and not any(k.lower() == "set-cookie" for k, _ in headers))
+        if not cacheable:
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        token, _, locale = mark.partition(" ")
+        if locale == key[1]:
+            kept = [(k, v) for k, v in headers if k != MARK_HEADER]
+            lookup = {k.lower(): v for k, v in kept}
+            etag = lookup.get("etag")
+            entry = _Entry(token=token, status=captured["status"], headers=kept, body=body,
+                           etag=unquote_etag(etag)[0] if etag else None, last_modified=lookup.get("last-modified"))
+            with self._lock:
+                self._entries[key] = entry
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        return [body]
+
+    def _strip_mark(self, environ, start_response):
+        def strip(status, headers, exc_info=None):
+            return start_response(status, [h for h in headers if h[0] != MARK_HEADER], exc_info)
+
+        return self.wsgi_app(environ, strip)
+
+
+def mark_public(response, token: str, locale: str):
+    """Let the HTTP cache keep `response` for every visitor without a session."""
+    response.headers[MARK_HEADER] = f"{token} {locale}"
+    return response
+
+
+__all__ = ["PublicPageCache", "mark_public", "MARK_HEADER", "quote_etag"]

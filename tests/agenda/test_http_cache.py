@@ -1,0 +1,101 @@
+"""The HTTP cache in front of the published agenda: what visitors without a session get."""
+from __future__ import annotations
+
+import pytest
+
+from app.agenda import services as svc
+from app.extensions import db
+from tests.agenda.conftest import add_session, at
+from tests.agenda.test_public_views import FEEDS, published  # noqa: F401 - fixture
+from tests.factories import login, make_user
+
+PAGES = ("/e/astana/agenda",) + FEEDS
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_visitor_page_carries_nothing_personal(client, published, url):  # noqa: F811
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "X-Public-Cache" not in response.headers
+    assert 'name="csrf_token"' not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_second_visitor_is_answered_without_running_the_page(app, published, count_queries, url):  # noqa: F811
+    first = app.test_client().get(url)
+    with count_queries() as queries:
+        second = app.test_client().get(url)
+    assert second.data == first.data
+    assert second.headers["Content-Type"] == first.headers["Content-Type"]
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    # Only the check that the publication is still the current one.
+    assert queries.count == 1
+
+
+def test_new_publication_is_served_at_once(app, published):  # noqa: F811
+    event, _opening, _workshop, _publication = published
+    visitor = app.test_client()
+    assert "Closing ceremony" not in visitor.get("/e/astana/agenda").get_data(as_text=True)
+    add_session(event, event_rooms(event)[0], at(18), at(19), title="Closing ceremony")
+    svc.publish_agenda(event, actor=None)
+    db.session.commit()
+    assert "Closing ceremony" in visitor.get("/e/astana/agenda").get_data(as_text=True)
+
+
+def event_rooms(event):
+    from app.agenda.models import Room
+
+    return list(db.session.scalars(db.select(Room).where(Room.event_id == event.id).order_by(Room.position)))
+
+
+def test_language_comes_from_accept_language_and_is_kept_apart(app, published):  # noqa: F811
+    english = app.test_client().get("/e/astana/agenda", headers={"Accept-Language": "en"})
+    russian = app.test_client().get("/e/astana/agenda", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    again = app.test_client().get("/e/astana/agenda", headers={"Accept-Language": "ru"})
+    assert 'lang="en"' in english.get_data(as_text=True)
+    assert 'lang="ru"' in russian.get_data(as_text=True)
+    assert again.data == russian.data
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_stored_feed_answers_conditional_requests_with_304(app, published, url):  # noqa: F811
+    first = app.test_client().get(url)
+    app.test_client().get(url)  # now stored
+    response = app.test_client().get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert response.status_code == 304
+    assert response.data == b""
+    assert response.headers["ETag"] == first.headers["ETag"]
+    assert "Content-Type" not in response.headers or response.headers["Content-Type"] == first.headers["Content-Type"]
+
+
+def test_head_request_gets_headers_without_body(app, published):  # noqa: F811
+    app.test_client().get("/e/astana/schedule.json")
+    response = app.test_client().head("/e/astana/schedule.json")
+    assert response.status_code == 200
+    assert response.data == b""
+
+
+def test_logged_in_user_is_never_given_the_stored_page(app, client, published):  # noqa: F811
+    app.test_client().get("/e/astana/agenda")
+    user = make_user(given_name="Dilnoza")
+    db.session.commit()
+    login(client, user)
+    page = client.get("/e/astana/agenda").get_data(as_text=True)
+    assert "Dilnoza" in page
+
+
+def test_unpublished_event_is_not_served_from_memory(app, published):  # noqa: F811
+    event, *_ = published
+    assert app.test_client().get("/e/astana/agenda").status_code == 200
+    app.test_client().get("/e/astana/agenda")
+    event.published = False
+    db.session.commit()
+    assert app.test_client().get("/e/astana/agenda").status_code == 404
+
+
+def test_visitor_language_link_sets_the_display_language(client, published):  # noqa: F811
+    response = client.get("/language/kk?next=/e/astana/agenda")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/e/astana/agenda")
+    assert 'lang="kk"' in client.get("/e/astana/agenda").get_data(as_text=True)
