@@ -23,7 +23,8 @@ def role_choices():
 
 def _honorific():
     return SelectField(lazy_pgettext("honorific", "Title"),
-                       choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
+                       choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True,
+                       default="")
 
 
 class AssignExistingForm(FlaskForm):

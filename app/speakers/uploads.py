@@ -56,8 +56,8 @@ def slides_max_bytes() -> int:
     return int(current_app.config.get("SLIDES_MAX_BYTES") or DEFAULT_SLIDES_MAX_BYTES)
 
 
-def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f}" if n >= 1024 * 1024 else f"{n / (1024 * 1024):.2f}"
+def readable_size(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 
 def upload_root() -> Path:
@@ -92,7 +92,7 @@ def _copy_limited(stream, target: Path, limit: int) -> tuple[int, str, bytes]:
                 break
             size += len(chunk)
             if size > limit:
-                raise UploadError(_l("The file is too large: at most %(mb)s MB.", mb=_megabytes(limit)))
+                raise UploadError(_l("The file is too large: at most %(size)s.", size=readable_size(limit)))
             if len(head) < 8:
                 head = (head + chunk)[:8]
             digest.update(chunk)

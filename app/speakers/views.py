@@ -446,7 +446,7 @@ def _render_my_session(event, assignment, *, status=200, **forms):
                            withdraw_form=forms.get("withdraw_form") or WithdrawForm(prefix="withdraw"),
                            empty_form=EmptyForm(), slides=svc.slides_by_assignment([assignment.id]).get(
                                assignment.id, []),
-                           max_mb=uploads.slides_max_bytes() // (1024 * 1024) or 1,
+                           max_size=uploads.readable_size(uploads.slides_max_bytes()),
                            title=assignment.session.title), status
 
 
