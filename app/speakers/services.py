@@ -115,9 +115,15 @@ def assignment_from_token(event: Event, raw: str) -> SpeakerAssignment | None:
     return assignment
 
 
+# The password hash of an account created by a speaker invitation until the invitee
+# chooses a password: no password matches it (it is not an argon2 hash), and it tells
+# the answer page to ask for one. An account someone made themselves never has it.
+INVITED_ACCOUNT_MARK = "!speaker-invitation"
+
+
 def needs_password(user: User) -> bool:
     """A speaker account created by an invitation and never used: the answer link sets its password."""
-    return user.email_verified_at is None and user.last_login_at is None
+    return user.password_hash == INVITED_ACCOUNT_MARK
 
 
 # --- Profiles -----------------------------------------------------------------------
@@ -275,9 +281,10 @@ def invite_new_speaker(session: AgendaSession, *, email: str, role: AssignmentRo
     """Invite someone by email; returns (assignment, whether an account was created).
 
     An address that already has an account is assigned as that user. Otherwise
-    an account is created that cannot be used yet (random password, address not
-    confirmed) with an empty speaker profile; the emailed single-use link lets
-    the invitee choose a password and answer, which confirms the address.
+    an account is created that cannot be used yet (no password matches it, the
+    address is not confirmed) with an empty speaker profile; the emailed
+    single-use link lets the invitee choose a password and answer, which
+    confirms the address. Audited; queues the invitation email.
     """
     from app.accounts.services import create_user, normalise_email
 
@@ -288,6 +295,7 @@ def invite_new_speaker(session: AgendaSession, *, email: str, role: AssignmentRo
     user = create_user(email=email, password=secrets.token_urlsafe(32), verified=False,
                        locale=locale if locale in current_app.config["LANGUAGES"] else "en",
                        **{k: v for k, v in person.items() if k in USER_FIELDS})
+    user.password_hash = INVITED_ACCOUNT_MARK
     assignment = _new_assignment(session, user, role=role, note=note, actor=actor, position=None)
     record(actor=actor, action="speaker.invite_new", obj=assignment, event=session.event,
            summary=f"{user.email}: {session.title}", after=snapshot(assignment, ASSIGNMENT_FIELDS))

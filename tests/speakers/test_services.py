@@ -24,6 +24,19 @@ from tests.speakers.conftest import (assign, exe_bytes, make_speaker, odp_bytes,
                                      zip_bomb_pptx)
 
 
+def authenticate_fails(user) -> bool:
+    from app.accounts.services import authenticate
+
+    return all(authenticate(user.email, guess, ip="127.0.0.1") is None
+               for guess in ("", "!speaker-invitation", "password"))
+
+
+def test_account_made_by_signing_up_is_never_asked_for_a_password_by_an_answer_link(summit):
+    user = make_user(verified=False)
+
+    assert svc.needs_password(user) is False
+
+
 def _outbox(template=None):
     stmt = select(OutboxMessage).order_by(OutboxMessage.id)
     if template:
@@ -84,6 +97,7 @@ def test_invite_new_speaker_creates_an_unusable_account_and_a_profile(summit, pr
     assert (user.email, user.formal_name, user.locale, user.is_verified) == (
         "new.person@example.org", "Dr Imran Qureshi", "ru", False)
     assert svc.needs_password(user) is True
+    assert authenticate_fails(user)
     assert svc.profile_for(event, user) is not None
     mail = _outbox("speaker_invitation")
     assert [(m.to_address, m.locale) for m in mail] == [("new.person@example.org", "ru")]

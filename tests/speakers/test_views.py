@@ -754,3 +754,25 @@ def test_dashboard_shows_speaker_figures(client, summit, programme):
 
     assert re.findall(r'<p class="display-6 mb-0">(\d+)</p>\s*<p class="mb-0">(Confirmed speakers|Speakers yet to '
                       r'answer)</p>', page) == [("2", "Confirmed speakers"), ("1", "Speakers yet to answer")]
+
+
+def test_speaker_conflicts_show_in_the_agenda_conflicts_page_editor_and_speakers_page(client, summit, programme):
+    from datetime import date
+
+    event, (water, finance, _w) = summit
+    speaker = make_speaker(given_name="Busy", family_name="Person")
+    assign(water, speaker, state=S.accepted)
+    assign(finance, speaker)
+    svc.profile_for(event, speaker).available_from = date(2027, 4, 22)
+    db.session.commit()
+    login(client, programme)
+    availability = ("Busy Person is available from 2027-04-22 to …, but “Aral Sea basin cooperation” is on "
+                    "2027-04-21.")
+
+    pages = [_text(client.get(url)) for url in (
+        "/e/astana/manage/agenda/conflicts", f"/e/astana/manage/agenda/sessions/{water.id}",
+        f"/e/astana/manage/speakers/sessions/{water.id}")]
+
+    assert [availability in page for page in pages] == [True, True, True]
+    assert "A speaker is due in “Aral Sea basin cooperation” and “Green bonds” at the same time." in pages[0]
+    assert "Busy Person is due in “Aral Sea basin cooperation” and “Green bonds” at the same time." in pages[2]
