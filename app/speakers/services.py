@@ -14,21 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.agenda.cache import invalidate_public_cache
 from app.agenda.models import AgendaSession
-from app.agenda.services import AgendaError, markdown_problem, render_markdown, update_session
+from app.agenda.services import markdown_problem, render_markdown, update_session
 from app.audit.services import record, snapshot
 from app.events.models import Event
 from app.extensions import db
-from app.mail.services import queue_email, queue_for_user
+from app.mail.services import queue_for_user
 from app.speakers import uploads
-from app.speakers.models import (BUSY_STATES, AssignmentRole, AssignmentState as A, ProposalState,
+from app.speakers.models import (BUSY_STATES, STATE_LABELS, AssignmentRole, AssignmentState as A, ProposalState,
                                  SessionProposal, SlideFile, SpeakerAssignment, SpeakerProfile)
 from app.utils.time import utcnow
 from app.utils.urls import external_url
@@ -67,7 +67,7 @@ class SpeakerError(Exception):
 class IllegalTransition(SpeakerError):
     def __init__(self, current: A, wanted: A):
         super().__init__(_l("This answer is no longer possible: the invitation is %(state)s.",
-                            state=current.value))
+                            state=str(STATE_LABELS[current]).lower()))
         self.current, self.wanted = current, wanted
 
 

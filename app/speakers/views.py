@@ -9,7 +9,6 @@ import io
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.agenda import services as agenda
 from app.agenda.cache import public_state

@@ -8,16 +8,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import User
 from app.agenda import services as agenda
-from app.agenda.models import AgendaSession
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.policy import can
 from app.speakers import services as svc, uploads
-from app.speakers.models import (AssignmentRole as R, AssignmentState as S, ProposalState, SessionProposal,
-                                 SpeakerAssignment)
+from app.speakers.models import AssignmentRole as R, AssignmentState as S, ProposalState, SessionProposal
 from app.utils.time import utcnow
 from tests.factories import grant, make_user
 from tests.speakers.conftest import (assign, exe_bytes, make_speaker, odp_bytes, pdf_bytes, pptx_bytes, publish,

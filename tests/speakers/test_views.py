@@ -11,14 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.agenda.models import AgendaSession
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.speakers import services as svc
-from app.speakers.models import (AssignmentRole as R, AssignmentState as S, SessionProposal, SlideFile,
-                                 SpeakerAssignment, SpeakerProfile)
+from app.speakers.models import AssignmentRole as R, AssignmentState as S, SessionProposal, SlideFile, SpeakerAssignment
 from app.utils.time import utcnow
-from tests.factories import PASSWORD, grant, login, make_user
+from tests.factories import grant, login, make_user
 from tests.speakers.conftest import (assign, exe_bytes, image_bytes, make_speaker, pdf_bytes, pptx_bytes, publish,
                                      zip_bomb_pptx)
 
@@ -150,7 +148,7 @@ def test_manage_list_shows_every_state_and_flags_old_open_invitations(client, su
 
 def test_declined_or_withdrawn_speaker_disappears_from_the_public_agenda_and_feeds(client, summit):
     event, (water, *_rest) = summit
-    stays = assign(water, make_speaker(given_name="Stays", family_name="Here"), state=S.accepted, position=1,
+    assign(water, make_speaker(given_name="Stays", family_name="Here"), state=S.accepted, position=1,
                    role=R.panelist)
     leaves = assign(water, make_speaker(given_name="Leaves", family_name="Soon"), state=S.accepted, position=0,
                     role=R.chair)
