@@ -37,7 +37,7 @@ def phone_page(live_server):  # noqa: F811
 
 
 def _login(page, base, email):
-    page.goto(f"{base}/account/login")
+    page.goto(f"{base}/account/login?next=/e/astana/")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("#main input[type=submit]")
