@@ -18,7 +18,7 @@ from app.events.forms import EmptyForm
 from app.events.services import get_event_or_404
 from app.extensions import db, limiter
 from app.policy import authenticated, can, ensure, has_any_role, public, requires
-from app.speakers import bp, conflicts, dashboard, uploads
+from app.speakers import bp, conflicts, uploads
 from app.speakers import services as svc
 from app.speakers.forms import (AssignExistingForm, AssignmentForm, DecisionForm, DeclineForm, InviteNewForm,
                                 NeedsForm, ProfileForm, ProposalForm, RecordAnswerForm, RespondForm, SlidesForm,
@@ -28,7 +28,6 @@ from app.speakers.models import (PROPOSAL_LABELS, ROLE_LABELS, STATE_LABELS, Ass
 
 MANAGE = "/e/<slug>/manage/speakers"
 PORTAL = "/e/<slug>/speaker"
-dashboard.install()
 
 
 @bp.context_processor

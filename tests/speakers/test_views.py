@@ -740,20 +740,6 @@ def test_speaker_pages_keep_constant_query_counts_as_speakers_grow(client, summi
 
 
 
-def test_dashboard_shows_speaker_figures(client, summit, programme):
-    event, (water, finance, workshop) = summit
-    assign(water, make_speaker(), state=S.accepted)
-    assign(finance, make_speaker(), state=S.accepted)
-    assign(workshop, make_speaker())
-    db.session.commit()
-    login(client, programme)
-
-    page = _text(client.get("/e/astana/manage/"))
-
-    assert re.findall(r'<p class="display-6 mb-0">(\d+)</p>\s*<p class="mb-0">(Confirmed speakers|Speakers yet to '
-                      r'answer)</p>', page) == [("2", "Confirmed speakers"), ("1", "Speakers yet to answer")]
-
-
 def test_speaker_conflicts_show_in_the_agenda_conflicts_page_editor_and_speakers_page(client, summit, programme):
     from datetime import date
 
