@@ -41,6 +41,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    # Speakers' slides; MAX_CONTENT_LENGTH above must stay larger.
+    SLIDES_MAX_BYTES = _env_int("SLIDES_MAX_BYTES", 50 * 1024 * 1024)
+    SPEAKER_LINK_DAYS = _env_int("SPEAKER_LINK_DAYS", 30)
 
     # Public address used for every link put in an email: never the request's Host header.
     SERVER_NAME = os.environ.get("SERVER_NAME", "127.0.0.1:5000")

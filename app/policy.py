@@ -284,3 +284,82 @@ def can_edit_agenda_structure(user, event) -> bool:
     if not isinstance(event, Event):
         return False
     return agenda_track_scope(user, event) is None
+
+
+# --- Speakers ----------------------------------------------------------------------
+# Speaker is not an organiser role: it follows from assignments. Organisers hold
+# `speaker.manage` (EVENT_ACTIONS); changing the speakers of a session also needs the
+# right to edit that session, so track-limited programme roles stay in their tracks.
+
+def _speaker_models():
+    from app.speakers import models
+
+    return models
+
+
+@object_rule("speaker.portal")
+def speaker_portal(user, event) -> bool:
+    """The speaker portal of `event` opens for a user with at least one assignment in it."""
+    if not isinstance(event, Event):
+        return False
+    cache = _request_cache()
+    key = ("speaker_portal", user.id, event.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    from app.extensions import db
+
+    assignment = _speaker_models().SpeakerAssignment
+    found = db.session.scalar(select(assignment.id).where(assignment.event_id == event.id,
+                                                          assignment.user_id == user.id).limit(1)) is not None
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+@object_rule("speaker.own_assignment")
+def own_assignment(user, assignment) -> bool:
+    """A speaker sees and answers their own assignments, nobody else's."""
+    return assignment is not None and assignment.user_id == user.id
+
+
+@object_rule("speaker.own_profile")
+def own_speaker_profile(user, profile) -> bool:
+    """A speaker edits their own profile, nobody else's."""
+    return profile is not None and profile.user_id == user.id
+
+
+@object_rule("speaker.manage_session")
+def manage_session_speakers(user, session) -> bool:
+    """Assign, reorder, remind and remove the speakers of this session, and decide its
+    proposed texts: `speaker.manage` on the event and the right to edit the session."""
+    event = getattr(session, "event", None)
+    if event is None or not can(user, "speaker.manage", event):
+        return False
+    return can_edit_session(user, session)
+
+
+@object_rule("speaker.download_slides")
+def download_slides(user, slide) -> bool:
+    """Slides go to the organisers who may read the agenda or manage speakers, to the
+    speakers of the same session and, when the speaker allows it, to the event's
+    approved delegates."""
+    assignment = getattr(slide, "assignment", None)
+    if assignment is None:
+        return False
+    event = assignment.event
+    if roles_of(user, event) & (EVENT_ACTIONS["speaker.manage"] | EVENT_ACTIONS["agenda.view_draft"]):
+        return True
+    from app.extensions import db
+
+    models = _speaker_models()
+    if db.session.scalar(select(models.SpeakerAssignment.id).where(
+            models.SpeakerAssignment.session_id == assignment.session_id,
+            models.SpeakerAssignment.user_id == user.id).limit(1)) is not None:
+        return True
+    if not assignment.slides_public:
+        return False
+    from app.registration.models import Registration, RegistrationState
+
+    return db.session.scalar(select(Registration.id).where(
+        Registration.event_id == event.id, Registration.user_id == user.id,
+        Registration.state == RegistrationState.approved).limit(1)) is not None

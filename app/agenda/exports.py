@@ -149,7 +149,8 @@ def _json_event(event, s: PublicSession, zone: str) -> dict:
         "abstract": s.abstract,
         "description": None,
         "logo": None,
-        "persons": [{"id": p.id, "guid": person_guid(event, p.id), "public_name": p.name} for p in s.speakers],
+        "persons": [{"id": p.id, "guid": person_guid(event, p.id), "public_name": p.name, "role": p.role}
+                    for p in s.speakers],
         "links": [],
         "attachments": [],
     }
@@ -237,7 +238,8 @@ def _vevent(event, s: PublicSession) -> ICalEvent:
         item.add("location", location)
     description = s.abstract
     if s.speakers:
-        description = (", ".join(p.name for p in s.speakers) + "\n\n" + description).strip()
+        description = (", ".join(f"{p.name} ({p.role_label})" if p.role_label else p.name for p in s.speakers)
+                       + "\n\n" + description).strip()
     if description:
         item.add("description", description)
     if s.track:

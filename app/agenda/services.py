@@ -330,6 +330,7 @@ class PublicSpeaker:
     organisation: str = ""
     position: str = ""
     role: str = ""
+    role_label: str = ""
 
 
 def _speaker_models():
@@ -368,12 +369,14 @@ def public_speakers(sessions) -> dict[int, list[PublicSpeaker]]:
             .where(assignment.session_id.in_(ids), state == accepted))
     order = getattr(assignment, "position", None)
     stmt = stmt.order_by(assignment.session_id, *( [order] if order is not None else []), assignment.id)
+    labels = getattr(models, "ROLE_LABELS", {})
     result: dict[int, list[PublicSpeaker]] = defaultdict(list)
     for row in db.session.scalars(stmt):
         user = row.user
+        role = getattr(row, "role", None)
         result[row.session_id].append(PublicSpeaker(
             id=user.id, name=user.formal_name, organisation=user.organisation or "",
-            position=user.position or "", role=str(getattr(row, "role", "") or "")))
+            position=user.position or "", role=str(role or ""), role_label=str(labels.get(role, role or ""))))
     return dict(result)
 
 
@@ -477,8 +480,19 @@ def _single_conflicts(session: AgendaSession, event: Event) -> list[Conflict]:
     return found
 
 
+def _speaker_availability_conflicts(sessions: list[AgendaSession], event: Event) -> list[Conflict]:
+    """Speakers due on a day they said they are not available: the speakers domain knows their dates."""
+    try:
+        module = importlib.import_module("app.speakers.conflicts")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("app.speakers", "app.speakers.conflicts"):
+            raise
+        return []
+    return module.availability_conflicts(sessions, event)
+
+
 # Each check takes every session of the event and returns its conflicts.
-CONFLICT_CHECKS = [_room_conflicts, _speaker_conflicts]
+CONFLICT_CHECKS = [_room_conflicts, _speaker_conflicts, _speaker_availability_conflicts]
 
 
 def find_conflicts(event: Event, sessions: list[AgendaSession] | None = None) -> list[Conflict]:
