@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "app.admin",
     "app.agenda",
     "app.registration",
+    "app.checkin",
 )
 
 
