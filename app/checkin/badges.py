@@ -146,7 +146,9 @@ class Document(FPDF):
 def draw_qr(pdf: FPDF, content: str, x: float, y: float, size: float) -> None:
     """A QR code as vector squares (sharp at any printer resolution); runs of dark
     modules in a row become one rectangle, which keeps pages small."""
-    qr = segno.make(content, error="m", micro=False)
+    # A fixed mask: searching for the best of the eight costs more than the rest of the badge, and
+    # any mask gives a valid code (bench/badges_bench.py; the scan test reads it back).
+    qr = segno.make(content, error="m", micro=False, mask=4)
     matrix = qr.matrix
     n = len(matrix)
     module = size / n
@@ -168,8 +170,9 @@ def print_photo(path: Path | None) -> io.BytesIO | None:
         return None
     try:
         with Image.open(path) as image:
-            image.draft("RGB", (PHOTO_PIXELS[0] * 2, PHOTO_PIXELS[1] * 2))  # JPEG: decode at reduced size
-            image = image.convert("RGB")
+            image.draft("RGB", PHOTO_PIXELS)  # JPEG: decode at a fraction of the size, far faster
+            if image.mode != "RGB":
+                image = image.convert("RGB")
             w, h = image.size
             target = 3 / 4
             if w / h > target:
@@ -178,7 +181,7 @@ def print_photo(path: Path | None) -> io.BytesIO | None:
             else:
                 new_h = int(w / target)
                 image = image.crop((0, (h - new_h) // 2, w, (h - new_h) // 2 + new_h))
-            image = image.resize(PHOTO_PIXELS)
+            image = image.resize(PHOTO_PIXELS, Image.Resampling.BILINEAR, reducing_gap=2.0)
             out = io.BytesIO()
             image.save(out, "JPEG", quality=82)
             out.seek(0)

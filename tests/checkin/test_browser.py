@@ -153,3 +153,18 @@ def test_desk_checks_in_by_code_and_by_name_and_warns_on_second_scan(live_server
     assert db.session.scalar(select(func.count(CheckIn.id))) == 2
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits a 360 px phone
     assert errors == []
+
+
+def test_personal_agenda_on_a_phone_stars_and_signs_up(live_server, page, summit, agenda, tmp_path):
+    event, cats = summit
+    delegate = make_delegate(event, cats["expert"], given="Dana", family="Sadykova")
+    db.session.commit()
+    _log_in(page, live_server, delegate.user)
+    page.goto(f"{live_server}/e/astana/my-agenda")
+    page.locator(f"#s{agenda['panel'].id} button", has_text="Add to my agenda").click()
+    page.wait_for_selector(".alert-success")
+    page.locator(f"#s{agenda['workshop'].id} button", has_text="Sign up").click()
+    page.wait_for_selector("text=You have a place in this session.")
+    assert page.locator(".alert-warning").inner_text().startswith("Some of your sessions overlap:")
+    page.screenshot(path=str(tmp_path / "my-agenda.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
