@@ -160,6 +160,13 @@ def issue_letter(registration: Registration, *, actor) -> VisaLetter:
     return letter
 
 
+def issue_waiting(event, *, actor) -> list[VisaLetter]:
+    """A letter for every approved delegate who asked for one, has complete passport
+    details and holds no valid letter yet. Each is audited as in `issue_letter`."""
+    waiting, _ = letter_overview(event)
+    return [issue_letter(registration, actor=actor) for registration in waiting if may_issue(registration)]
+
+
 def revoke_letter(letter: VisaLetter, *, actor, reason: str = "") -> None:
     """The letter stops being valid; its verification page says it was revoked. Audited."""
     if letter.state != LetterState.issued:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -487,8 +487,10 @@ def manage_letters(slug):
     event = g.event
     waiting, issued = letters.letter_overview(event)
     return render_template("checkin/letters.html", event=event, waiting=waiting, letters=issued,
+                           ready=any(letters.may_issue(r) for r in waiting),
                            status=letters.letter_status, may_issue=letters.may_issue, pick=services.pick_token,
-                           pick_form=PickForm(), reason_form=ReasonForm(), title=_("Visa-support letters"))
+                           pick_form=PickForm(), reason_form=ReasonForm(), form=EmptyForm(),
+                           title=_("Visa-support letters"))
 
 
 @bp.route(MANAGE + "/visa-letters/issue", methods=["POST"])
@@ -510,6 +512,17 @@ def letter_issue(slug):
         db.session.commit()
         flash(_("Letter %(reference)s issued to %(name)s.", reference=letter.reference, name=letter.holder_name),
               "success")
+    return redirect(url_for("checkin.manage_letters", slug=slug))
+
+
+@bp.route(MANAGE + "/visa-letters/issue-all", methods=["POST"])
+@requires("visa_letter.manage")
+def letter_issue_all(slug):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    issued = letters.issue_waiting(g.event, actor=current_user)
+    db.session.commit()
+    flash(ngettext("%(num)d letter issued.", "%(num)d letters issued.", len(issued)), "success")
     return redirect(url_for("checkin.manage_letters", slug=slug))
 
 

@@ -2,7 +2,6 @@
 promotion, the private calendar feed, and emails when a followed session moves."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 from icalendar import Calendar

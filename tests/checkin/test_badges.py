@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import segno
@@ -16,9 +16,8 @@ from app.extensions import db
 from app.registration.models import RegistrationState as RS
 from app.registration.services import invalidate_badge
 from tests.checkin.conftest import make_delegate, pdf_text, render_png
-from tests.factories import login, make_user
+from tests.factories import login
 
-KAZAKH = "Қайрат Өмірзақұлы Үсенов"
 
 
 @pytest.fixture

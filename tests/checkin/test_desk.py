@@ -2,7 +2,7 @@
 session doors, live counts, printing at the desk, and what a checkin user can reach."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from unittest import mock
 
 import pytest

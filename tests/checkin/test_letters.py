@@ -209,3 +209,13 @@ def test_checkin_and_programme_roles_cannot_manage_letters(client, summit, farru
         assert client.get("/e/astana/manage/visa-letters").status_code == 403
         assert client.get(f"/e/astana/manage/visa-letters/{letter.public_id}.pdf").status_code == 403
         client.post("/account/logout")
+
+
+def test_generate_all_issues_only_complete_requests(client, summit, farrukh, staff):
+    event, cats = summit
+    _visa_delegate(event, cats["expert"], given="No", family="Passport", passport_number="")
+    db.session.commit()
+    login(client, staff["accreditation"])
+    response = client.post("/e/astana/manage/visa-letters/issue-all", follow_redirects=True)
+    assert "1 letter issued." in response.get_data(as_text=True)
+    assert [letter.holder_name for letter in db.session.scalars(select(VisaLetter))] == ["Farrukh Iqbal"]
