@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "app.agenda",
     "app.registration",
     "app.speakers",
+    "app.checkin",
 )
 
 

@@ -363,3 +363,37 @@ def download_slides(user, slide) -> bool:
     return db.session.scalar(select(Registration.id).where(
         Registration.event_id == event.id, Registration.user_id == user.id,
         Registration.state == RegistrationState.approved).limit(1)) is not None
+
+
+# --- On-site -----------------------------------------------------------------------
+# Owner rules of badges, visa-support letters and the personal agenda. Organiser
+# access (desk, bulk printing, letters) comes from EVENT_ACTIONS above: checkin.operate,
+# badge.print_desk, badge.print_bulk, visa_letter.manage.
+
+def _approved_own(user, registration) -> bool:
+    from app.registration.models import RegistrationState
+
+    return (own_registration(user, registration)
+            and registration.state == RegistrationState.approved)
+
+
+@object_rule("agenda.personal")
+def use_personal_agenda(user, registration) -> bool:
+    """An approved delegate keeps a personal agenda and signs up for sessions, through
+    their own registration only."""
+    return _approved_own(user, registration)
+
+
+@object_rule("badge.own")
+def download_own_badge(user, registration) -> bool:
+    """A delegate downloads their own badge once their registration is approved."""
+    return _approved_own(user, registration)
+
+
+@object_rule("visa_letter.own")
+def download_own_letter(user, letter) -> bool:
+    """A delegate downloads their own visa-support letter while it is valid and they are approved."""
+    from app.checkin.models import LetterState
+
+    return (letter is not None and letter.state == LetterState.issued
+            and _approved_own(user, letter.registration))

@@ -20,6 +20,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import nh3
+from blinker import Namespace
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -31,6 +32,10 @@ from app.audit.services import record, snapshot
 from app.events.models import Event
 from app.extensions import db
 from app.utils.time import as_utc, to_zone, utcnow
+
+# Sent after every publication with (publication, previous=publication before it or None,
+# actor=...), in the publishing transaction: other domains react to the changelog.
+agenda_published = Namespace().signal("agenda-published")
 
 MIN_SESSION = timedelta(minutes=5)
 MAX_SESSION = timedelta(hours=12)
@@ -632,6 +637,7 @@ def publish_agenda(event: Event, *, actor) -> Publication:
            summary=_("Agenda version %(version)d: %(count)d changes", version=publication.version,
                      count=len(changes)),
            after={"version": publication.version, "sessions": len(snap["sessions"]), "changes": len(changes)})
+    agenda_published.send(publication, previous=previous, actor=actor)
     return publication
 
 

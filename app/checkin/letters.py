@@ -1,0 +1,328 @@
+"""Visa-support letters: issue, regenerate, revoke, verify, and the PDF.
+
+A letter is written in English or Russian, whatever language the reader of the
+site uses: the consulate reads it, not the delegate. So its wording (the
+organisers' text with {placeholders}, or the built-in one) and its labels come
+from the tables below, not from the site's translation catalogue.
+
+Verification: the letter's QR code and printed address hold a signed token
+naming the letter's public id; /verify/<token> shows only the holder's name,
+the reference and whether the letter is valid.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from babel.dates import format_date
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from app.audit.services import record
+from app.checkin.badges import Document, _rgb, draw_qr
+from app.checkin.models import LetterState, VisaLetter, new_public_id
+from app.checkin.services import OnsiteError, event_today, settings_for
+from app.extensions import db
+from app.registration.models import Registration, RegistrationState as RS
+from app.utils.countries import country_name
+from app.utils.time import utcnow
+from app.utils.urls import external_url
+
+TOKEN_SALT = "kurultai.visa-letter.v1"
+LANGUAGES = ("en", "ru")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+DEFAULT_BODY = {
+    "en": (
+        "To the Consular Section of the Embassy of the Republic of Kazakhstan\n\n"
+        "The organisers of the {event} confirm that {name}, a citizen of {nationality}, born on {date_of_birth}, "
+        "holder of passport No. {passport_number} valid until {passport_expiry}, {position} at {organisation}, "
+        "is registered as a participant of the {event}, which takes place in {city} from {event_start} to "
+        "{event_end}.\n\n"
+        "We kindly ask you to issue an entry visa for the period of stay from {arrival} to {departure}.\n\n"
+        "This letter is issued only to support the visa application."),
+    "ru": (
+        "В консульский отдел Посольства Республики Казахстан\n\n"
+        "Организаторы мероприятия «{event}» подтверждают, что {name}, гражданство: {nationality}, дата рождения "
+        "{date_of_birth}, паспорт № {passport_number}, действителен до {passport_expiry}, {position}, "
+        "{organisation}, зарегистрирован(а) в качестве участника мероприятия «{event}», которое проходит в "
+        "городе {city} с {event_start} по {event_end}.\n\n"
+        "Просим выдать въездную визу на период пребывания с {arrival} по {departure}.\n\n"
+        "Настоящее письмо выдано исключительно для оформления визы."),
+}
+
+LABELS = {
+    "en": {"title": "VISA SUPPORT LETTER", "reference": "Reference", "date": "Date", "details": "Participant",
+           "name": "Full name", "nationality": "Nationality", "born": "Date of birth",
+           "passport": "Passport No.", "expiry": "Passport valid until", "stay": "Dates of stay",
+           "verify": "Check that this letter is genuine: scan the code or open", "signature": "Signature"},
+    "ru": {"title": "ВИЗОВОЕ ПИСЬМО ПОДДЕРЖКИ", "reference": "Исх. №", "date": "Дата", "details": "Участник",
+           "name": "Фамилия и имя", "nationality": "Гражданство", "born": "Дата рождения",
+           "passport": "Паспорт №", "expiry": "Паспорт действителен до", "stay": "Период пребывания",
+           "verify": "Проверить подлинность письма: отсканируйте код или откройте", "signature": "Подпись"},
+}
+
+PLACEHOLDERS = ("name", "nationality", "date_of_birth", "place_of_birth", "passport_number", "passport_expiry",
+                "organisation", "position", "arrival", "departure", "event", "city", "venue", "event_start",
+                "event_end", "reference")
+
+
+class LetterTokenError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# --- Who needs one -----------------------------------------------------------------
+
+def current_letter(registration: Registration) -> VisaLetter | None:
+    """The registration's newest letter that is still issued (not revoked or superseded)."""
+    return db.session.scalar(select(VisaLetter).where(VisaLetter.registration_id == registration.id,
+                                                      VisaLetter.state == LetterState.issued)
+                             .order_by(VisaLetter.id.desc()).limit(1))
+
+
+def has_passport(registration: Registration) -> bool:
+    return bool(registration.passport_number and registration.passport_expiry and registration.date_of_birth)
+
+
+def may_issue(registration: Registration) -> bool:
+    return registration.state == RS.approved and registration.visa_letter_needed and has_passport(registration)
+
+
+def letter_overview(event) -> tuple[list[Registration], list[VisaLetter]]:
+    """(approved delegates who asked for a letter and have none issued, every letter issued or
+    revoked), each in one query."""
+    issued = select(VisaLetter.registration_id).where(VisaLetter.event_id == event.id,
+                                                      VisaLetter.state == LetterState.issued)
+    waiting = list(db.session.scalars(
+        select(Registration).options(joinedload(Registration.category))
+        .where(Registration.event_id == event.id, Registration.state == RS.approved,
+               Registration.visa_letter_needed.is_(True), Registration.id.not_in(issued))
+        .order_by(Registration.family_name, Registration.given_name, Registration.id)))
+    letters = list(db.session.scalars(
+        select(VisaLetter).options(joinedload(VisaLetter.registration), joinedload(VisaLetter.issued_by))
+        .where(VisaLetter.event_id == event.id).order_by(VisaLetter.id.desc())))
+    return waiting, letters
+
+
+# --- Issue, regenerate, revoke -----------------------------------------------------
+
+def _reference(event, number: int) -> str:
+    prefix = re.sub(r"[^A-Z0-9]", "", event.slug.upper())[:10] or "EVENT"
+    return f"{prefix}-VL-{number:04d}"
+
+
+def _add_with_reference(letter: VisaLetter, event) -> None:
+    """Number letters 1, 2, 3... per event; two officers issuing at once both try the
+    same number, and the loser takes the next one."""
+    count = db.session.scalar(select(func.count(VisaLetter.id)).where(VisaLetter.event_id == event.id)) or 0
+    for attempt in range(1, 6):
+        letter.reference = _reference(event, count + attempt)
+        try:
+            with db.session.begin_nested():
+                db.session.add(letter)
+            return
+        except IntegrityError:
+            if letter in db.session:
+                db.session.expunge(letter)
+    raise OnsiteError(_l("Too many letters are being issued at once: try again."))
+
+
+def issue_letter(registration: Registration, *, actor) -> VisaLetter:
+    """A new letter for an approved delegate who asked for one; an earlier letter of
+    theirs is superseded (its verification then says so). Audited."""
+    if not may_issue(registration):
+        if registration.state != RS.approved:
+            raise OnsiteError(_l("Letters are issued to approved delegates only."))
+        if not registration.visa_letter_needed:
+            raise OnsiteError(_l("This delegate did not ask for a visa-support letter."))
+        raise OnsiteError(_l("The passport details are incomplete: number, expiry date and date of birth are "
+                             "needed."))
+    event = registration.event
+    previous = current_letter(registration)
+    if previous is not None:
+        previous.state = LetterState.superseded
+        previous.revoked_at = utcnow()
+    last_day = registration.departure_date or event.end_date
+    db.session.flush()
+    letter = VisaLetter(event_id=event.id, registration_id=registration.id, public_id=new_public_id(),
+                        reference="", holder_name=registration.full_name,
+                        valid_until=max(last_day, event.end_date) + timedelta(days=1),
+                        issued_by_id=getattr(actor, "id", None), state=LetterState.issued)
+    _add_with_reference(letter, event)
+    record(actor=actor, action="visa_letter.regenerate" if previous else "visa_letter.issue", obj=letter,
+           event=event, summary=f"{letter.reference} {letter.holder_name}")
+    return letter
+
+
+def issue_waiting(event, *, actor) -> list[VisaLetter]:
+    """A letter for every approved delegate who asked for one, has complete passport
+    details and holds no valid letter yet. Each is audited as in `issue_letter`."""
+    waiting, _ = letter_overview(event)
+    return [issue_letter(registration, actor=actor) for registration in waiting if may_issue(registration)]
+
+
+def revoke_letter(letter: VisaLetter, *, actor, reason: str = "") -> None:
+    """The letter stops being valid; its verification page says it was revoked. Audited."""
+    if letter.state != LetterState.issued:
+        raise OnsiteError(_l("This letter is no longer valid."))
+    letter.state = LetterState.revoked
+    letter.revoked_at = utcnow()
+    letter.revoke_reason = (reason or "")[:300]
+    db.session.flush()
+    record(actor=actor, action="visa_letter.revoke", obj=letter, event=letter.event,
+           summary=f"{letter.reference} {reason}".strip()[:500])
+
+
+# --- Verification ------------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def letter_token(letter: VisaLetter) -> str:
+    return _serializer().dumps(letter.public_id)
+
+
+def verify_url(letter: VisaLetter) -> str:
+    return external_url("checkin.verify_letter", token=letter_token(letter))
+
+
+def letter_from_token(token: str) -> VisaLetter:
+    """The letter a verification token names; LetterTokenError for a forged or unknown one."""
+    try:
+        public_id = _serializer().loads(token)
+    except BadSignature as exc:
+        raise LetterTokenError(_l("This verification link is not genuine: it was changed or made up.")) from exc
+    letter = db.session.scalar(select(VisaLetter).options(joinedload(VisaLetter.event))
+                               .where(VisaLetter.public_id == str(public_id)))
+    if letter is None:
+        raise LetterTokenError(_l("No letter matches this verification link."))
+    return letter
+
+
+def letter_status(letter: VisaLetter, *, today: date | None = None) -> str:
+    """valid, expired, revoked or superseded."""
+    if letter.state == LetterState.revoked:
+        return "revoked"
+    if letter.state == LetterState.superseded:
+        return "superseded"
+    today = today or event_today(letter.event)
+    return "expired" if letter.valid_until < today else "valid"
+
+
+# --- The PDF -----------------------------------------------------------------------
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace {placeholders} with values; unknown ones are left as typed (never evaluated)."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def letter_values(letter: VisaLetter, lang: str) -> dict[str, str]:
+    registration, event = letter.registration, letter.event
+
+    def day(value):
+        return format_date(value, "long", locale=lang) if value else "—"
+
+    return {
+        "name": registration.formal_name or letter.holder_name,
+        "nationality": country_name(registration.nationality, lang) or "—",
+        "date_of_birth": day(registration.date_of_birth),
+        "place_of_birth": registration.place_of_birth or "—",
+        "passport_number": registration.passport_number or "—",
+        "passport_expiry": day(registration.passport_expiry),
+        "organisation": registration.organisation or "—",
+        "position": registration.position or "—",
+        "arrival": day(registration.arrival_date or event.start_date),
+        "departure": day(registration.departure_date or event.end_date),
+        "event": event.title, "city": event.city, "venue": event.venue or event.city,
+        "event_start": day(event.start_date), "event_end": day(event.end_date),
+        "reference": letter.reference,
+    }
+
+
+def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
+    """The letter on the event's letterhead, in English or Russian."""
+    lang = lang if lang in LANGUAGES else "en"
+    if letter.state != LetterState.issued:
+        raise OnsiteError(_l("This letter is no longer valid."))
+    if not has_passport(letter.registration):
+        raise OnsiteError(_l("The passport details were deleted: this letter can no longer be printed."))
+    event = letter.event
+    settings = settings_for(event)
+    labels = LABELS[lang]
+    values = letter_values(letter, lang)
+    body = getattr(settings, f"letter_body_{lang}") or DEFAULT_BODY[lang]
+
+    pdf = Document(unit="mm", format="A4")
+    pdf.set_title(f"{labels['title']} {letter.reference}")
+    pdf.set_margins(20, 18, 20)
+    pdf.add_page()
+    width = pdf.w - 40
+    # Letterhead
+    pdf.set_fill_color(*_rgb(event.primary_colour))
+    pdf.rect(0, 0, pdf.w, 6, style="F")
+    pdf.set_xy(20, 14)
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(width, 7, settings.letter_organisation or event.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 9)
+    pdf.set_text_color(70, 70, 70)
+    address = settings.letter_address or ", ".join(p for p in (event.venue, event.city) if p)
+    if address:
+        pdf.multi_cell(width, 4.5, address, new_x="LMARGIN", new_y="NEXT")
+    if event.contact_email:
+        pdf.cell(width, 4.5, event.contact_email, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*_rgb(event.primary_colour))
+    pdf.line(20, pdf.get_y() + 2, pdf.w - 20, pdf.get_y() + 2)
+    pdf.ln(6)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("DejaVu", "", 10)
+    pdf.cell(width / 2, 5, f"{labels['reference']}: {letter.reference}")
+    pdf.cell(width / 2, 5, f"{labels['date']}: {format_date(letter.issued_at.date(), 'long', locale=lang)}",
+             align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.cell(width, 8, labels["title"], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "", 11)
+    pdf.multi_cell(width, 5.6, fill(body, values), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    # The passport details, as a table the consulate can check at a glance
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(width, 6, labels["details"], new_x="LMARGIN", new_y="NEXT")
+    rows = [(labels["name"], values["name"]), (labels["nationality"], values["nationality"]),
+            (labels["born"], values["date_of_birth"]), (labels["passport"], values["passport_number"]),
+            (labels["expiry"], values["passport_expiry"]),
+            (labels["stay"], f"{values['arrival']} – {values['departure']}")]
+    pdf.set_draw_color(180, 180, 180)
+    for label, value in rows:
+        pdf.set_font("DejaVu", "", 9.5)
+        pdf.cell(55, 6.5, label, border=1)
+        pdf.set_font("DejaVu", "B", 9.5)
+        pdf.cell(width - 55, 6.5, value, border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.set_font("DejaVu", "", 10.5)
+    if settings.letter_signatory:
+        pdf.cell(width, 5.5, settings.letter_signatory, new_x="LMARGIN", new_y="NEXT")
+    if settings.letter_signatory_title:
+        pdf.cell(width, 5.5, settings.letter_signatory_title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(120, 120, 120)
+    pdf.cell(width, 8, f"{labels['signature']}: ______________________", new_x="LMARGIN", new_y="NEXT")
+    # Verification block at the foot of the page
+    url = verify_url(letter)
+    top = pdf.h - 48
+    draw_qr(pdf, url, 20, top, 30)
+    pdf.set_text_color(60, 60, 60)
+    pdf.set_font("DejaVu", "", 8.5)
+    pdf.set_xy(55, top + 4)
+    pdf.multi_cell(width - 35, 4.5, f"{labels['verify']}:", new_x="LEFT", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 7)
+    pdf.multi_cell(width - 35, 3.8, url, new_x="LEFT", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", 8.5)
+    pdf.multi_cell(width - 35, 4.5, f"{labels['reference']}: {letter.reference}")
+    return bytes(pdf.output())

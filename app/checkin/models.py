@@ -1,0 +1,227 @@
+"""On-site tables: badges, check-ins, visa-support letters, the personal agenda
+(stars and sign-ups) and the private calendar feed. Workflows live in
+services.py, badges.py and letters.py.
+
+Agenda sessions are referenced by id without a foreign key: a session deleted
+from the draft must still be known here when the next publication tells its
+followers that it was cancelled.
+"""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.utils.db import UTCDateTime
+from app.utils.time import utcnow
+
+# Short codes are typed by hand at the desk: no 0/O, 1/I/L, 5/S or 8/B to confuse.
+SHORT_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
+
+
+def _enum(cls, length=12):
+    return Enum(cls, native_enum=False, length=length)
+
+
+class BadgeSize(str, enum.Enum):
+    a6 = "a6"          # 105 x 148 mm, a pouch badge
+    a7 = "a7"          # 74 x 105 mm
+    cr80 = "cr80"      # 54 x 85.6 mm, a plastic card
+
+
+class OnsiteSettings(db.Model):
+    """Per-event badge and letter settings (created with defaults when first read)."""
+
+    __tablename__ = "onsite_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    badge_size: Mapped[BadgeSize] = mapped_column(_enum(BadgeSize, 8), default=BadgeSize.a6)
+    # {category id (as text): "#rrggbb"}; categories without an entry get a colour by position.
+    category_colours: Mapped[dict] = mapped_column(JSON, default=dict)
+    letter_organisation: Mapped[str] = mapped_column(String(200), default="")
+    letter_address: Mapped[str] = mapped_column(String(500), default="")
+    letter_signatory: Mapped[str] = mapped_column(String(200), default="")
+    letter_signatory_title: Mapped[str] = mapped_column(String(200), default="")
+    # Letter bodies with {placeholders}; empty means the built-in text.
+    letter_body_en: Mapped[str] = mapped_column(Text, default="")
+    letter_body_ru: Mapped[str] = mapped_column(Text, default="")
+    lock_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    event = relationship("Event")
+
+
+class Badge(db.Model):
+    """The badge of one registration.
+
+    `public_id` names the registration in QR codes (never the database id);
+    `version` follows `Registration.badge_version`, and `short_code` is drawn
+    anew with every version, so a re-issued badge's old QR and code stop working.
+    """
+
+    __tablename__ = "badges"
+    __table_args__ = (UniqueConstraint("event_id", "short_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), unique=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    short_code: Mapped[str] = mapped_column(String(8), default=new_short_code)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reissued_count: Mapped[int] = mapped_column(Integer, default=0)
+    printed_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event = relationship("Event")
+    registration = relationship("Registration")
+
+    @property
+    def display_code(self) -> str:
+        return f"{self.short_code[:4]}-{self.short_code[4:]}"
+
+
+class CheckInMethod(str, enum.Enum):
+    qr = "qr"
+    code = "code"
+    search = "search"
+
+
+class CheckIn(db.Model):
+    """A person admitted at the entrance (`scope` "venue") or to one session
+    (`scope` "s<id>") on one day of the event. The unique key makes a repeated
+    scan find the first check-in instead of adding another."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "scope", "day"),
+        Index("ix_checkins_event_scope_day", "event_id", "scope", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(16), default="venue")
+    session_id: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)  # in the event's time zone
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    method: Mapped[CheckInMethod] = mapped_column(_enum(CheckInMethod, 8), default=CheckInMethod.qr)
+    badge_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    registration = relationship("Registration")
+    checked_in_by = relationship("User")
+
+
+class LetterState(str, enum.Enum):
+    issued = "issued"
+    superseded = "superseded"   # a newer letter was generated for the same person
+    revoked = "revoked"
+
+
+class VisaLetter(db.Model):
+    """One visa-support letter as issued. The holder's name and the validity are
+    kept as printed, so verification answers about this letter even after the
+    registration changes or its passport data is deleted."""
+
+    __tablename__ = "visa_letters"
+    __table_args__ = (UniqueConstraint("event_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    reference: Mapped[str] = mapped_column(String(40))
+    state: Mapped[LetterState] = mapped_column(_enum(LetterState), default=LetterState.issued)
+    holder_name: Mapped[str] = mapped_column(String(300))
+    valid_until: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoke_reason: Mapped[str] = mapped_column(String(300), default="")
+
+    event = relationship("Event")
+    registration = relationship("Registration")
+    issued_by = relationship("User")
+
+
+class SignupState(str, enum.Enum):
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+
+
+class AgendaStar(db.Model):
+    """A session a delegate put in their personal agenda."""
+
+    __tablename__ = "agenda_stars"
+    __table_args__ = (UniqueConstraint("user_id", "session_id"),
+                      Index("ix_agenda_stars_event_session", "event_id", "session_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SessionSignup(db.Model):
+    """A place in a session that needs sign-up (workshop, side event), or a place in its queue."""
+
+    __tablename__ = "session_signups"
+    __table_args__ = (
+        # One live sign-up per person and session, whatever the code does.
+        Index("uq_session_signups_live", "session_id", "user_id", unique=True,
+              sqlite_where=text("state != 'cancelled'"), postgresql_where=text("state != 'cancelled'")),
+        Index("ix_session_signups_session_state", "session_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    state: Mapped[SignupState] = mapped_column(_enum(SignupState), default=SignupState.confirmed)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User")
+
+
+class SessionPlaces(db.Model):
+    """The lock row of one session's places (see services._lock_session)."""
+
+    __tablename__ = "session_places"
+
+    session_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    lock_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AgendaFeed(db.Model):
+    """A delegate's private calendar feed. The secret in its address is derived
+    from `key` and the app's SECRET_KEY; drawing a new key revokes the old address."""
+
+    __tablename__ = "agenda_feeds"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User")

@@ -1,0 +1,37 @@
+"""Demo on-site data: the demo delegate's badge, a few sessions in their agenda and a
+workshop sign-up. Idempotent; does nothing until the registration demo data has
+approved delegate@example.org and the agenda is published."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.checkin import services
+from app.checkin.models import AgendaStar
+
+DELEGATE = "delegate@example.org"
+WANTED = ("Opening ceremony", "Transboundary water cooperation in the Aral Sea basin",
+          "Satellites and AI for glacier monitoring")
+WORKSHOP = "Workshop: building a national adaptation plan"
+
+
+def seed(event) -> list[tuple[str, str]]:
+    from app.extensions import db
+
+    user = User.by_email(DELEGATE)
+    registration = services.delegate_registration(event, user) if user is not None else None
+    if registration is None:
+        return []
+    services.ensure_badge(registration)
+    agenda = services.delegate_agenda(event, registration)
+    if agenda is None:
+        return []
+    already = db.session.scalar(select(AgendaStar.id).where(AgendaStar.user_id == user.id,
+                                                            AgendaStar.event_id == event.id).limit(1))
+    if already is None:
+        for s in agenda.sessions:
+            if s.title in WANTED:
+                services.star(event, user, agenda, s.id)
+            elif s.title == WORKSHOP and s.signup_required:
+                services.sign_up(event, user, agenda, s.id, actor=user)
+    return []

@@ -1,0 +1,43 @@
+"""Every on-site endpoint declares its protection; the owner rules in policy.py hold."""
+from __future__ import annotations
+
+from app.checkin import services
+from app.extensions import db
+from app.policy import can
+from app.registration.models import RegistrationState as RS
+from tests.checkin.conftest import make_delegate
+
+
+def test_every_checkin_endpoint_declares_its_access(app):
+    undeclared = [rule.endpoint for rule in app.url_map.iter_rules()
+                  if rule.endpoint.startswith("checkin.")
+                  and getattr(app.view_functions[rule.endpoint], "_access_rule", None) is None]
+    assert undeclared == []
+
+
+def test_nav_endpoints_take_only_the_slug(app):
+    for endpoint in ("checkin.my_agenda", "checkin.desk"):
+        rules = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+        assert [set(r.arguments) for r in rules] == [{"slug"}]
+
+
+def test_owner_rules_allow_the_approved_owner_only(app, summit):
+    event, cats = summit
+    approved = make_delegate(event, cats["expert"], given="Own", family="Er")
+    pending = make_delegate(event, cats["expert"], given="Pen", family="Ding", state=RS.submitted)
+    db.session.commit()
+    assert [can(approved.user, action, approved) for action in ("agenda.personal", "badge.own")] == [True, True]
+    assert [can(pending.user, action, pending) for action in ("agenda.personal", "badge.own")] == [False, False]
+    assert [can(pending.user, action, approved) for action in ("agenda.personal", "badge.own")] == [False, False]
+
+
+def test_pick_tokens_do_not_cross_events(app, summit):
+    from tests.checkin.conftest import make_category
+    from tests.factories import make_event
+
+    event, cats = summit
+    other = make_event("other")
+    stranger = make_delegate(other, make_category(other, "Guest"))
+    db.session.commit()
+    assert services.registration_from_pick(event, services.pick_token(stranger)) is None
+    assert services.registration_from_pick(other, services.pick_token(stranger)) == stranger

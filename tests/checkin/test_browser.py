@@ -1,0 +1,170 @@
+"""The check-in desk in a real headless Chromium: check in by the typed short code and by
+name search, see the already-checked-in warning on the second scan, with the field
+focused and empty after each answer (as a USB scanner needs).
+
+Self-contained: it serves the app (with CSRF on, as in production) from a thread of its
+own on the test database. Skipped where Chromium or Playwright is missing, unless
+KURULTAI_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.checkin import services
+from app.checkin.models import CheckIn
+from app.extensions import db
+from tests.checkin.conftest import make_delegate
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _chromium() -> str | None:
+    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+
+
+def _need_browser():
+    reason = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "Playwright is not installed"
+    if reason is None and _chromium() is None:
+        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if reason:
+        if os.environ.get("KURULTAI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser test required but {reason}")
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on 127.0.0.1 from a thread, sharing the test database; yields its base URL."""
+    _need_browser()
+    port = _free_port()
+    config = type("LiveConfig", (), {})
+    for key, value in app.config.items():
+        setattr(config, key, value)
+    config.WTF_CSRF_ENABLED = True
+    config.SERVER_NAME = f"127.0.0.1:{port}"
+    config.PREFERRED_URL_SCHEME = "http"
+    config.TESTING = True
+    served = create_app(config)
+    server = make_server("127.0.0.1", port, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with served.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def page(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 780})  # a phone at the entrance
+        tab = context.new_page()
+        tab.set_default_timeout(10000)
+        try:
+            yield tab
+        finally:
+            context.close()
+            browser.close()
+
+
+def _log_in(page, base, user):
+    page.goto(f"{base}/account/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#main input[type=submit]")
+    page.wait_for_url(lambda url: "/account/login" not in url)
+
+
+def test_desk_checks_in_by_code_and_by_name_and_warns_on_second_scan(live_server, page, summit, staff, tmp_path):
+    event, cats = summit
+    aliya = make_delegate(event, cats["government"], given="Aliya", family="Serikova")
+    berik = make_delegate(event, cats["expert"], given="Berik", family="Zhakupov")
+    badge = services.ensure_badge(aliya)
+    db.session.commit()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    _log_in(page, live_server, staff["checkin"])
+    page.goto(f"{live_server}/e/astana/manage/checkin")
+    field = page.locator("#code")
+    assert page.evaluate("document.activeElement.id") == "code"
+    assert page.locator("#count-total").inner_text() == "0 / 2"
+
+    # a short code typed by hand, Enter pressed (as a scanner does): no click needed
+    field.type(badge.display_code.lower())
+    field.press("Enter")
+    page.wait_for_selector(".desk-result[data-status=admitted]")
+    assert page.locator("#desk-message").inner_text() == "Checked in."
+    assert page.locator("#desk-name").inner_text() == "Dr Aliya Serikova"
+    assert (field.input_value(), page.evaluate("document.activeElement.id")) == ("", "code")
+    page.wait_for_function("document.getElementById('count-checked').textContent === '1'")
+
+    # the same badge again: the warning, with the time of the first check-in
+    field.type(badge.display_code)
+    field.press("Enter")
+    page.wait_for_selector(".desk-result[data-status=already]")
+    first = db.session.scalar(select(CheckIn).where(CheckIn.registration_id == aliya.id))
+    from app.utils.time import to_zone
+
+    when = to_zone(first.checked_in_at, event.timezone).strftime("%H:%M")
+    assert page.locator("#desk-message").inner_text() == f"Already checked in today at {when}."
+    assert field.input_value() == ""
+
+    # by name: the matches, then a tap on the right person
+    field.type("zhaku")
+    field.press("Enter")
+    page.wait_for_selector(".desk-result[data-status=matches]")
+    page.locator(".desk-matches button", has_text="Check in").first.click()
+    page.wait_for_selector(".desk-result[data-status=admitted]")
+    assert page.locator("#desk-name").inner_text() == "Dr Berik Zhakupov"
+    assert page.evaluate("document.activeElement.id") == "code"
+    page.wait_for_function("document.getElementById('count-checked').textContent === '2'")
+    page.screenshot(path=str(tmp_path / "desk.png"), full_page=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits a 360 px phone
+    assert errors == []
+
+
+def test_personal_agenda_on_a_phone_stars_and_signs_up(live_server, page, summit, agenda, tmp_path):
+    event, cats = summit
+    delegate = make_delegate(event, cats["expert"], given="Dana", family="Sadykova")
+    db.session.commit()
+    _log_in(page, live_server, delegate.user)
+    page.goto(f"{live_server}/e/astana/my-agenda")
+    page.locator(f"#s{agenda['panel'].id} button", has_text="Add to my agenda").click()
+    page.wait_for_selector(".alert-success")
+    page.locator(f"#s{agenda['workshop'].id} button", has_text="Sign up").click()
+    page.wait_for_selector("text=You have a place in this session.")
+    assert page.locator(".alert-warning").inner_text().startswith("Some of your sessions overlap:")
+    page.screenshot(path=str(tmp_path / "my-agenda.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -1,0 +1,288 @@
+"""The check-in desk: scans, typed codes, name search, flags, idempotent check-in,
+session doors, live counts, printing at the desk, and what a checkin user can reach."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from unittest import mock
+
+import pytest
+from sqlalchemy import func, select
+
+from app.checkin import services
+from app.checkin.models import CheckIn
+from app.extensions import db
+from app.registration.models import RegistrationState as RS
+from app.registration.services import invalidate_badge
+from tests.checkin.conftest import make_delegate, pdf_text
+from tests.factories import login
+
+
+@pytest.fixture
+def people(summit):
+    event, cats = summit
+    result = {
+        "aliya": make_delegate(event, cats["government"], given="Aliya", family="Serikova"),
+        "berik": make_delegate(event, cats["expert"], given="Berik", family="Zhakupov", organisation="KazHydromet"),
+        "pending": make_delegate(event, cats["expert"], given="Pending", family="Person", state=RS.submitted),
+        "gone": make_delegate(event, cats["media"], given="Gone", family="Away", state=RS.cancelled),
+    }
+    for registration in result.values():
+        services.ensure_badge(registration)
+    db.session.commit()
+    return result
+
+
+def _token(registration):
+    badge = services.ensure_badge(registration)
+    return services.token_for(badge, registration.event)
+
+
+def _scan(client, code, **extra):
+    response = client.post("/e/astana/manage/checkin", data={"code": code, **extra},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.data[:300]
+    return response.get_json()
+
+
+def _at_event(hour, minute=0):
+    """Freeze 'now' at a local time on the event's first day."""
+    moment = datetime(2027, 4, 21, hour - 5, minute, tzinfo=UTC)  # Asia/Almaty is UTC+5
+    return mock.patch("app.checkin.services.utcnow", return_value=moment)
+
+
+def test_desk_scan_checks_in_and_second_scan_warns_with_the_time(client, summit, staff, people):
+    login(client, staff["checkin"])
+    token = _token(people["aliya"])
+    with _at_event(9, 12):
+        first = _scan(client, token)
+    with _at_event(9, 40):
+        second = _scan(client, token)
+    assert (first["status"], first["message"]) == ("admitted", "Checked in.")
+    assert (second["status"], second["message"]) == ("already", "Already checked in today at 09:12.")
+    assert "Dr Aliya Serikova" in first["html"] and "Government delegation" in first["html"]
+    rows = list(db.session.scalars(select(CheckIn)))
+    assert [(r.registration_id, r.scope, r.checked_in_by_id, r.method.value) for r in rows] == [
+        (people["aliya"].id, "venue", staff["checkin"].id, "qr")]
+
+
+def test_desk_next_day_checks_in_again(client, summit, staff, people):
+    login(client, staff["checkin"])
+    token = _token(people["aliya"])
+    with _at_event(9):
+        _scan(client, token)
+    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 4, 22, 4, tzinfo=UTC)):
+        assert _scan(client, token)["status"] == "admitted"
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 2
+
+
+@pytest.mark.parametrize("typed", ["as printed", "lower case", "without dash"])
+def test_desk_short_code_typed_by_hand(client, summit, staff, people, typed):
+    login(client, staff["checkin"])
+    badge = services.ensure_badge(people["berik"])
+    code = {"as printed": badge.display_code, "lower case": badge.display_code.lower(),
+            "without dash": badge.short_code}[typed]
+    with _at_event(10):
+        answer = _scan(client, code)
+    assert (answer["status"], "Berik Zhakupov" in answer["html"]) == ("admitted", True)
+    assert db.session.scalar(select(CheckIn.method)).value == "code"
+
+
+def test_desk_unknown_short_code_says_so(client, summit, staff, people):
+    login(client, staff["checkin"])
+    answer = _scan(client, "ZZZZ-ZZZZ")
+    assert (answer["status"], answer["message"]) == ("invalid", "No badge has the code ZZZZ-ZZZZ.")
+
+
+def test_desk_name_search_lists_matches_and_pick_checks_in(client, summit, staff, people):
+    login(client, staff["checkin"])
+    answer = _scan(client, "zhak")
+    assert answer["status"] == "matches"
+    assert "Berik Zhakupov" in answer["html"] and "Aliya" not in answer["html"]
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+    with _at_event(11):
+        response = client.post("/e/astana/manage/checkin/pick", data={"pick": services.pick_token(people["berik"])},
+                               headers={"Accept": "application/json"})
+    assert (response.status_code, response.get_json()["status"]) == (200, "admitted")
+    assert db.session.scalar(select(CheckIn.method)).value == "search"
+
+
+def test_desk_search_leaves_out_drafts_and_shows_nothing_private(client, summit, staff, people):
+    event, cats = summit
+    make_delegate(event, cats["expert"], given="Draft", family="Serikbay", state=RS.draft)
+    db.session.commit()
+    login(client, staff["checkin"])
+    html = _scan(client, "serik")["html"]
+    assert ("Aliya Serikova" in html, "Draft" in html) == (True, False)
+    for private in (people["aliya"].email, people["aliya"].phone or "+7", "passport"):
+        assert private not in html
+
+
+@pytest.mark.parametrize("who,message,flag", [
+    ("pending", "Registration not approved.", "Not approved"),
+    ("gone", "Registration cancelled.", "Cancelled"),
+])
+def test_desk_refuses_registrations_not_approved_with_a_flag(client, summit, staff, people, who, message, flag):
+    login(client, staff["checkin"])
+    answer = _scan(client, _token(people[who]))
+    assert (answer["status"], answer["message"]) == ("refused", message)
+    assert f'desk-flag">{flag}</span>' in answer["html"]
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+
+
+def test_desk_refuses_the_old_badge_after_a_reissue(client, summit, staff, people):
+    old_token = _token(people["aliya"])
+    old_code = services.ensure_badge(people["aliya"]).display_code
+    services.reissue_badge(people["aliya"], actor=staff["accreditation"])
+    db.session.commit()
+    login(client, staff["checkin"])
+    for code in (old_token, old_code):
+        answer = _scan(client, code)
+        assert answer["status"] in ("refused", "invalid")
+    assert _scan(client, old_token)["message"] == "This badge was replaced by a newer one: it is no longer valid."
+    assert _scan(client, old_code)["message"] == f"No badge has the code {old_code}."
+    with _at_event(9):
+        assert _scan(client, _token(people["aliya"]))["status"] == "admitted"
+
+
+def test_desk_refuses_a_badge_replaced_by_a_substitution(client, summit, staff, people):
+    token = _token(people["aliya"])
+    invalidate_badge(people["aliya"])
+    db.session.commit()
+    login(client, staff["checkin"])
+    answer = _scan(client, token)
+    assert (answer["status"], answer["message"]) == (
+        "refused", "This badge was replaced by a newer one: it is no longer valid.")
+    assert 'desk-flag">Badge re-issued</span>' in answer["html"]
+
+
+def test_desk_rejects_forged_and_expired_tokens_with_a_message(client, summit, staff, people):
+    login(client, staff["checkin"])
+    token = _token(people["aliya"])
+    payload, signature = token.rsplit(".", 1)
+    forged = _scan(client, payload + "." + signature[::-1])
+    assert (forged["status"], forged["message"]) == (
+        "invalid", "This is not a genuine badge of this event: the code is forged or damaged.")
+    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 5, 1, 6, tzinfo=UTC)):
+        expired = _scan(client, token)
+    assert (expired["status"], expired["message"]) == ("invalid", "This badge has expired.")
+
+
+def test_desk_rejects_a_badge_of_another_event(client, summit, staff, people):
+    from tests.checkin.conftest import make_category
+    from tests.factories import make_event
+
+    other = make_event("almaty-forum")
+    stranger = make_delegate(other, make_category(other, "Guest"), given="Other", family="Event")
+    db.session.commit()
+    login(client, staff["checkin"])
+    answer = _scan(client, _token(stranger))
+    assert (answer["status"], answer["message"]) == ("invalid", "This badge does not belong to this event.")
+
+
+def test_desk_without_javascript_renders_the_full_page(client, summit, staff, people):
+    login(client, staff["checkin"])
+    with _at_event(9):
+        response = client.post("/e/astana/manage/checkin", data={"code": _token(people["aliya"])})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<div class="alert alert-success fs-5 mb-2" role="alert" id="desk-message">Checked in.</div>' in page
+    assert 'id="code"' in page and 'value=""' in page
+
+
+def test_desk_empty_scan_is_no_error(client, summit, staff):
+    login(client, staff["checkin"])
+    assert client.post("/e/astana/manage/checkin", data={"code": ""}).status_code == 200
+
+
+def test_desk_counts_by_category(client, summit, staff, people):
+    login(client, staff["checkin"])
+    with _at_event(9):
+        _scan(client, _token(people["aliya"]))
+        counts = client.get("/e/astana/manage/checkin/counts.json").get_json()
+    assert counts == {"day": "2027-04-21", "scope": "venue", "checked_in": 1, "approved": 2, "categories": [
+        {"category": "Government delegation", "checked_in": 1, "approved": 1},
+        {"category": "Climate expert", "checked_in": 0, "approved": 1}]}
+
+
+def test_desk_counts_query_count_is_constant(client, summit, staff, count_queries):
+    event, cats = summit
+    login(client, staff["checkin"])
+    client.get("/e/astana/manage/checkin/counts.json")
+    with count_queries() as few:
+        client.get("/e/astana/manage/checkin/counts.json")
+    for n in range(15):
+        make_delegate(event, cats["expert" if n % 2 else "media"], given=f"P{n}", family="X", photo=False)
+    db.session.commit()
+    client.get("/e/astana/manage/checkin/counts.json")  # the same warm-up as before the first count
+    with count_queries() as many:
+        client.get("/e/astana/manage/checkin/counts.json")
+    assert many.count == few.count
+
+
+def test_desk_session_door_refuses_categories_not_allowed(client, summit, staff, people, agenda):
+    login(client, staff["checkin"])
+    door = agenda["ministerial"].id
+    with _at_event(15):
+        minister = _scan(client, _token(people["aliya"]), session=str(door))
+        expert = _scan(client, _token(people["berik"]), session=str(door))
+    assert minister["status"] == "admitted"
+    assert (expert["status"], expert["message"]) == ("refused", "Category Climate expert may not attend this session.")
+    assert [(c.scope, c.session_id) for c in db.session.scalars(select(CheckIn))] == [(f"s{door}", door)]
+
+
+def test_desk_session_door_needs_a_place_for_sign_up_sessions(client, summit, staff, people, agenda):
+    event, _ = summit
+    workshop = agenda["workshop"].id
+    agenda_view = services.delegate_agenda(event, people["berik"])
+    services.sign_up(event, people["berik"].user, agenda_view, workshop, actor=people["berik"].user)
+    db.session.commit()
+    login(client, staff["checkin"])
+    with _at_event(11):
+        berik = _scan(client, _token(people["berik"]), session=str(workshop))
+        aliya = _scan(client, _token(people["aliya"]), session=str(workshop))
+    assert berik["status"] == "admitted"
+    assert (aliya["status"], aliya["message"]) == ("refused", "Not signed up for this session.")
+
+
+def test_desk_print_reissues_and_returns_the_new_badge(client, summit, staff, people):
+    old_token = _token(people["aliya"])
+    login(client, staff["checkin"])
+    response = client.post("/e/astana/manage/checkin/print", data={"pick": services.pick_token(people["aliya"])})
+    assert (response.status_code, response.mimetype) == (200, "application/pdf")
+    db.session.expire_all()
+    badge = services.ensure_badge(people["aliya"])
+    assert badge.display_code in pdf_text(response.data)[0]
+    assert _scan(client, old_token)["status"] == "refused"
+
+
+def test_desk_photo_needs_a_genuine_pick(client, summit, staff, people):
+    login(client, staff["checkin"])
+    good = client.get(f"/e/astana/manage/checkin/photo/{services.pick_token(people['aliya'])}")
+    assert (good.status_code, good.mimetype) == (200, "image/jpeg")
+    assert client.get("/e/astana/manage/checkin/photo/WzEsMV0.forged").status_code == 404
+
+
+def test_checkin_user_cannot_reach_registrations_beyond_the_desk(client, summit, staff, people):
+    login(client, staff["checkin"])
+    registration = people["aliya"]
+    for url in ("/e/astana/manage/registrations", f"/e/astana/manage/registrations/{registration.id}",
+                "/e/astana/manage/registrations/export.csv", "/e/astana/manage/delegations",
+                "/e/astana/manage/visa-letters", "/e/astana/manage/badges", "/e/astana/manage/onsite-settings"):
+        assert client.get(url).status_code in (403, 404), url
+    assert client.get(f"/e/astana/registrations/{registration.id}/photo").status_code == 404
+
+
+def test_delegate_and_anonymous_cannot_open_the_desk(client, summit, people):
+    assert client.get("/e/astana/manage/checkin").status_code == 302
+    login(client, people["aliya"].user)
+    assert client.get("/e/astana/manage/checkin").status_code == 403
+    assert client.post("/e/astana/manage/checkin", data={"code": "serik"}).status_code == 403
+
+
+def test_desk_page_loads_for_checkin_role(client, summit, staff):
+    login(client, staff["checkin"])
+    page = client.get("/e/astana/manage/checkin")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<script src="/static/js/checkin.js"></script>' in html
+    assert "style=" not in html.split("<main", 1)[1]

@@ -1,0 +1,221 @@
+"""Visa-support letters: who needs one, generate, regenerate, revoke, the PDF in English
+and Russian, verification at /verify/<token>, and who may download what."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.checkin import letters, services
+from app.checkin.models import LetterState, VisaLetter
+from app.extensions import db
+from app.registration.models import RegistrationState as RS
+from tests.checkin.conftest import make_delegate, pdf_text, render_png
+from tests.factories import login
+
+
+def _visa_delegate(event, category, **fields):
+    defaults = dict(given="Farrukh", family="Iqbal", nationality="PK", country="PK", visa_letter_needed=True,
+                    passport_number="AB1234567", passport_expiry=date(2031, 5, 1), date_of_birth=date(1980, 2, 3),
+                    place_of_birth="Lahore", arrival_date=date(2027, 4, 20), departure_date=date(2027, 4, 24),
+                    organisation="Ministry of Climate Change", position="Director")
+    defaults.update(fields)
+    return make_delegate(event, category, **defaults)
+
+
+@pytest.fixture
+def farrukh(summit):
+    event, cats = summit
+    registration = _visa_delegate(event, cats["government"])
+    db.session.commit()
+    return registration
+
+
+def test_overview_lists_who_still_needs_a_letter(app, summit, farrukh, staff):
+    event, cats = summit
+    make_delegate(event, cats["expert"], given="No", family="Visa")
+    _visa_delegate(event, cats["expert"], given="Not", family="Approved", state=RS.submitted)
+    waiting, issued = letters.letter_overview(event)
+    assert ([r.full_name for r in waiting], issued) == (["Farrukh Iqbal"], [])
+    letters.issue_letter(farrukh, actor=staff["accreditation"])
+    waiting, issued = letters.letter_overview(event)
+    assert (waiting, [letter.holder_name for letter in issued]) == ([], ["Farrukh Iqbal"])
+
+
+def test_issue_numbers_letters_and_audits(app, summit, farrukh, staff):
+    letter = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    db.session.commit()
+    assert (letter.reference, letter.state, letter.valid_until) == ("ASTANA-VL-0001", LetterState.issued,
+                                                                    date(2027, 4, 25))
+    assert [e.action for e in db.session.scalars(select(AuditEntry))] == ["visa_letter.issue"]
+
+
+def test_regenerate_supersedes_the_old_letter(app, summit, farrukh, staff):
+    first = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    second = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    db.session.commit()
+    assert (first.state, second.state, second.reference) == (LetterState.superseded, LetterState.issued,
+                                                             "ASTANA-VL-0002")
+    assert letters.current_letter(farrukh) == second
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"state": RS.submitted}, "Letters are issued to approved delegates only."),
+    ({"visa_letter_needed": False}, "This delegate did not ask for a visa-support letter."),
+    ({"passport_number": ""}, "The passport details are incomplete: number, expiry date and date of birth are needed."),
+])
+def test_issue_refused_with_a_reason(app, summit, farrukh, staff, change, message):
+    for key, value in change.items():
+        setattr(farrukh, key, value)
+    with pytest.raises(services.OnsiteError) as refused:
+        letters.issue_letter(farrukh, actor=staff["accreditation"])
+    assert str(refused.value.message) == message
+
+
+def test_letter_pdf_in_english_has_passport_dates_reference_and_verification(app, summit, farrukh, staff,
+                                                                              tmp_path):
+    letter = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    body = letters.letter_pdf(letter, "en")
+    text = " ".join(pdf_text(body)[0].split())
+    for expected in ("VISA SUPPORT LETTER", "Reference: ASTANA-VL-0001", "Dr Farrukh Iqbal", "AB1234567",
+                     "Pakistan", "February 3, 1980", "May 1, 2031", "April 20, 2027 – April 24, 2027",
+                     "Regional Ecological Summit 2027", "/verify/"):
+        assert expected in text, expected
+    assert letters.verify_url(letter).replace("https://", "") in text.replace(" ", "")
+    render_png(body, tmp_path / "letter")
+
+
+def test_letter_pdf_in_russian(app, summit, farrukh, staff):
+    letter = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    text = " ".join(pdf_text(letters.letter_pdf(letter, "ru"))[0].split())
+    for expected in ("ВИЗОВОЕ ПИСЬМО ПОДДЕРЖКИ", "Исх. №: ASTANA-VL-0001", "Пакистан", "3 февраля 1980 г.",
+                     "Просим выдать въездную визу", "AB1234567"):
+        assert expected in text, expected
+
+
+def test_letter_uses_the_organisers_text_and_letterhead(app, summit, farrukh, staff):
+    event, _ = summit
+    services.update_settings(event, {"letter_body_en": "Dear consul, please admit {name} ({passport_number}). "
+                                                       "{unknown} stays as typed.",
+                                     "letter_organisation": "Ministry of Ecology of Kazakhstan",
+                                     "letter_signatory": "A. Nurlanovna"}, actor=staff["secretariat"])
+    letter = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    text = " ".join(pdf_text(letters.letter_pdf(letter, "en"))[0].split())
+    assert "Dear consul, please admit Dr Farrukh Iqbal (AB1234567). {unknown} stays as typed." in text
+    assert ("Ministry of Ecology of Kazakhstan" in text, "A. Nurlanovna" in text) == (True, True)
+
+
+def test_settings_form_refuses_unknown_placeholders(client, summit, staff):
+    login(client, staff["accreditation"])
+    response = client.post("/e/astana/manage/onsite-settings", data={"badge_size": "a6",
+                                                                      "letter_body_en": "Hello {nme}"})
+    assert response.status_code == 200
+    assert "Unknown placeholders: {nme}." in response.get_data(as_text=True)
+
+
+def test_settings_form_refuses_a_bad_colour(client, summit, staff):
+    event, cats = summit
+    login(client, staff["accreditation"])
+    response = client.post("/e/astana/manage/onsite-settings",
+                           data={"badge_size": "a7", f"colour-{cats['media'].id}": "red"})
+    assert "Use a colour like #0b5d3b." in response.get_data(as_text=True)
+    response = client.post("/e/astana/manage/onsite-settings",
+                           data={"badge_size": "a7", f"colour-{cats['media'].id}": "#112233"})
+    assert response.status_code == 302
+    settings = services.settings_for(event)
+    assert (settings.badge_size.value, settings.category_colours[str(cats["media"].id)]) == ("a7", "#112233")
+
+
+def _verify(client, letter):
+    token = letters.letter_token(letter)
+    return client.get(f"/verify/{token}")
+
+
+def test_verify_genuine_letter_shows_only_name_reference_and_validity(client, summit, farrukh, staff):
+    letter = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    db.session.commit()
+    response = _verify(client, letter)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Genuine and valid." in page
+    assert ("Farrukh Iqbal" in page, "ASTANA-VL-0001" in page) == (True, True)
+    for private in ("AB1234567", "1980", "Lahore", "Pakistan", farrukh.email):
+        assert private not in page
+
+
+def test_verify_revoked_superseded_and_expired_letters(client, summit, farrukh, staff):
+    first = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    second = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    db.session.commit()
+    assert "This letter was replaced by a newer one." in _verify(client, first).get_data(as_text=True)
+    letters.revoke_letter(second, actor=staff["accreditation"], reason="passport lost")
+    db.session.commit()
+    assert "This letter was revoked by the organisers." in _verify(client, second).get_data(as_text=True)
+    assert letters.letter_status(second, today=date(2027, 4, 20)) == "revoked"
+    third = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    assert letters.letter_status(third, today=date(2027, 4, 26)) == "expired"
+
+
+@pytest.mark.parametrize("token", ["IkFCQyI.forgedsignature", "not-even-a-token", "ImFiYyI.Zm9v"])
+def test_verify_forged_token_is_refused_clearly(client, summit, token):
+    response = client.get(f"/verify/{token}")
+    assert response.status_code == 404
+    assert "This verification link is not genuine: it was changed or made up." in response.get_data(as_text=True)
+
+
+def test_verify_tampered_token_is_refused(client, summit, farrukh, staff):
+    letter = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    db.session.commit()
+    payload, signature = letters.letter_token(letter).split(".")
+    response = client.get(f"/verify/{payload[:-1]}A.{signature}")
+    assert response.status_code == 404
+
+
+def test_accreditation_generates_downloads_and_revokes_from_the_page(client, summit, farrukh, staff):
+    login(client, staff["accreditation"])
+    page = client.get("/e/astana/manage/visa-letters").get_data(as_text=True)
+    assert "Farrukh Iqbal" in page
+    response = client.post("/e/astana/manage/visa-letters/issue", data={"pick": services.pick_token(farrukh)})
+    assert response.status_code == 302
+    letter = db.session.scalar(select(VisaLetter))
+    pdf = client.get(f"/e/astana/manage/visa-letters/{letter.public_id}.pdf?lang=ru")
+    assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+    assert client.post(f"/e/astana/manage/visa-letters/{letter.public_id}/revoke",
+                       data={"reason": "duplicate"}).status_code == 302
+    db.session.expire_all()
+    assert (letter.state, letter.revoke_reason) == (LetterState.revoked, "duplicate")
+
+
+def test_delegate_downloads_own_letter_only(client, summit, farrukh, staff):
+    event, cats = summit
+    letters.issue_letter(farrukh, actor=staff["accreditation"])
+    other = _visa_delegate(event, cats["expert"], given="Other", family="Person")
+    db.session.commit()
+    login(client, farrukh.user)
+    response = client.get("/e/astana/my-visa-letter.pdf?lang=en")
+    assert (response.status_code, "AB1234567" in pdf_text(response.data)[0]) == (200, True)
+    client.post("/account/logout")
+    login(client, other.user)
+    assert client.get("/e/astana/my-visa-letter.pdf").status_code == 404
+
+
+def test_checkin_and_programme_roles_cannot_manage_letters(client, summit, farrukh, staff):
+    letter = letters.issue_letter(farrukh, actor=staff["accreditation"])
+    db.session.commit()
+    for role in ("checkin", "programme"):
+        login(client, staff[role])
+        assert client.get("/e/astana/manage/visa-letters").status_code == 403
+        assert client.get(f"/e/astana/manage/visa-letters/{letter.public_id}.pdf").status_code == 403
+        client.post("/account/logout")
+
+
+def test_generate_all_issues_only_complete_requests(client, summit, farrukh, staff):
+    event, cats = summit
+    _visa_delegate(event, cats["expert"], given="No", family="Passport", passport_number="")
+    db.session.commit()
+    login(client, staff["accreditation"])
+    response = client.post("/e/astana/manage/visa-letters/issue-all", follow_redirects=True)
+    assert "1 letter issued." in response.get_data(as_text=True)
+    assert [letter.holder_name for letter in db.session.scalars(select(VisaLetter))] == ["Farrukh Iqbal"]
