@@ -71,7 +71,11 @@ def test_login_page_in_russian(client):
     assert texts_of(doc, "//main//form//label") == ["Адрес электронной почты", "Пароль"]
     assert doc.xpath("//main//form//input[@type='submit']/@value") == ["Войти"]
     assert texts_of(doc, "//main//p/a") == ["Забыли пароль?", "Создайте учётную запись"]
-    assert text_of(doc, "//label[@for='lang-select']") == "Язык"
+    # The language switch is a group of buttons named by aria-label (it was a <select> with a <label>).
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]/@aria-label") == ["Язык"]
+    assert texts_of(doc, "//form[contains(@class, 'lang-switch')]/button") == [
+        "EN English", "RU Русский", "KK Қазақша"]
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]/button[@aria-current='true']/@value") == ["ru"]
     text = visible_text(doc)
     for english in ("Email address", "Password", "Forgotten your password?", "New here?",
                     "Create an account", "Skip to main content", "Log in", "Language"):
@@ -105,9 +109,11 @@ def test_event_page_in_russian_shows_dates_and_country_in_russian(client, db):
         "Регистрация открыта до 10 апреля 2099 г., 18:00 (часовой пояс Asia/Almaty).",
         "Время указано по часовому поясу мероприятия: Asia/Almaty.",
     ]
-    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == ["О мероприятии"]
+    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == [
+        "О мероприятии", "Программа", "Зарегистрироваться"]
     text = visible_text(doc)
-    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "Events", "Log in"):
+    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "Events", "Log in", "About",
+                    "Agenda", "Register"):
         assert english not in text
 
 
@@ -124,8 +130,9 @@ def test_event_page_in_kazakh_shows_dates_and_country_in_kazakh(client, db):
         "Тіркеудің басталу уақыты: 2099 ж. 1 сәуір, 09:00.",
         "Уақыт іс-шараның уақыт белдеуі бойынша көрсетілген: Asia/Almaty.",
     ]
+    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == ["Іс-шара туралы", "Бағдарлама", "Тіркелу"]
     text = visible_text(doc)
-    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "About"):
+    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "About", "Agenda", "Register"):
         assert english not in text
 
 
@@ -225,7 +232,7 @@ def test_language_switch_is_remembered_in_the_session(client):
     doc = page(get(client, "/account/login"))
     assert doc.get("lang") == "kk"
     assert text_of(doc, "//main//h1") == "Кіру"
-    assert doc.xpath("//select[@id='lang-select']/option[@selected]/@value") == ["kk"]
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]/button[@aria-current='true']/@value") == ["kk"]
 
 
 def test_language_switch_ignores_unknown_languages(client):
