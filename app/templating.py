@@ -49,6 +49,17 @@ def date_range(start: date, end: date) -> str:
     return f"{local_date(start)} – {local_date(end)}"
 
 
+def language_name(code: str) -> str:
+    """A language code (en, kk, ...) named in the reader's language; unknown codes as they are."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code).get_display_name(_locale()) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
 def utc_iso(value: datetime | None) -> str:
     return as_utc(value).isoformat().replace("+00:00", "Z") if value else ""
 
@@ -76,6 +87,7 @@ def init_app(app: Flask) -> None:
         event_datetime=event_datetime,
         event_time=event_time,
         local_date=local_date,
+        language_name=language_name,
         utc_iso=utc_iso,
         country_name=lambda code: country_name(code, _locale()),
     )

@@ -16,7 +16,7 @@ from app.utils.forms import strip_text, text_field
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1565c0."))
 # Languages sessions are held or interpreted in; summits in the region use these most.
 LANGUAGE_CODES = ("en", "ru", "kk", "uz", "ky", "tg", "tk", "zh", "ar", "fr", "es", "de", "tr")
-SDG_CHOICES = [(n, f"SDG {n}") for n in range(1, 18)]
+SDG_CHOICES = [(n, _l("SDG %(n)d", n=n)) for n in range(1, 18)]
 
 
 def language_choices() -> list[tuple[str, str]]:

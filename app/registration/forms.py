@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, IntegerField, PasswordField, RadioField, SelectField,
@@ -11,7 +11,7 @@ from wtforms import (BooleanField, DateField, IntegerField, PasswordField, Radio
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.accounts.forms import HONORIFICS, StrongPassword
+from app.accounts.forms import HONORIFIC_LABELS, HONORIFICS, StrongPassword
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
 from app.registration.photos import PhotoError, process_photo
 from app.utils.forms import CountryField, email_field, strip_text, text_field
@@ -53,7 +53,7 @@ class DetailsForm(FlaskForm):
 
     category = SelectField(_l("Participant category"), coerce=choice_id, validators=[InputRequired()],
                            validate_choice=True)
-    honorific = SelectField(_l("Title"), choices=[(h, h or "—") for h in HONORIFICS], validate_choice=True)
+    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
     given_name = text_field(_l("Given name(s), as in the passport"), max_length=120, required=True,
                             render_kw={"autocomplete": "given-name"})
     family_name = text_field(_l("Family name, as in the passport"), max_length=120, required=True,
@@ -342,7 +342,7 @@ class TravelForm(FlaskForm):
 
 class InvitationForm(FlaskForm):
     email = email_field(_l("Email of the invitee"))
-    honorific = SelectField(_l("Title"), choices=[(h, h or "—") for h in HONORIFICS], validate_choice=True)
+    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
     given_name = text_field(_l("Given name(s)"), max_length=120)
     family_name = text_field(_l("Family name"), max_length=120)
     locale = SelectField(_l("Language of the invitation"), choices=[("en", "English"), ("ru", "Русский"),
@@ -393,7 +393,7 @@ class MemberForm(FlaskForm):
     """A member registered by the head of delegation; they complete the rest themselves."""
 
     email = email_field(_l("Member's email"))
-    honorific = SelectField(_l("Title"), choices=[(h, h or "—") for h in HONORIFICS], validate_choice=True)
+    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
     given_name = text_field(_l("Given name(s), as in the passport"), max_length=120, required=True)
     family_name = text_field(_l("Family name, as in the passport"), max_length=120, required=True)
     position = text_field(_l("Position"), max_length=200, required=True)

@@ -1,5 +1,5 @@
 """Human names for registration states, in the reader's language."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from app.registration.models import RegistrationState as S
 
@@ -19,6 +19,16 @@ SHORT_LABELS = {
     S.rejected: _l("Rejected"),
     S.waitlisted: _l("Waitlisted"),
     S.cancelled: _l("Cancelled"),
+}
+
+# The state as a word inside a sentence ("a registration that is approved ...").
+STATE_WORDS = {
+    S.draft: lazy_pgettext("registration state", "draft"),
+    S.submitted: lazy_pgettext("registration state", "submitted"),
+    S.approved: lazy_pgettext("registration state", "approved"),
+    S.rejected: lazy_pgettext("registration state", "rejected"),
+    S.waitlisted: lazy_pgettext("registration state", "waitlisted"),
+    S.cancelled: lazy_pgettext("registration state", "cancelled"),
 }
 
 STATE_BADGES = {

@@ -25,6 +25,7 @@ from app.accounts.services import email_verified
 from app.audit.services import record, snapshot
 from app.extensions import db
 from app.mail.services import queue_email, queue_for_user
+from app.registration.labels import STATE_WORDS
 from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, InvitationState, Question, QuestionKind,
                                      Registration, RegistrationNote, RegistrationSettings, RegistrationState as S,
                                      WaitlistMode)
@@ -70,7 +71,7 @@ class RegistrationError(Exception):
 class IllegalTransition(RegistrationError):
     def __init__(self, current: S, wanted: S):
         super().__init__(_l("A registration that is %(current)s cannot become %(wanted)s.",
-                            current=current.value, wanted=wanted.value))
+                            current=STATE_WORDS[current], wanted=STATE_WORDS[wanted]))
         self.current, self.wanted = current, wanted
 
 

@@ -400,7 +400,7 @@ def manage_export(slug, fmt):
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
-        sheet = book.create_sheet("Registrations")
+        sheet = book.create_sheet(str(_("Registrations"))[:31])
         sheet.append(header)
         for row in rows:
             sheet.append(row)

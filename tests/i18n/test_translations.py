@@ -15,9 +15,14 @@ from flask_babel import refresh
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.agenda import cache
+from app.agenda import services as agenda_services
+from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibility
 from app.mail.models import OutboxMessage
+from app.registration.services import cancel_registration, create_registration
 from app.utils.time import local_to_utc
 from tests.factories import grant, login, make_event, make_user
+from tests.registration.conftest import details, make_category
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("ru", "kk")
@@ -71,7 +76,11 @@ def test_login_page_in_russian(client):
     assert texts_of(doc, "//main//form//label") == ["Адрес электронной почты", "Пароль"]
     assert doc.xpath("//main//form//input[@type='submit']/@value") == ["Войти"]
     assert texts_of(doc, "//main//p/a") == ["Забыли пароль?", "Создайте учётную запись"]
-    assert text_of(doc, "//label[@for='lang-select']") == "Язык"
+    # The language switch is a group of buttons named by aria-label (it was a <select> with a <label>).
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]/@aria-label") == ["Язык"]
+    assert texts_of(doc, "//form[contains(@class, 'lang-switch')]/button") == [
+        "EN English", "RU Русский", "KK Қазақша"]
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]/button[@aria-current='true']/@value") == ["ru"]
     text = visible_text(doc)
     for english in ("Email address", "Password", "Forgotten your password?", "New here?",
                     "Create an account", "Skip to main content", "Log in", "Language"):
@@ -105,9 +114,11 @@ def test_event_page_in_russian_shows_dates_and_country_in_russian(client, db):
         "Регистрация открыта до 10 апреля 2099 г., 18:00 (часовой пояс Asia/Almaty).",
         "Время указано по часовому поясу мероприятия: Asia/Almaty.",
     ]
-    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == ["О мероприятии"]
+    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == [
+        "О мероприятии", "Программа", "Зарегистрироваться"]
     text = visible_text(doc)
-    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "Events", "Log in"):
+    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "Events", "Log in", "About",
+                    "Agenda", "Register"):
         assert english not in text
 
 
@@ -124,8 +135,9 @@ def test_event_page_in_kazakh_shows_dates_and_country_in_kazakh(client, db):
         "Тіркеудің басталу уақыты: 2099 ж. 1 сәуір, 09:00.",
         "Уақыт іс-шараның уақыт белдеуі бойынша көрсетілген: Asia/Almaty.",
     ]
+    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == ["Іс-шара туралы", "Бағдарлама", "Тіркелу"]
     text = visible_text(doc)
-    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "About"):
+    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "About", "Agenda", "Register"):
         assert english not in text
 
 
@@ -225,7 +237,7 @@ def test_language_switch_is_remembered_in_the_session(client):
     doc = page(get(client, "/account/login"))
     assert doc.get("lang") == "kk"
     assert text_of(doc, "//main//h1") == "Кіру"
-    assert doc.xpath("//select[@id='lang-select']/option[@selected]/@value") == ["kk"]
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]/button[@aria-current='true']/@value") == ["kk"]
 
 
 def test_language_switch_ignores_unknown_languages(client):
@@ -365,3 +377,170 @@ def test_catalog_is_up_to_date_with_the_sources(locale, extracted):
         + "".join(f"  new string, not in the catalog: {id_!r}\n" for _, id_ in missing)
         + "".join(f"  in the catalog, gone from the sources: {id_!r}\n" for _, id_ in stale)
         + UPDATE_HINT)
+
+
+# --- registration ----------------------------------------------------------------
+
+def _main(doc):
+    (main,) = doc.xpath("//main")
+    return main
+
+
+def test_registration_page_in_russian(client, db):
+    event = make_event(title="Regional Ecological Summit 2027")
+    make_category(event, "Climate expert")
+    db.session.commit()
+
+    doc = page(get(client, f"/e/{event.slug}/register?lang=ru"))
+
+    assert doc.get("lang") == "ru"
+    main = _main(doc)
+    assert text_of(main, ".//h1") == "Регистрация на мероприятие «Regional Ecological Summit 2027»"
+    assert texts_of(main, ".//form//legend[contains(@class, 'h5')]") == [
+        "Ваша учётная запись", "О себе", "Ваше пребывание", "Письмо визовой поддержки", "Бейдж",
+        "Конфиденциальность"]
+    assert text_of(main, ".//label[@for='honorific']") == "Обращение"
+    assert main.xpath(".//select[@id='honorific']/option/text()")[:3] == ["—", "Г-н", "Г-жа (Ms)"]
+    assert text_of(main, ".//label[@for='given_name']") == "Имя (как в паспорте)"
+    assert text_of(main, ".//label[@for='visa_letter_needed']") == "Мне требуется письмо визовой поддержки"
+    assert main.xpath(".//input[@value='kk']/following-sibling::label[1]/text()") == ["Казахский"]
+    assert main.xpath(".//form//input[@type='submit']/@value") == ["Зарегистрироваться"]
+    text = visible_text(main)
+    for english in ("Register", "Registering creates", "Log in first", "Your account", "Choose a password",
+                    "About you", "Participant category", "Title", "Given name", "Family name", "as in the passport",
+                    "Country you represent", "Select a country", "Nationality", "Mobile phone", "Languages you speak",
+                    "English", "Kazakh", "Your stay", "Arrival", "Departure", "Dietary", "Accessibility",
+                    "Visa-support letter", "passport details", "Passport number", "Date of birth", "Badge",
+                    "Photo for the badge", "Privacy", "privacy notice", "participant list"):
+        assert english not in text, english
+
+
+def test_registration_errors_in_kazakh(client, db):
+    event = make_event()
+    category = make_category(event, "Climate expert")
+    user = make_user(locale="kk")
+    db.session.commit()
+    login(client, user)
+
+    doc = page(post(client, f"/e/{event.slug}/register", data={
+        "category": str(category.id), "honorific": "", "given_name": "Aigerim", "family_name": "Nurlanovna",
+        "organisation": "Astana IT University", "position": "Researcher", "country": "KZ", "nationality": "KZ",
+        "phone": "+7 701 000 00 00", "languages": ["kk"], "visa_letter_needed": "y", "arrival_date": "2027-04-20",
+        "departure_date": "2027-04-19"}))
+
+    assert doc.get("lang") == "kk"
+    assert text_of(doc, "//div[@id='passport_number-error']") == "Визалық қолдау хаты үшін паспорт нөмірін көрсетіңіз."
+    assert text_of(doc, "//div[@id='departure_date-error']") == "Кету күні келу күнінен бұрын болмауы керек."
+    assert text_of(doc, "//div[@id='privacy_consent-error']") == (
+        "Тіркелу үшін құпиялылық туралы хабарламамен келісу қажет.")
+
+
+def test_registration_status_email_to_a_kazakh_speaking_delegate_is_in_kazakh(client, db):
+    event = make_event(title="Regional Ecological Summit 2027")
+    category = make_category(event, "Climate expert")
+    delegate = make_user("aigerim@example.kz", given_name="Aigerim", family_name="Nurlanovna", locale="kk")
+    registration = create_registration(event, delegate, details(honorific=""), category=category, actor=delegate)
+    officer = make_user(locale="ru")
+    grant(officer, event, "accreditation")
+    db.session.commit()
+    login(client, officer)
+
+    doc = page(post(client, f"/e/{event.slug}/manage/registrations/{registration.id}/decide",
+                    data={"decision": "approve", "message": ""}, follow_redirects=True))
+
+    # The officer reads Russian, the delegate gets Kazakh.
+    assert texts_of(doc, "//div[contains(@class, 'flash-messages')]/div")[-1] == "Новый статус заявки: одобрена."
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert (message.to_address, message.locale) == ("aigerim@example.kz", "kk")
+    assert message.subject == "Тіркеуіңіз мақұлданды"
+    lines = message.body_text.splitlines()
+    assert lines[0] == "Құрметті Aliya Serikova!"
+    assert lines[2] == "«Regional Ecological Summit 2027» іс-шарасына тіркеуіңіз мақұлданды (санат: Climate expert)."
+
+
+def test_refused_state_change_names_both_states_in_russian(client, db):
+    event = make_event()
+    category = make_category(event, "Climate expert")
+    delegate = make_user()
+    registration = create_registration(event, delegate, details(), category=category, actor=delegate)
+    cancel_registration(registration, actor=delegate)
+    officer = make_user(locale="ru")
+    grant(officer, event, "accreditation")
+    db.session.commit()
+    login(client, officer)
+
+    doc = page(post(client, f"/e/{event.slug}/manage/registrations/{registration.id}/decide",
+                    data={"decision": "reject", "message": ""}, follow_redirects=True))
+
+    assert texts_of(doc, "//div[contains(@class, 'flash-messages')]/div")[-1] == (
+        "Заявку в статусе «отменена» нельзя перевести в статус «отклонена».")
+
+
+# --- the agenda ------------------------------------------------------------------
+
+@pytest.fixture
+def kazakh_agenda(db):
+    """A published agenda whose own texts are Kazakh, so any English left on the page is ours."""
+    cache.clear_memory()
+    event = make_event(title="Өңірлік экологиялық саммит", start_date=date(2027, 4, 21), end_date=date(2027, 4, 23))
+    hall = Room(event=event, name="Бас зал", capacity=500, position=0)
+    water = Track(event=event, name="Су қауіпсіздігі", colour="#1565c0", position=0)
+    db.session.add_all([hall, water])
+    db.session.flush()
+
+    def session(title, start, end, **fields):
+        item = AgendaSession(event=event, room=hall, title=title, starts_at=local_to_utc(date(2027, 4, 21), start,
+                             "Asia/Almaty"), ends_at=local_to_utc(date(2027, 4, 21), end, "Asia/Almaty"),
+                             visibility=Visibility.published, **fields)
+        db.session.add(item)
+        return item
+
+    opening = session("Ашылу", time(9), time(10), type=SessionType.plenary, track=water, sdgs=[6, 13],
+                      languages=["kk", "ru"], abstract="Саммиттің ашылуы.")
+    session("Жасыл қаржы", time(11), time(12, 30), type=SessionType.workshop, signup_required=True)
+    agenda_services.publish_agenda(event, actor=None)
+    db.session.commit()
+    yield event, opening
+    cache.clear_memory()
+
+
+def test_public_agenda_in_kazakh(client, kazakh_agenda):
+    event, _opening = kazakh_agenda
+
+    doc = page(get(client, f"/e/{event.slug}/agenda?lang=kk"))
+
+    assert doc.get("lang") == "kk"
+    main = _main(doc)
+    assert text_of(main, ".//h1") == "Бағдарлама"
+    assert texts_of(main, ".//form[@id='agenda-filters']//label") == ["Тақырыптық бағыт", "Түрі", "ТДМ", "Зал", "Іздеу"]
+    assert main.xpath(".//select[@id='f-type']/option/text()")[:3] == ["Барлығы", "Пленарлық отырыс",
+                                                                        "Жоғары деңгейдегі панельдік талқылау"]
+    assert main.xpath(".//select[@id='f-sdg']/option[@value='6']/text()") == ["ТДМ 6"]
+    assert text_of(main, ".//p[@id='agenda-count']") == "2 сессия"
+    assert texts_of(main, ".//h2") == ["сәрсенбі 21 сәуір"]
+    assert texts_of(main, ".//li[contains(@class, 'agenda-item')]//div[@class='small']/span") == [
+        "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6", "ТДМ 13", "Практикалық семинар", "Алдын ала жазылу қажет"]
+    # Strings the page's script shows come translated through data- attributes.
+    (root,) = main.xpath(".//div[@id='agenda-root']")
+    assert (root.get("data-your-time"), root.get("data-count-template")) == (
+        "Сіздің уақытыңыз", "Көрсетілген сессиялар: {n}")
+    text = visible_text(main) + " " + " ".join(root.values())
+    for english in ("Agenda", "Calendar", "All times", "time zone", "Track", "Type", "SDG", "Room", "Search",
+                    "Filter", "All", "session", "Plenary", "Workshop", "Sign-up", "Wednesday", "April",
+                    "Your time", "shown"):
+        assert english not in text, english
+
+
+def test_public_session_page_in_kazakh_names_its_languages(client, kazakh_agenda):
+    event, opening = kazakh_agenda
+
+    doc = page(get(client, f"/e/{event.slug}/sessions/{opening.id}?lang=kk"))
+
+    main = _main(doc)
+    assert texts_of(main, ".//dl/dt") == ["Зал", "Түрі", "Тақырыптық бағыт", "ТДМ", "Тілдер", "Орындар"]
+    assert texts_of(main, ".//dl/dd") == ["Бас зал", "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6 ТДМ 13",
+                                          "Қазақ тілі, Орыс тілі", "500"]
+    text = visible_text(main)
+    for english in ("Agenda", "Room", "Type", "Track", "SDG", "Languages", "Places", "Speakers", "About this session",
+                    "Add to calendar", "Kazakh", "Russian", "Wednesday", "April"):
+        assert english not in text, english
