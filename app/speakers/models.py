@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -64,8 +64,8 @@ class ProposalState(str, enum.Enum):
 
 PROPOSAL_LABELS = {
     ProposalState.pending: _l("Waiting for the programme team"),
-    ProposalState.approved: _l("Approved"),
-    ProposalState.rejected: _l("Rejected"),
+    ProposalState.approved: lazy_pgettext("proposal state", "Approved"),
+    ProposalState.rejected: lazy_pgettext("proposal state", "Rejected"),
 }
 
 

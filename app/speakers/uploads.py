@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 
 DEFAULT_SLIDES_MAX_BYTES = 50 * 1024 * 1024
 # Limits of the unpacked archive. A large deck with video reaches a few hundred MB
@@ -57,7 +57,9 @@ def slides_max_bytes() -> int:
 
 
 def readable_size(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+    if n >= 1024 * 1024:
+        return gettext("%(size)d MB", size=round(n / (1024 * 1024)))
+    return gettext("%(size)d KB", size=max(1, n // 1024))
 
 
 def upload_root() -> Path:

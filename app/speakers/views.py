@@ -32,7 +32,9 @@ PORTAL = "/e/<slug>/speaker"
 
 @bp.context_processor
 def _labels():
-    return {"role_labels": ROLE_LABELS, "speaker_state_labels": STATE_LABELS, "proposal_labels": PROPOSAL_LABELS,
+    from app.registration.labels import SHORT_LABELS
+
+    return {"role_labels": ROLE_LABELS, "registration_state_labels": SHORT_LABELS, "speaker_state_labels": STATE_LABELS, "proposal_labels": PROPOSAL_LABELS,
             "is_overdue": svc.is_overdue}
 
 
