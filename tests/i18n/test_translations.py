@@ -76,11 +76,13 @@ def test_login_page_in_russian(client):
     assert texts_of(doc, "//main//form//label") == ["Адрес электронной почты", "Пароль"]
     assert doc.xpath("//main//form//input[@type='submit']/@value") == ["Войти"]
     assert texts_of(doc, "//main//p/a") == ["Забыли пароль?", "Создайте учётную запись"]
-    # The language switch is a group of buttons named by aria-label (it was a <select> with a <label>).
-    assert doc.xpath("//form[contains(@class, 'lang-switch')]/@aria-label") == ["Язык"]
-    assert texts_of(doc, "//form[contains(@class, 'lang-switch')]/button") == [
-        "EN English", "RU Русский", "KK Қазақша"]
-    assert doc.xpath("//form[contains(@class, 'lang-switch')]/button[@aria-current='true']/@value") == ["ru"]
+    # A visitor's language switch is a group of links named by aria-label; each language is named in itself.
+    (switch,) = doc.xpath("//div[contains(@class, 'lang-switch')]")
+    assert (switch.get("role"), switch.get("aria-label")) == ("group", "Язык")
+    assert texts_of(switch, "./a") == ["EN English", "RU Русский", "KK Қазақша"]
+    assert switch.xpath("./a/@data-lang") == ["en", "ru", "kk"]
+    assert switch.xpath("./a[@aria-current='true']/@data-lang") == ["ru"]
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]") == []
     text = visible_text(doc)
     for english in ("Email address", "Password", "Forgotten your password?", "New here?",
                     "Create an account", "Skip to main content", "Log in", "Language"):
@@ -115,10 +117,10 @@ def test_event_page_in_russian_shows_dates_and_country_in_russian(client, db):
         "Время указано по часовому поясу мероприятия: Asia/Almaty.",
     ]
     assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == [
-        "О мероприятии", "Программа", "Зарегистрироваться"]
+        "О мероприятии", "Программа", "Спикеры", "Зарегистрироваться"]
     text = visible_text(doc)
     for english in ("April", "Kazakhstan", "Registration", "Times are shown", "Events", "Log in", "About",
-                    "Agenda", "Register"):
+                    "Agenda", "Speakers", "Register"):
         assert english not in text
 
 
@@ -135,9 +137,11 @@ def test_event_page_in_kazakh_shows_dates_and_country_in_kazakh(client, db):
         "Тіркеудің басталу уақыты: 2099 ж. 1 сәуір, 09:00.",
         "Уақыт іс-шараның уақыт белдеуі бойынша көрсетілген: Asia/Almaty.",
     ]
-    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == ["Іс-шара туралы", "Бағдарлама", "Тіркелу"]
+    assert texts_of(doc, "//nav//ul[contains(@class, 'me-auto')]/li/a") == [
+        "Іс-шара туралы", "Бағдарлама", "Спикерлер", "Тіркелу"]
     text = visible_text(doc)
-    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "About", "Agenda", "Register"):
+    for english in ("April", "Kazakhstan", "Registration", "Times are shown", "About", "Agenda", "Speakers",
+                    "Register"):
         assert english not in text
 
 
@@ -227,8 +231,17 @@ def test_flash_message_and_role_labels_in_russian(client, db):
 
 # --- the language switcher --------------------------------------------------------
 
+def test_visitor_language_links_lead_back_to_the_page(client):
+    doc = page(get(client, "/account/login", headers={"Accept-Language": "en"}))
+
+    assert doc.xpath("//div[contains(@class, 'lang-switch')]/a/@href") == [
+        "/language/en?next=/account/login", "/language/ru?next=/account/login", "/language/kk?next=/account/login"]
+    assert doc.xpath("//div[contains(@class, 'lang-switch')]/a/@hreflang") == ["en", "ru", "kk"]
+    assert doc.xpath("//div[contains(@class, 'lang-switch')]/a[@aria-current='true']/@data-lang") == ["en"]
+
+
 def test_language_switch_is_remembered_in_the_session(client):
-    response = post(client, "/language?next=/account/login", data={"lang": "kk"})
+    response = get(client, "/language/kk?next=/account/login")
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/account/login"
@@ -237,11 +250,13 @@ def test_language_switch_is_remembered_in_the_session(client):
     doc = page(get(client, "/account/login"))
     assert doc.get("lang") == "kk"
     assert text_of(doc, "//main//h1") == "Кіру"
-    assert doc.xpath("//form[contains(@class, 'lang-switch')]/button[@aria-current='true']/@value") == ["kk"]
+    assert doc.xpath("//div[contains(@class, 'lang-switch')]/@aria-label") == ["Тіл"]
+    assert doc.xpath("//div[contains(@class, 'lang-switch')]/a[@aria-current='true']/@data-lang") == ["kk"]
 
 
 def test_language_switch_ignores_unknown_languages(client):
-    post(client, "/language", data={"lang": "ru"})
+    get(client, "/language/ru")
+    get(client, "/language/xx")
     post(client, "/language", data={"lang": "xx"})
 
     with client.session_transaction() as session:
@@ -253,7 +268,18 @@ def test_language_switch_is_saved_in_the_profile_of_a_logged_in_user(client, app
     db.session.commit()
     login(client, user)
 
-    post(client, "/language", data={"lang": "kk"})
+    # Logged in, the switch is a form (it changes the profile), with its token and one button per language.
+    doc = page(get(client, "/account/profile"))
+    (switch,) = doc.xpath("//form[contains(@class, 'lang-switch')]")
+    assert (switch.get("method"), switch.get("action")) == ("post", "/language?next=/account/profile")
+    assert (switch.get("role"), switch.get("aria-label")) == ("group", "Language")
+    assert switch.xpath("./input[@type='hidden']/@name") == ["csrf_token"]
+    assert switch.xpath("./button/@value") == ["en", "ru", "kk"]
+    assert texts_of(switch, "./button") == ["EN English", "RU Русский", "KK Қазақша"]
+    assert switch.xpath("./button[@aria-current='true']/@value") == ["en"]
+    assert doc.xpath("//div[contains(@class, 'lang-switch')]") == []
+
+    post(client, "/language?next=/account/profile", data={"lang": "kk"})
 
     assert db.session.scalar(select(User.locale).where(User.id == user.id)) == "kk"
     # A new browser: the language comes back with the login.
@@ -262,6 +288,8 @@ def test_language_switch_is_saved_in_the_profile_of_a_logged_in_user(client, app
     doc = page(get(other, "/account/profile"))
     assert doc.get("lang") == "kk"
     assert text_of(doc, "//main//h1") == "Профиліңіз"
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]/@aria-label") == ["Тіл"]
+    assert doc.xpath("//form[contains(@class, 'lang-switch')]/button[@aria-current='true']/@value") == ["kk"]
 
 
 # --- email -----------------------------------------------------------------------
