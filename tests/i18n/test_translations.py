@@ -18,11 +18,15 @@ from app.accounts.models import User
 from app.agenda import cache
 from app.agenda import services as agenda_services
 from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibility
+from app.checkin import services as onsite
 from app.mail.models import OutboxMessage
 from app.registration.services import cancel_registration, create_registration
+from app.speakers.models import AssignmentRole, AssignmentState
 from app.utils.time import local_to_utc
+from tests.checkin.conftest import make_delegate
 from tests.factories import grant, login, make_event, make_user
 from tests.registration.conftest import details, make_category
+from tests.speakers.conftest import assign
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("ru", "kk")
@@ -572,3 +576,138 @@ def test_public_session_page_in_kazakh_names_its_languages(client, kazakh_agenda
     for english in ("Agenda", "Room", "Type", "Track", "SDG", "Languages", "Places", "Speakers", "About this session",
                     "Add to calendar", "Kazakh", "Russian", "Wednesday", "April"):
         assert english not in text, english
+
+
+# --- speakers --------------------------------------------------------------------
+
+@pytest.fixture
+def kazakh_sessions(db):
+    """An event whose own texts (title, room, sessions, people) are not English, so any
+    English left on a page is ours."""
+    event = make_event(title="Өңірлік экологиялық саммит", start_date=date(2027, 4, 21), end_date=date(2027, 4, 23),
+                       city="Астана")
+    hall = Room(event=event, name="Бас зал", capacity=500, position=0)
+    db.session.add(hall)
+    db.session.flush()
+
+    def session(title, start, end, **fields):
+        item = AgendaSession(event=event, room=hall, title=title, type=fields.pop("type", SessionType.panel),
+                             starts_at=local_to_utc(date(2027, 4, 21), start, "Asia/Almaty"),
+                             ends_at=local_to_utc(date(2027, 4, 21), end, "Asia/Almaty"),
+                             visibility=Visibility.published, sdgs=[], languages=["kk"], category_ids=[], **fields)
+        db.session.add(item)
+        db.session.flush()
+        return item
+
+    return event, session("Арал теңізі", time(10), time(11)), session("Жасыл облигациялар", time(14), time(15))
+
+
+def test_speaker_portal_in_russian(client, db, kazakh_sessions):
+    event, aral, bonds = kazakh_sessions
+    speaker = make_user(given_name="Динара", family_name="Сұлтанбекова", locale="ru")
+    colleague = make_user(given_name="Ерлан", family_name="Жақсылықов")
+    assign(aral, speaker, role=AssignmentRole.panelist)
+    assign(aral, colleague, role=AssignmentRole.keynote)
+    assign(bonds, speaker, state=AssignmentState.accepted, role=AssignmentRole.chair)
+    db.session.commit()
+    login(client, speaker)
+
+    doc = page(get(client, f"/e/{event.slug}/speaker/"))
+
+    assert doc.get("lang") == "ru"
+    main = _main(doc)
+    assert text_of(main, ".//h1") == "Кабинет спикера"
+    assert texts_of(main, ".//nav//a") == ["Мои сессии", "Мой профиль", "Даты участия и поездка",
+                                           "Моя регистрация"]
+    assert text_of(main, ".//p[contains(@class, 'alert')]") == (
+        "Пожалуйста, заполните профиль: в опубликованной программе указываются ваше имя, должность и биография. "
+        "Редактировать профиль")
+    assert texts_of(main, ".//li[contains(@class, 'speaker-session')]//h2") == ["Арал теңізі", "Жасыл облигациялар"]
+    assert texts_of(main, ".//li[contains(@class, 'speaker-session')]//p[@class='mb-1']") == [
+        "ср 21 апр., 10:00–11:00 · Бас зал", "ср 21 апр., 14:00–15:00 · Бас зал"]
+    assert texts_of(main, ".//li[contains(@class, 'speaker-session')]//p[@class='mb-2']") == [
+        "Участник панельной дискуссии · Ожидается ответ", "Председатель / модератор · Принято"]
+    assert text_of(main, ".//p[contains(@class, 'small')]") == (
+        "Вместе с вами: Ерлан Жақсылықов (Ключевой спикер, участие ещё не подтверждено)")
+    assert texts_of(main, ".//button | .//a[contains(@class, 'btn')]") == ["Принять", "Отказаться…"]
+    text = visible_text(main)
+    for english in ("Speaker portal", "My sessions", "My profile", "Availability", "travel", "Please complete",
+                    "Edit my profile", "Panelist", "Invited", "Chair", "moderator", "Accepted", "With",
+                    "Keynote", "not confirmed", "Accept", "Decline", "Wed", "Apr"):
+        assert english not in text, english
+
+
+def test_speaker_invitation_to_a_russian_speaking_user_has_a_russian_subject(client, db, kazakh_sessions):
+    event, aral, _bonds = kazakh_sessions
+    officer = make_user(locale="en")
+    grant(officer, event, "programme")
+    speaker = make_user("dinara@example.kz", given_name="Динара", family_name="Сұлтанбекова", locale="ru")
+    db.session.commit()
+    login(client, officer)
+
+    doc = page(post(client, f"/e/{event.slug}/manage/speakers/sessions/{aral.id}/assign",
+                    data={"user_id": str(speaker.id), "role": "panelist", "note": ""}, follow_redirects=True))
+
+    # The organiser reads English, the speaker gets Russian.
+    assert texts_of(doc, "//div[contains(@class, 'flash-messages')]/div")[-1] == (
+        "Динара Сұлтанбекова is invited; the email is on its way.")
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "speaker_invitation")).one()
+    assert (message.to_address, message.locale) == ("dinara@example.kz", "ru")
+    assert message.subject == "Приглашение выступить: Өңірлік экологиялық саммит"
+    # Dates carry no-break spaces; compare them as a reader sees them.
+    lines = [" ".join(line.split()) for line in message.body_text.splitlines()]
+    assert lines[0] == "Уважаемый(-ая) Динара Сұлтанбекова!"
+    assert lines[2] == ("Организаторы мероприятия «Өңірлік экологиялық саммит» (21 апреля 2027 г. – "
+                        "23 апреля 2027 г., Астана) приглашают вас выступить на сессии:")
+    assert lines[4:7] == ["Арал теңізі", "21 апреля 2027 г., 10:00, Бас зал", "Ваша роль: Участник панельной дискуссии"]
+    assert lines[8] == ("Просим принять приглашение или отказаться от него по этой личной ссылке. "
+                        "Ссылка действует один раз в течение 30 дней:")
+
+
+# --- the check-in desk -----------------------------------------------------------
+
+def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
+    event, _aral, _bonds = kazakh_sessions
+    category = make_category(event, "Сарапшылар")
+    delegate = make_delegate(event, category, given="Әлия", family="Серікова", honorific="", organisation="ҚазҰУ",
+                             photo=False)
+    badge = onsite.ensure_badge(delegate)
+    officer = make_user(given_name="Асқар", family_name="Нұров", locale="kk")
+    grant(officer, event, "checkin")
+    db.session.commit()
+    login(client, officer)
+
+    doc = page(get(client, f"/e/{event.slug}/manage/checkin"))
+
+    assert doc.get("lang") == "kk"
+    main = _main(doc)
+    assert text_of(main, ".//h1") == "Келуді тіркеу"
+    assert text_of(main, ".//label[@for='door']") == "Кіру нүктесі"
+    assert main.xpath(".//select[@id='door']/option/text()") == ["Басты кіреберіс"]
+    assert text_of(main, ".//label[@for='code']") == "Бейджді сканерлеңіз, кодын енгізіңіз немесе аты-жөні бойынша іздеңіз"
+    assert texts_of(main, ".//form[@id='desk-form']//button") == ["Енгізу", "Камерамен сканерлеу"]
+    assert text_of(main, ".//h2[@id='counts-title']") == "Бүгін келгендер"
+    assert texts_of(main, ".//table//th") == ["Санат", "Келді", "Мақұлданған"]
+    assert texts_of(main, ".//tbody[@id='count-rows']/tr/td") == ["Сарапшылар", "0", "1"]
+    # The desk's script shows this text when the server cannot be reached.
+    assert main.xpath(".//form[@id='desk-form']/@data-error") == ["Сервермен байланыс орнатылмады: әрекетті қайталаңыз."]
+    text = visible_text(main) + " " + " ".join(main.xpath(".//@data-error"))
+    for english in ("Check-in", "Door", "Entrance", "Change", "Scan", "badge", "Go", "scanner", "camera",
+                    "Checked in today", "Category", "In", "Approved", "server"):
+        assert english not in text, english
+
+    # A scan answered in place: the message and the HTML in the JSON come in the desk's language.
+    response = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
+                    headers={"Accept": "application/json"})
+    answer = response.get_json()
+    assert (answer["status"], answer["message"]) == ("admitted", "Келуі тіркелді.")
+    result = lxml.html.fromstring(answer["html"])
+    assert text_of(result, "//div[@id='desk-message']") == "Келуі тіркелді."
+    assert text_of(result, "//p[@id='desk-name']") == "Әлия Серікова"
+    assert texts_of(result, "//div[contains(@class, 'desk-nophoto')]") == ["Фотосурет жоқ"]
+    assert text_of(result, "//p[contains(@class, 'small')]").startswith("Келуі тіркелген уақыт: ")
+    assert text_of(result, "//p[contains(@class, 'small')]").endswith(", тіркеген қызметкер: Асқар Нұров.")
+
+    again = post(client, f"/e/{event.slug}/manage/checkin", data={"code": "ZZZZ-ZZZZ"},
+                 headers={"Accept": "application/json"}).get_json()
+    assert (again["status"], again["message"]) == ("invalid", "Бұл кодпен бейдж табылмады: ZZZZ-ZZZZ.")
