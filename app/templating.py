@@ -64,6 +64,14 @@ def utc_iso(value: datetime | None) -> str:
     return as_utc(value).isoformat().replace("+00:00", "Z") if value else ""
 
 
+def _path_without_lang() -> str:
+    """This page's path and query, without ?lang= (it would outrank a language chosen later)."""
+    from urllib.parse import urlencode
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return request.path + (f"?{urlencode(args)}" if args else "")
+
+
 def init_app(app: Flask) -> None:
     from app.policy import can
 
@@ -80,7 +88,7 @@ def init_app(app: Flask) -> None:
             "event_nav": (lambda ev: event_nav(current_user, ev)),
             "languages": current_app.config["LANGUAGES"],
             "current_locale": _locale(),
-            "request_path": request.full_path.rstrip("?") if request else "/",
+            "request_path": _path_without_lang(),
         }
 
     app.jinja_env.filters.update(

@@ -40,3 +40,9 @@ def test_language_switch_remembers_the_choice_for_the_user(client):
     db.session.expire_all()
     assert db.session.get(type(user), user.id).locale == "kk"
     assert client.get("/").get_data(as_text=True).startswith('<!doctype html>\n<html lang="kk">')
+
+
+def test_language_links_drop_a_lang_parameter_from_the_way_back(client):
+    page = client.get("/account/login?lang=ru&next=/e/x/").get_data(as_text=True)
+    assert 'href="/language/kk?next=/account/login?next%3D%252Fe%252Fx%252F"' in page
+    assert "lang%3Dru" not in page
