@@ -68,6 +68,10 @@ def _path_without_lang() -> str:
     """This page's path and query, without ?lang= (it would outrank a language chosen later)."""
     from urllib.parse import urlencode
 
+    from flask import has_request_context
+
+    if not has_request_context():  # mail rendered by a command or the worker
+        return "/"
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     return request.path + (f"?{urlencode(args)}" if args else "")
 
