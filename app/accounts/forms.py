@@ -6,15 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
+from app.accounts.labels import HONORIFIC_LABELS, HONORIFICS
 from app.accounts.passwords import password_problem
 from app.utils.forms import CountryField, email_field, text_field
 
-HONORIFICS = ["", "Mr", "Ms", "Mrs", "Dr", "Prof.", "H.E.", "Hon.", "Sir", "Dame"]
-# How each title is shown in the list; the stored value stays the English abbreviation.
-HONORIFIC_LABELS = {
-    "Mr": _l("Mr"), "Ms": _l("Ms"), "Mrs": _l("Mrs"), "Dr": _l("Dr"), "Prof.": _l("Prof."),
-    "H.E.": _l("H.E."), "Hon.": _l("Hon."), "Sir": _l("Sir"), "Dame": _l("Dame"),
-}
+
 
 
 def language_choices():

@@ -59,7 +59,9 @@ class User(UserMixin, db.Model):
 
     @property
     def formal_name(self) -> str:
-        return " ".join(p for p in (self.honorific, self.given_name, self.family_name) if p) or self.email
+        from app.accounts.labels import formal_name
+
+        return formal_name(self.honorific, self.given_name, self.family_name) or self.email
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

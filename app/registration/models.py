@@ -206,7 +206,9 @@ class Registration(db.Model):
 
     @property
     def formal_name(self) -> str:
-        return " ".join(p for p in (self.honorific, self.given_name, self.family_name) if p)
+        from app.accounts.labels import formal_name
+
+        return formal_name(self.honorific, self.given_name, self.family_name)
 
     @property
     def is_live(self) -> bool:
