@@ -70,7 +70,29 @@ def register_extensions(app: Flask) -> None:
 
     from app.accounts.services import load_user_from_session
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        tune_sqlite(app)
+
     login_manager.user_loader(load_user_from_session)
+
+
+def tune_sqlite(app: Flask) -> None:
+    """Write-ahead logging for the embedded SQLite database: readers no longer wait for
+    a writer (several gunicorn workers share the file) and a commit costs one sync
+    instead of several."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 def register_http_cache(app: Flask) -> None:
