@@ -19,21 +19,33 @@ STRONG_SECRET = "a-production-secret-key-of-more-than-32-characters"
 
 
 def counts() -> dict[str, int]:
+    from app.agenda.models import AgendaSession
+    from app.registration.models import Category, Delegation, Registration
+
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (User, Event, EventRole, Room, Track, AuditEntry, OutboxMessage)}
+            for model in (User, Event, EventRole, Room, Track, AgendaSession, Category, Delegation, Registration,
+                          AuditEntry, OutboxMessage)}
 
 
 def test_seed_demo_twice_gives_the_same_data(app):
+    from app.seed import ROLE_ACCOUNTS
+
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "Demo summit ready: /e/astana-2027/" in first.output
     after_first = counts()
-    assert after_first["User"] == 7
     assert after_first["Event"] == 1
-    assert after_first["EventRole"] == 6
-    assert after_first["Room"] == 6
-    assert after_first["Track"] == 5
+    accounts = ["admin@example.org", *(email for email, *_ in ROLE_ACCOUNTS), "delegate@example.org",
+                "pk.focal@example.org"]
+    assert [email for email in accounts if User.by_email(email) is None] == []
+    roles = db.session.execute(select(User.email, EventRole.role).join(EventRole.user)
+                               .order_by(User.email)).all()
+    assert [(email, role.value) for email, role in roles] == [
+        ("accreditation@example.org", "accreditation"), ("checkin@example.org", "checkin"),
+        ("programme@example.org", "programme"), ("protocol@example.org", "protocol"),
+        ("secretariat@example.org", "secretariat"), ("viewer@example.org", "viewer")]
+    assert User.by_email("admin@example.org").is_admin is True
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     db.session.expire_all()
