@@ -23,6 +23,7 @@ from sqlalchemy import event, text
 from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig
+from tests.browser.support import browser  # noqa: F401 (fixture: the one Chromium of the test process)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
