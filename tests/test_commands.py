@@ -137,3 +137,24 @@ def test_production_accepts_a_strong_secret_key(make_app):
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["SEED_ALLOWED"] is False
     assert production.config["HSTS"] is True
+
+
+def test_seeded_restricted_sessions_are_for_government_delegations(app):
+    """Whatever ids the categories got: the demo's bilateral meetings name the
+    government delegation category, so its approved delegates (Pakistan) see them."""
+    from app.agenda.models import AgendaSession, Visibility
+    from app.registration.models import Category
+    from app.seed import seed_demo
+
+    from tests.factories import make_event
+    from tests.registration.conftest import make_category
+
+    make_category(make_event("earlier-summit"), "Government delegation")  # the demo's ids do not start at 1
+    seed_demo()
+    db.session.commit()
+    government = db.session.scalar(select(Category.id).join(Category.event).where(
+        Category.name == "Government delegation", Event.slug == "astana-2027"))
+    restricted = db.session.execute(select(AgendaSession.title, AgendaSession.category_ids)
+                                    .where(AgendaSession.visibility == Visibility.restricted)).all()
+    assert [(title, ids) for title, ids in restricted] == [
+        ("Bilateral meeting: water ministers of the region", [government])]
