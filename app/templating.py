@@ -49,6 +49,20 @@ def date_range(start: date, end: date) -> str:
     return f"{local_date(start)} – {local_date(end)}"
 
 
+def language_names(codes) -> str:
+    """Language codes (["en", "kk"]) as names in the reader's language ("English, Kazakh");
+    a code Babel does not know stays as it is."""
+    from babel import Locale, UnknownLocaleError
+
+    names = []
+    for code in codes or []:
+        try:
+            names.append(Locale.parse(code).get_display_name(_locale()) or code)
+        except (ValueError, UnknownLocaleError):
+            names.append(code)
+    return ", ".join(names)
+
+
 def utc_iso(value: datetime | None) -> str:
     return as_utc(value).isoformat().replace("+00:00", "Z") if value else ""
 
@@ -78,6 +92,7 @@ def init_app(app: Flask) -> None:
         local_date=local_date,
         utc_iso=utc_iso,
         country_name=lambda code: country_name(code, _locale()),
+        language_names=language_names,
     )
     app.jinja_env.globals.update(
         date_range=date_range,

@@ -14,7 +14,7 @@ from app.agenda import services as svc
 from app.agenda.models import AgendaSession, Room, SessionType, Visibility
 from app.extensions import db
 from tests.agenda.conftest import DAY1, add_session, at
-from tests.factories import grant, login, login_session, make_event, make_user
+from tests.factories import grant, login, login_session, make_event, make_user, page
 
 SPECS = Path(__file__).parent / "specs"
 FEEDS = ("/e/astana/schedule.json", "/e/astana/schedule.xml", "/e/astana/agenda.ics")
@@ -320,3 +320,12 @@ def test_agenda_page_has_print_and_download_links(client, published):
     page = _text(client.get("/e/astana/agenda"))
     assert 'href="/e/astana/agenda.pdf"' in page
     assert 'href="/e/astana/agenda.ics"' in page
+
+
+def test_session_page_names_its_languages_in_the_readers_language(client, published):
+    _event, _opening, workshop, _ = published
+    english = page(client.get(f"/e/astana/sessions/{workshop.id}"))
+    russian = page(client.get(f"/e/astana/sessions/{workshop.id}?lang=ru"))
+    languages = '//dt[normalize-space()="{}"]/following-sibling::dd[1]'
+    assert english.xpath(languages.format("Languages"))[0].text_content() == "Russian, English"
+    assert russian.xpath(languages.format("Языки"))[0].text_content() == "русский, английский"
