@@ -62,9 +62,17 @@ def _prepare_data(live: LiveServer) -> None:
     from app.seed import DEMO_SLUG, seed_demo
     from sqlalchemy import select
 
+    from datetime import timedelta
+
+    from app.utils.time import utcnow
+
     db.create_all()
     seed_demo()
     event = events.get_event_or_404(DEMO_SLUG)
+    # The demo closes registration in April 2027; the sweep checks the registration
+    # form whatever today's date is.
+    event.registration_opens_at, event.registration_closes_at = utcnow() - timedelta(days=30), \
+        utcnow() + timedelta(days=365)
     secretariat = User.by_email("secretariat@example.org")
     viewer = User.by_email("viewer@example.org")
     grant = events.grant_role(event, viewer, EventRoleName.programme, actor=secretariat)
