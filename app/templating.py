@@ -60,6 +60,11 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_names(codes) -> str:
+    """Language codes (["en", "kk"]) as names in the reader's language ("English, Kazakh")."""
+    return ", ".join(language_name(code) for code in codes or [])
+
+
 def utc_iso(value: datetime | None) -> str:
     return as_utc(value).isoformat().replace("+00:00", "Z") if value else ""
 
@@ -102,6 +107,7 @@ def init_app(app: Flask) -> None:
         language_name=language_name,
         utc_iso=utc_iso,
         country_name=lambda code: country_name(code, _locale()),
+        language_names=language_names,
     )
     app.jinja_env.globals.update(
         date_range=date_range,

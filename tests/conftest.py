@@ -23,6 +23,7 @@ from sqlalchemy import event, text
 from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig
+from tests.browser.support import browser  # noqa: F401 (fixture: the one Chromium of the test process)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -68,11 +69,41 @@ class Client(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def _pg_admin_engine(url: str):
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    admin = os.environ.get("TEST_PG_ADMIN_URL") or make_url(url).set(database="postgres").render_as_string(
+        hide_password=False)
+    return create_engine(_normalise(admin), isolation_level="AUTOCOMMIT")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    if TEST_DATABASE_URL:
-        return _normalise(TEST_DATABASE_URL)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    """SQLite in a temporary file, or TEST_DATABASE_URL. Under pytest-xdist each worker
+    gets a PostgreSQL database of its own (<name>_gw0, ...), made for the run and dropped
+    after it: workers sharing one would drop and empty each other's tables."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url = _normalise(TEST_DATABASE_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        yield url
+        return
+    from sqlalchemy.engine import make_url
+
+    name = f"{make_url(url).database}_{worker}"
+    admin = _pg_admin_engine(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -175,4 +175,7 @@ def test_bad_input_gives_a_field_error_or_is_stored_escaped(client, form, field,
         assert error != "", f"{form}.{field} accepted {kind!r}"
     if error:
         # Refused: the form is shown again with what was typed, escaped.
-        assert page(response).xpath(f'//*[@id="{field}"]'), f"{form}.{field} error without its field"
+        # The error sits with its field: in the same group as the input, or inside the
+        # fieldset of a group of tick boxes (whose legend names the field).
+        beside = page(response).xpath(f'//div[@id="{field}-error"]/parent::*[descendant-or-self::*[@id="{field}"]]')
+        assert beside, f"{form}.{field} error without its field"

@@ -19,21 +19,33 @@ STRONG_SECRET = "a-production-secret-key-of-more-than-32-characters"
 
 
 def counts() -> dict[str, int]:
+    from app.agenda.models import AgendaSession
+    from app.registration.models import Category, Delegation, Registration
+
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (User, Event, EventRole, Room, Track, AuditEntry, OutboxMessage)}
+            for model in (User, Event, EventRole, Room, Track, AgendaSession, Category, Delegation, Registration,
+                          AuditEntry, OutboxMessage)}
 
 
 def test_seed_demo_twice_gives_the_same_data(app):
+    from app.seed import ROLE_ACCOUNTS
+
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "Demo summit ready: /e/astana-2027/" in first.output
     after_first = counts()
-    assert after_first["User"] == 7
     assert after_first["Event"] == 1
-    assert after_first["EventRole"] == 6
-    assert after_first["Room"] == 6
-    assert after_first["Track"] == 5
+    accounts = ["admin@example.org", *(email for email, *_ in ROLE_ACCOUNTS), "delegate@example.org",
+                "pk.focal@example.org"]
+    assert [email for email in accounts if User.by_email(email) is None] == []
+    roles = db.session.execute(select(User.email, EventRole.role).join(EventRole.user)
+                               .order_by(User.email)).all()
+    assert [(email, role.value) for email, role in roles] == [
+        ("accreditation@example.org", "accreditation"), ("checkin@example.org", "checkin"),
+        ("programme@example.org", "programme"), ("protocol@example.org", "protocol"),
+        ("secretariat@example.org", "secretariat"), ("viewer@example.org", "viewer")]
+    assert User.by_email("admin@example.org").is_admin is True
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     db.session.expire_all()
@@ -125,3 +137,24 @@ def test_production_accepts_a_strong_secret_key(make_app):
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["SEED_ALLOWED"] is False
     assert production.config["HSTS"] is True
+
+
+def test_seeded_restricted_sessions_are_for_government_delegations(app):
+    """Whatever ids the categories got: the demo's bilateral meetings name the
+    government delegation category, so its approved delegates (Pakistan) see them."""
+    from app.agenda.models import AgendaSession, Visibility
+    from app.registration.models import Category
+    from app.seed import seed_demo
+
+    from tests.factories import make_event
+    from tests.registration.conftest import make_category
+
+    make_category(make_event("earlier-summit"), "Government delegation")  # the demo's ids do not start at 1
+    seed_demo()
+    db.session.commit()
+    government = db.session.scalar(select(Category.id).join(Category.event).where(
+        Category.name == "Government delegation", Event.slug == "astana-2027"))
+    restricted = db.session.execute(select(AgendaSession.title, AgendaSession.category_ids)
+                                    .where(AgendaSession.visibility == Visibility.restricted)).all()
+    assert [(title, ids) for title, ids in restricted] == [
+        ("Bilateral meeting: water ministers of the region", [government])]

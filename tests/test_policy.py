@@ -3,6 +3,7 @@ organiser and admin page opened by every kind of user."""
 from __future__ import annotations
 
 import tempfile
+from datetime import date, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +14,8 @@ from app import create_app, policy
 from app.events.models import EventRoleName
 from app.extensions import db
 from app.mail.services import queue_email
+from app.registration.models import ApprovalMode
+from app.utils.time import local_to_utc
 from config import TestingConfig
 from tests.factories import grant, login_session, make_event, make_user
 
@@ -80,14 +83,93 @@ def test_every_declared_action_is_known(app):
 
 # --- (c) Every organiser and admin page, for every kind of user ----------------------------------
 # Pages whose URL needs more than the event's slug: how to build a sample URL for
-# them. `event` is the published test event; return the other URL values, making
-# any object the page needs with the factories. A new such page must be added here.
+# them. `event` is the published test event (see `_furnished_event`); return the
+# other URL values, making the objects the page needs with the domain's own
+# services. A new such page must be added here.
+
+def _actor():
+    """The organiser who sets up a sample object (audited services want one)."""
+    return make_user()
+
+
+def _category(event):
+    from app.registration import services as registration
+
+    return registration.save_category(event, None, {"name": "Sample category", "approval": ApprovalMode.moderated,
+                                                    "capacity": None, "protocol_rank": 100, "position": 0,
+                                                    "invite_only": False, "active": True}, actor=_actor())
+
+
+def _registration(event):
+    from app.registration import services as registration
+
+    delegate = make_user()
+    details = {"honorific": "Dr", "given_name": "Aliya", "family_name": "Serikova",
+               "organisation": "Nazarbayev University", "position": "Professor", "country": "KZ",
+               "nationality": "KZ", "phone": "+7 701 000 00 00", "languages": ["en"],
+               "arrival_date": date(2027, 4, 20), "departure_date": date(2027, 4, 24),
+               "visa_letter_needed": False, "public_listing": True}
+    return registration.create_registration(event, delegate, details, category=_category(event), actor=delegate)
+
+
+def _delegation(event):
+    from app.registration import services as registration
+
+    return registration.save_delegation(event, None, {"name": "Sample delegation", "country": "PK",
+                                                      "category_id": _category(event).id, "head_user_id": None,
+                                                      "quota": 5, "protocol_rank": 10}, actor=_actor())
+
+
+def _room(event, name="Sample room"):
+    from app.agenda import services as agenda
+
+    return agenda.create_room(event, {"name": name, "capacity": 100, "location": "", "equipment": "",
+                                      "interpretation_languages": [], "opens_at": time(8), "closes_at": time(20),
+                                      "position": 0}, actor=_actor())
+
+
+def _track(event):
+    from app.agenda import services as agenda
+
+    return agenda.create_track(event, {"name": "Sample track", "colour": "#1565c0", "description": "", "sdgs": [],
+                                       "position": 0}, actor=_actor())
+
+
+def _session(event):
+    from app.agenda import services as agenda
+    from app.agenda.models import SessionType, Visibility
+
+    day = event.start_date
+    return agenda.create_session(event, {
+        "title": "Sample session", "type": SessionType.panel, "track": _track(event), "room": _room(event, "Hall A"),
+        "sdgs": [6], "starts_at": local_to_utc(day, time(10), event.timezone),
+        "ends_at": local_to_utc(day, time(11), event.timezone), "abstract": "", "languages": ["en"],
+        "capacity": None, "signup_required": False, "visibility": Visibility.published, "category_ids": [],
+    }, actor=_actor())
+
+
 SAMPLE_URLS = {
     "admin.user_detail": lambda event: {"user_id": make_user().id},
     "admin.outbox_message": lambda event: {
         "message_id": _flushed(queue_email(to="someone@example.org", template="password_changed",
                                            user=make_user())).id},
+    "registration.manage_detail": lambda event: {"registration_id": _registration(event).id},
+    "registration.manage_export": lambda event: {"fmt": "csv"},
+    "registration.manage_category": lambda event: {"category_id": _category(event).id},
+    "registration.manage_delegation": lambda event: {"delegation_id": _delegation(event).id},
+    "agenda.session_edit": lambda event: {"session_id": _session(event).id},
+    "agenda.session_move": lambda event: {"session_id": _session(event).id},
+    "agenda.room_edit": lambda event: {"room_id": _room(event).id},
+    "agenda.track_edit": lambda event: {"track_id": _track(event).id},
 }
+
+
+def _furnished_event(**fields):
+    """An event as organisers have it once set up: at least one room to put sessions in
+    (without one, the new-session page sends its users to add a room first)."""
+    event = make_event(**fields)
+    _room(event, "Plenary hall")
+    return event
 
 
 def _flushed(obj):
@@ -154,7 +236,7 @@ def _url(app, endpoint: str, event) -> str:
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("endpoint", _TESTABLE)
 def test_protected_page_answers_each_kind_of_user(app, client, endpoint, persona):
-    event = make_event()
+    event = _furnished_event()
     url = _url(app, endpoint, event)
     if persona != "anonymous":
         user = make_user(is_admin=persona == "platform_admin")
@@ -175,7 +257,7 @@ def test_protected_page_answers_each_kind_of_user(app, client, endpoint, persona
 @pytest.mark.parametrize("endpoint", [e for e in _TESTABLE if e not in {r.endpoint for r in _RULES
                                                                    if r.rule.startswith("/admin")}])
 def test_unpublished_event_pages_are_404_for_users_without_a_role(app, client, endpoint):
-    event = make_event(published=False)
+    event = _furnished_event(published=False)
     url = _url(app, endpoint, event)
     outsider = make_user()
     other_event = make_event()

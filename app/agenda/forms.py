@@ -1,8 +1,6 @@
 """Agenda forms: field checks only; the rules (double bookings, scopes) live in services."""
 from __future__ import annotations
 
-import re
-
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -67,10 +65,6 @@ class TrackForm(FlaskForm):
     submit = SubmitField(_l("Save track"))
 
 
-def _category_ids(value: str) -> list[int]:
-    return sorted({int(part) for part in re.split(r"[,\s]+", value or "") if part})
-
-
 class SessionForm(FlaskForm):
     title = text_field(_l("Title"), max_length=300, required=True)
     type = SelectField(_l("Type"), choices=[], default=SessionType.panel.value)
@@ -91,12 +85,13 @@ class SessionForm(FlaskForm):
                             description=_l("Leave empty to use the room's capacity."))
     signup_required = BooleanField(_l("Delegates must sign up"))
     visibility = SelectField(_l("Visibility"), choices=[], default=Visibility.draft.value)
-    categories = text_field(_l("Registration categories allowed (ids)"), max_length=200,
-                              description=_l("For restricted sessions: category numbers separated by commas."))
+    categories = MultiCheckField(_l("Registration categories allowed"), coerce=_coerce_int,
+                                 description=_l("For restricted sessions: the delegates of these categories see it."))
     submit = SubmitField(_l("Save session"))
 
-    def __init__(self, *args, rooms=(), tracks=(), **kwargs):
+    def __init__(self, *args, rooms=(), tracks=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.categories.choices = [(c.id, c.name) for c in categories]
         self.type.choices = [(t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType]
         self.visibility.choices = [(v.value, str(VISIBILITY_LABELS[v])) for v in Visibility]
         self.room_id.choices = [(str(r.id), r.name) for r in rooms]
@@ -111,15 +106,10 @@ class SessionForm(FlaskForm):
         if field.data and not field.data.isdigit():
             raise ValidationError(_l("Choose a track of this event."))
 
-    def validate_categories(self, field):
-        if field.data and not re.fullmatch(r"[\d,\s]+", field.data):
-            raise ValidationError(_l("Use category numbers separated by commas, e.g. 3, 7."))
-
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        # Checked here, not in validate_categories: an empty optional field skips its own validators.
         if (self.visibility.data == Visibility.restricted.value and not self.categories.errors
-                and not _category_ids(self.categories.data)):
+                and not self.categories.data):
             self.categories.errors = list(self.categories.errors) + [
                 str(_l("A restricted session needs at least one category."))]
             valid = False
@@ -127,7 +117,7 @@ class SessionForm(FlaskForm):
 
     @property
     def category_id_list(self) -> list[int]:
-        return _category_ids(self.categories.data)
+        return sorted(set(self.categories.data or []))
 
 
 class MoveForm(FlaskForm):

@@ -109,6 +109,13 @@ def seed(event) -> list[tuple[str, str]]:
     tracks = {t.name: t for t in db.session.scalars(select(Track).where(Track.event_id == event.id))}
     if not rooms:
         return []
+    # The restricted bilateral meetings are for the event's first registration category
+    # (government delegations in the demo); the registration seed runs first.
+    from app.registration.models import Category
+
+    first_category = db.session.scalar(select(Category.id).where(Category.event_id == event.id)
+                                       .order_by(Category.position, Category.id).limit(1))
+    restricted_to = [first_category] if first_category is not None else []
     first_day: date = event.start_date
     for day, start, end, room, kind, track, sdgs, title, abstract, visibility in SESSIONS:
         if room not in rooms:
@@ -120,7 +127,7 @@ def seed(event) -> list[tuple[str, str]]:
             "ends_at": local_to_utc(when, _clock(end), event.timezone), "abstract": abstract,
             "languages": ["en", "ru"] if kind != T.break_ else [], "capacity": None,
             "signup_required": kind == T.workshop, "visibility": Visibility(visibility),
-            "category_ids": [1] if visibility == "restricted" else [],
+            "category_ids": restricted_to if visibility == "restricted" else [],
         }, actor=None)
     publish_agenda(event, actor=None)
     return []

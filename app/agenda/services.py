@@ -789,24 +789,18 @@ def search_text(s: PublicSession) -> str:
 def viewer_categories(user, event: Event) -> frozenset[int] | None:
     """Registration categories whose restricted sessions `user` may see (None: all of them).
 
-    Organisers who may read the draft see everything; delegates see the sessions
-    of their registration's category once the registration domain provides it.
+    Organisers who may read the draft see everything; a delegate sees the sessions
+    of their category once their registration is approved (a submitted, waitlisted,
+    rejected or cancelled one gives nothing).
     """
     from app.policy import can
+    from app.registration.models import Registration, RegistrationState
 
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
     if can(user, "agenda.view_draft", event):
         return None
-    try:
-        models = importlib.import_module("app.registration.models")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("app.registration", "app.registration.models"):
-            raise
-        return frozenset()
-    registration = getattr(models, "Registration", None)
-    if registration is None or not hasattr(registration, "category_id"):
-        return frozenset()
-    ids = db.session.scalars(select(registration.category_id).where(
-        registration.user_id == user.id, registration.event_id == event.id))
+    ids = db.session.scalars(select(Registration.category_id).where(
+        Registration.user_id == user.id, Registration.event_id == event.id,
+        Registration.state == RegistrationState.approved))
     return frozenset(i for i in ids if i is not None)

@@ -89,7 +89,10 @@ def grid_css() -> str:
     """The position classes of the timetable grid."""
     lines = ["/* Timetable grid positions (generated). */"]
     for n in range(1, MAX_ROOMS + 1):
-        lines.append(f".tt-cols-{n}{{grid-template-columns:4.5rem repeat({n},minmax(9.5rem,1fr))}}")
+        # Room columns share the width, never narrower than 9.5rem: past that the grid scrolls
+        # in its box (titles wrap rather than widening their column).
+        lines.append(f".tt-cols-{n}{{grid-template-columns:4.5rem repeat({n},minmax(9.5rem,1fr));"
+                     f"min-width:{4.5 + 9.5 * n:g}rem}}")
         lines.append(f".gc-{n + 1}{{grid-column-start:{n + 1}}}")
     for n in range(1, MAX_ROWS + 1):
         lines.append(f".tt-rows-{n}{{grid-template-rows:2.75rem repeat({n},.5rem)}}")

@@ -98,6 +98,17 @@ def _rooms_tracks(event):
     return rooms, tracks
 
 
+def _registration_categories(event):
+    """The event's registration categories for a restricted session, closed ones too
+    (a session may still name one, and saving it must not drop it unseen)."""
+    from sqlalchemy import select
+
+    from app.registration.models import Category
+
+    return list(db.session.scalars(select(Category).where(Category.event_id == event.id)
+                                   .order_by(Category.position, Category.id)))
+
+
 def _editable_tracks(event, tracks):
     return [t for t in tracks if _may_edit(event, t.id)]
 
@@ -158,7 +169,7 @@ def session_new(slug):
         flash(_("Add a room first: every session takes place in one."), "warning")
         return redirect(url_for("agenda.room_new", slug=slug))
     allowed_tracks = tracks if _may_edit(event, None) else _editable_tracks(event, tracks)
-    form = SessionForm(rooms=rooms, tracks=allowed_tracks)
+    form = SessionForm(rooms=rooms, tracks=allowed_tracks, categories=_registration_categories(event))
     if not _may_edit(event, None):
         form.track_id.choices = form.track_id.choices[1:]  # a track-limited editor must pick one of theirs
     if request.method == "GET":
@@ -213,7 +224,8 @@ def session_edit(slug, session_id):
     rooms, tracks = _rooms_tracks(event)
     may_edit = _may_edit(event, session.track_id)
     allowed_tracks = tracks if _may_edit(event, None) else _editable_tracks(event, tracks)
-    form = SessionForm(obj=session, rooms=rooms, tracks=allowed_tracks if may_edit else tracks)
+    form = SessionForm(obj=session, rooms=rooms, tracks=allowed_tracks if may_edit else tracks,
+                       categories=_registration_categories(event))
     if request.method == "GET":
         form.type.data = session.type.value
         form.visibility.data = session.visibility.value
@@ -221,7 +233,7 @@ def session_edit(slug, session_id):
         form.track_id.data = str(session.track_id) if session.track_id else ""
         form.starts_at.data = _utc_to_local(session.starts_at, event)
         form.ends_at.data = _utc_to_local(session.ends_at, event)
-        form.categories.data = ", ".join(str(i) for i in session.category_ids or [])
+        form.categories.data = list(session.category_ids or [])
     if request.method == "POST":
         if not may_edit:
             abort(403)

@@ -155,7 +155,19 @@ def accept_invitation(slug, token):
     services.open_invitation(invitation)
     db.session.commit()
     session[_invitation_key(event)] = token
-    return redirect(url_for("registration.register", slug=slug))
+    return redirect(url_for("registration.register", slug=slug, lang=_invitation_language(invitation)))
+
+
+def _invitation_language(invitation) -> str | None:
+    """The language the form opens in: the one asked for in the link, else the
+    invitation's own (the email was written in it) for a visitor who has not chosen
+    one; None where the usual choice stands."""
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"]:
+        return asked
+    if session.get("lang") or current_user.is_authenticated or invitation.locale == _locale():
+        return None
+    return invitation.locale
 
 
 def _check_email(event, email):

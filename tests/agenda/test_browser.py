@@ -1,14 +1,12 @@
 """The timetable editor in a real headless Chromium: drag a session to another room and time,
 and see a room double booking refused.
 
-Self-contained: it serves the app (with CSRF on, as in production) from a thread of its
-own on the test database. Skipped where Chromium or Playwright is missing, unless
-KURULTAI_REQUIRE_BROWSER=1 (CI), where that is a failure.
+It serves the app (with CSRF on, as in production) from a thread of its own on the test
+database, in the Chromium shared by all browser tests (tests/browser/support.py: skipped
+where Chromium or Playwright is missing, unless KURULTAI_REQUIRE_BROWSER=1).
 """
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 from datetime import UTC, datetime
@@ -24,23 +22,6 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def _need_browser():
-    reason = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "Playwright is not installed"
-    if reason is None and not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if reason:
-        if os.environ.get("KURULTAI_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser test required but {reason}")
-        pytest.skip(reason)
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -51,7 +32,6 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(app):
     """The app served on 127.0.0.1 from a thread, sharing the test database; yields its base URL."""
-    _need_browser()
     port = _free_port()
 
     config = type("LiveConfig", (), {})
@@ -77,21 +57,13 @@ def live_server(app):
 
 
 @pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
-                                    args=CHROMIUM_ARGS)
-        # tall enough that the whole day's grid is on screen while dragging
-        context = browser.new_context(viewport={"width": 1280, "height": 1600})
-        page = context.new_page()
-        page.set_default_timeout(10000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def browser_page(browser):
+    # tall enough that the whole day's grid is on screen while dragging
+    context = browser.new_context(viewport={"width": 1280, "height": 1600})
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
 
 
 def _drag(page, source, x: float, y: float) -> None:

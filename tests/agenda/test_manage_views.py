@@ -17,7 +17,7 @@ BASE = "/e/astana/manage/agenda"
 def _form(room, **overrides):
     data = {"title": "Water diplomacy", "type": "panel", "track_id": "", "room_id": str(room.id),
             "starts_at": "2027-04-21T09:00", "ends_at": "2027-04-21T10:30", "abstract": "", "capacity": "",
-            "visibility": "published", "categories": ""}
+            "visibility": "published"}
     data.update(overrides)
     return data
 
@@ -71,6 +71,8 @@ def test_create_session_form_stores_event_time_as_utc(client, summit, programme)
     ({"type": "party"}, "Not a valid choice."),
     ({"sdgs": "42"}, "Choose only from the list."),
     ({"visibility": "restricted"}, "A restricted session needs at least one category."),
+    ({"visibility": "restricted", "categories": "99999"}, "Choose only from the list."),
+    ({"categories": "ministers"}, "Invalid choice(s): one or more data inputs could not be coerced."),
     ({"capacity": "-3"}, "Number must be between 0 and 100000."),
 ])
 def test_create_session_form_bad_input_gives_field_error(client, summit, programme, overrides, message):
@@ -80,6 +82,26 @@ def test_create_session_form_bad_input_gives_field_error(client, summit, program
     assert response.status_code == 200
     assert message in _text(response)
     assert db.session.scalar(select(AgendaSession)) is None
+
+
+def test_restricted_session_form_offers_the_events_registration_categories(client, summit, programme):
+    from tests.registration.conftest import make_category
+
+    event, rooms, _ = summit
+    ministers = make_category(event, "Ministers")
+    closed = make_category(event, "Former observers", active=False)
+    make_category(make_event("elsewhere"), "Not this event's")
+    db.session.commit()
+    login(client, programme)
+    page = _text(client.get(BASE + "/sessions/new"))
+    assert [name in page for name in ("Ministers", "Former observers", "Not this event's")] == [True, True, False]
+    response = client.post(BASE + "/sessions/new", data=_form(rooms[0], visibility="restricted",
+                                                              categories=[str(closed.id), str(ministers.id)]))
+    assert response.status_code == 302
+    session = db.session.scalar(select(AgendaSession))
+    assert (session.visibility, session.category_ids) == (Visibility.restricted, sorted([ministers.id, closed.id]))
+    page = _text(client.get(f"{BASE}/sessions/{session.id}"))
+    assert f'value="{ministers.id}" checked' in page
 
 
 def test_create_session_form_refuses_double_booking_with_clear_message(client, summit, programme):

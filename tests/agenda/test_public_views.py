@@ -14,7 +14,7 @@ from app.agenda import services as svc
 from app.agenda.models import AgendaSession, Room, SessionType, Visibility
 from app.extensions import db
 from tests.agenda.conftest import DAY1, add_session, at
-from tests.factories import grant, login, make_user
+from tests.factories import grant, login, login_session, make_event, make_user, page
 
 SPECS = Path(__file__).parent / "specs"
 FEEDS = ("/e/astana/schedule.json", "/e/astana/schedule.xml", "/e/astana/agenda.ics")
@@ -87,6 +87,36 @@ def test_restricted_session_shows_for_organisers(client, published):
     db.session.commit()
     login(client, user)
     assert "Ministerial roundtable" in _text(client.get("/e/astana/agenda"))
+
+
+def test_restricted_session_shows_to_approved_delegates_of_its_category_only(client):
+    """The registration decides: approved delegates of an allowed category see the
+    restricted session; a submitted, waitlisted or cancelled registration does not."""
+    from app.registration import services as registration
+    from tests.registration.conftest import details, make_category
+
+    event = make_event("astana", start_date=DAY1, end_date=DAY1 + timedelta(days=2))
+    room = Room(event=event, name="Plenary")
+    db.session.add(room)
+    ministers, experts = make_category(event, "Ministers"), make_category(event, "Experts")
+    add_session(event, room, at(9), at(10), title="Open session")
+    add_session(event, room, at(14), at(15), title="Ministerial roundtable", visibility=Visibility.restricted,
+                category_ids=[ministers.id])
+    svc.publish_agenda(event, actor=None)
+    seen = {}
+    for name, category, decide in [("approved minister", ministers, registration.approve_registration),
+                                   ("submitted minister", ministers, None),
+                                   ("cancelled minister", ministers, registration.cancel_registration),
+                                   ("approved expert", experts, registration.approve_registration)]:
+        user = make_user()
+        record = registration.create_registration(event, user, details(), category=category, actor=user)
+        if decide is not None:
+            decide(record, actor=user)
+        db.session.commit()
+        login_session(client, user)
+        seen[name] = ">Ministerial roundtable</a>" in _text(client.get("/e/astana/agenda"))
+    assert seen == {"approved minister": True, "submitted minister": False, "cancelled minister": False,
+                    "approved expert": False}
 
 
 def test_session_page_shows_time_room_and_calendar_link(client, published):
@@ -274,3 +304,12 @@ def test_agenda_page_has_print_and_download_links(client, published):
     page = _text(client.get("/e/astana/agenda"))
     assert 'href="/e/astana/agenda.pdf"' in page
     assert 'href="/e/astana/agenda.ics"' in page
+
+
+def test_session_page_names_its_languages_in_the_readers_language(client, published):
+    _event, _opening, workshop, _ = published
+    english = page(client.get(f"/e/astana/sessions/{workshop.id}"))
+    russian = page(client.get(f"/e/astana/sessions/{workshop.id}?lang=ru"))
+    languages = '//dt[normalize-space()="{}"]/following-sibling::dd[1]'
+    assert english.xpath(languages.format("Languages"))[0].text_content() == "Russian, English"
+    assert russian.xpath(languages.format("Языки"))[0].text_content() == "русский, английский"

@@ -3,12 +3,12 @@ seeded with the demo summit, CSRF on, rate limits off) and one headless
 Chromium for the whole session.
 
 Without a Chromium (or without axe-core for the accessibility sweep) the
-browser tests skip, unless KURULTAI_REQUIRE_BROWSER=1 makes them fail.
+browser tests skip, unless KURULTAI_REQUIRE_BROWSER=1 makes them fail. The
+`browser` fixture itself is in support.py, shared with the other domains'
+browser tests through tests/conftest.py (one Playwright per test process).
 """
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -19,9 +19,6 @@ from app import create_app
 from app.extensions import db
 from config import TestingConfig
 from tests.browser.support import AXE_PATH, DESKTOP, log_in, unavailable
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 
 class LiveServer:
     def __init__(self, app, server):
@@ -55,7 +52,8 @@ def _live_config(instance: Path):
 
 def _prepare_data(live: LiveServer) -> None:
     """The demo summit plus what some pages need: a reset token, an email in the
-    outbox and a few audit entries."""
+    outbox, a few audit entries, an invitation link, and an agenda with a
+    published change and a pending one (so the changelog is not empty)."""
     from app.accounts import services as accounts
     from app.accounts.models import User
     from app.events import services as events
@@ -64,9 +62,17 @@ def _prepare_data(live: LiveServer) -> None:
     from app.seed import DEMO_SLUG, seed_demo
     from sqlalchemy import select
 
+    from datetime import timedelta
+
+    from app.utils.time import utcnow
+
     db.create_all()
     seed_demo()
     event = events.get_event_or_404(DEMO_SLUG)
+    # The demo closes registration in April 2027; the sweep checks the registration
+    # form whatever today's date is.
+    event.registration_opens_at, event.registration_closes_at = utcnow() - timedelta(days=30), \
+        utcnow() + timedelta(days=365)
     secretariat = User.by_email("secretariat@example.org")
     viewer = User.by_email("viewer@example.org")
     grant = events.grant_role(event, viewer, EventRoleName.programme, actor=secretariat)
@@ -79,6 +85,63 @@ def _prepare_data(live: LiveServer) -> None:
         user_id=str(viewer.id),
         message_id=str(db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id))),
     )
+    live.values.update(_registration_values(event, secretariat))
+    live.values.update(_agenda_values(event, User.by_email("programme@example.org")))
+    db.session.commit()
+
+
+def _registration_values(event, secretariat) -> dict[str, str]:
+    """{registration_id} (a registration waiting for review), {category_id},
+    {delegation_id} (Pakistan, led by pk.focal), {held_place_id} (a place it holds
+    without a name) and {invitation_token} (a link not yet used); two custom questions."""
+    import re
+
+    from app.mail.models import OutboxMessage
+    from app.registration import services as registration
+    from app.registration.models import Category, Delegation, QuestionKind, Registration, RegistrationState
+    from sqlalchemy import select
+
+    waiting = db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.state == RegistrationState.submitted,
+        Registration.user_id.is_not(None)).order_by(Registration.id))
+    pakistan = db.session.scalar(select(Delegation).where(Delegation.event_id == event.id,
+                                                          Delegation.name == "Pakistan"))
+    held = next(r for r in registration.members(pakistan) if r.user_id is None)
+    experts = db.session.scalar(select(Category).where(Category.event_id == event.id,
+                                                       Category.name == "Climate expert / academia"))
+    # Custom questions, so the form and the organisers' question list show some.
+    registration.add_question(event, label="Which field trip would you like to join?", kind=QuestionKind.choice,
+                              choices=["Lake Burabay", "Astana botanical garden", "None"], required=True,
+                              position=1, actor=secretariat)
+    registration.add_question(event, label="Topics you would like to discuss", kind=QuestionKind.multi,
+                              choices=["Water", "Finance", "Data"], required=False, position=2, actor=secretariat)
+    invitation = registration.create_invitation(event, email="invited.expert@example.org", category=experts,
+                                                given_name="Dana", family_name="Bekova", actor=secretariat)
+    db.session.flush()
+    body = db.session.scalar(select(OutboxMessage.body_text).where(
+        OutboxMessage.to_address == invitation.email).order_by(OutboxMessage.id.desc()))
+    token = re.search(r"/invitation/([A-Za-z0-9_-]+)", body).group(1)
+    return {"registration_id": str(waiting.id), "category_id": str(experts.id), "delegation_id": str(pakistan.id),
+            "held_place_id": str(held.id), "invitation_token": token}
+
+
+def _agenda_values(event, programme) -> dict[str, str]:
+    """{session_id} (a published workshop), {room_id}, {track_id}; one session is moved
+    and published again, another renamed in the draft only."""
+    from datetime import timedelta
+
+    from app.agenda import services as agenda
+
+    sessions = {s.title: s for s in agenda.sessions_of(event)}
+    moved = sessions["Early-warning systems for mudflows and floods"]
+    agenda.move_session(moved, room=moved.room, starts_at=moved.starts_at + timedelta(minutes=30),
+                        ends_at=moved.ends_at + timedelta(minutes=30), actor=programme)
+    agenda.publish_agenda(event, actor=programme)
+    renamed = sessions["Carbon markets and Article 6 cooperation"]
+    agenda.update_session(renamed, {"title": "Carbon markets and cooperation under Article 6"}, actor=programme)
+    workshop = sessions["Workshop: building a national adaptation plan"]
+    rooms, tracks = agenda.rooms_of(event), agenda.tracks_of(event)
+    return {"session_id": str(workshop.id), "room_id": str(rooms[0].id), "track_id": str(tracks[0].id)}
 
 
 @pytest.fixture(scope="session")
@@ -98,39 +161,6 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-def chromium_executable() -> str | None:
-    """KURULTAI_CHROMIUM if set (a path), else Debian's chromium on the PATH."""
-    chosen = os.environ.get("KURULTAI_CHROMIUM")
-    if chosen:
-        return chosen if Path(chosen).exists() else None
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = chromium_executable()
-    if executable is None:
-        chosen = os.environ.get("KURULTAI_CHROMIUM")
-        unavailable(f"no Chromium at KURULTAI_CHROMIUM={chosen}" if chosen
-                    else "no Chromium installed (apt-get install chromium) to run the browser tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package playwright is not installed")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    except Exception as exc:  # a broken or incompatible Chromium: say why
-        playwright.stop()
-        unavailable(f"Chromium at {executable} did not start: {exc}")
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,12 @@ To add a page, add one line to PAGES:
 The account is a demo account's name before "@example.org" (all have the
 password "summit-demo"), or None for a visitor who is not logged in. A path may
 use the placeholders of `live_server.values` ({reset_token}, {user_id},
-{message_id}); `submit` names a button to press first, to check the page with
-the form's validation errors (the test expects at least one field marked
-aria-invalid); `status` is the HTTP status the page answers with.
+{message_id}, {registration_id}, {category_id}, {delegation_id}, {held_place_id},
+{invitation_token}, {session_id}, {room_id}, {track_id}: see conftest.py);
+`submit` names a button to press first, to check the page with the form's
+validation errors (the test expects at least one field marked aria-invalid);
+`status` is the HTTP status the page answers with; `fresh` opens the page in a
+browser of its own, for pages that leave something in the visitor's session.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ class Page(NamedTuple):
     path: str
     submit: str | None = None
     status: int = 200
+    fresh: bool = False
 
     @property
     def id(self) -> str:
@@ -49,12 +53,61 @@ PAGES: list[Page] = [
     Page("viewer", "/account/password"),
     Page("viewer", "/account/email"),
     Page("viewer", f"{EVENT}/"),
+    # The public agenda
+    Page(None, f"{EVENT}/agenda"),
+    Page(None, f"{EVENT}/agenda?q=water"),
+    Page(None, f"{EVENT}/sessions/{{session_id}}"),
+    Page("delegate", f"{EVENT}/agenda"),
+    # Registration: a visitor, a logged-in person without a registration, a delegate
+    Page(None, f"{EVENT}/register"),
+    Page(None, f"{EVENT}/register", submit=SUBMIT),
+    Page(None, f"{EVENT}/invitation/{{invitation_token}}", fresh=True),
+    Page(None, f"{EVENT}/invitation/not-a-valid-token", status=404),
+    Page("viewer", f"{EVENT}/register"),
+    Page("viewer", f"{EVENT}/my-registration"),
+    Page("delegate", f"{EVENT}/my-registration"),
+    Page("delegate", f"{EVENT}/my-registration/edit"),
+    Page("delegate", f"{EVENT}/my-registration/cancel"),
+    Page("delegate", f"{EVENT}/my-registration/travel"),
+    # The head of a delegation
+    Page("pk.focal", f"{EVENT}/my-registration"),
+    Page("pk.focal", f"{EVENT}/delegations/{{delegation_id}}"),
+    Page("pk.focal", f"{EVENT}/delegations/{{delegation_id}}/places/{{held_place_id}}/replace"),
     # Organiser area
     Page("checkin", f"{MANAGE}/"),
     Page("secretariat", f"{MANAGE}/"),
     Page("secretariat", f"{MANAGE}/settings"),
     Page("secretariat", f"{MANAGE}/team"),
     Page("secretariat", f"{MANAGE}/audit"),
+    # Registration and accreditation
+    Page("accreditation", f"{MANAGE}/registrations"),
+    Page("accreditation", f"{MANAGE}/registrations?state=submitted&sort=name"),
+    Page("accreditation", f"{MANAGE}/registrations/{{registration_id}}"),
+    Page("protocol", f"{MANAGE}/registrations/{{registration_id}}"),
+    Page("accreditation", f"{MANAGE}/invitations"),
+    Page("accreditation", f"{MANAGE}/delegations"),
+    Page("protocol", f"{MANAGE}/delegations"),
+    Page("accreditation", f"{MANAGE}/delegations/{{delegation_id}}"),
+    Page("accreditation", f"{EVENT}/delegations/{{delegation_id}}"),
+    Page("accreditation", f"{MANAGE}/categories"),
+    Page("accreditation", f"{MANAGE}/categories/{{category_id}}"),
+    # Agenda
+    Page("programme", f"{MANAGE}/agenda"),
+    Page("programme", f"{MANAGE}/agenda?day=2027-04-22"),
+    Page("programme", f"{MANAGE}/agenda/list"),
+    Page("programme", f"{MANAGE}/agenda/conflicts"),
+    Page("programme", f"{MANAGE}/agenda/rooms"),
+    Page("programme", f"{MANAGE}/agenda/rooms/new"),
+    Page("programme", f"{MANAGE}/agenda/rooms/{{room_id}}"),
+    Page("programme", f"{MANAGE}/agenda/tracks"),
+    Page("programme", f"{MANAGE}/agenda/tracks/{{track_id}}"),
+    Page("programme", f"{MANAGE}/agenda/sessions/new"),
+    Page("programme", f"{MANAGE}/agenda/sessions/new", submit=SUBMIT),
+    Page("programme", f"{MANAGE}/agenda/sessions/{{session_id}}"),
+    Page("programme", f"{MANAGE}/agenda/sessions/{{session_id}}/move"),
+    Page("programme", f"{MANAGE}/agenda/publish"),
+    Page("viewer", f"{MANAGE}/agenda"),
+    Page("viewer", f"{MANAGE}/agenda/sessions/{{session_id}}"),
     # Platform administration
     Page("admin", "/admin/"),
     Page("admin", "/admin/users/{user_id}"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ AXE_EXTRA_RULES = [
     "skip-link", "empty-heading", "empty-table-header",
 ]
 
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 
@@ -105,3 +107,38 @@ def horizontal_overflow(page) -> dict | None:
             return {scrollWidth: root.scrollWidth, innerWidth: window.innerWidth, elements: wide.slice(0, 8).map(describe)};
         }"""
     )
+
+
+def chromium_executable() -> str | None:
+    """KURULTAI_CHROMIUM if set (a path), else Debian's chromium on the PATH."""
+    chosen = os.environ.get("KURULTAI_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).exists() else None
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole test process, for every domain's browser
+    tests: Playwright's sync API refuses a second instance in the same process."""
+    executable = chromium_executable()
+    if executable is None:
+        chosen = os.environ.get("KURULTAI_CHROMIUM")
+        unavailable(f"no Chromium at KURULTAI_CHROMIUM={chosen}" if chosen
+                    else "no Chromium installed (apt-get install chromium) to run the browser tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the Python package playwright is not installed")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    except Exception as exc:  # a broken or incompatible Chromium: say why
+        playwright.stop()
+        unavailable(f"Chromium at {executable} did not start: {exc}")
+    yield browser
+    browser.close()
+    playwright.stop()

@@ -19,8 +19,8 @@ def _with_lang(path: str, lang: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("entry", PAGES, ids=[p.id for p in PAGES])
-def test_page_passes_axe_and_fits_a_phone(entry: Page, lang, shared_page, live_server, axe_source):
-    page = shared_page(entry.account)
+def test_page_passes_axe_and_fits_a_phone(entry: Page, lang, shared_page, new_page, live_server, axe_source):
+    page = new_page(entry.account) if entry.fresh else shared_page(entry.account)
     page.set_viewport_size(DESKTOP)
     response = page.goto(live_server(_with_lang(entry.path, lang)))
     if entry.submit:

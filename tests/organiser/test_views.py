@@ -13,6 +13,7 @@ from app.extensions import db
 from app.seed import DEMO_SLUG, ROLE_ACCOUNTS, seed_demo
 from tests.factories import (field_error, flashes, grant, login_session, make_event, make_user, page,
                              queries_for)
+from tests.registration.conftest import details, make_category
 
 # Every organiser menu entry each role should see, in menu order. Entries whose
 # page does not exist yet are left out when comparing.
@@ -60,16 +61,28 @@ def test_platform_admin_sees_the_whole_menu(app, client):
 
 
 def test_dashboard_counts_team_members(client):
+    """Team members are people with a role (one person with two roles counts once; delegates
+    are not team members); the registration figures follow the registrations' states."""
+    from app.registration import services as registration
+
     event = make_event()
     lead = make_user()
     grant(lead, event, "secretariat")
     grant(lead, event, "programme")
     grant(make_user(), event, "viewer")
+    experts = make_category(event, "Climate expert")
+    make_category(event, "Media", position=1)
+    submitted, approved, waitlisted = (
+        registration.create_registration(event, user, details(), category=experts, actor=user)
+        for user in (make_user(), make_user(), make_user()))
+    registration.approve_registration(approved, actor=lead)
+    registration.waitlist_registration(waitlisted, actor=lead)
     db.session.commit()
     login_session(client, lead)
     response = client.get(f"/e/{event.slug}/manage/")
     cards = [" ".join(c.text_content().split()) for c in page(response).xpath('//div[contains(@class, "stat-card")]')]
-    assert cards == ["2 Team members"]
+    assert cards == ["2 Team members", "1 Registrations to review", "1 Approved delegates", "1 On the waitlist",
+                     "1 Approved: Climate expert", "0 Approved: Media"]
 
 
 # --- Settings ---------------------------------------------------------------------------------

@@ -64,6 +64,16 @@ def test_invited_person_registers_into_an_invite_only_category_and_is_preapprove
     assert client.get(f"/e/{event.slug}/invitation/{token}").status_code == 404
 
 
+def test_invitation_link_opens_the_form_in_the_invitations_language(client, event, government):
+    _invitation, token = invite(event, government, locale="ru")
+    response = client.get(f"/e/{event.slug}/invitation/{token}", headers={"Accept-Language": "en"})
+    assert response.headers["Location"].endswith(f"/e/{event.slug}/register?lang=ru")
+    response = client.get(f"/e/{event.slug}/invitation/{token}?lang=kk")
+    assert response.headers["Location"].endswith(f"/e/{event.slug}/register?lang=kk")
+    page = client.get(f"/e/{event.slug}/register?lang=ru").get_data(as_text=True)
+    assert '<html lang="ru"' in page
+
+
 def test_invitation_without_preapproval_waits_for_review(client, event, government):
     from tests.registration.conftest import set_event_settings
 
