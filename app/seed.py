@@ -45,7 +45,7 @@ ROLE_ACCOUNTS = [
     ("accreditation@example.org", EventRoleName.accreditation, "Madina", "Omarova", "Summit Secretariat"),
     ("protocol@example.org", EventRoleName.protocol, "Yerlan", "Abenov", "Ministry of Foreign Affairs"),
     ("checkin@example.org", EventRoleName.checkin, "Saule", "Tulegenova", "Venue operations"),
-    ("viewer@example.org", EventRoleName.viewer, "Farrukh", "Iqbal", "Ministry of Climate Change, Pakistan"),
+    ("viewer@example.org", EventRoleName.viewer, "Gulnara", "Bekova", "Ministry of Ecology, Kazakhstan"),
 ]
 
 DOMAIN_SEEDS = ("registration", "agenda", "speakers", "checkin")
