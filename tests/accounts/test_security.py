@@ -149,7 +149,9 @@ def test_session_cookie_in_development_is_httponly_and_lax_without_secure(make_a
     user = make_user()
     db.session.commit()
     client = make_app(DevelopmentConfig).test_client()
-    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD})
+    token = csrf_token_of(client.get("/account/login"))
+    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
     flags = {part.strip() for part in session_cookie(response).split(";")}
     assert {"HttpOnly", "SameSite=Lax"} <= flags
     assert "Secure" not in flags
