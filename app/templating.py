@@ -68,9 +68,11 @@ def language_name(code: str) -> str:
 def language_names(codes) -> str:
     """Language codes (["en", "kk"]) as a list in the reader's language ("English, Kazakh").
 
-    Names keep the case they have in running text: Russian and Kazakh write language
-    names in lower case ("русский, английский"), English capitalises them."""
-    return ", ".join(_cldr_language_name(code) for code in codes or [])
+    The list is written as a value standing on its own (a table cell, a detail): its
+    first letter is capital and the other names keep the case of running text, since
+    Russian and Kazakh write language names in lower case ("Русский, английский")."""
+    names = ", ".join(_cldr_language_name(code) for code in codes or [])
+    return names[:1].upper() + names[1:]
 
 
 def utc_iso(value: datetime | None) -> str:
