@@ -90,6 +90,9 @@ class Config:
 
     BOOTSTRAP_SERVE_LOCAL = True
     PASSWORD_MIN_LENGTH = 10
+    # argon2id cost as PasswordHasher arguments; None keeps argon2-cffi's defaults
+    # (3 passes over 64 MiB), the slowness that protects stolen hashes.
+    PASSWORD_HASH_PARAMETERS: dict | None = None
     TOKEN_HOURS_VERIFY = 48
     TOKEN_HOURS_RESET = 2
     HSTS = False
@@ -117,6 +120,9 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
     PUBLIC_CACHE_TTL = 0.0
+    # Still argon2id, at the lowest cost: tests check what is hashed and verified, and
+    # the production cost (~0.15 s a hash) made the demo seed alone take seconds per test.
+    PASSWORD_HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 class ProductionConfig(Config):

@@ -68,7 +68,10 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
 
+    from app.accounts import passwords
     from app.accounts.services import load_user_from_session
+
+    passwords.init_app(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         tune_sqlite(app)

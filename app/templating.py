@@ -49,20 +49,30 @@ def date_range(start: date, end: date) -> str:
     return f"{local_date(start)} – {local_date(end)}"
 
 
-def language_name(code: str) -> str:
-    """A language code (en, kk, ...) named in the reader's language; unknown codes as they are."""
+def _cldr_language_name(code: str) -> str:
     from babel import Locale, UnknownLocaleError
 
     try:
-        name = Locale.parse(code).get_display_name(_locale()) or code
+        return Locale.parse(code).get_display_name(_locale()) or code
     except (ValueError, TypeError, UnknownLocaleError):
         return code
+
+
+def language_name(code: str) -> str:
+    """A language code (en, kk, ...) named in the reader's language, capitalised as a label
+    standing on its own ("Русский"); unknown codes as they are."""
+    name = _cldr_language_name(code)
     return name[:1].upper() + name[1:]
 
 
 def language_names(codes) -> str:
-    """Language codes (["en", "kk"]) as names in the reader's language ("English, Kazakh")."""
-    return ", ".join(language_name(code) for code in codes or [])
+    """Language codes (["en", "kk"]) as a list in the reader's language ("English, Kazakh").
+
+    The list is written as a value standing on its own (a table cell, a detail): its
+    first letter is capital and the other names keep the case of running text, since
+    Russian and Kazakh write language names in lower case ("Русский, английский")."""
+    names = ", ".join(_cldr_language_name(code) for code in codes or [])
+    return names[:1].upper() + names[1:]
 
 
 def utc_iso(value: datetime | None) -> str:

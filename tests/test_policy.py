@@ -100,7 +100,7 @@ def _category(event):
                                                     "invite_only": False, "active": True}, actor=_actor())
 
 
-def _registration(event):
+def _registration(event, **details):
     from app.registration import services as registration
 
     delegate = make_user()
@@ -108,8 +108,47 @@ def _registration(event):
                "organisation": "Nazarbayev University", "position": "Professor", "country": "KZ",
                "nationality": "KZ", "phone": "+7 701 000 00 00", "languages": ["en"],
                "arrival_date": date(2027, 4, 20), "departure_date": date(2027, 4, 24),
-               "visa_letter_needed": False, "public_listing": True}
+               "visa_letter_needed": False, "public_listing": True, **details}
     return registration.create_registration(event, delegate, details, category=_category(event), actor=delegate)
+
+
+def _approved_registration(event, **details):
+    """An approved delegate with a badge photo, as the desk and badge printing need."""
+    import io
+
+    from PIL import Image
+
+    from app.registration import services as registration
+
+    delegate = _registration(event, **details)
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 400), (30, 110, 160)).save(picture, "JPEG")
+    registration.replace_photo(delegate, picture.getvalue(), actor=delegate.user)
+    registration.approve_registration(delegate, actor=_actor())
+    return delegate
+
+
+def _pick(event):
+    """The desk's signed reference to an approved delegate (photo and badge pages)."""
+    from app.checkin import services as checkin
+
+    return checkin.pick_token(_approved_registration(event))
+
+
+def _visa_letter(event):
+    from app.checkin import letters
+
+    delegate = _approved_registration(event, visa_letter_needed=True, passport_number="N1234567",
+                                      passport_expiry=date(2031, 1, 31), date_of_birth=date(1980, 5, 17),
+                                      place_of_birth="Almaty")
+    return letters.issue_letter(delegate, actor=_actor())
+
+
+def _speaker_assignment(event):
+    from app.speakers import services as speakers
+    from app.speakers.models import AssignmentRole
+
+    return speakers.assign_speaker(_session(event), make_user(), role=AssignmentRole.panelist, actor=_actor())
 
 
 def _delegation(event):
@@ -161,6 +200,12 @@ SAMPLE_URLS = {
     "agenda.session_move": lambda event: {"session_id": _session(event).id},
     "agenda.room_edit": lambda event: {"room_id": _room(event).id},
     "agenda.track_edit": lambda event: {"track_id": _track(event).id},
+    "speakers.manage_person": lambda event: {"user_id": _speaker_assignment(event).user_id},
+    "speakers.manage_export": lambda event: {"fmt": "csv"},
+    "speakers.manage_session": lambda event: {"session_id": _speaker_assignment(event).session_id},
+    "checkin.desk_photo": lambda event: {"pick": _pick(event)},
+    "checkin.badge_one": lambda event: {"pick": _pick(event)},
+    "checkin.letter_pdf": lambda event: {"public_id": _visa_letter(event).public_id},
 }
 
 
@@ -207,6 +252,14 @@ def test_protected_pages_include_the_foundation_pages():
     assert {"organiser.dashboard", "organiser.settings", "organiser.team", "organiser.audit", "admin.users",
             "admin.events", "admin.outbox", "admin.audit", "admin.user_detail",
             "admin.outbox_message"} <= set(_TESTABLE)
+
+
+def test_protected_pages_include_the_speakers_and_on_site_pages():
+    assert {"speakers.manage_list", "speakers.manage_sessions", "speakers.manage_proposals",
+            "speakers.manage_person", "speakers.manage_export", "speakers.manage_session", "checkin.desk",
+            "checkin.desk_counts", "checkin.desk_photo", "checkin.manage_badges", "checkin.badges_pdf",
+            "checkin.badge_one", "checkin.manage_settings", "checkin.manage_letters",
+            "checkin.letter_pdf"} <= set(_TESTABLE)
 
 
 def expected_status(action: str, persona: str) -> int:

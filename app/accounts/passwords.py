@@ -1,13 +1,39 @@
 """Password hashing (argon2id) and strength rules."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l, lazy_ngettext
 
-_hasher = PasswordHasher()
-# Checked against when the email is unknown, so a login takes as long either way.
-_DUMMY_HASH = _hasher.hash("kurultai-timing-equaliser")
+
+@dataclass
+class _Hashing:
+    hasher: PasswordHasher
+
+    @cached_property
+    def dummy_hash(self) -> str:
+        """Checked against when the email is unknown, so a login takes as long either way."""
+        return self.hasher.hash("kurultai-timing-equaliser")
+
+
+# argon2-cffi's defaults (RFC 9106, low-memory profile) unless the app says otherwise.
+_default = _Hashing(PasswordHasher())
+
+
+def init_app(app) -> None:
+    """Hash with the app's PASSWORD_HASH_PARAMETERS (argon2id cost), if it sets any."""
+    parameters = app.config.get("PASSWORD_HASH_PARAMETERS")
+    app.extensions["password_hashing"] = _Hashing(PasswordHasher(**parameters)) if parameters else _default
+
+
+def _hashing() -> _Hashing:
+    if has_app_context():
+        return current_app.extensions.get("password_hashing", _default)
+    return _default
 
 # The most used passwords in public breach lists, plus ones a summit user would try.
 COMMON = frozenset("""
@@ -19,18 +45,20 @@ summit2027 astana2027 kurultai123 qwerty12345 1qaz2wsx3edc asdfghjkl1 changeme12
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hashing().hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    hashing = _hashing()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hashing.hasher.verify(password_hash or hashing.dummy_hash, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    """True for a hash made with other parameters than the app's: it is renewed at the next login."""
+    return _hashing().hasher.check_needs_rehash(password_hash)
 
 
 def password_problem(password: str, *, email: str = "", names: tuple[str, ...] = (), min_length: int = 10):

@@ -16,9 +16,13 @@ NAV = [
     ("registration.manage_invitations", "invitation.manage", _l("Invitations")),
     ("registration.manage_delegations", "delegation.view", _l("Delegations")),
     ("registration.manage_categories", "registration.configure", _l("Categories and questions")),
-    ("agenda.manage_timetable", "agenda.edit", _l("Agenda")),
+    # The timetable is open to whoever may read the draft (viewers too), not only to editors.
+    ("agenda.manage_timetable", "agenda.view_draft", _l("Agenda")),
     ("speakers.manage_list", "speaker.manage", _l("Speakers")),
     ("checkin.desk", "checkin.operate", _l("Check-in")),
+    # Accreditation prints badges and issues letters without working the desk.
+    ("checkin.manage_badges", "badge.print_bulk", _l("Badges")),
+    ("checkin.manage_letters", "visa_letter.manage", _l("Visa-support letters")),
     ("organiser.team", "team.manage", _l("Team")),
     ("organiser.settings", "event.edit", _l("Settings")),
     ("organiser.audit", "audit.view", _l("Audit log")),

@@ -132,6 +132,28 @@ def test_login_attempts_are_logged_without_the_password(client, caplog):
     assert attempts == [(user.email, "127.0.0.1", False), (user.email, "127.0.0.1", True)]
 
 
+# --- Password hashing ------------------------------------------------------------------------
+
+def test_passwords_are_hashed_with_argon2id_at_full_cost_outside_tests(make_app):
+    from app.accounts.passwords import hash_password
+
+    production = make_app(ProductionConfig, SECRET_KEY=STRONG_SECRET)
+    with production.app_context():
+        assert hash_password(PASSWORD).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert hash_password(PASSWORD).startswith("$argon2id$v=19$m=1024,t=1,p=1$")
+
+
+def test_login_renews_a_hash_made_at_another_cost(make_app):
+    user = make_user()
+    db.session.commit()
+    client = browser(make_app(ProductionConfig, SECRET_KEY=STRONG_SECRET))
+    token = csrf_token_of(client.get("/account/login"))
+    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
 # --- Session cookies and lifetime -----------------------------------------------------------
 
 def test_session_cookie_in_production_is_secure_httponly_and_lax(make_app):
@@ -149,7 +171,9 @@ def test_session_cookie_in_development_is_httponly_and_lax_without_secure(make_a
     user = make_user()
     db.session.commit()
     client = make_app(DevelopmentConfig).test_client()
-    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD})
+    token = csrf_token_of(client.get("/account/login"))
+    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
     flags = {part.strip() for part in session_cookie(response).split(";")}
     assert {"HttpOnly", "SameSite=Lax"} <= flags
     assert "Secure" not in flags

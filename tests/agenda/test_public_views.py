@@ -312,4 +312,4 @@ def test_session_page_names_its_languages_in_the_readers_language(client, publis
     russian = page(client.get(f"/e/astana/sessions/{workshop.id}?lang=ru"))
     languages = '//dt[normalize-space()="{}"]/following-sibling::dd[1]'
     assert english.xpath(languages.format("Languages"))[0].text_content() == "Russian, English"
-    assert russian.xpath(languages.format("Языки"))[0].text_content() == "русский, английский"
+    assert russian.xpath(languages.format("Языки"))[0].text_content() == "Русский, английский"

@@ -2,14 +2,12 @@
 name search, see the already-checked-in warning on the second scan, with the field
 focused and empty after each answer (as a USB scanner needs).
 
-Self-contained: it serves the app (with CSRF on, as in production) from a thread of its
-own on the test database. Skipped where Chromium or Playwright is missing, unless
-KURULTAI_REQUIRE_BROWSER=1 (CI), where that is a failure.
+It serves the app (with CSRF on, as in production) from a thread of its own on the test
+database, in the Chromium shared by all browser tests (tests/browser/support.py: skipped
+where Chromium or Playwright is missing, unless KURULTAI_REQUIRE_BROWSER=1).
 """
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 
@@ -26,27 +24,6 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def _chromium() -> str | None:
-    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-
-
-def _need_browser():
-    reason = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "Playwright is not installed"
-    if reason is None and _chromium() is None:
-        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if reason:
-        if os.environ.get("KURULTAI_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser test required but {reason}")
-        pytest.skip(reason)
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -57,7 +34,6 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(app):
     """The app served on 127.0.0.1 from a thread, sharing the test database; yields its base URL."""
-    _need_browser()
     port = _free_port()
     config = type("LiveConfig", (), {})
     for key, value in app.config.items():
@@ -81,19 +57,14 @@ def live_server(app):
 
 
 @pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 780})  # a phone at the entrance
-        tab = context.new_page()
-        tab.set_default_timeout(10000)
-        try:
-            yield tab
-        finally:
-            context.close()
-            browser.close()
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 780})  # a phone at the entrance
+    tab = context.new_page()
+    tab.set_default_timeout(10000)
+    try:
+        yield tab
+    finally:
+        context.close()
 
 
 def _log_in(page, base, user):

@@ -20,14 +20,15 @@ from tests.registration.conftest import details, make_category
 EXPECTED_NAV = {
     "secretariat": ["organiser.dashboard", "registration.manage_list", "registration.manage_invitations",
                     "registration.manage_delegations", "registration.manage_categories", "agenda.manage_timetable",
-                    "speakers.manage_list", "checkin.desk", "organiser.team", "organiser.settings",
-                    "organiser.audit"],
+                    "speakers.manage_list", "checkin.desk", "checkin.manage_badges", "checkin.manage_letters",
+                    "organiser.team", "organiser.settings", "organiser.audit"],
     "programme": ["organiser.dashboard", "agenda.manage_timetable", "speakers.manage_list"],
     "accreditation": ["organiser.dashboard", "registration.manage_list", "registration.manage_invitations",
-                      "registration.manage_delegations", "registration.manage_categories"],
+                      "registration.manage_delegations", "registration.manage_categories", "checkin.manage_badges",
+                      "checkin.manage_letters"],
     "protocol": ["organiser.dashboard", "registration.manage_list", "registration.manage_delegations"],
     "checkin": ["organiser.dashboard", "checkin.desk"],
-    "viewer": ["organiser.dashboard"],
+    "viewer": ["organiser.dashboard", "agenda.manage_timetable"],
 }
 
 
@@ -40,6 +41,15 @@ def expected_links(app, endpoints) -> list[str]:
 
     with app.test_request_context():
         return [url_for(e, slug=DEMO_SLUG) for e in endpoints if e in app.view_functions]
+
+
+def test_each_menu_entry_is_shown_to_exactly_those_its_page_lets_in(app):
+    """A menu entry names the action of the page it leads to: no link to a refused page,
+    no page a role may open but cannot find."""
+    from app.organiser.nav import NAV
+
+    assert [(endpoint, action) for endpoint, action, _label in NAV] == [
+        (endpoint, app.view_functions[endpoint]._access_rule) for endpoint, _action, _label in NAV]
 
 
 @pytest.mark.parametrize("email, role", [(email, role.value) for email, role, *_ in ROLE_ACCOUNTS])
