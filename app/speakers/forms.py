@@ -81,7 +81,9 @@ class WithdrawForm(FlaskForm):
 class RespondForm(FlaskForm):
     """The emailed answer link's page. New accounts choose a password to accept."""
 
-    password = PasswordField(_l("Choose a password"), validators=[Optional()],
+    # No Optional() here: it would end the checks on an empty field, before
+    # validate_password could ask a new account for its password.
+    password = PasswordField(_l("Choose a password"),
                              render_kw={"autocomplete": "new-password"},
                              description=_l("At least 10 characters. A short sentence is easy to remember."))
     confirm = PasswordField(_l("Repeat the password"), validators=[Optional()],
