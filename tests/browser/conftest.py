@@ -217,7 +217,7 @@ def _onsite_values(event, accreditation, checkin) -> dict[str, str]:
     """The demo delegate with a badge photo, checked in at the entrance and at the workshop's
     door, holding a visa letter ({letter_token} verifies it); the Pakistan delegation's
     adviser waits for a letter, its head had one revoked ({revoked_letter_token});
-    {door_id} is the workshop's door at the desk."""
+    {door_id} is the workshop's door at the desk, {badge_code} the delegate's badge code."""
     from datetime import date
 
     from app.accounts.models import User
@@ -249,7 +249,7 @@ def _onsite_values(event, accreditation, checkin) -> dict[str, str]:
     onsite.admit(event, delegate, actor=checkin, method=CheckInMethod.code)
     onsite.admit(event, delegate, actor=checkin, method=CheckInMethod.qr, session=workshop)
     return {"letter_token": letters.letter_token(letter), "revoked_letter_token": letters.letter_token(revoked),
-            "door_id": str(workshop.id)}
+            "door_id": str(workshop.id), "badge_code": onsite.ensure_badge(delegate).display_code}
 
 
 @pytest.fixture(scope="session")
