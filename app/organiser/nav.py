@@ -19,6 +19,9 @@ NAV = [
     ("agenda.manage_timetable", "agenda.edit", _l("Agenda")),
     ("speakers.manage_list", "speaker.manage", _l("Speakers")),
     ("checkin.desk", "checkin.operate", _l("Check-in")),
+    # Accreditation prints badges and writes letters without working the desk.
+    ("checkin.manage_badges", "badge.print_bulk", _l("Badges")),
+    ("checkin.manage_letters", "visa_letter.manage", _l("Visa-support letters")),
     ("organiser.team", "team.manage", _l("Team")),
     ("organiser.settings", "event.edit", _l("Settings")),
     ("organiser.audit", "audit.view", _l("Audit log")),

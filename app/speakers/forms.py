@@ -54,8 +54,9 @@ class InviteNewForm(FlaskForm):
 class AssignmentForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
     position = IntegerField(_l("Order"), validators=[InputRequired(), NumberRange(min=0, max=999)])
+    # Two lines: the form repeats under every speaker of the session.
     note = TextAreaField(_l("Internal note (organisers only)"), validators=[Optional(), Length(max=2000)],
-                         filters=[strip_text])
+                         filters=[strip_text], render_kw={"rows": 2})
     submit = SubmitField(_l("Save"))
 
 

@@ -128,7 +128,7 @@ PAGES: list[Page] = [
     Page("programme", f"{MANAGE}/speakers/proposals"),
     Page("programme", f"{MANAGE}/speakers/people/{{speaker_id}}"),
     Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}"),
-    Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}?q=finance"),
+    Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}?q=lindqvist"),
     Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}",
          submit="main form[action$='/invite'] [type=submit]"),
     # On site: the delegate's agenda, sign-ups, badge and letter; letter verification

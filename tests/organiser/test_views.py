@@ -20,11 +20,12 @@ from tests.registration.conftest import details, make_category
 EXPECTED_NAV = {
     "secretariat": ["organiser.dashboard", "registration.manage_list", "registration.manage_invitations",
                     "registration.manage_delegations", "registration.manage_categories", "agenda.manage_timetable",
-                    "speakers.manage_list", "checkin.desk", "organiser.team", "organiser.settings",
-                    "organiser.audit"],
+                    "speakers.manage_list", "checkin.desk", "checkin.manage_badges", "checkin.manage_letters",
+                    "organiser.team", "organiser.settings", "organiser.audit"],
     "programme": ["organiser.dashboard", "agenda.manage_timetable", "speakers.manage_list"],
     "accreditation": ["organiser.dashboard", "registration.manage_list", "registration.manage_invitations",
-                      "registration.manage_delegations", "registration.manage_categories"],
+                      "registration.manage_delegations", "registration.manage_categories",
+                      "checkin.manage_badges", "checkin.manage_letters"],
     "protocol": ["organiser.dashboard", "registration.manage_list", "registration.manage_delegations"],
     "checkin": ["organiser.dashboard", "checkin.desk"],
     "viewer": ["organiser.dashboard"],
@@ -50,6 +51,16 @@ def test_each_demo_role_sees_exactly_its_own_menu(app, client, email, role):
     response = client.get(f"/e/{DEMO_SLUG}/manage/")
     assert response.status_code == 200
     assert nav_links(response) == expected_links(app, EXPECTED_NAV[role])
+
+
+def test_menu_entry_stays_highlighted_on_the_pages_under_it(app, client):
+    seed_demo()
+    db.session.commit()
+    login_session(client, User.by_email("programme@example.org"))
+    response = client.get(f"/e/{DEMO_SLUG}/manage/speakers/proposals")
+    nav = '//nav[contains(@class, "organiser-nav")]//a'
+    assert page(response).xpath(f'{nav}[contains(@class, "active")]/text()') == ["Speakers"]
+    assert page(response).xpath(f'{nav}[@aria-current]') == []
 
 
 def test_platform_admin_sees_the_whole_menu(app, client):

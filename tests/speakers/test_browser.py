@@ -14,26 +14,14 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def phone_page(live_server):  # noqa: F811
-    import os
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    from tests.agenda.test_browser import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
-                                    args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
-                                      has_touch=True)
-        page = context.new_page()
-        page.set_default_timeout(10000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def phone_page(browser, live_server):  # noqa: F811
+    """A phone-sized page in the test process's one Chromium (tests/browser/support.py)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
 
 
 def _login(page, base, email):
