@@ -220,7 +220,14 @@ def letter_status(letter: VisaLetter, *, today: date | None = None) -> str:
 
 def fill(template: str, values: dict[str, str]) -> str:
     """Replace {placeholders} with values; unknown ones are left as typed (never evaluated)."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    def value(match):
+        text = values.get(match.group(1), match.group(0))
+        # A Russian date ("24 апреля 2027 г.") closing a sentence would end it with two dots.
+        if text.endswith(".") and template.startswith(".", match.end()):
+            return text[:-1]
+        return text
+
+    return PLACEHOLDER.sub(value, template)
 
 
 def letter_values(letter: VisaLetter, lang: str) -> dict[str, str]:
@@ -290,7 +297,8 @@ def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
     pdf.cell(width, 8, labels["title"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("DejaVu", "", 11)
-    pdf.multi_cell(width, 5.6, fill(body, values), new_x="LMARGIN", new_y="NEXT")
+    # Ranged left: justified lines of long names and passport numbers open wide gaps.
+    pdf.multi_cell(width, 5.6, fill(body, values), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     # The passport details, as a table the consulate can check at a glance
     pdf.set_font("DejaVu", "B", 10)

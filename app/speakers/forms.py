@@ -54,8 +54,9 @@ class InviteNewForm(FlaskForm):
 class AssignmentForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
     position = IntegerField(_l("Order"), validators=[InputRequired(), NumberRange(min=0, max=999)])
+    # Two lines: the form repeats under every speaker of the session.
     note = TextAreaField(_l("Internal note (organisers only)"), validators=[Optional(), Length(max=2000)],
-                         filters=[strip_text])
+                         filters=[strip_text], render_kw={"rows": 2})
     submit = SubmitField(_l("Save"))
 
 
@@ -81,7 +82,9 @@ class WithdrawForm(FlaskForm):
 class RespondForm(FlaskForm):
     """The emailed answer link's page. New accounts choose a password to accept."""
 
-    password = PasswordField(_l("Choose a password"), validators=[Optional()],
+    # No Optional() here: it would end the checks on an empty field, before
+    # validate_password could ask a new account for its password.
+    password = PasswordField(_l("Choose a password"),
                              render_kw={"autocomplete": "new-password"},
                              description=_l("At least 10 characters. A short sentence is easy to remember."))
     confirm = PasswordField(_l("Repeat the password"), validators=[Optional()],

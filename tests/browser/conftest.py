@@ -87,6 +87,9 @@ def _prepare_data(live: LiveServer) -> None:
     )
     live.values.update(_registration_values(event, secretariat))
     live.values.update(_agenda_values(event, User.by_email("programme@example.org")))
+    live.values.update(_speaker_values(event, User.by_email("programme@example.org")))
+    live.values.update(_onsite_values(event, User.by_email("accreditation@example.org"),
+                                      User.by_email("checkin@example.org")))
     db.session.commit()
 
 
@@ -142,6 +145,111 @@ def _agenda_values(event, programme) -> dict[str, str]:
     workshop = sessions["Workshop: building a national adaptation plan"]
     rooms, tracks = agenda.rooms_of(event), agenda.tracks_of(event)
     return {"session_id": str(workshop.id), "room_id": str(rooms[0].id), "track_id": str(tracks[0].id)}
+
+
+def _portrait(background: tuple[int, int, int], size: int = 480):
+    """A plain JPEG stand-in for a portrait (a head and shoulders on a coloured ground),
+    so the pages and the badge show a photo where people would upload one."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(image)
+    skin, suit = (226, 196, 170), (52, 64, 84)
+    draw.ellipse((size * 0.14, size * 0.68, size * 0.86, size * 1.3), fill=suit)
+    draw.ellipse((size * 0.32, size * 0.2, size * 0.68, size * 0.62), fill=skin)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    out.seek(0)
+    return out
+
+
+def _slides_pdf():
+    import io
+
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="landscape")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=28)
+    pdf.cell(text="Transboundary water cooperation")
+    out = io.BytesIO(bytes(pdf.output()))
+    return out
+
+
+def _speaker_values(event, programme) -> dict[str, str]:
+    """{speaker_id} (the demo speaker, with a photo), {assignment_id} (her accepted session,
+    with slides and a pending proposal), {invited_assignment_id} (one she has not answered),
+    {speaker_session_id} (the session of {assignment_id}) and {answer_token} (the emailed
+    link of someone invited by email, who has no password yet)."""
+    from app.accounts.models import User
+    from app.registration.photos import process_photo
+    from app.speakers import services as speakers
+    from app.speakers import uploads
+    from app.speakers.models import AssignmentRole, AssignmentState
+
+    speaker = User.by_email("speaker@example.org")
+    mine = speakers.my_assignments(event, speaker)
+    accepted = next(a for a in mine if a.state == AssignmentState.accepted
+                    and a.session.title.startswith("Transboundary water"))
+    invited = next(a for a in mine if a.state == AssignmentState.invited)
+    speakers.replace_photo(speakers.ensure_profile(event, speaker), process_photo(_portrait((198, 219, 206))),
+                           actor=speaker)
+    speakers.add_slides(accepted, uploads.check_slides(_slides_pdf()), "Aral basin water sharing.pdf",
+                        actor=speaker)
+    speakers.update_needs(accepted, {"av_needs": "A clicker and a lapel microphone",
+                                     "interpretation_needs": "Russian to English", "slides_public": True},
+                          actor=speaker)
+    speakers.propose_change(accepted, title="Sharing the Aral Sea basin: thirty years of water cooperation",
+                            abstract="How the five basin states allocate water today, what the data shows, "
+                                     "and what a new regional agreement could change.", actor=speaker)
+    newcomer, _created = speakers.invite_new_speaker(
+        accepted.session, email="new.speaker@example.org", role=AssignmentRole.panelist, actor=programme,
+        honorific="Ms", given_name="Aigerim", family_name="Nurlanovna", position="Water policy analyst",
+        organisation="Eurasian Water Institute", country="KZ")
+    return {"speaker_id": str(speaker.id), "assignment_id": str(accepted.id),
+            "invited_assignment_id": str(invited.id), "speaker_session_id": str(accepted.session_id),
+            "answer_token": speakers.answer_token(newcomer)}
+
+
+def _onsite_values(event, accreditation, checkin) -> dict[str, str]:
+    """The demo delegate with a badge photo, checked in at the entrance and at the workshop's
+    door, holding a visa letter ({letter_token} verifies it); the Pakistan delegation's
+    adviser waits for a letter, its head had one revoked ({revoked_letter_token});
+    {door_id} is the workshop's door at the desk, {badge_code} the delegate's badge code."""
+    from datetime import date
+
+    from app.accounts.models import User
+    from app.checkin import letters
+    from app.checkin import services as onsite
+    from app.checkin.models import CheckInMethod
+    from app.registration import services as registration
+    from app.registration.photos import process_photo
+
+    def needs_letter(person, passport):
+        found = onsite.delegate_registration(event, User.by_email(person))
+        found.visa_letter_needed = True
+        found.passport_number, found.passport_expiry = passport, date(2032, 3, 31)
+        found.date_of_birth, found.place_of_birth = date(1981, 5, 17), "Karachi"
+        return found
+
+    delegate = onsite.delegate_registration(event, User.by_email("delegate@example.org"))
+    registration.replace_photo(delegate, process_photo(_portrait((205, 214, 230))), actor=delegate.user)
+    delegate.visa_letter_needed = True
+    delegate.passport_number, delegate.passport_expiry = "N12345678", date(2033, 9, 30)
+    delegate.date_of_birth, delegate.place_of_birth = date(1984, 11, 2), "Almaty"
+    letter = letters.issue_letter(delegate, actor=accreditation)
+    head = needs_letter("pk.focal@example.org", "AB1234567")
+    revoked = letters.issue_letter(head, actor=accreditation)
+    letters.revoke_letter(revoked, actor=accreditation, reason="Travel plans changed")
+    needs_letter("pk.adviser@example.org", "CD7654321")
+    doors = onsite.desk_sessions(event)
+    workshop = next(d for d in doors if d.signup_required)
+    onsite.admit(event, delegate, actor=checkin, method=CheckInMethod.code)
+    onsite.admit(event, delegate, actor=checkin, method=CheckInMethod.qr, session=workshop)
+    return {"letter_token": letters.letter_token(letter), "revoked_letter_token": letters.letter_token(revoked),
+            "door_id": str(workshop.id), "badge_code": onsite.ensure_badge(delegate).display_code}
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,9 @@ The account is a demo account's name before "@example.org" (all have the
 password "summit-demo"), or None for a visitor who is not logged in. A path may
 use the placeholders of `live_server.values` ({reset_token}, {user_id},
 {message_id}, {registration_id}, {category_id}, {delegation_id}, {held_place_id},
-{invitation_token}, {session_id}, {room_id}, {track_id}: see conftest.py);
+{invitation_token}, {session_id}, {room_id}, {track_id}, {speaker_id},
+{assignment_id}, {invited_assignment_id}, {speaker_session_id}, {answer_token},
+{door_id}, {letter_token}, {revoked_letter_token}: see conftest.py);
 `submit` names a button to press first, to check the page with the form's
 validation errors (the test expects at least one field marked aria-invalid);
 `status` is the HTTP status the page answers with; `fresh` opens the page in a
@@ -108,6 +110,40 @@ PAGES: list[Page] = [
     Page("programme", f"{MANAGE}/agenda/publish"),
     Page("viewer", f"{MANAGE}/agenda"),
     Page("viewer", f"{MANAGE}/agenda/sessions/{{session_id}}"),
+    # Speakers: the public directory, the emailed answer link, the speaker portal
+    Page(None, f"{EVENT}/speakers"),
+    Page(None, f"{EVENT}/speakers/{{speaker_id}}"),
+    Page(None, f"{EVENT}/speaker/answer/{{answer_token}}"),
+    Page(None, f"{EVENT}/speaker/answer/{{answer_token}}", submit="main form [name=accept]", fresh=True),
+    Page(None, f"{EVENT}/speaker/answer/not-a-valid-link", status=404),
+    Page("speaker", f"{EVENT}/speaker/"),
+    Page("speaker", f"{EVENT}/speaker/sessions/{{assignment_id}}"),
+    Page("speaker", f"{EVENT}/speaker/sessions/{{invited_assignment_id}}"),
+    Page("speaker", f"{EVENT}/speaker/profile"),
+    Page("speaker", f"{EVENT}/speaker/travel"),
+    # Speakers: the organisers
+    Page("programme", f"{MANAGE}/speakers"),
+    Page("programme", f"{MANAGE}/speakers?state=invited&q=water"),
+    Page("programme", f"{MANAGE}/speakers/sessions"),
+    Page("programme", f"{MANAGE}/speakers/proposals"),
+    Page("programme", f"{MANAGE}/speakers/people/{{speaker_id}}"),
+    Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}"),
+    Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}?q=lindqvist"),
+    Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}",
+         submit="main form[action$='/invite'] [type=submit]"),
+    # On site: the delegate's agenda, sign-ups, badge and letter; letter verification
+    Page("delegate", f"{EVENT}/my-agenda"),
+    Page("viewer", f"{EVENT}/my-agenda"),
+    Page(None, "/verify/{letter_token}"),
+    Page(None, "/verify/{revoked_letter_token}"),
+    Page(None, "/verify/not-a-valid-token", status=404),
+    # On site: the check-in desk and its doors, badges, visa-support letters
+    Page("checkin", f"{MANAGE}/checkin"),
+    Page("checkin", f"{MANAGE}/checkin?session={{door_id}}"),
+    Page("accreditation", f"{MANAGE}/badges"),
+    Page("accreditation", f"{MANAGE}/badges?q=serikova"),
+    Page("accreditation", f"{MANAGE}/visa-letters"),
+    Page("accreditation", f"{MANAGE}/onsite-settings"),
     # Platform administration
     Page("admin", "/admin/"),
     Page("admin", "/admin/users/{user_id}"),

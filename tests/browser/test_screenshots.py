@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -66,6 +68,38 @@ SHOTS = [
     ("programme", f"{MANAGE}/agenda/sessions/{{session_id}}"),
     ("programme", f"{MANAGE}/agenda/sessions/{{session_id}}/move"),
     ("programme", f"{MANAGE}/agenda/publish"),
+    # Speakers
+    (None, f"{EVENT}/speakers"),
+    (None, f"{EVENT}/speakers/{{speaker_id}}"),
+    (None, f"{EVENT}/speaker/answer/{{answer_token}}"),
+    ("speaker", f"{EVENT}/speaker/"),
+    ("speaker", f"{EVENT}/speaker/sessions/{{assignment_id}}"),
+    ("speaker", f"{EVENT}/speaker/sessions/{{invited_assignment_id}}"),
+    ("speaker", f"{EVENT}/speaker/profile"),
+    ("speaker", f"{EVENT}/speaker/travel"),
+    ("programme", f"{MANAGE}/speakers"),
+    ("programme", f"{MANAGE}/speakers/sessions"),
+    ("programme", f"{MANAGE}/speakers/proposals"),
+    ("programme", f"{MANAGE}/speakers/people/{{speaker_id}}"),
+    ("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}?q=lindqvist"),
+    # On site
+    ("delegate", f"{EVENT}/my-agenda"),
+    ("viewer", f"{EVENT}/my-agenda"),
+    (None, "/verify/{letter_token}"),
+    (None, "/verify/{revoked_letter_token}"),
+    ("checkin", f"{MANAGE}/checkin"),
+    ("checkin", f"{MANAGE}/checkin?session={{door_id}}"),
+    ("accreditation", f"{MANAGE}/badges"),
+    ("accreditation", f"{MANAGE}/visa-letters"),
+    ("accreditation", f"{MANAGE}/onsite-settings"),
+]
+
+# PDFs a delegate downloads, saved and (with poppler's pdftoppm) rendered page by page to PNG.
+PDFS = [
+    ("delegate", f"{EVENT}/my-badge.pdf", "delegate-badge"),
+    ("delegate", f"{EVENT}/my-visa-letter.pdf?lang=en", "delegate-visa-letter-en"),
+    ("delegate", f"{EVENT}/my-visa-letter.pdf?lang=ru", "delegate-visa-letter-ru"),
+    ("accreditation", f"{MANAGE}/badges.pdf", "accreditation-badges"),
 ]
 
 
@@ -81,6 +115,18 @@ def test_screenshot(account, path, new_page, live_server):
         page = new_page(account, viewport=viewport)
         page.goto(live_server(path))
         page.screenshot(path=ARTIFACTS / _name(account, path, size), full_page=True)
+
+
+@pytest.mark.parametrize("account,path,name", PDFS)
+def test_pdf_rendered(account, path, name, new_page, live_server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = new_page(account)
+    response = page.request.get(live_server(path))
+    assert (response.status, response.headers["content-type"]) == (200, "application/pdf")
+    target = ARTIFACTS / f"{name}.pdf"
+    target.write_bytes(response.body())
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "110", str(target), str(ARTIFACTS / name)], check=True)
 
 
 def test_screenshot_phone_menu_open(new_page, live_server):

@@ -95,6 +95,11 @@ def test_letter_pdf_in_russian(app, summit, farrukh, staff):
         assert expected in text, expected
 
 
+def test_letter_fill_ends_a_sentence_after_a_russian_date_with_one_dot():
+    filled = letters.fill("Пребывание по {departure}. Справки: {phone}.", {"departure": "24 апреля 2027 г."})
+    assert filled == "Пребывание по 24 апреля 2027 г. Справки: {phone}."
+
+
 def test_letter_uses_the_organisers_text_and_letterhead(app, summit, farrukh, staff):
     event, _ = summit
     services.update_settings(event, {"letter_body_en": "Dear consul, please admit {name} ({passport_number}). "

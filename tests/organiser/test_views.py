@@ -62,6 +62,16 @@ def test_each_demo_role_sees_exactly_its_own_menu(app, client, email, role):
     assert nav_links(response) == expected_links(app, EXPECTED_NAV[role])
 
 
+def test_menu_entry_stays_highlighted_on_the_pages_under_it(app, client):
+    seed_demo()
+    db.session.commit()
+    login_session(client, User.by_email("programme@example.org"))
+    response = client.get(f"/e/{DEMO_SLUG}/manage/speakers/proposals")
+    nav = '//nav[contains(@class, "organiser-nav")]//a'
+    assert page(response).xpath(f'{nav}[contains(@class, "active")]/text()') == ["Speakers"]
+    assert page(response).xpath(f'{nav}[@aria-current]') == []
+
+
 def test_platform_admin_sees_the_whole_menu(app, client):
     seed_demo()
     db.session.commit()

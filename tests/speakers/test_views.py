@@ -298,6 +298,21 @@ def test_answer_link_for_a_new_account_needs_a_good_password(client, summit, pro
     assert db.session.scalar(select(SpeakerAssignment)).state == S.invited
 
 
+def test_answer_link_for_a_new_account_refuses_an_empty_password(client, summit, programme):
+    _event, (water, *_rest) = summit
+    svc.invite_new_speaker(water, email="new@example.org", role=R.panelist, actor=programme, given_name="New",
+                           family_name="Person")
+    db.session.commit()
+    link = _answer_path("new@example.org")
+
+    response = client.post(link, data={"password": "", "confirm": "", "accept": "Accept"})
+
+    assert response.status_code == 200
+    assert "Choose a password for your account." in _text(response)
+    assert db.session.scalar(select(SpeakerAssignment)).state == S.invited
+    assert svc.needs_password(User.by_email("new@example.org")) is True
+
+
 # --- permissions --------------------------------------------------------------------
 
 @pytest.fixture
