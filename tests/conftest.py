@@ -131,13 +131,15 @@ def app(database_url, tmp_path_factory):
 
 
 def _empty_tables():
-    tables = list(reversed(_db.metadata.sorted_tables))
+    """Delete every row, children first, and start the ids again from 1 (as SQLite does
+    once a table is empty). DELETE, not TRUNCATE, on PostgreSQL too: TRUNCATE gives each
+    table new files, some 0.2 s a test for a few rows, minutes over the suite."""
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            _db.session.execute(table.delete())
+        _db.session.execute(text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+            "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
     _db.session.commit()
 
 
