@@ -104,7 +104,8 @@ def test_organiser_sees_only_the_pages_of_their_role(role, browser, live_server)
         page = context.new_page()
         log_in(page, live_server.url, role)
         page.goto(live_server(f"{EVENT}/"))
-        page.get_by_role("link", name="Organiser area").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Organiser area").click()
         assert page.url == live_server(f"{MANAGE}/")
 
         links = page.locator("nav.organiser-nav a")

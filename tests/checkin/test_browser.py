@@ -25,6 +25,7 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.browser
 
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -67,6 +68,14 @@ def page(browser, live_server):
         context.close()
 
 
+def _wait_for_checked_count(page, count: str) -> None:
+    """Wait for the desk's live count. Not wait_for_function("..."): after its first try it
+    evaluates the string with eval() in the page, which the CSP (no 'unsafe-eval') refuses."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#count-checked")).to_have_text(count)
+
+
 def _log_in(page, base, user):
     page.goto(f"{base}/account/login")
     page.fill("input[name=email]", user.email)
@@ -97,7 +106,7 @@ def test_desk_checks_in_by_code_and_by_name_and_warns_on_second_scan(live_server
     assert page.locator("#desk-message").inner_text() == "Checked in."
     assert page.locator("#desk-name").inner_text() == "Dr Aliya Serikova"
     assert (field.input_value(), page.evaluate("document.activeElement.id")) == ("", "code")
-    page.wait_for_function("document.getElementById('count-checked').textContent === '1'")
+    _wait_for_checked_count(page, "1")
 
     # the same badge again: the warning, with the time of the first check-in
     field.type(badge.display_code)
@@ -118,7 +127,7 @@ def test_desk_checks_in_by_code_and_by_name_and_warns_on_second_scan(live_server
     page.wait_for_selector(".desk-result[data-status=admitted]")
     assert page.locator("#desk-name").inner_text() == "Dr Berik Zhakupov"
     assert page.evaluate("document.activeElement.id") == "code"
-    page.wait_for_function("document.getElementById('count-checked').textContent === '2'")
+    _wait_for_checked_count(page, "2")
     page.screenshot(path=str(tmp_path / "desk.png"), full_page=True)
     db.session.expire_all()
     assert db.session.scalar(select(func.count(CheckIn.id))) == 2

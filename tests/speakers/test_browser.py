@@ -65,7 +65,7 @@ def test_speaker_and_organiser_pages_fit_a_360px_phone(live_server, phone_page, 
         widths[path] = _fits(page)
     page.goto(f"{live_server}/e/astana/")
     page.click(".navbar-toggler")
-    assert page.locator("#main-nav a", has_text="Speaker portal").is_visible()
+    page.locator("#main-nav a", has_text="Speaker portal").wait_for(state="visible")  # once the menu has opened
     page.context.clear_cookies()
     _login(page, live_server, programme.email)
     for path in (f"/e/astana/manage/speakers/sessions/{water.id}", "/e/astana/manage/speakers/sessions",
