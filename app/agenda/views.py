@@ -19,6 +19,7 @@ from app.agenda.models import (SESSION_TYPE_LABELS, VISIBILITY_LABELS, AgendaSes
 from app.agenda.timetable import day_grid, event_days, grid_css as _grid_css
 from app.events.forms import EmptyForm
 from app.extensions import db
+from app.utils.db import get_in_event_or_404
 from app.policy import can, ensure, has_any_role, public, requires
 from app.utils.time import to_zone
 
@@ -36,25 +37,15 @@ def _utc_to_local(value: datetime | None, event) -> datetime | None:
 
 
 def _session_or_404(event, session_id: int) -> AgendaSession:
-    """A session of this event; another event's id is simply not found."""
-    session = db.session.get(AgendaSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    return session
+    return get_in_event_or_404(AgendaSession, session_id, event)
 
 
 def _room_or_404(event, room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
-    if room is None or room.event_id != event.id:
-        abort(404)
-    return room
+    return get_in_event_or_404(Room, room_id, event)
 
 
 def _track_or_404(event, track_id: int) -> Track:
-    track = db.session.get(Track, track_id)
-    if track is None or track.event_id != event.id:
-        abort(404)
-    return track
+    return get_in_event_or_404(Track, track_id, event)
 
 
 def _may_edit(event, track_id: int | None) -> bool:

@@ -17,6 +17,7 @@ from app.agenda.services import AgendaError
 from app.events.forms import EmptyForm
 from app.events.services import get_event_or_404
 from app.extensions import db, limiter
+from app.utils.db import get_in_event_or_404
 from app.policy import authenticated, can, ensure, has_any_role, public, requires
 from app.speakers import bp, conflicts, uploads
 from app.speakers import services as svc
@@ -53,17 +54,11 @@ def _attach(form, error: svc.SpeakerError | AgendaError) -> None:
 
 
 def _session_or_404(event, session_id: int) -> AgendaSession:
-    session = db.session.get(AgendaSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    return session
+    return get_in_event_or_404(AgendaSession, session_id, event)
 
 
 def _assignment_or_404(event, assignment_id: int) -> SpeakerAssignment:
-    assignment = db.session.get(SpeakerAssignment, assignment_id)
-    if assignment is None or assignment.event_id != event.id:
-        abort(404)
-    return assignment
+    return get_in_event_or_404(SpeakerAssignment, assignment_id, event)
 
 
 # --- Organisers: lists --------------------------------------------------------------

@@ -33,3 +33,18 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def get_in_event_or_404(model, object_id: int, event):
+    """The `model` row with `object_id` if it belongs to `event`; otherwise 404.
+
+    Another event's id is simply not found, so nobody learns it exists.
+    """
+    from flask import abort
+
+    from app.extensions import db
+
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.event_id != event.id:
+        abort(404)
+    return obj
