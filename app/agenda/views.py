@@ -531,6 +531,11 @@ def _type_choices() -> list[tuple[str, str]]:
     return [(t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType]
 
 
+def _sdg_choices() -> dict[int, str]:
+    """{n: "SDG n"} for the 17 goals, translated."""
+    return {n: _("SDG %(n)d", n=n) for n in range(1, 18)}
+
+
 def _public_state_or_404(slug: str) -> cache.PublicState:
     """The event (published, or visible to its team) and its current publication, in one query."""
     state = cache.public_state(slug)
@@ -658,7 +663,7 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
         agenda = agenda or _agenda_for(state, categories)
         return render_template("agenda/public/_agenda_body.html", event=event, agenda=agenda, filters=filters,
                                shown=shown if shown is not None else agenda.sessions,
-                               type_choices=_type_choices).encode()
+                               type_choices=_type_choices, sdg_choices=_sdg_choices).encode()
 
     if filters.active:
         agenda = _agenda_for(state, categories)
