@@ -85,12 +85,14 @@ def sign_up(*, email: str, password: str, locale: str = "en", **profile) -> User
     caller answers the same way in both cases.
     """
     email = normalise_email(email)
+    # Hashed in both cases, so the answer takes as long whether the address is known or not.
+    password_hash = hash_password(password)
     existing = User.by_email(email)
     if existing is not None:
         queue_for_user(existing, "account_exists", login_url=external_url("accounts.login"),
                        reset_url=external_url("accounts.forgot_password"))
         return None
-    user = User(email=email, password_hash=hash_password(password), locale=locale,
+    user = User(email=email, password_hash=password_hash, locale=locale,
                 **{k: v for k, v in profile.items() if k in PROFILE_FIELDS})
     db.session.add(user)
     db.session.flush()

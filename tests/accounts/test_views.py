@@ -128,6 +128,20 @@ def test_signup_with_existing_email_answers_the_same_and_tells_the_owner(client)
     assert outbox("verify_email", to="taken@example.org") == []
 
 
+def test_signup_hashes_the_password_for_a_taken_address_too(client, monkeypatch):
+    """The slow step (argon2) runs in both cases, so the answer's timing does not tell."""
+    from app.accounts import services
+
+    make_user("taken@example.org")
+    db.session.commit()
+    hashed = []
+    real = services.hash_password
+    monkeypatch.setattr(services, "hash_password", lambda password: hashed.append(password) or real(password))
+    client.post("/account/signup", data=signup_data(email="fresh@example.org"))
+    client.post("/account/signup", data=signup_data(email="taken@example.org"))
+    assert hashed == [NEW_PASSWORD, NEW_PASSWORD]
+
+
 def test_forgot_password_answers_the_same_for_known_and_unknown_addresses(client):
     make_user("known@example.org")
     db.session.commit()
