@@ -79,10 +79,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session)
 
 
+def _sqlite_case(function):
+    """A text function SQLite can call; NULL and non-text values pass through."""
+    return lambda value: function(value) if isinstance(value, str) else value
+
+
 def tune_sqlite(app: Flask) -> None:
     """Write-ahead logging for the embedded SQLite database: readers no longer wait for
     a writer (several gunicorn workers share the file) and a commit costs one sync
-    instead of several."""
+    instead of several.
+
+    SQLite's own lower() and upper() change only ASCII letters, so searching for
+    "мусадик" would miss "Мусадик"; they are replaced by Python's, which know every
+    alphabet, as PostgreSQL's do. No index is built on them."""
     from sqlalchemy import event
 
     from app.extensions import db
@@ -96,6 +105,8 @@ def tune_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        dbapi_connection.create_function("lower", 1, _sqlite_case(str.lower), deterministic=True)
+        dbapi_connection.create_function("upper", 1, _sqlite_case(str.upper), deterministic=True)
 
 
 def register_http_cache(app: Flask) -> None:

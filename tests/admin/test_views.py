@@ -39,6 +39,9 @@ def test_users_search_by_name_email_and_organisation(client, admin):
     assert table_column(client.get("/admin/", query_string={"q": "example.pk"}), 2) == ["musadiq@example.pk"]
     assert table_column(client.get("/admin/", query_string={"q": "climate"}), 2) == ["musadiq@example.pk"]
     assert table_column(client.get("/admin/", query_string={"q": "nobody"}), 2) == []
+    # Case does not matter in any alphabet, on SQLite as on PostgreSQL.
+    assert table_column(client.get("/admin/", query_string={"q": "мусадик"}), 2) == ["musadiq@example.pk"]
+    assert table_column(client.get("/admin/", query_string={"q": "АҚОРДА"}), 2) == ["kasym@example.kz"]
     assert sorted(table_column(client.get("/admin/"), 2)) == ["kasym@example.kz", "musadiq@example.pk",
                                                              "root@example.org"]
 

@@ -1,0 +1,40 @@
+"""Searching registrations by name in Cyrillic and Kazakh letters, whatever their case."""
+from __future__ import annotations
+
+from datetime import date
+
+from app.extensions import db
+from app.registration import services
+from tests.factories import make_user
+from tests.registration.conftest import details, make_category
+
+
+def register(event, category, **overrides):
+    user = make_user()
+    return services.create_registration(event, user, details(**overrides), category=category, actor=user)
+
+
+def found(event, q: str) -> list[str]:
+    return [r.given_name for r in db.session.scalars(services.registration_query(event, {"q": q})).unique()]
+
+
+def test_search_ignores_case_in_every_alphabet(event):
+    category = make_category(event, "Government delegation")
+    register(event, category, given_name="Әлия", family_name="Жұмабаева")
+    register(event, category, given_name="Мусадик", family_name="Малик")
+    db.session.commit()
+    assert found(event, "әлия") == ["Әлия"]
+    assert found(event, "ЖҰМАБАЕВА") == ["Әлия"]
+    assert found(event, "мусадик") == ["Мусадик"]
+
+
+def test_the_same_person_typed_in_another_case_is_a_likely_duplicate(event):
+    category = make_category(event, "Government delegation")
+    born = date(1980, 5, 1)
+    passport = dict(visa_letter_needed=True, passport_number="N1234567", passport_expiry=date(2031, 1, 1),
+                    date_of_birth=born, place_of_birth="Almaty")
+    register(event, category, given_name="Әлия", family_name="Жұмабаева", **passport)
+    register(event, category, given_name="ӘЛИЯ", family_name="жұмабаева", **passport)
+    db.session.commit()
+    _emails, people = services.duplicate_keys(event)
+    assert people == {("әлия", "жұмабаева", born)}
