@@ -776,10 +776,34 @@ def tell_followers(publication, *, previous=None, **_kwargs) -> int:
     return sent
 
 
+def promote_after_publication(publication, *, actor=None, **_kwargs) -> list[SessionSignup]:
+    """After a publication, give waiting delegates the places it adds: a workshop whose
+    capacity was raised, or that no longer needs sign-up, or no longer has a limit.
+    Returns the sign-ups promoted (each delegate is emailed)."""
+    waiting = list(db.session.scalars(select(SessionSignup.session_id).where(
+        SessionSignup.event_id == publication.event_id, SessionSignup.state == SignupState.waitlisted)
+        .distinct()))
+    if not waiting:
+        return []
+    published = {s["id"]: s for s in (publication.snapshot or {}).get("sessions", [])}
+    promoted = []
+    for session_id in sorted(waiting):
+        entry = published.get(session_id)
+        if entry is None:
+            continue  # no longer in the agenda: the cancellation email tells them
+        capacity = entry.get("capacity") if entry.get("signup_required") else None
+        if capacity is not None and places_taken(session_id) >= capacity:
+            continue
+        _lock_session(session_id)
+        promoted += fill_places(publication.event, session_id, capacity=capacity, actor=actor)
+    return promoted
+
+
 def _connect_publish_hook() -> None:
     from app.agenda.services import agenda_published
 
     agenda_published.connect(tell_followers, weak=False)
+    agenda_published.connect(promote_after_publication, weak=False)
 
 
 _connect_publish_hook()

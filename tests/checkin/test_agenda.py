@@ -124,6 +124,41 @@ def test_waitlisted_leaving_promotes_nobody(app, summit, agenda, delegates):
     assert services.places_taken(workshop) == 2
 
 
+def test_raising_a_workshop_capacity_gives_waiting_delegates_their_places_when_published(summit, agenda, delegates):
+    event, _ = summit
+    workshop = agenda["workshop"]
+    for key in ("aliya", "berik", "dana", "erlan"):
+        services.sign_up(event, delegates[key].user, services.delegate_agenda(event, delegates[key]), workshop.id,
+                         actor=delegates[key].user)
+    db.session.commit()
+    workshop.capacity = 3
+    db.session.flush()
+    assert services.places_taken(workshop.id) == 2  # the draft alone changes nothing
+    publish_agenda(event, actor=None)
+    db.session.commit()
+
+    states = {s.user_id: s.state for s in db.session.scalars(select(SessionSignup))}
+    assert states[delegates["dana"].user_id] == SignupState.confirmed
+    assert states[delegates["erlan"].user_id] == SignupState.waitlisted
+    assert [m.to_address for m in outbox("signup_promoted")] == [delegates["dana"].user.email]
+
+    publish_agenda(event, actor=None)  # publishing again promotes nobody twice
+    db.session.commit()
+    assert len(outbox("signup_promoted")) == 1
+
+
+def test_workshop_without_a_limit_any_more_takes_everyone_waiting(summit, agenda, delegates):
+    event, _ = summit
+    workshop = agenda["workshop"]
+    for key in ("aliya", "berik", "dana", "erlan"):
+        services.sign_up(event, delegates[key].user, services.delegate_agenda(event, delegates[key]), workshop.id,
+                         actor=delegates[key].user)
+    workshop.signup_required = False
+    publish_agenda(event, actor=None)
+    db.session.commit()
+    assert services.places_taken(workshop.id) == 4 and services.waitlist_length(workshop.id) == 0
+
+
 def test_sign_up_refused_twice_and_for_sessions_without_sign_up(client, summit, agenda, delegates):
     login(client, delegates["berik"].user)
     client.post(f"/e/astana/my-agenda/{agenda['workshop'].id}/signup")
