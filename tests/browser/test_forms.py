@@ -30,3 +30,16 @@ def test_event_settings_form_saves_with_the_language_checkboxes(new_page, live_s
         page.get_by_role("button", name="Save").click()
     assert page.locator(".alert-success").inner_text() == "The event settings are saved."
     assert page.get_by_role("group", name="Languages").get_by_label("Қазақша").is_checked()
+
+
+def test_passport_fields_appear_only_when_a_visa_letter_is_asked_for(new_page, live_server):
+    from tests.browser.pages import EVENT
+
+    page = new_page("viewer")
+    page.goto(live_server(f"{EVENT}/register"))
+    passport = page.get_by_label("Passport number")
+    assert not passport.is_visible()
+    page.get_by_label("I need a visa-support letter").check()
+    assert passport.is_visible()
+    page.get_by_label("I need a visa-support letter").uncheck()
+    assert not passport.is_visible()
