@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -78,3 +79,46 @@ def delete_photo(name: str) -> None:
     path = photo_path(name)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+# --- A photo kept while the rest of the form is corrected ----------------------------
+
+KEEP_SECONDS = 24 * 3600
+
+
+def _kept_dir() -> Path:
+    return photo_dir() / "kept"
+
+
+def keep_photo(jpeg: bytes) -> str:
+    """Hold a processed photo for a form that came back with errors elsewhere; return its name.
+
+    Files nobody came back for are deleted after KEEP_SECONDS, the next time one is kept.
+    """
+    directory = _kept_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_SECONDS
+    for old in directory.glob("*.jpg"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
+    name = f"{secrets.token_hex(16)}.jpg"
+    (directory / name).write_bytes(jpeg)
+    return name
+
+
+def kept_photo(name: str | None) -> bytes | None:
+    """The bytes of a kept photo; None when the name is not one of ours or it has gone."""
+    if not name or not _NAME.match(name):
+        return None
+    try:
+        return (_kept_dir() / name).read_bytes()
+    except OSError:
+        return None
+
+
+def forget_kept_photo(name: str | None) -> None:
+    if name and _NAME.match(name):
+        (_kept_dir() / name).unlink(missing_ok=True)

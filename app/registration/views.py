@@ -60,9 +60,28 @@ def _own_registration(event) -> Registration:
     return registration
 
 
-def _store_photo(form, registration, *, actor) -> None:
+def _kept_photo_key(event) -> str:
+    return f"kept_photo_{event.id}"
+
+
+def _keep_photo(form, event) -> bool:
+    """The form goes back for corrections: a photo that passed its checks is kept (its
+    name in this browser's signed session), so it need not be chosen again.
+    Returns whether a photo is waiting."""
+    key = _kept_photo_key(event)
     if form.photo_jpeg:
-        services.replace_photo(registration, form.photo_jpeg, actor=actor)
+        photos.forget_kept_photo(session.pop(key, None))
+        session[key] = photos.keep_photo(form.photo_jpeg)
+    return photos.kept_photo(session.get(key)) is not None
+
+
+def _store_photo(form, registration, event, *, actor) -> None:
+    """Store the photo just sent or, if none was, the one kept from an earlier try."""
+    kept = session.pop(_kept_photo_key(event), None)
+    jpeg = form.photo_jpeg or photos.kept_photo(kept)
+    photos.forget_kept_photo(kept)
+    if jpeg:
+        services.replace_photo(registration, jpeg, actor=actor)
 
 
 # --- The delegate's side -----------------------------------------------------------
@@ -117,15 +136,16 @@ def register(slug):
         except RegistrationError as exc:
             form.category.errors.append(str(exc.message))
         else:
-            _store_photo(form, registration, actor=user)
+            _store_photo(form, registration, event, actor=user)
             db.session.commit()
             session.pop(_invitation_key(event), None)
             if anonymous:
                 return _check_email(event, form.email.data)
             flash(_("Thank you: your registration is saved."), "success")
             return redirect(url_for("registration.my_registration", slug=slug))
+    kept_photo = _keep_photo(form, event) if request.method == "POST" else False
     return render_template("registration/register.html", event=event, form=form, anonymous=anonymous,
-                           categories=cats, invitation=invitation, title=_("Register"))
+                           categories=cats, invitation=invitation, kept_photo=kept_photo, title=_("Register"))
 
 
 def _invitation_key(event) -> str:
@@ -210,7 +230,7 @@ def edit_registration(slug):
                 form[f"q_{name}"].data = value
     if form.validate_on_submit():
         back_to_review = services.update_registration(registration, form.details(), actor=current_user)
-        _store_photo(form, registration, actor=current_user)
+        _store_photo(form, registration, event, actor=current_user)
         db.session.commit()
         if back_to_review:
             flash(_("Your changes are saved. Because your name or passport details changed, accreditation "
@@ -218,8 +238,9 @@ def edit_registration(slug):
         else:
             flash(_("Your changes are saved."), "success")
         return redirect(url_for("registration.my_registration", slug=slug))
+    kept_photo = _keep_photo(form, event) if request.method == "POST" else False
     return render_template("registration/edit.html", event=event, form=form, registration=registration,
-                           title=_("Change my registration"))
+                           kept_photo=kept_photo, title=_("Change my registration"))
 
 
 @bp.route("/e/<slug>/my-registration/cancel", methods=["GET", "POST"])

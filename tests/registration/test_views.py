@@ -160,6 +160,31 @@ def test_register_with_a_photo_stores_a_reencoded_jpeg_outside_the_web_root(app,
     assert (response.status_code, response.mimetype) == (200, "image/jpeg")
 
 
+def test_a_good_photo_is_kept_while_other_fields_are_corrected(app, client, event, category, delegate):
+    data = form_data(category, family_name="")
+    data["photo"] = (io.BytesIO(image_bytes("PNG")), "portrait.png")
+    response = client.post(f"/e/{event.slug}/register", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200 and count() == 0
+    assert "We kept the photo you chose." in response.get_data(as_text=True)
+
+    fixed = client.post(f"/e/{event.slug}/register", data=form_data(category), content_type="multipart/form-data")
+    assert fixed.status_code == 302
+    registration = only_registration()
+    stored = app.config["UPLOAD_DIR"] / "photos" / registration.photo_filename
+    assert stored.read_bytes()[:3] == b"\xff\xd8\xff"
+    assert list((app.config["UPLOAD_DIR"] / "photos" / "kept").glob("*.jpg")) == []
+
+
+def test_a_kept_photo_is_not_offered_to_another_browser(client, app, event, category, delegate):
+    data = form_data(category, family_name="")
+    data["photo"] = (io.BytesIO(image_bytes("PNG")), "portrait.png")
+    client.post(f"/e/{event.slug}/register", data=data, content_type="multipart/form-data")
+    other = app.test_client()
+    login(other, delegate)
+    assert other.post(f"/e/{event.slug}/register", data=form_data(category)).status_code == 302
+    assert only_registration().photo_filename == ""
+
+
 def test_script_in_a_field_is_shown_as_text(client, event, category, delegate):
     client.post(f"/e/{event.slug}/register", data=form_data(category, organisation="<script>alert(1)</script>"))
     page = client.get(f"/e/{event.slug}/my-registration").get_data(as_text=True)
