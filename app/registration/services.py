@@ -17,18 +17,20 @@ import io
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.labels import honorific_label
 from app.accounts.services import email_verified
 from app.audit.services import record, snapshot
 from app.extensions import db
 from app.mail.services import queue_email, queue_for_user
-from app.registration.labels import STATE_WORDS
+from app.registration.labels import SHORT_LABELS, STATE_WORDS
 from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, InvitationState, Question, QuestionKind,
                                      Registration, RegistrationNote, RegistrationSettings, RegistrationState as S,
                                      WaitlistMode)
+from app.utils.tabular import Table, build_table
 from app.utils.time import utcnow
 from app.utils.urls import external_url
 
@@ -578,50 +580,72 @@ def registration_query(event, filters: dict):
     return stmt.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Column titles of the export, in the reader's language; the same words as the
+# officer's pages where there are some.
+EXPORT_COLUMNS = {
+    "id": _l("Registration number"),
+    "state": _l("State"),
+    "category": _l("Category"),
+    "delegation": _l("Delegation"),
+    "honorific": lazy_pgettext("honorific", "Title"),
+    "given_name": _l("Given name"),
+    "family_name": _l("Family name"),
+    "email": _l("Email"),
+    "organisation": _l("Organisation"),
+    "position": _l("Position"),
+    "country": _l("Country"),
+    "nationality": _l("Nationality"),
+    "phone": _l("Phone"),
+    "languages": _l("Languages"),
+    "dietary": _l("Dietary requirements"),
+    "accessibility": _l("Accessibility needs"),
+    "arrival_date": _l("Arrival date"),
+    "departure_date": _l("Departure date"),
+    "visa_letter_needed": _l("Visa-support letter"),
+    "public_listing": _l("Public participant list"),
+    "arrival_flight": _l("Arrival flight"),
+    "arrival_at": _l("Arrival (event time)"),
+    "departure_flight": _l("Departure flight"),
+    "departure_at": _l("Departure (event time)"),
+    "hotel": _l("Hotel"),
+    "airport_transfer": _l("Airport transfer"),
+    "submitted_at": _l("Submitted (event time)"),
+    "badge_version": _l("Badge version"),
+}
+PASSPORT_COLUMNS = {
+    "passport_number": _l("Passport number"),
+    "passport_expiry": _l("Passport expiry"),
+    "date_of_birth": _l("Date of birth"),
+    "place_of_birth": _l("Place of birth"),
+}
 
 
-def neutralise(value) -> str:
-    """A cell value that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        text_value = "yes" if value else "no"
-    elif isinstance(value, (list, tuple)):
-        text_value = ", ".join(str(v) for v in value)
-    elif hasattr(value, "isoformat"):
-        text_value = value.isoformat()
-    elif isinstance(value, S):
-        text_value = value.value
-    else:
-        text_value = str(value)
-    if text_value.startswith(FORMULA_START):
-        return "'" + text_value
-    return text_value
+def _export_value(registration: Registration, key: str):
+    if key == "state":
+        return SHORT_LABELS[registration.state]
+    if key == "category":
+        return registration.category.name
+    if key == "delegation":
+        return registration.delegation.name if registration.delegation else ""
+    if key == "honorific":
+        return honorific_label(registration.honorific or "")
+    return getattr(registration, key)
 
 
-def export_rows(event, filters: dict, *, with_passport: bool) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the current filter for CSV/XLSX; passport columns only
-    when the reader may see them. Custom answers come last, one column each."""
+def export_table(event, filters: dict, *, with_passport: bool) -> Table:
+    """The registrations of the current filter for CSV/XLSX, titles and states in
+    the reader's language, times in the event's zone; passport columns only when
+    the reader may see them. Custom questions come last, titled by their label."""
     qs = questions(event)
-    header = ["id", "state", "category", "delegation", "honorific", "given_name", "family_name", "email",
-              "organisation", "position", "country", "nationality", "phone", "languages", "dietary",
-              "accessibility", "arrival_date", "departure_date", "visa_letter_needed", "public_listing",
-              "arrival_flight", "arrival_at", "departure_flight", "departure_at", "hotel", "airport_transfer",
-              "submitted_at", "badge_version"]
-    if with_passport:
-        header += list(PASSPORT_FIELDS)
-    header += [q.label for q in qs]
+    columns = EXPORT_COLUMNS | (PASSPORT_COLUMNS if with_passport else {})
+    keys = list(columns)
     rows = []
     for registration in db.session.scalars(registration_query(event, filters)).unique():
-        row = [registration.id, registration.state.value, registration.category.name,
-               registration.delegation.name if registration.delegation else ""]
-        row += [getattr(registration, f) for f in header[4:28] if f not in ("category", "delegation")]
-        if with_passport:
-            row += [getattr(registration, f) for f in PASSPORT_FIELDS]
-        row += [answer_text(q, (registration.answers or {}).get(str(q.id))) for q in qs]
-        rows.append([neutralise(v) for v in row])
-    return header, rows
+        answers = registration.answers or {}
+        rows.append([_export_value(registration, key) for key in keys]
+                    + [answer_text(q, answers.get(str(q.id))) for q in qs])
+    return build_table(list(columns.items()) + [(f"question_{q.id}", q.label) for q in qs], rows,
+                       zone=event.timezone)
 
 
 def record_export(event, fmt: str, count: int, *, actor) -> None:

@@ -2,9 +2,6 @@
 accreditation officer's side under /e/<slug>/manage/."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (abort, current_app, flash, g, redirect, render_template, request, send_file, session,
                    url_for)
 from flask_babel import get_locale, gettext as _
@@ -23,6 +20,7 @@ from app.registration.forms import (BulkForm, CancelForm, CategoryForm, Decision
 from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, Question, QuestionKind,
                                      Registration, RegistrationState as S, WaitlistMode)
 from app.registration.services import AlreadyRegistered, RegistrationError
+from app.utils import tabular
 from app.utils.countries import country_choices
 
 PER_PAGE = 50
@@ -415,35 +413,13 @@ def manage_bulk(slug):
 @requires("registration.export")
 def manage_export(slug, fmt):
     event = g.event
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in tabular.FORMATS:
         abort(404)
-    header, rows = services.export_rows(event, _filters(),
-                                        with_passport=can(current_user, "registration.view_passport", event))
-    services.record_export(event, fmt, len(rows), actor=current_user)
+    table = services.export_table(event, _filters(),
+                                  with_passport=can(current_user, "registration.view_passport", event))
+    services.record_export(event, fmt, len(table.rows), actor=current_user)
     db.session.commit()
-    name = f"{event.slug}-registrations.{fmt}"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-        data = io.BytesIO(("\ufeff" + out.getvalue()).encode("utf-8"))
-        mimetype = "text/csv"
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(str(_("Registrations"))[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        data = io.BytesIO()
-        book.save(data)
-        data.seek(0)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = send_file(data, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return tabular.download(table, fmt, name=f"{event.slug}-registrations", sheet_title=_("Registrations"))
 
 
 def _state_label(state: S) -> str:

@@ -30,6 +30,7 @@ from app.mail.services import queue_for_user
 from app.speakers import uploads
 from app.speakers.models import (BUSY_STATES, STATE_LABELS, AssignmentRole, AssignmentState as A, ProposalState,
                                  SessionProposal, SlideFile, SpeakerAssignment, SpeakerProfile)
+from app.utils.tabular import Table, build_table
 from app.utils.time import utcnow
 from app.utils.urls import external_url
 
@@ -706,21 +707,40 @@ def directory(event: Event, agenda) -> list[DirectoryEntry]:
 
 # --- Export --------------------------------------------------------------------------
 
-EXPORT_HEADER = ["speaker", "email", "organisation", "position", "country", "session", "starts", "ends", "room",
-                 "role", "state", "decline_reason", "invited_at", "answered_at", "av_needs",
-                 "interpretation_needs", "slides_versions", "available_from", "available_until", "arrival_date",
-                 "departure_date", "visa_letter_requested", "visa_data_from_registration", "travel_notes"]
+# Column titles of the export, in the reader's language; the same words as the
+# organisers' speaker pages where there are some.
+EXPORT_COLUMNS = {
+    "speaker": _l("Speaker"),
+    "email": _l("Email"),
+    "organisation": _l("Organisation"),
+    "position": _l("Position"),
+    "country": _l("Country"),
+    "session": _l("Session"),
+    "starts": _l("Starts (event time)"),
+    "ends": _l("Ends (event time)"),
+    "room": _l("Room"),
+    "role": _l("Role"),
+    "state": _l("State"),
+    "decline_reason": _l("Reason for declining"),
+    "invited_at": _l("Invitation sent (event time)"),
+    "answered_at": _l("Answered (event time)"),
+    "av_needs": _l("Audio-visual needs"),
+    "interpretation_needs": _l("Interpretation needs"),
+    "slides_versions": _l("Slide versions"),
+    "available_from": _l("Available from"),
+    "available_until": _l("Available until"),
+    "arrival_date": _l("Arrival date"),
+    "departure_date": _l("Departure date"),
+    "visa_letter_requested": _l("Visa support letter"),
+    "visa_data_from_registration": _l("Passport details in the delegate registration"),
+    "travel_notes": _l("Other travel needs"),
+}
 
 
-def export_rows(event: Event) -> tuple[list[str], list[list[str]]]:
-    """Header and rows (one per assignment) for CSV/XLSX, every cell neutralised
-    against formulas; a fixed number of queries."""
-    from app.registration.services import neutralise
-    from app.utils.time import to_zone
-
-    def _local(value, event):
-        return to_zone(value, event.timezone).strftime("%Y-%m-%d %H:%M") if value else ""
-
+def export_table(event: Event) -> Table:
+    """One row per assignment for CSV/XLSX: titles, roles and answers in the
+    reader's language, times in the event's zone, every cell neutralised against
+    formulas; a fixed number of queries."""
     assignments = all_assignments(event)
     profiles = profiles_by_user(event, [a.user_id for a in assignments])
     slide_counts = dict(db.session.execute(
@@ -731,16 +751,14 @@ def export_rows(event: Event) -> tuple[list[str], list[list[str]]]:
     for a in assignments:
         p = profiles.get(a.user_id)
         s = a.session
-        row = [a.user.formal_name, a.user.email, a.user.organisation, a.user.position, a.user.country, s.title,
-               _local(s.starts_at, event), _local(s.ends_at, event), s.room.name if s.room else "",
-               a.role.value, a.state.value, a.decline_reason, _local(a.invited_at, event),
-               _local(a.answered_at, event), a.av_needs,
-               a.interpretation_needs, slide_counts.get(a.id, 0),
-               p.available_from if p else None, p.available_until if p else None,
-               p.arrival_date if p else None, p.departure_date if p else None,
-               bool(p and p.visa_letter_requested), visa.get(a.user_id, False), p.travel_notes if p else ""]
-        rows.append([neutralise(v) for v in row])
-    return list(EXPORT_HEADER), rows
+        rows.append([a.user.formal_name, a.user.email, a.user.organisation, a.user.position, a.user.country,
+                     s.title, s.starts_at, s.ends_at, s.room.name if s.room else "", a.role_label, a.state_label,
+                     a.decline_reason, a.invited_at, a.answered_at, a.av_needs, a.interpretation_needs,
+                     slide_counts.get(a.id, 0), p.available_from if p else None, p.available_until if p else None,
+                     p.arrival_date if p else None, p.departure_date if p else None,
+                     bool(p and p.visa_letter_requested), visa.get(a.user_id, False),
+                     p.travel_notes if p else ""])
+    return build_table(list(EXPORT_COLUMNS.items()), rows, zone=event.timezone)
 
 
 def _registration_visa_flags(event: Event, user_ids: list[int]) -> dict[int, bool]:

@@ -3,9 +3,6 @@ speaker portal under /e/<slug>/speaker/, the emailed answer link and the public
 speaker directory under /e/<slug>/speakers."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +14,7 @@ from app.agenda.services import AgendaError
 from app.events.forms import EmptyForm
 from app.events.services import get_event_or_404
 from app.extensions import db, limiter
+from app.utils import tabular
 from app.utils.db import get_in_event_or_404
 from app.policy import authenticated, can, ensure, has_any_role, public, requires
 from app.speakers import bp, conflicts, uploads
@@ -121,34 +119,12 @@ def manage_person(slug, user_id):
 @requires("speaker.manage")
 def manage_export(slug, fmt):
     event = g.event
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in tabular.FORMATS:
         abort(404)
-    header, rows = svc.export_rows(event)
-    svc.record_export(event, fmt, len(rows), actor=current_user)
+    table = svc.export_table(event)
+    svc.record_export(event, fmt, len(table.rows), actor=current_user)
     db.session.commit()
-    name = f"{event.slug}-speakers.{fmt}"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-        data = io.BytesIO(("\ufeff" + out.getvalue()).encode("utf-8"))
-        mimetype = "text/csv"
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Speakers")
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        data = io.BytesIO()
-        book.save(data)
-        data.seek(0)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = send_file(data, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return tabular.download(table, fmt, name=f"{event.slug}-speakers", sheet_title=_("Speakers"))
 
 
 @bp.route(MANAGE + "/remind", methods=["POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import g
@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
-from app.registration.models import ApprovalMode, Registration, RegistrationState as S
+from app.registration.models import ApprovalMode, QuestionKind, Registration, RegistrationState as S
 from tests.factories import grant, login, make_event, make_user
 from tests.registration.conftest import details, make_category
 
@@ -147,29 +147,78 @@ def test_notes_are_not_shown_to_the_delegate(client, event, category):
     assert "Called the embassy" not in client.get(f"/e/{event.slug}/my-registration").get_data(as_text=True)
 
 
+PASSPORT = dict(visa_letter_needed=True, passport_number="AB1234567", passport_expiry=date(2030, 1, 1),
+                date_of_birth=date(1980, 1, 1), place_of_birth="Lahore")
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def approved_traveller(event, category):
+    """An approved registration with passport details, landing at 14:30 Astana time."""
+    registration = registered(event, category, **PASSPORT)
+    services.bulk_decide([registration], "approve", actor=make_user())
+    registration.arrival_flight = "KC 922"
+    registration.arrival_at = datetime(2027, 4, 20, 9, 30, tzinfo=UTC)
+    db.session.commit()
+    return registration
+
+
 def test_export_csv_neutralises_formulas_and_hides_passport_from_protocol(client, event, category):
-    registered(event, category, given_name="=HYPERLINK(\"http://x\")", visa_letter_needed=True,
-               passport_number="AB1234567", passport_expiry=date(2030, 1, 1), date_of_birth=date(1980, 1, 1),
-               place_of_birth="Lahore")
+    registered(event, category, given_name="=HYPERLINK(\"http://x\")", **PASSPORT)
+    services.add_question(event, label="=SUM(A1)", kind=QuestionKind.text, choices=[], required=False,
+                          position=0, actor=None)
     db.session.commit()
     officer(client, event, "protocol")
+    rows = csv_rows(client.get(f"/e/{event.slug}/manage/registrations/export.csv"))
+    row = dict(zip(rows[0], rows[1]))
+    assert [h for h in rows[0] if "passport" in h.lower() or "birth" in h.lower()] == []
+    assert (row["Given name"], row["Phone"], rows[0][-1]) == ("'=HYPERLINK(\"http://x\")", "'+7 701 000 00 00",
+                                                             "'=SUM(A1)")
+
+
+def test_export_csv_titles_columns_and_words_values_in_english(client, event, category):
+    approved_traveller(event, category)
+    officer(client, event)
     response = client.get(f"/e/{event.slug}/manage/registrations/export.csv")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert "passport_number" not in rows[0]
-    assert rows[1][rows[0].index("given_name")] == "'=HYPERLINK(\"http://x\")"
-    assert rows[1][rows[0].index("phone")] == "'+7 701 000 00 00"
+    rows = csv_rows(response)
+    row = dict(zip(rows[0], rows[1]))
+    assert rows[0][:8] == ["Registration number", "State", "Category", "Delegation", "Title", "Given name",
+                           "Family name", "Email"]
+    assert rows[0][-4:] == ["Passport number", "Passport expiry", "Date of birth", "Place of birth"]
+    assert (row["State"], row["Title"], row["Visa-support letter"], row["Airport transfer"], row["Languages"],
+            row["Arrival date"], row["Arrival (event time)"], row["Passport number"], row["Passport expiry"]) == (
+        "Approved", "Dr", "Yes", "No", "en, kk", "2027-04-20", "2027-04-20 14:30", "AB1234567", "2030-01-01")
+    assert response.headers["Content-Disposition"] == f"attachment; filename={event.slug}-registrations.csv"
 
 
 def test_export_xlsx_has_passport_for_accreditation(client, event, category):
-    registered(event, category, visa_letter_needed=True, passport_number="AB1234567",
-               passport_expiry=date(2030, 1, 1), date_of_birth=date(1980, 1, 1), place_of_birth="Lahore")
+    registered(event, category, **PASSPORT)
+    registered(event, category, given_name="Bilal")
     db.session.commit()
     officer(client, event, "accreditation")
     response = client.get(f"/e/{event.slug}/manage/registrations/export.xlsx?visa=yes")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[1][rows[0].index("passport_number")] == "AB1234567"
-    assert len(rows) == 2
+    assert (sheet.title, len(rows)) == ("Registrations", 2)
+    assert rows[1][rows[0].index("Passport number")] == "AB1234567"
+
+
+def test_export_for_a_russian_speaking_officer_is_in_russian(client, event, category):
+    approved_traveller(event, category)
+    user = make_user(locale="ru")
+    grant(user, event, "accreditation")
+    db.session.commit()
+    login(client, user)
+    response = client.get(f"/e/{event.slug}/manage/registrations/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    row = dict(zip(rows[0], rows[1]))
+    assert sheet.title == "Заявки"
+    assert rows[0][:7] == ["Номер заявки", "Статус", "Категория", "Делегация", "Обращение", "Имя", "Фамилия"]
+    assert (row["Статус"], row["Обращение"], row["Письмо визовой поддержки"], row["Номер паспорта"],
+            row["Прибытие (время мероприятия)"]) == ("Одобрена", "Д-р", "Да", "AB1234567", "2027-04-20 14:30")
 
 
 def test_export_of_an_unknown_format_is_not_found(client, event, category):

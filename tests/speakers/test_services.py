@@ -471,11 +471,24 @@ def test_export_neutralises_formula_cells(summit):
     assignment = assign(water, speaker, state=S.accepted)
     assignment.av_needs = "@SUM(A1)"
 
-    header, rows = svc.export_rows(event)
+    table = svc.export_table(event)
 
-    row = dict(zip(header, rows[0]))
+    row = dict(zip(table.keys, table.rows[0]))
     assert (row["speaker"], row["organisation"], row["av_needs"], row["state"], row["role"]) == (
-        "'=HYPERLINK(\"http://x\") -Name", "'+Org", "'@SUM(A1)", "accepted", "panelist")
+        "'=HYPERLINK(\"http://x\") -Name", "'+Org", "'@SUM(A1)", "Accepted", "Panelist")
+
+
+def test_export_gives_times_in_the_event_zone_and_yes_no(summit):
+    event, (water, *_rest) = summit
+    speaker = make_speaker()
+    assign(water, speaker, state=S.accepted)
+    svc.profile_for(event, speaker).visa_letter_requested = True
+
+    table = svc.export_table(event)
+
+    row = dict(zip(table.keys, table.rows[0]))
+    assert (row["starts"], row["ends"], row["visa_letter_requested"], row["visa_data_from_registration"]) == (
+        "2027-04-21 10:00", "2027-04-21 11:30", "Yes", "No")
 
 
 # --- policy ---------------------------------------------------------------------------

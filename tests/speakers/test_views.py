@@ -3,6 +3,7 @@ link and the portal, the public sees confirmed speakers only; permissions, bad i
 and query counts."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -709,8 +710,28 @@ def test_export_xlsx_holds_one_row_per_assignment(client, summit, programme):
 
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert [(r[0], r[5], r[10]) for r in rows[1:]] == [("'=cmd x", "Aral Sea basin cooperation", "accepted"),
-                                                       ("'=cmd x", "Green bonds", "declined")]
+    assert (sheet.title, rows[0][:6], rows[0][9:11]) == (
+        "Speakers", ("Speaker", "Email", "Organisation", "Position", "Country", "Session"), ("Role", "State"))
+    assert [(r[0], r[5], r[9], r[10]) for r in rows[1:]] == [
+        ("'=cmd x", "Aral Sea basin cooperation", "Panelist", "Accepted"),
+        ("'=cmd x", "Green bonds", "Panelist", "Declined")]
+
+
+def test_export_csv_for_a_russian_speaking_organiser_is_in_russian(client, summit):
+    event, (water, *_rest) = summit
+    assign(water, make_speaker(), state=S.accepted)
+    organiser = make_user(locale="ru")
+    grant(organiser, event, "programme")
+    db.session.commit()
+    login(client, organiser)
+
+    response = client.get("/e/astana/manage/speakers/export.csv")
+
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    row = dict(zip(rows[0], rows[1]))
+    assert rows[0][:3] == ["Спикер", "Электронная почта", "Организация"]
+    assert (row["Сессия"], row["Роль"], row["Статус"], row["Начало (время мероприятия)"]) == (
+        "Aral Sea basin cooperation", "Участник панельной дискуссии", "Принято", "2027-04-21 10:00")
 
 
 # --- query counts -------------------------------------------------------------------------
