@@ -338,6 +338,15 @@ def manage_rooms(slug):
                            title=_("Rooms"))
 
 
+def _structure_form(event, form, save, done, *, back: str, title, delete_url: str | None = None):
+    """The page of a new or existing room or track: save it and go back to the list, or show the form
+    (again, with the refusal next to its field)."""
+    if form.validate_on_submit() and _apply(save, form=form, done=done):
+        return redirect(back)
+    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=title, back=back,
+                           delete_url=delete_url)
+
+
 def _room_data(form: RoomForm) -> dict:
     return {"name": form.name.data, "capacity": form.capacity.data, "location": form.location.data or "",
             "equipment": form.equipment.data or "",
@@ -351,12 +360,9 @@ def room_new(slug):
     event = g.event
     ensure("agenda.edit_structure", event)
     form = RoomForm()
-    if form.validate_on_submit() and _apply(
-            lambda: svc.create_room(event, _room_data(form), actor=current_user), form=form,
-            done=lambda room: _("Room “%(name)s” added.", name=room.name)):
-        return redirect(url_for("agenda.manage_rooms", slug=slug))
-    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=_("New room"),
-                           back=url_for("agenda.manage_rooms", slug=slug))
+    return _structure_form(event, form, lambda: svc.create_room(event, _room_data(form), actor=current_user),
+                           lambda room: _("Room “%(name)s” added.", name=room.name),
+                           back=url_for("agenda.manage_rooms", slug=slug), title=_("New room"))
 
 
 @bp.route(MANAGE + "/rooms/<int:room_id>", methods=["GET", "POST"])
@@ -366,12 +372,9 @@ def room_edit(slug, room_id):
     ensure("agenda.edit_structure", event)
     room = _room_or_404(event, room_id)
     form = RoomForm(obj=room)
-    if form.validate_on_submit() and _apply(
-            lambda: svc.update_room(room, _room_data(form), actor=current_user), form=form,
-            done=lambda _r: _("Room “%(name)s” saved.", name=room.name)):
-        return redirect(url_for("agenda.manage_rooms", slug=slug))
-    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=room.name,
-                           back=url_for("agenda.manage_rooms", slug=slug),
+    return _structure_form(event, form, lambda: svc.update_room(room, _room_data(form), actor=current_user),
+                           lambda _r: _("Room “%(name)s” saved.", name=room.name),
+                           back=url_for("agenda.manage_rooms", slug=slug), title=room.name,
                            delete_url=url_for("agenda.room_delete", slug=slug, room_id=room.id))
 
 
@@ -407,12 +410,9 @@ def track_new(slug):
     form = TrackForm()
     if request.method == "GET":
         form.colour.data = "#1f6fb2"
-    if form.validate_on_submit() and _apply(
-            lambda: svc.create_track(event, _track_data(form), actor=current_user), form=form,
-            done=lambda track: _("Track “%(name)s” added.", name=track.name)):
-        return redirect(url_for("agenda.manage_tracks", slug=slug))
-    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=_("New track"),
-                           back=url_for("agenda.manage_tracks", slug=slug))
+    return _structure_form(event, form, lambda: svc.create_track(event, _track_data(form), actor=current_user),
+                           lambda track: _("Track “%(name)s” added.", name=track.name),
+                           back=url_for("agenda.manage_tracks", slug=slug), title=_("New track"))
 
 
 @bp.route(MANAGE + "/tracks/<int:track_id>", methods=["GET", "POST"])
@@ -422,12 +422,9 @@ def track_edit(slug, track_id):
     ensure("agenda.edit_structure", event)
     track = _track_or_404(event, track_id)
     form = TrackForm(obj=track)
-    if form.validate_on_submit() and _apply(
-            lambda: svc.update_track(track, _track_data(form), actor=current_user), form=form,
-            done=lambda _r: _("Track “%(name)s” saved.", name=track.name)):
-        return redirect(url_for("agenda.manage_tracks", slug=slug))
-    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=track.name,
-                           back=url_for("agenda.manage_tracks", slug=slug),
+    return _structure_form(event, form, lambda: svc.update_track(track, _track_data(form), actor=current_user),
+                           lambda _r: _("Track “%(name)s” saved.", name=track.name),
+                           back=url_for("agenda.manage_tracks", slug=slug), title=track.name,
                            delete_url=url_for("agenda.track_delete", slug=slug, track_id=track.id))
 
 
