@@ -439,28 +439,28 @@ def accept_session(slug, assignment_id):
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/decline", methods=["POST"])
 @authenticated
 def decline_session(slug, assignment_id):
-    event = _portal_event(slug)
-    assignment = _own_assignment(event, assignment_id)
-    form = DeclineForm(prefix="decline")
-    if form.validate_on_submit():
-        _apply(lambda: svc.decline(assignment, actor=current_user, reason=form.reason.data or ""), category="info",
-               done=lambda _r: _("You declined “%(title)s”. Thank you for letting us know.",
-                                 title=assignment.session.title))
-        return _to_my_session(slug, assignment)
-    return _render_my_session(event, assignment, decline_form=form)
+    return _answer_with_reason(slug, assignment_id, "decline", DeclineForm, svc.decline, lambda assignment: _(
+        "You declined “%(title)s”. Thank you for letting us know.", title=assignment.session.title))
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/withdraw", methods=["POST"])
 @authenticated
 def withdraw_session(slug, assignment_id):
+    return _answer_with_reason(slug, assignment_id, "withdraw", WithdrawForm, svc.withdraw, lambda assignment: _(
+        "You withdrew from “%(title)s”.", title=assignment.session.title))
+
+
+def _answer_with_reason(slug, assignment_id, name: str, form_class, answer, done):
+    """Decline or withdraw (`answer`) with the reason typed in the form `name`, then back to the session;
+    a reason the form refuses shows the session page again."""
     event = _portal_event(slug)
     assignment = _own_assignment(event, assignment_id)
-    form = WithdrawForm(prefix="withdraw")
+    form = form_class(prefix=name)
     if form.validate_on_submit():
-        _apply(lambda: svc.withdraw(assignment, actor=current_user, reason=form.reason.data or ""), category="info",
-               done=lambda _r: _("You withdrew from “%(title)s”.", title=assignment.session.title))
+        _apply(lambda: answer(assignment, actor=current_user, reason=form.reason.data or ""), category="info",
+               done=lambda _r: done(assignment))
         return _to_my_session(slug, assignment)
-    return _render_my_session(event, assignment, withdraw_form=form)
+    return _render_my_session(event, assignment, **{f"{name}_form": form})
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/proposal", methods=["POST"])
