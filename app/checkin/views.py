@@ -19,6 +19,7 @@ from app.events.services import get_event_or_404
 from app.extensions import db
 from app.policy import authenticated, ensure, public, requires
 from app.registration.models import Category, Delegation
+from app.utils.db import get_in_event_or_404
 
 MANAGE = "/e/<slug>/manage"
 
@@ -526,18 +527,10 @@ def letter_issue_all(slug):
     return redirect(url_for("checkin.manage_letters", slug=slug))
 
 
-def _letter_or_404(event, public_id: str) -> VisaLetter:
-    letter = db.session.scalar(select(VisaLetter).where(VisaLetter.public_id == public_id))
-    if letter is None or letter.event_id != event.id:
-        abort(404)
-    return letter
-
-
 @bp.route(MANAGE + "/visa-letters/<public_id>/revoke", methods=["POST"])
 @requires("visa_letter.manage")
 def letter_revoke(slug, public_id):
-    event = g.event
-    letter = _letter_or_404(event, public_id)
+    letter = get_in_event_or_404(VisaLetter, public_id, g.event, by=VisaLetter.public_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -555,7 +548,7 @@ def letter_revoke(slug, public_id):
 @bp.route(MANAGE + "/visa-letters/<public_id>.pdf")
 @requires("visa_letter.manage")
 def letter_pdf(slug, public_id):
-    letter = _letter_or_404(g.event, public_id)
+    letter = get_in_event_or_404(VisaLetter, public_id, g.event, by=VisaLetter.public_id)
     try:
         body = letters.letter_pdf(letter, request.args.get("lang", "en"))
     except OnsiteError as exc:
