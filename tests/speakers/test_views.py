@@ -696,6 +696,36 @@ def test_unknown_ids_are_not_found_not_errors(client, summit, programme):
     assert codes == [404] * 8
 
 
+def test_another_events_sessions_assignments_proposals_and_slides_are_not_found(client, summit, programme):
+    from app.agenda.models import Room
+    from tests.factories import make_event
+    from tests.speakers.conftest import add_session, at
+
+    other = make_event("bishkek")
+    room = Room(event=other, name="Far hall")
+    db.session.add(room)
+    db.session.flush()
+    session = add_session(other, room, at(10), at(11), title="Elsewhere")
+    assignment = assign(session, make_speaker("far@example.org"), state=S.accepted)
+    proposal = svc.propose_change(assignment, title="Taken over", abstract="", actor=assignment.user)
+    slide = SlideFile(event_id=other.id, assignment_id=assignment.id, version=1, original_name="far.pdf",
+                      stored_name="far-away.pdf", kind="pdf", size=10, sha256="0" * 64)
+    db.session.add(slide)
+    db.session.commit()
+    login(client, programme)
+
+    codes = [client.get(url).status_code for url in (
+        f"/e/astana/manage/speakers/sessions/{session.id}", f"/e/astana/slides/{slide.id}")]
+    codes += [client.post(url, data=data).status_code for url, data in (
+        (f"/e/astana/manage/speakers/proposals/{proposal.id}", {"approve": "Approve"}),
+        (f"/e/astana/manage/speakers/assignments/{assignment.id}/remind", {}),
+        (f"/e/astana/manage/speakers/assignments/{assignment.id}/answer", {"answer": "withdrawn"}))]
+
+    assert codes == [404] * 5
+    db.session.expire_all()
+    assert (proposal.state.value, assignment.state) == ("pending", S.accepted)
+
+
 def test_assign_with_a_bogus_user_id_gets_an_error_not_a_crash(client, summit, programme):
     _event, (water, *_rest) = summit
     login(client, programme)
