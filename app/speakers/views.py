@@ -305,10 +305,7 @@ def assignment_remove(slug, assignment_id):
 @bp.route(MANAGE + "/proposals/<int:proposal_id>", methods=["POST"])
 @requires("speaker.manage")
 def proposal_decide(slug, proposal_id):
-    event = g.event
-    proposal = db.session.get(SessionProposal, proposal_id)
-    if proposal is None or proposal.event_id != event.id:
-        abort(404)
+    proposal = get_in_event_or_404(SessionProposal, proposal_id, g.event)
     ensure("speaker.manage_session", proposal.session)
     form = DecisionForm()
     if form.validate_on_submit() and (form.approve.data or form.reject.data):
@@ -584,9 +581,7 @@ def travel(slug):
 def slides_download(slug, slide_id):
     """Always a download (attachment, nosniff, sandboxed), never shown inline."""
     event = _public_event(slug)
-    slide = db.session.get(SlideFile, slide_id)
-    if slide is None or slide.event_id != event.id:
-        abort(404)
+    slide = get_in_event_or_404(SlideFile, slide_id, event)
     ensure("speaker.download_slides", slide)
     path = uploads.slides_path(slide.stored_name)
     if path is None:
