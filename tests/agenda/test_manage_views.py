@@ -279,70 +279,52 @@ def _audit_actions(event) -> list[str]:
                                    .order_by(AuditEntry.id)))
 
 
-def test_room_pages_say_what_they_did_and_audit_it(client, summit, programme):
-    event, rooms, _ = summit
+@pytest.mark.parametrize("kind, model, added, renamed, told", [
+    ("room", Room, {"name": "Hall C", "opens_at": "08:00", "closes_at": "19:00"},
+     {"name": "Hall D", "opens_at": "08:00", "closes_at": "19:00"},
+     ["Room “Hall C” added.", "Room “Hall D” saved.", "Room deleted."]),
+    ("track", Track, {"name": "E-governance", "colour": "#00838f"}, {"name": "Digital government", "colour": "#00838f"},
+     ["Track “E-governance” added.", "Track “Digital government” saved.", "Track deleted."]),
+])
+def test_room_and_track_pages_say_what_they_did_and_audit_it(client, summit, programme, kind, model, added,
+                                                              renamed, told):
+    event, _, _ = summit
     login(client, programme)
-    client.get(BASE + "/rooms")  # shows the welcome
-    response = client.post(BASE + "/rooms/new", data={"name": "Hall C", "opens_at": "08:00", "closes_at": "19:00"})
-    assert response.headers["Location"] == BASE + "/rooms"
-    assert flashes(client.get(BASE + "/rooms")) == ["Room “Hall C” added."]
-    room = db.session.scalar(select(Room).where(Room.name == "Hall C"))
-    response = client.post(f"{BASE}/rooms/{room.id}", data={"name": "Hall D", "opens_at": "08:00",
-                                                             "closes_at": "19:00"}, follow_redirects=True)
-    assert flashes(response) == ["Room “Hall D” saved."]
-    response = client.post(f"{BASE}/rooms/{room.id}/delete", follow_redirects=True)
-    assert flashes(response) == ["Room deleted."]
-    assert _audit_actions(event) == ["agenda.room.create", "agenda.room.update", "agenda.room.delete"]
+    listing = f"{BASE}/{kind}s"
+    client.get(listing)  # shows the welcome
+    response = client.post(listing + "/new", data=added)
+    assert response.headers["Location"] == listing
+    said = flashes(client.get(listing))
+    row = db.session.scalar(select(model).where(model.name == added["name"]))
+    said += flashes(client.post(f"{listing}/{row.id}", data=renamed, follow_redirects=True))
+    said += flashes(client.post(f"{listing}/{row.id}/delete", follow_redirects=True))
+    assert said == told
+    assert _audit_actions(event) == [f"agenda.{kind}.create", f"agenda.{kind}.update", f"agenda.{kind}.delete"]
 
 
-def test_room_pages_show_a_refusal_where_it_belongs(client, summit, programme):
-    event, rooms, _ = summit
-    add_session(event, rooms[0], at(9), at(10))
-    db.session.commit()
-    login(client, programme)
-    client.get(BASE + "/rooms")  # shows the welcome
-    response = client.post(BASE + "/rooms/new", data={"name": "Plenary"})
-    assert (response.status_code, field_error(response, "name")) == (200, "Another room already has this name.")
-    response = client.post(f"{BASE}/rooms/{rooms[1].id}", data={"name": "Plenary"})
-    assert (response.status_code, field_error(response, "name")) == (200, "Another room already has this name.")
-    response = client.post(f"{BASE}/rooms/{rooms[0].id}/delete")
-    assert response.headers["Location"] == BASE + "/rooms"
-    assert flashes(client.get(BASE + "/rooms")) == ["1 sessions are placed in this room: move them first."]
-    assert db.session.get(Room, rooms[0].id) is not None
-    assert _audit_actions(event) == []
-
-
-def test_track_pages_say_what_they_did_and_audit_it(client, summit, programme):
-    event, _, tracks = summit
-    login(client, programme)
-    client.get(BASE + "/tracks")  # shows the welcome
-    response = client.post(BASE + "/tracks/new", data={"name": "E-governance", "colour": "#00838F"})
-    assert response.headers["Location"] == BASE + "/tracks"
-    assert flashes(client.get(BASE + "/tracks")) == ["Track “E-governance” added."]
-    track = db.session.scalar(select(Track).where(Track.name == "E-governance"))
-    assert track.colour == "#00838f"
-    response = client.post(f"{BASE}/tracks/{track.id}", data={"name": "Digital government", "colour": "#00838f"},
-                           follow_redirects=True)
-    assert flashes(response) == ["Track “Digital government” saved."]
-    response = client.post(f"{BASE}/tracks/{track.id}/delete", follow_redirects=True)
-    assert flashes(response) == ["Track deleted."]
-    assert _audit_actions(event) == ["agenda.track.create", "agenda.track.update", "agenda.track.delete"]
-
-
-def test_track_pages_show_a_refusal_where_it_belongs(client, summit, programme):
+@pytest.mark.parametrize("kind, fields, taken, in_use", [
+    ("room", {}, "Another room already has this name.", "1 sessions are placed in this room: move them first."),
+    ("track", {"colour": "#000000"}, "Another track already has this name.",
+     "1 sessions belong to this track: move them first."),
+])
+def test_room_and_track_pages_show_a_refusal_where_it_belongs(client, summit, programme, kind, fields, taken,
+                                                               in_use):
     event, rooms, tracks = summit
+    used, other = (rooms if kind == "room" else tracks)[:2]
     add_session(event, rooms[0], at(9), at(10), track=tracks[0])
     db.session.commit()
     login(client, programme)
-    client.get(BASE + "/tracks")  # shows the welcome
-    response = client.post(BASE + "/tracks/new", data={"name": "Green finance", "colour": "#000000"})
-    assert (response.status_code, field_error(response, "name")) == (200, "Another track already has this name.")
-    response = client.post(f"{BASE}/tracks/{tracks[0].id}", data={"name": "Green finance", "colour": "#000000"})
-    assert (response.status_code, field_error(response, "name")) == (200, "Another track already has this name.")
-    response = client.post(f"{BASE}/tracks/{tracks[0].id}/delete")
-    assert response.headers["Location"] == BASE + "/tracks"
-    assert flashes(client.get(BASE + "/tracks")) == ["1 sessions belong to this track: move them first."]
+    listing = f"{BASE}/{kind}s"
+    client.get(listing)  # shows the welcome
+    data = {"name": other.name, **fields}
+    for url in (listing + "/new", f"{listing}/{used.id}"):
+        response = client.post(url, data=data)
+        assert (response.status_code, field_error(response, "name")) == (200, taken)
+    response = client.post(f"{listing}/{used.id}/delete")
+    assert response.headers["Location"] == listing
+    assert flashes(client.get(listing)) == [in_use]
     assert _audit_actions(event) == []
+
 
 def test_publish_makes_draft_public_at_once(client, summit, programme):
     event, rooms, _ = summit

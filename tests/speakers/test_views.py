@@ -702,10 +702,7 @@ def test_another_events_sessions_assignments_proposals_and_slides_are_not_found(
     from tests.speakers.conftest import add_session, at
 
     other = make_event("bishkek")
-    room = Room(event=other, name="Far hall")
-    db.session.add(room)
-    db.session.flush()
-    session = add_session(other, room, at(10), at(11), title="Elsewhere")
+    session = add_session(other, Room(event=other, name="Far hall"), at(10), at(11), title="Elsewhere")
     assignment = assign(session, make_speaker("far@example.org"), state=S.accepted)
     proposal = svc.propose_change(assignment, title="Taken over", abstract="", actor=assignment.user)
     slide = SlideFile(event_id=other.id, assignment_id=assignment.id, version=1, original_name="far.pdf",
