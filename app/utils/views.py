@@ -6,21 +6,15 @@ from flask import flash
 from app.extensions import db
 
 
-def show_refusal(where, error) -> None:
-    """Put a service's refusal on a form: under the field it names (`error.field`), else above the form.
-
-    `where` may also be a single field, which then takes the message whatever the refusal names.
-    """
+def show_refusal(form, error) -> None:
+    """Put a service's refusal on `form`: under the field it names (`error.field`), else above the form."""
     message = str(error.message)
-    if not hasattr(where, "form_errors"):
-        where.errors = list(where.errors) + [message]
-        return
     field = getattr(error, "field", None)
-    target = getattr(where, field, None) if field else None
+    target = getattr(form, field, None) if field else None
     if target is not None and hasattr(target, "errors"):
         target.errors = list(target.errors) + [message]
     else:
-        where.form_errors.append(message)
+        form.form_errors.append(message)
 
 
 def run_service(call, refusal, *, form=None, done=None, category: str = "success") -> bool:
