@@ -118,6 +118,12 @@ def flashes(response) -> list[str]:
     return [div.text_content().strip() for div in page(response).xpath('//div[@class="flash-messages"]/div')]
 
 
+def flash_kinds(response) -> list[tuple[str, str]]:
+    """The flashed messages with the kind their colour says (success, info, warning, danger)."""
+    return [(div.get("class").removeprefix("alert alert-"), div.text_content().strip())
+            for div in page(response).xpath('//div[@class="flash-messages"]/div')]
+
+
 def field_error(response, field_id: str) -> str:
     """The error shown under the field with this id ('' when there is none)."""
     found = page(response).xpath(f'//div[@id="{field_id}-error"]')

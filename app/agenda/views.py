@@ -22,6 +22,7 @@ from app.extensions import db
 from app.utils.db import get_in_event_or_404
 from app.policy import can, ensure, has_any_role, public, requires
 from app.utils.time import to_zone
+from app.utils.views import run_service, show_refusal
 
 MANAGE = "/e/<slug>/manage/agenda"
 
@@ -53,12 +54,9 @@ def _may_edit(event, track_id: int | None) -> bool:
     return can(current_user, "agenda.edit_session", SimpleNamespace(event=event, track_id=track_id))
 
 
-def _attach(form, error: svc.AgendaError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+def _apply(call, **kwargs) -> bool:
+    """`run_service` with the agenda's refusal: commit and flash, or show why not."""
+    return run_service(call, svc.AgendaError, **kwargs)
 
 
 def _session_data(form: SessionForm, event, rooms: dict[int, Room], tracks: dict[int, Track]):
@@ -175,7 +173,7 @@ def session_new(slug):
                     session = svc.create_session(event, data, actor=current_user)
                 except svc.AgendaError as error:
                     db.session.rollback()
-                    _attach(form, error)
+                    show_refusal(form, error)
                 else:
                     db.session.commit()
                     flash(_("Session “%(title)s” added.", title=session.title), "success")
@@ -234,16 +232,9 @@ def session_edit(slug, session_id):
                 if not _may_edit(event, data["track"].id if data["track"] else None):
                     form.track_id.errors = list(form.track_id.errors) + [
                         _("You may only move sessions into your tracks.")]
-                else:
-                    try:
-                        svc.update_session(session, data, actor=current_user)
-                    except svc.AgendaError as error:
-                        db.session.rollback()
-                        _attach(form, error)
-                    else:
-                        db.session.commit()
-                        flash(_("Session “%(title)s” saved.", title=session.title), "success")
-                        return redirect(_timetable_url(event, session))
+                elif _apply(lambda: svc.update_session(session, data, actor=current_user), form=form,
+                            done=lambda _r: _("Session “%(title)s” saved.", title=session.title)):
+                    return redirect(_timetable_url(event, session))
     conflicts = [c for c in svc.find_conflicts(event) if session.id in c.session_ids]
     return render_template("agenda/manage/session_form.html", event=event, form=form, session=session,
                            may_edit=may_edit, conflicts=conflicts, delete_form=EmptyForm(),
@@ -266,17 +257,11 @@ def session_move(slug, session_id):
         room = {str(r.id): r for r in rooms}.get(form.room_id.data)
         if room is None:
             form.room_id.errors = list(form.room_id.errors) + [_("Choose a room of this event.")]
-        else:
-            try:
-                svc.move_session(session, room=room, starts_at=_local_to_utc(form.starts_at.data, event),
-                                 ends_at=_local_to_utc(form.ends_at.data, event), actor=current_user)
-            except svc.AgendaError as error:
-                db.session.rollback()
-                _attach(form, error)
-            else:
-                db.session.commit()
-                flash(_("Session “%(title)s” moved.", title=session.title), "success")
-                return redirect(_timetable_url(event, session))
+        elif _apply(lambda: svc.move_session(session, room=room, actor=current_user,
+                                             starts_at=_local_to_utc(form.starts_at.data, event),
+                                             ends_at=_local_to_utc(form.ends_at.data, event)),
+                    form=form, done=lambda _r: _("Session “%(title)s” moved.", title=session.title)):
+            return redirect(_timetable_url(event, session))
     return render_template("agenda/manage/move.html", event=event, form=form, session=session,
                            title=_("Move “%(title)s”", title=session.title))
 
@@ -353,6 +338,15 @@ def manage_rooms(slug):
                            title=_("Rooms"))
 
 
+def _structure_form(event, form, save, done, *, back: str, title, delete_url: str | None = None):
+    """The page of a new or existing room or track: save it and go back to the list, or show the form
+    (again, with the refusal next to its field)."""
+    if form.validate_on_submit() and _apply(save, form=form, done=done):
+        return redirect(back)
+    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=title, back=back,
+                           delete_url=delete_url)
+
+
 def _room_data(form: RoomForm) -> dict:
     return {"name": form.name.data, "capacity": form.capacity.data, "location": form.location.data or "",
             "equipment": form.equipment.data or "",
@@ -366,18 +360,9 @@ def room_new(slug):
     event = g.event
     ensure("agenda.edit_structure", event)
     form = RoomForm()
-    if form.validate_on_submit():
-        try:
-            room = svc.create_room(event, _room_data(form), actor=current_user)
-        except svc.AgendaError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Room “%(name)s” added.", name=room.name), "success")
-            return redirect(url_for("agenda.manage_rooms", slug=slug))
-    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=_("New room"),
-                           back=url_for("agenda.manage_rooms", slug=slug))
+    return _structure_form(event, form, lambda: svc.create_room(event, _room_data(form), actor=current_user),
+                           lambda room: _("Room “%(name)s” added.", name=room.name),
+                           back=url_for("agenda.manage_rooms", slug=slug), title=_("New room"))
 
 
 @bp.route(MANAGE + "/rooms/<int:room_id>", methods=["GET", "POST"])
@@ -387,18 +372,9 @@ def room_edit(slug, room_id):
     ensure("agenda.edit_structure", event)
     room = _room_or_404(event, room_id)
     form = RoomForm(obj=room)
-    if form.validate_on_submit():
-        try:
-            svc.update_room(room, _room_data(form), actor=current_user)
-        except svc.AgendaError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Room “%(name)s” saved.", name=room.name), "success")
-            return redirect(url_for("agenda.manage_rooms", slug=slug))
-    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=room.name,
-                           back=url_for("agenda.manage_rooms", slug=slug),
+    return _structure_form(event, form, lambda: svc.update_room(room, _room_data(form), actor=current_user),
+                           lambda _r: _("Room “%(name)s” saved.", name=room.name),
+                           back=url_for("agenda.manage_rooms", slug=slug), title=room.name,
                            delete_url=url_for("agenda.room_delete", slug=slug, room_id=room.id))
 
 
@@ -409,14 +385,7 @@ def room_delete(slug, room_id):
     ensure("agenda.edit_structure", event)
     room = _room_or_404(event, room_id)
     if EmptyForm().validate_on_submit():
-        try:
-            svc.delete_room(room, actor=current_user)
-        except svc.AgendaError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Room deleted."), "success")
+        _apply(lambda: svc.delete_room(room, actor=current_user), done=_("Room deleted."))
     return redirect(url_for("agenda.manage_rooms", slug=slug))
 
 
@@ -441,18 +410,9 @@ def track_new(slug):
     form = TrackForm()
     if request.method == "GET":
         form.colour.data = "#1f6fb2"
-    if form.validate_on_submit():
-        try:
-            track = svc.create_track(event, _track_data(form), actor=current_user)
-        except svc.AgendaError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Track “%(name)s” added.", name=track.name), "success")
-            return redirect(url_for("agenda.manage_tracks", slug=slug))
-    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=_("New track"),
-                           back=url_for("agenda.manage_tracks", slug=slug))
+    return _structure_form(event, form, lambda: svc.create_track(event, _track_data(form), actor=current_user),
+                           lambda track: _("Track “%(name)s” added.", name=track.name),
+                           back=url_for("agenda.manage_tracks", slug=slug), title=_("New track"))
 
 
 @bp.route(MANAGE + "/tracks/<int:track_id>", methods=["GET", "POST"])
@@ -462,18 +422,9 @@ def track_edit(slug, track_id):
     ensure("agenda.edit_structure", event)
     track = _track_or_404(event, track_id)
     form = TrackForm(obj=track)
-    if form.validate_on_submit():
-        try:
-            svc.update_track(track, _track_data(form), actor=current_user)
-        except svc.AgendaError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Track “%(name)s” saved.", name=track.name), "success")
-            return redirect(url_for("agenda.manage_tracks", slug=slug))
-    return render_template("agenda/manage/simple_form.html", event=event, form=form, title=track.name,
-                           back=url_for("agenda.manage_tracks", slug=slug),
+    return _structure_form(event, form, lambda: svc.update_track(track, _track_data(form), actor=current_user),
+                           lambda _r: _("Track “%(name)s” saved.", name=track.name),
+                           back=url_for("agenda.manage_tracks", slug=slug), title=track.name,
                            delete_url=url_for("agenda.track_delete", slug=slug, track_id=track.id))
 
 
@@ -484,14 +435,7 @@ def track_delete(slug, track_id):
     ensure("agenda.edit_structure", event)
     track = _track_or_404(event, track_id)
     if EmptyForm().validate_on_submit():
-        try:
-            svc.delete_track(track, actor=current_user)
-        except svc.AgendaError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Track deleted."), "success")
+        _apply(lambda: svc.delete_track(track, actor=current_user), done=_("Track deleted."))
     return redirect(url_for("agenda.manage_tracks", slug=slug))
 
 

@@ -18,7 +18,9 @@ from app.events.forms import EmptyForm
 from app.events.services import get_event_or_404
 from app.extensions import db
 from app.policy import authenticated, ensure, public, requires
-from app.registration.models import Category, Delegation
+from app.registration.models import Category, Delegation, Registration
+from app.utils.db import get_in_event_or_404
+from app.utils.views import run_service
 
 MANAGE = "/e/<slug>/manage"
 
@@ -117,15 +119,7 @@ def _agenda_action(slug, session_id, action):
     if not form.validate_on_submit():
         abort(400)
     agenda = services.delegate_agenda(event, registration)
-    try:
-        message = action(event, agenda)
-    except OnsiteError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        if message:
-            flash(message, "success")
+    run_service(lambda: action(event, agenda), OnsiteError, done=lambda message: message)
     return redirect(url_for("checkin.my_agenda", slug=slug) + f"#s{session_id}")
 
 
@@ -262,6 +256,22 @@ def _door(event):
     return door, sessions
 
 
+def _registration_from_pick(event, pick: str) -> Registration:
+    """The registration a pick token of `event` names; 404 for a forged pick or one of another event."""
+    registration = services.registration_from_pick(event, pick)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _registration_from_posted_pick(event) -> Registration:
+    """The registration picked in the posted PickForm: 400 without a valid form, else as `_registration_from_pick`."""
+    form = PickForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _registration_from_pick(event, form.pick.data)
+
+
 def _result_html(event, result, door) -> str:
     return render_template("checkin/_result.html", event=event, result=result, door=door,
                            pick_form=PickForm(), pick=services.pick_token)
@@ -311,12 +321,7 @@ def desk_pick(slug):
     """Check in the person picked from the name search."""
     event = g.event
     door, _doors = _door(event)
-    form = PickForm()
-    if not form.validate_on_submit():
-        abort(400)
-    registration = services.registration_from_pick(event, form.pick.data)
-    if registration is None:
-        abort(404)
+    registration = _registration_from_posted_pick(event)
     result = services.admit(event, registration, actor=current_user, method=CheckInMethod.search, session=door)
     db.session.commit()
     return _desk_answer(event, result, door)
@@ -337,9 +342,7 @@ def desk_photo(slug, pick):
     """The badge photo of a person the desk is looking at, shrunk to screen size."""
     from app.registration.photos import photo_path
 
-    registration = services.registration_from_pick(g.event, pick)
-    if registration is None:
-        abort(404)
+    registration = _registration_from_pick(g.event, pick)
     picture = badges.print_photo(photo_path(registration.photo_filename))
     if picture is None:
         abort(404)
@@ -352,13 +355,7 @@ def desk_photo(slug, pick):
 @requires("badge.print_desk")
 def desk_print(slug):
     """Print a new badge at the desk (lost, damaged or changed): the old one stops working."""
-    event = g.event
-    form = PickForm()
-    if not form.validate_on_submit():
-        abort(400)
-    registration = services.registration_from_pick(event, form.pick.data)
-    if registration is None:
-        abort(404)
+    registration = _registration_from_posted_pick(g.event)
     try:
         body = services.print_at_desk(registration, actor=current_user, locale=_locale())
     except OnsiteError as exc:
@@ -409,22 +406,10 @@ def badges_pdf(slug):
 @bp.route(MANAGE + "/badges/reissue", methods=["POST"])
 @requires("badge.print_bulk")
 def badge_reissue(slug):
-    event = g.event
-    form = PickForm()
-    if not form.validate_on_submit():
-        abort(400)
-    registration = services.registration_from_pick(event, form.pick.data)
-    if registration is None:
-        abort(404)
-    try:
-        badge = services.reissue_badge(registration, actor=current_user)
-    except OnsiteError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("New badge for %(name)s (code %(code)s): the old one no longer works.",
-                name=registration.full_name, code=badge.display_code), "success")
+    registration = _registration_from_posted_pick(g.event)
+    run_service(lambda: services.reissue_badge(registration, actor=current_user), OnsiteError,
+                done=lambda badge: _("New badge for %(name)s (code %(code)s): the old one no longer works.",
+                                     name=registration.full_name, code=badge.display_code))
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("checkin.manage_badges", slug=slug))
 
@@ -432,9 +417,7 @@ def badge_reissue(slug):
 @bp.route(MANAGE + "/badges/<pick>.pdf")
 @requires("badge.print_bulk")
 def badge_one(slug, pick):
-    registration = services.registration_from_pick(g.event, pick)
-    if registration is None:
-        abort(404)
+    registration = _registration_from_pick(g.event, pick)
     try:
         body = services.badge_pdf(registration, locale=_locale())
     except OnsiteError:
@@ -496,22 +479,10 @@ def manage_letters(slug):
 @bp.route(MANAGE + "/visa-letters/issue", methods=["POST"])
 @requires("visa_letter.manage")
 def letter_issue(slug):
-    event = g.event
-    form = PickForm()
-    if not form.validate_on_submit():
-        abort(400)
-    registration = services.registration_from_pick(event, form.pick.data)
-    if registration is None:
-        abort(404)
-    try:
-        letter = letters.issue_letter(registration, actor=current_user)
-    except OnsiteError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("Letter %(reference)s issued to %(name)s.", reference=letter.reference, name=letter.holder_name),
-              "success")
+    registration = _registration_from_posted_pick(g.event)
+    run_service(lambda: letters.issue_letter(registration, actor=current_user), OnsiteError,
+                done=lambda letter: _("Letter %(reference)s issued to %(name)s.", reference=letter.reference,
+                                      name=letter.holder_name))
     return redirect(url_for("checkin.manage_letters", slug=slug))
 
 
@@ -526,36 +497,22 @@ def letter_issue_all(slug):
     return redirect(url_for("checkin.manage_letters", slug=slug))
 
 
-def _letter_or_404(event, public_id: str) -> VisaLetter:
-    letter = db.session.scalar(select(VisaLetter).where(VisaLetter.public_id == public_id))
-    if letter is None or letter.event_id != event.id:
-        abort(404)
-    return letter
-
-
 @bp.route(MANAGE + "/visa-letters/<public_id>/revoke", methods=["POST"])
 @requires("visa_letter.manage")
 def letter_revoke(slug, public_id):
-    event = g.event
-    letter = _letter_or_404(event, public_id)
+    letter = get_in_event_or_404(VisaLetter, public_id, g.event, by=VisaLetter.public_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        letters.revoke_letter(letter, actor=current_user, reason=form.reason.data or "")
-    except OnsiteError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("Letter %(reference)s revoked.", reference=letter.reference), "success")
+    run_service(lambda: letters.revoke_letter(letter, actor=current_user, reason=form.reason.data or ""), OnsiteError,
+                done=lambda _r: _("Letter %(reference)s revoked.", reference=letter.reference))
     return redirect(url_for("checkin.manage_letters", slug=slug))
 
 
 @bp.route(MANAGE + "/visa-letters/<public_id>.pdf")
 @requires("visa_letter.manage")
 def letter_pdf(slug, public_id):
-    letter = _letter_or_404(g.event, public_id)
+    letter = get_in_event_or_404(VisaLetter, public_id, g.event, by=VisaLetter.public_id)
     try:
         body = letters.letter_pdf(letter, request.args.get("lang", "en"))
     except OnsiteError as exc:

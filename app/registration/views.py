@@ -22,6 +22,7 @@ from app.registration.models import (ApprovalMode, Category, Delegation, Invitat
 from app.registration.services import AlreadyRegistered, RegistrationError
 from app.utils import tabular
 from app.utils.countries import country_choices
+from app.utils.db import get_in_event_or_404
 
 PER_PAGE = 50
 dashboard.install()
@@ -283,9 +284,7 @@ def accept_offer(slug):
 def photo(slug, registration_id):
     """The badge photo, for its owner and the organisers who may see registrations."""
     event = _public_event(slug)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = get_in_event_or_404(Registration, registration_id, event)
     if not (can(current_user, "registration.own", registration) or can(current_user, "registration.view", event)):
         abort(404)
     path = photos.photo_path(registration.photo_filename)
@@ -310,13 +309,6 @@ def _filters() -> dict:
         "duplicates": args.get("duplicates", "") == "1",
         "sort": args.get("sort", "newest")[:20],
     }
-
-
-def _event_registration(event, registration_id) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
 
 
 @bp.route("/e/<slug>/manage/registrations")
@@ -344,7 +336,7 @@ def manage_list(slug):
 @requires("registration.view")
 def manage_detail(slug, registration_id):
     event = g.event
-    registration = _event_registration(event, registration_id)
+    registration = get_in_event_or_404(Registration, registration_id, event)
     return render_template("registration/manage_detail.html", event=event, registration=registration,
                            history=services.history(registration), notes=services.notes(registration),
                            questions=services.questions(event), answer_text=services.answer_text,
@@ -356,7 +348,7 @@ def manage_detail(slug, registration_id):
 @requires("registration.review")
 def manage_decide(slug, registration_id):
     event = g.event
-    registration = _event_registration(event, registration_id)
+    registration = get_in_event_or_404(Registration, registration_id, event)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -379,7 +371,7 @@ def manage_decide(slug, registration_id):
 @requires("registration.review")
 def manage_note(slug, registration_id):
     event = g.event
-    registration = _event_registration(event, registration_id)
+    registration = get_in_event_or_404(Registration, registration_id, event)
     form = NoteForm()
     if form.validate_on_submit():
         services.add_note(registration, form.body.data, actor=current_user)
@@ -489,9 +481,7 @@ def _category_data(form) -> dict:
 @requires("registration.configure")
 def manage_category(slug, category_id):
     event = g.event
-    category = db.session.get(Category, category_id)
-    if category is None or category.event_id != event.id:
-        abort(404)
+    category = get_in_event_or_404(Category, category_id, event)
     form = CategoryForm(obj=category)
     if request.method == "GET":
         form.approval.data = category.approval.value
@@ -511,9 +501,7 @@ def manage_category(slug, category_id):
 @requires("registration.configure")
 def manage_question_toggle(slug, question_id):
     event = g.event
-    question = db.session.get(Question, question_id)
-    if question is None or question.event_id != event.id:
-        abort(404)
+    question = get_in_event_or_404(Question, question_id, event)
     services.set_question_active(question, not question.active, actor=current_user)
     db.session.commit()
     flash(_("Question updated."), "success")
@@ -574,9 +562,9 @@ def manage_invitations(slug):
 @requires("invitation.manage")
 def manage_invitation_action(slug, invitation_id, action):
     event = g.event
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.event_id != event.id or action not in ("resend", "revoke"):
+    if action not in ("resend", "revoke"):
         abort(404)
+    invitation = get_in_event_or_404(Invitation, invitation_id, event)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -641,7 +629,7 @@ def manage_delegations(slug):
 @requires("delegation.manage")
 def manage_delegation(slug, delegation_id):
     event = g.event
-    delegation = _event_delegation(event, delegation_id)
+    delegation = get_in_event_or_404(Delegation, delegation_id, event)
     form = _delegation_form(event, obj=delegation)
     if request.method == "GET":
         form.category.data = delegation.category_id
@@ -659,17 +647,10 @@ def manage_delegation(slug, delegation_id):
                            title=delegation.name)
 
 
-def _event_delegation(event, delegation_id) -> Delegation:
-    delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None or delegation.event_id != event.id:
-        abort(404)
-    return delegation
-
-
 def _led_delegation(slug, delegation_id, *, act: bool):
     """The delegation, for its head or for organisers who may manage (act) or view it; 404 otherwise."""
     event = _public_event(slug)
-    delegation = _event_delegation(event, delegation_id)
+    delegation = get_in_event_or_404(Delegation, delegation_id, event)
     if not (can(current_user, "delegation.lead", delegation)
             or can(current_user, "delegation.manage" if act else "delegation.view", event)):
         abort(404)
@@ -764,7 +745,7 @@ def delegation_replace(slug, delegation_id, registration_id):
 @authenticated
 def delegation_rank(slug, delegation_id, registration_id):
     event = _public_event(slug)
-    delegation = _event_delegation(event, delegation_id)
+    delegation = get_in_event_or_404(Delegation, delegation_id, event)
     if not can(current_user, "delegation.manage", event):
         abort(404)
     place = _member_place(delegation, registration_id)

@@ -16,6 +16,7 @@ from app.events.services import get_event_or_404
 from app.extensions import db, limiter
 from app.utils import tabular
 from app.utils.db import get_in_event_or_404
+from app.utils.views import run_service
 from app.policy import authenticated, can, ensure, has_any_role, public, requires
 from app.speakers import bp, conflicts, uploads
 from app.speakers import services as svc
@@ -43,12 +44,9 @@ def _public_event(slug):
     return event
 
 
-def _attach(form, error: svc.SpeakerError | AgendaError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = list(target.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+def _apply(call, **kwargs) -> bool:
+    """`run_service` with the speakers' refusal: commit and flash, or show why not."""
+    return run_service(call, svc.SpeakerError, **kwargs)
 
 
 def _session_or_404(event, session_id: int) -> AgendaSession:
@@ -187,17 +185,11 @@ def assign_existing(slug, session_id):
         user = db.session.get(User, int(form.user_id.data)) if (form.user_id.data or "").isdigit() else None
         if user is None or not user.active:
             form.form_errors.append(_("Choose a person from the search results."))
-        else:
-            try:
-                svc.assign_speaker(session, user, role=AssignmentRole(form.role.data), note=form.note.data or "",
-                                   actor=current_user)
-            except svc.SpeakerError as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(_("%(name)s is invited; the email is on its way.", name=user.formal_name), "success")
-                return redirect(url_for("speakers.manage_session", slug=slug, session_id=session.id))
+        elif _apply(lambda: svc.assign_speaker(session, user, role=AssignmentRole(form.role.data),
+                                               note=form.note.data or "", actor=current_user),
+                    form=form, done=lambda _r: _("%(name)s is invited; the email is on its way.",
+                                                 name=user.formal_name)):
+            return redirect(url_for("speakers.manage_session", slug=slug, session_id=session.id))
     return _render_session(event, session, assign_form=form)
 
 
@@ -208,25 +200,20 @@ def invite_new(slug, session_id):
     session = _session_or_404(event, session_id)
     ensure("speaker.manage_session", session)
     form = InviteNewForm()
-    if form.validate_on_submit():
-        try:
-            assignment, created = svc.invite_new_speaker(
-                session, email=form.email.data, role=AssignmentRole(form.role.data), note=form.note.data or "",
-                locale=form.locale.data, actor=current_user,
-                **{k: getattr(form, k).data or "" for k in svc.USER_FIELDS})
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            if created:
-                flash(_("Invitation sent to %(email)s: the link creates their account.", email=assignment.user.email),
-                      "success")
-            else:
-                flash(_("%(email)s already has an account: %(name)s is invited.", email=assignment.user.email,
-                        name=assignment.user.formal_name), "success")
-            return redirect(url_for("speakers.manage_session", slug=slug, session_id=session.id))
+    if form.validate_on_submit() and _apply(lambda: svc.invite_new_speaker(
+            session, email=form.email.data, role=AssignmentRole(form.role.data), note=form.note.data or "",
+            locale=form.locale.data, actor=current_user, **{k: getattr(form, k).data or "" for k in svc.USER_FIELDS}),
+            form=form, done=_invited):
+        return redirect(url_for("speakers.manage_session", slug=slug, session_id=session.id))
     return _render_session(event, session, invite_form=form)
+
+
+def _invited(result) -> str:
+    assignment, created = result
+    if created:
+        return _("Invitation sent to %(email)s: the link creates their account.", email=assignment.user.email)
+    return _("%(email)s already has an account: %(name)s is invited.", email=assignment.user.email,
+             name=assignment.user.formal_name)
 
 
 def _managed_assignment(event, assignment_id: int) -> SpeakerAssignment:
@@ -262,14 +249,8 @@ def assignment_answer(slug, assignment_id):
     assignment = _managed_assignment(g.event, assignment_id)
     form = RecordAnswerForm()
     if form.validate_on_submit():
-        try:
-            svc.transition(assignment, A(form.answer.data), actor=current_user, reason=form.reason.data or "")
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Answer recorded."), "success")
+        _apply(lambda: svc.transition(assignment, A(form.answer.data), actor=current_user,
+                                      reason=form.reason.data or ""), done=_("Answer recorded."))
     return _back(assignment)
 
 
@@ -278,14 +259,8 @@ def assignment_answer(slug, assignment_id):
 def assignment_remind(slug, assignment_id):
     assignment = _managed_assignment(g.event, assignment_id)
     if EmptyForm().validate_on_submit():
-        try:
-            svc.remind(assignment, actor=current_user)
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Reminder sent to %(name)s.", name=assignment.user.formal_name), "success")
+        _apply(lambda: svc.remind(assignment, actor=current_user),
+               done=lambda _r: _("Reminder sent to %(name)s.", name=assignment.user.formal_name))
     return redirect(request.form.get("back") == "list" and url_for("speakers.manage_list", slug=slug)
                     or url_for("speakers.manage_session", slug=slug, session_id=assignment.session_id))
 
@@ -306,26 +281,14 @@ def assignment_remove(slug, assignment_id):
 @bp.route(MANAGE + "/proposals/<int:proposal_id>", methods=["POST"])
 @requires("speaker.manage")
 def proposal_decide(slug, proposal_id):
-    event = g.event
-    proposal = db.session.get(SessionProposal, proposal_id)
-    if proposal is None or proposal.event_id != event.id:
-        abort(404)
+    proposal = get_in_event_or_404(SessionProposal, proposal_id, g.event)
     ensure("speaker.manage_session", proposal.session)
     form = DecisionForm()
     if form.validate_on_submit() and (form.approve.data or form.reject.data):
-        try:
-            svc.decide_proposal(proposal, approve=bool(form.approve.data), note=form.note.data or "",
-                                actor=current_user)
-        except (svc.SpeakerError, AgendaError) as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            if form.approve.data:
-                flash(_("Approved: the session has the new text; the public sees it at the next publication."),
-                      "success")
-            else:
-                flash(_("Proposal rejected; the speaker is told."), "success")
+        run_service(lambda: svc.decide_proposal(proposal, approve=bool(form.approve.data), note=form.note.data or "",
+                                                actor=current_user), (svc.SpeakerError, AgendaError),
+                    done=_("Approved: the session has the new text; the public sees it at the next publication.")
+                    if form.approve.data else _("Proposal rejected; the speaker is told."))
     target = request.form.get("back")
     if target == "session":
         return redirect(url_for("speakers.manage_session", slug=slug, session_id=proposal.session_id))
@@ -388,6 +351,10 @@ def _own_assignment(event, assignment_id: int) -> SpeakerAssignment:
     return assignment
 
 
+def _to_my_session(slug, assignment: SpeakerAssignment):
+    return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id))
+
+
 @bp.route(PORTAL + "/")
 @authenticated
 def portal(slug):
@@ -436,55 +403,37 @@ def accept_session(slug, assignment_id):
     event = _portal_event(slug)
     assignment = _own_assignment(event, assignment_id)
     if EmptyForm().validate_on_submit():
-        try:
-            svc.accept(assignment, actor=current_user)
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Thank you: your participation in “%(title)s” is confirmed.", title=assignment.session.title),
-                  "success")
-    return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id))
+        _apply(lambda: svc.accept(assignment, actor=current_user),
+               done=lambda _r: _("Thank you: your participation in “%(title)s” is confirmed.",
+                                 title=assignment.session.title))
+    return _to_my_session(slug, assignment)
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/decline", methods=["POST"])
 @authenticated
 def decline_session(slug, assignment_id):
-    event = _portal_event(slug)
-    assignment = _own_assignment(event, assignment_id)
-    form = DeclineForm(prefix="decline")
-    if form.validate_on_submit():
-        try:
-            svc.decline(assignment, actor=current_user, reason=form.reason.data or "")
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("You declined “%(title)s”. Thank you for letting us know.", title=assignment.session.title),
-                  "info")
-        return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id))
-    return _render_my_session(event, assignment, decline_form=form)
+    return _answer_with_reason(slug, assignment_id, "decline", DeclineForm, svc.decline, lambda assignment: _(
+        "You declined “%(title)s”. Thank you for letting us know.", title=assignment.session.title))
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/withdraw", methods=["POST"])
 @authenticated
 def withdraw_session(slug, assignment_id):
+    return _answer_with_reason(slug, assignment_id, "withdraw", WithdrawForm, svc.withdraw, lambda assignment: _(
+        "You withdrew from “%(title)s”.", title=assignment.session.title))
+
+
+def _answer_with_reason(slug, assignment_id, name: str, form_class, answer, done):
+    """Decline or withdraw (`answer`) with the reason typed in the form `name`, then back to the session;
+    a reason the form refuses shows the session page again."""
     event = _portal_event(slug)
     assignment = _own_assignment(event, assignment_id)
-    form = WithdrawForm(prefix="withdraw")
+    form = form_class(prefix=name)
     if form.validate_on_submit():
-        try:
-            svc.withdraw(assignment, actor=current_user, reason=form.reason.data or "")
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("You withdrew from “%(title)s”.", title=assignment.session.title), "info")
-        return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id))
-    return _render_my_session(event, assignment, withdraw_form=form)
+        _apply(lambda: answer(assignment, actor=current_user, reason=form.reason.data or ""), category="info",
+               done=lambda _r: done(assignment))
+        return _to_my_session(slug, assignment)
+    return _render_my_session(event, assignment, **{f"{name}_form": form})
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/proposal", methods=["POST"])
@@ -493,17 +442,11 @@ def propose(slug, assignment_id):
     event = _portal_event(slug)
     assignment = _own_assignment(event, assignment_id)
     form = ProposalForm(prefix="proposal")
-    if form.validate_on_submit():
-        try:
-            svc.propose_change(assignment, title=form.title.data, abstract=form.abstract.data or "",
-                               actor=current_user)
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Proposal sent: the programme team will approve or reject it."), "success")
-            return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id))
+    if form.validate_on_submit() and _apply(
+            lambda: svc.propose_change(assignment, title=form.title.data, abstract=form.abstract.data or "",
+                                       actor=current_user),
+            form=form, done=_("Proposal sent: the programme team will approve or reject it.")):
+        return _to_my_session(slug, assignment)
     return _render_my_session(event, assignment, proposal_form=form)
 
 
@@ -519,7 +462,7 @@ def needs(slug, assignment_id):
                                       "slides_public": bool(form.slides_public.data)}, actor=current_user)
         db.session.commit()
         flash(_("Saved."), "success")
-        return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id))
+        return _to_my_session(slug, assignment)
     return _render_my_session(event, assignment, needs_form=form)
 
 
@@ -546,7 +489,7 @@ def upload_slides(slug, assignment_id):
         else:
             db.session.commit()
             flash(_("Slides uploaded (version %(version)d).", version=slide.version), "success")
-            return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id))
+            return _to_my_session(slug, assignment)
     return _render_my_session(event, assignment, slides_form=form)
 
 
@@ -564,22 +507,19 @@ def edit_profile(slug):
         form.bio.data = profile.bio
         for field, link in zip((form.link1, form.link2, form.link3), profile.links or []):
             field.data = link
-    if form.validate_on_submit():
-        try:
-            svc.update_profile(profile, {name: getattr(form, name).data or "" for name in svc.USER_FIELDS},
-                               {"bio": form.bio.data or "", "links": form.links}, actor=current_user)
-            if form.photo_jpeg:
-                svc.replace_photo(profile, form.photo_jpeg, actor=current_user)
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Profile saved."), "success")
-            return redirect(url_for("speakers.edit_profile", slug=slug))
+    if form.validate_on_submit() and _apply(lambda: _save_profile(profile, form), form=form,
+                                            done=_("Profile saved.")):
+        return redirect(url_for("speakers.edit_profile", slug=slug))
     db.session.commit()  # the profile row, when this was the first visit
     return render_template("speakers/portal/profile.html", event=event, form=form, profile=profile,
                            person=current_user, bio=svc.bio_html(profile), title=_("My speaker profile"))
+
+
+def _save_profile(profile, form: ProfileForm) -> None:
+    svc.update_profile(profile, {name: getattr(form, name).data or "" for name in svc.USER_FIELDS},
+                       {"bio": form.bio.data or "", "links": form.links}, actor=current_user)
+    if form.photo_jpeg:
+        svc.replace_photo(profile, form.photo_jpeg, actor=current_user)
 
 
 @bp.route(PORTAL + "/travel", methods=["GET", "POST"])
@@ -602,14 +542,7 @@ def travel(slug):
         data["travel_notes"] = data["travel_notes"] or ""
         data["nationality"] = data["nationality"] or ""
         data["visa_letter_requested"] = bool(data["visa_letter_requested"])
-        try:
-            svc.update_travel(profile, data, actor=current_user)
-        except svc.SpeakerError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        if _apply(lambda: svc.update_travel(profile, data, actor=current_user), form=form, done=_("Saved.")):
             return redirect(url_for("speakers.travel", slug=slug))
     db.session.commit()
     return render_template("speakers/portal/travel.html", event=event, form=form, registration=registration,
@@ -624,9 +557,7 @@ def travel(slug):
 def slides_download(slug, slide_id):
     """Always a download (attachment, nosniff, sandboxed), never shown inline."""
     event = _public_event(slug)
-    slide = db.session.get(SlideFile, slide_id)
-    if slide is None or slide.event_id != event.id:
-        abort(404)
+    slide = get_in_event_or_404(SlideFile, slide_id, event)
     ensure("speaker.download_slides", slide)
     path = uploads.slides_path(slide.stored_name)
     if path is None:

@@ -35,16 +35,17 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def get_in_event_or_404(model, object_id: int, event):
-    """The `model` row with `object_id` if it belongs to `event`; otherwise 404.
+def get_in_event_or_404(model, key, event, *, by=None):
+    """The `model` row whose primary key (or unique column `by`) is `key`, if it belongs to `event`; otherwise 404.
 
     Another event's id is simply not found, so nobody learns it exists.
     """
     from flask import abort
+    from sqlalchemy import select
 
     from app.extensions import db
 
-    obj = db.session.get(model, object_id)
+    obj = db.session.get(model, key) if by is None else db.session.scalar(select(model).where(by == key))
     if obj is None or obj.event_id != event.id:
         abort(404)
     return obj

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.agenda.models import AgendaSession, Publication, Room, Track, Visibility
 from app.extensions import db
 from tests.agenda.conftest import add_session, at
-from tests.factories import grant, login, make_event, make_user
+from tests.factories import field_error, flashes, grant, login, make_event, make_user
 
 BASE = "/e/astana/manage/agenda"
 
@@ -269,6 +269,61 @@ def test_room_and_track_crud(client, summit, programme):
     assert "Use a colour like #1565c0." in _text(response)
     assert client.post(f"{BASE}/rooms/{room.id}/delete").status_code == 302
     assert db.session.scalar(select(Room).where(Room.name == "Hall C")) is None
+
+
+
+def _audit_actions(event) -> list[str]:
+    from app.audit.models import AuditEntry
+
+    return list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.event_id == event.id)
+                                   .order_by(AuditEntry.id)))
+
+
+@pytest.mark.parametrize("kind, model, added, renamed, told", [
+    ("room", Room, {"name": "Hall C", "opens_at": "08:00", "closes_at": "19:00"},
+     {"name": "Hall D", "opens_at": "08:00", "closes_at": "19:00"},
+     ["Room “Hall C” added.", "Room “Hall D” saved.", "Room deleted."]),
+    ("track", Track, {"name": "E-governance", "colour": "#00838f"}, {"name": "Digital government", "colour": "#00838f"},
+     ["Track “E-governance” added.", "Track “Digital government” saved.", "Track deleted."]),
+])
+def test_room_and_track_pages_say_what_they_did_and_audit_it(client, summit, programme, kind, model, added,
+                                                              renamed, told):
+    event, _, _ = summit
+    login(client, programme)
+    listing = f"{BASE}/{kind}s"
+    client.get(listing)  # shows the welcome
+    response = client.post(listing + "/new", data=added)
+    assert response.headers["Location"] == listing
+    said = flashes(client.get(listing))
+    row = db.session.scalar(select(model).where(model.name == added["name"]))
+    said += flashes(client.post(f"{listing}/{row.id}", data=renamed, follow_redirects=True))
+    said += flashes(client.post(f"{listing}/{row.id}/delete", follow_redirects=True))
+    assert said == told
+    assert _audit_actions(event) == [f"agenda.{kind}.create", f"agenda.{kind}.update", f"agenda.{kind}.delete"]
+
+
+@pytest.mark.parametrize("kind, fields, taken, in_use", [
+    ("room", {}, "Another room already has this name.", "1 sessions are placed in this room: move them first."),
+    ("track", {"colour": "#000000"}, "Another track already has this name.",
+     "1 sessions belong to this track: move them first."),
+])
+def test_room_and_track_pages_show_a_refusal_where_it_belongs(client, summit, programme, kind, fields, taken,
+                                                               in_use):
+    event, rooms, tracks = summit
+    used, other = (rooms if kind == "room" else tracks)[:2]
+    add_session(event, rooms[0], at(9), at(10), track=tracks[0])
+    db.session.commit()
+    login(client, programme)
+    listing = f"{BASE}/{kind}s"
+    client.get(listing)  # shows the welcome
+    data = {"name": other.name, **fields}
+    for url in (listing + "/new", f"{listing}/{used.id}"):
+        response = client.post(url, data=data)
+        assert (response.status_code, field_error(response, "name")) == (200, taken)
+    response = client.post(f"{listing}/{used.id}/delete")
+    assert response.headers["Location"] == listing
+    assert flashes(client.get(listing)) == [in_use]
+    assert _audit_actions(event) == []
 
 
 def test_publish_makes_draft_public_at_once(client, summit, programme):

@@ -14,7 +14,7 @@ from app.checkin.models import AgendaStar, SessionSignup, SignupState
 from app.extensions import db
 from app.registration.models import RegistrationState as RS
 from tests.checkin.conftest import at, make_delegate, outbox
-from tests.factories import login
+from tests.factories import flash_kinds, login
 
 
 @pytest.fixture
@@ -268,3 +268,19 @@ def test_my_agenda_page_query_count_is_constant(client, summit, agenda, delegate
     with count_queries() as many:
         client.get("/e/astana/my-agenda")
     assert many.count == few.count
+
+
+def test_agenda_actions_say_what_happened_or_why_not(client, summit, agenda, delegates):
+    login(client, delegates["berik"].user)
+    client.get("/e/astana/my-agenda")  # shows the welcome
+    opening, workshop = agenda["opening"].id, agenda["workshop"].id
+    told = []
+    for session_id, action in ((opening, "star"), (opening, "unstar"), (workshop, "signup"), (workshop, "withdraw"),
+                               (workshop, "withdraw")):
+        response = client.post(f"/e/astana/my-agenda/{session_id}/{action}")
+        assert response.headers["Location"] == f"/e/astana/my-agenda#s{session_id}"
+        told += flash_kinds(client.get("/e/astana/my-agenda"))
+    assert told == [("success", "Added to your agenda."), ("success", "Removed from your agenda."),
+                    ("success", "You have a place in this session."),
+                    ("success", "You gave up your place in this session."),
+                    ("danger", "You are not signed up for this session.")]

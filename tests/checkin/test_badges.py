@@ -16,7 +16,7 @@ from app.extensions import db
 from app.registration.models import RegistrationState as RS
 from app.registration.services import invalidate_badge
 from tests.checkin.conftest import make_delegate, pdf_text, render_png
-from tests.factories import login
+from tests.factories import flash_kinds, login
 
 
 
@@ -200,3 +200,26 @@ def test_badge_qr_scans_back_to_the_token(app, summit, delegate, tmp_path):
     scanned = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "badge.png")], capture_output=True,
                              text=True).stdout.strip()
     assert scanned == services.token_for(badge, event)
+
+
+def test_badge_reissue_says_the_new_code_or_why_not(client, summit, staff):
+    event, cats = summit
+    serik = make_delegate(event, cats["government"], given="Serik", family="Akhmetov")
+    pending = make_delegate(event, cats["expert"], given="Pending", family="Person", state=RS.submitted)
+    db.session.commit()
+    login(client, staff["accreditation"])
+    listing = "/e/astana/manage/badges"
+    client.get(listing)  # shows the welcome
+
+    response = client.post(listing + "/reissue", data={"pick": services.pick_token(serik)},
+                           headers={"Referer": f"https://summit.test{listing}?category={cats['government'].id}"})
+    assert response.headers["Location"] == f"https://summit.test{listing}?category={cats['government'].id}"
+    code = services.ensure_badge(serik).display_code
+    assert flash_kinds(client.get(listing)) == [
+        ("success", f"New badge for Serik Akhmetov (code {code}): the old one no longer works.")]
+    response = client.post(listing + "/reissue", data={"pick": services.pick_token(pending)},
+                           headers={"Referer": "https://elsewhere.example/"})
+    assert response.headers["Location"] == listing
+    assert flash_kinds(client.get(listing)) == [("danger", "Only approved delegates have a badge.")]
+    assert client.post(listing + "/reissue", data={}).status_code == 400
+    assert client.post(listing + "/reissue", data={"pick": "WzEsMV0.forged"}).status_code == 404

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.registration.models import RegistrationState as RS
 from app.registration.services import invalidate_badge
 from tests.checkin.conftest import make_delegate, pdf_text
-from tests.factories import login
+from tests.factories import flash_kinds, login
 
 
 @pytest.fixture
@@ -253,6 +253,16 @@ def test_desk_print_reissues_and_returns_the_new_badge(client, summit, staff, pe
     badge = services.ensure_badge(people["aliya"])
     assert badge.display_code in pdf_text(response.data)[0]
     assert _scan(client, old_token)["status"] == "refused"
+
+
+def test_desk_print_refused_says_why_back_at_the_desk(client, summit, staff, people):
+    login(client, staff["checkin"])
+    client.get("/e/astana/manage/checkin")  # shows the welcome
+    response = client.post("/e/astana/manage/checkin/print", data={"pick": services.pick_token(people["pending"])})
+    assert response.headers["Location"] == "/e/astana/manage/checkin"
+    assert flash_kinds(client.get("/e/astana/manage/checkin")) == [("danger", "Only approved delegates have a badge.")]
+    assert client.post("/e/astana/manage/checkin/print", data={}).status_code == 400
+    assert client.post("/e/astana/manage/checkin/print", data={"pick": "WzEsMV0.forged"}).status_code == 404
 
 
 def test_desk_photo_needs_a_genuine_pick(client, summit, staff, people):

@@ -11,9 +11,9 @@ from app.audit.models import AuditEntry
 from app.checkin import letters, services
 from app.checkin.models import LetterState, VisaLetter
 from app.extensions import db
-from app.registration.models import RegistrationState as RS
+from app.registration.models import Category, RegistrationState as RS
 from tests.checkin.conftest import make_delegate, pdf_text, render_png
-from tests.factories import login
+from tests.factories import flash_kinds, login, make_event
 
 
 def _visa_delegate(event, category, **fields):
@@ -224,3 +224,41 @@ def test_generate_all_issues_only_complete_requests(client, summit, farrukh, sta
     response = client.post("/e/astana/manage/visa-letters/issue-all", follow_redirects=True)
     assert "1 letter issued." in response.get_data(as_text=True)
     assert [letter.holder_name for letter in db.session.scalars(select(VisaLetter))] == ["Farrukh Iqbal"]
+
+
+def test_letter_issue_and_revoke_say_what_happened_or_why_not(client, summit, farrukh, staff):
+    event, cats = summit
+    no_visa = _visa_delegate(event, cats["expert"], given="No", family="Visa", visa_letter_needed=False)
+    db.session.commit()
+    login(client, staff["accreditation"])
+    listing = "/e/astana/manage/visa-letters"
+    client.get(listing)  # shows the welcome
+
+    response = client.post(listing + "/issue", data={"pick": services.pick_token(farrukh)})
+    letter = db.session.scalar(select(VisaLetter))
+    assert (response.headers["Location"], flash_kinds(client.get(listing))) == (
+        listing, [("success", f"Letter {letter.reference} issued to Farrukh Iqbal.")])
+    client.post(listing + "/issue", data={"pick": services.pick_token(no_visa)})
+    assert flash_kinds(client.get(listing)) == [("danger", "This delegate did not ask for a visa-support letter.")]
+    response = client.post(f"{listing}/{letter.public_id}/revoke", data={"reason": "duplicate"})
+    assert (response.headers["Location"], flash_kinds(client.get(listing))) == (
+        listing, [("success", f"Letter {letter.reference} revoked.")])
+    client.post(f"{listing}/{letter.public_id}/revoke", data={"reason": "duplicate"})
+    assert flash_kinds(client.get(listing)) == [("danger", "This letter is no longer valid.")]
+    assert [entry.action for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == [
+        "visa_letter.issue", "visa_letter.revoke"]
+
+
+def test_letter_of_another_event_is_not_found(client, summit, staff):
+    other = make_event("bishkek")
+    category = Category(event_id=other.id, name="Government")
+    db.session.add(category)
+    db.session.flush()
+    letter = letters.issue_letter(_visa_delegate(other, category), actor=None)
+    db.session.commit()
+    login(client, staff["accreditation"])
+    assert client.get(f"/e/astana/manage/visa-letters/{letter.public_id}.pdf").status_code == 404
+    assert client.post(f"/e/astana/manage/visa-letters/{letter.public_id}/revoke",
+                       data={"reason": "x"}).status_code == 404
+    db.session.expire_all()
+    assert letter.state == LetterState.issued

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from flask import g
 from openpyxl import load_workbook
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from app.extensions import db
 from app.mail.models import OutboxMessage
@@ -85,6 +85,39 @@ def test_detail_of_another_events_registration_is_not_found(client, event, categ
     foreign = registered(other, make_category(other))
     officer(client, event)
     assert client.get(f"/e/{event.slug}/manage/registrations/{foreign.id}").status_code == 404
+
+
+def test_another_events_rows_are_not_found_on_any_organiser_page(client, event, category):
+    from app.audit.models import AuditEntry
+    from app.registration.models import QuestionKind
+
+    other = make_event()
+    foreign_category = make_category(other)
+    foreign = registered(other, foreign_category)
+    question = services.add_question(other, label="Diet", kind=QuestionKind.text, choices=[], required=False,
+                                     position=0, actor=None)
+    invitation = services.create_invitation(other, email="guest@example.org", category=foreign_category, actor=None)
+    delegation = services.save_delegation(other, None, {"name": "Far away", "country": "", "category_id": None,
+                                                        "head_user_id": None, "quota": None, "protocol_rank": 1},
+                                          actor=None)
+    audited = db.session.scalar(select(func.count(AuditEntry.id)))
+    officer(client, event, "secretariat")
+    base = f"/e/{event.slug}"
+    gets = [f"{base}/manage/registrations/{foreign.id}", f"{base}/registrations/{foreign.id}/photo",
+            f"{base}/manage/categories/{foreign_category.id}", f"{base}/manage/delegations/{delegation.id}",
+            f"{base}/delegations/{delegation.id}"]
+    posts = [(f"{base}/manage/registrations/{foreign.id}/decide", {"decision": "approve"}),
+             (f"{base}/manage/registrations/{foreign.id}/notes", {"body": "Seen"}),
+             (f"{base}/manage/categories/{foreign_category.id}", {"name": "Taken over"}),
+             (f"{base}/manage/questions/{question.id}/toggle", {}),
+             (f"{base}/manage/invitations/{invitation.id}/resend", {}),
+             (f"{base}/manage/invitations/{invitation.id}/revoke", {}),
+             (f"{base}/manage/delegations/{delegation.id}", {"name": "Taken over"}),
+             (f"{base}/delegations/{delegation.id}/hold", {"hold-count": "1"})]
+    codes = [client.get(url).status_code for url in gets] + [client.post(url, data=data).status_code
+                                                           for url, data in posts]
+    assert codes == [404] * (len(gets) + len(posts))
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == audited
 
 
 def test_officer_approves_and_the_delegate_is_emailed(client, event, category):

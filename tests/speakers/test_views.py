@@ -17,7 +17,7 @@ from app.mail.models import OutboxMessage
 from app.speakers import services as svc
 from app.speakers.models import AssignmentRole as R, AssignmentState as S, SessionProposal, SlideFile, SpeakerAssignment
 from app.utils.time import utcnow
-from tests.factories import grant, login, make_user
+from tests.factories import field_error, flash_kinds, form_errors, grant, login, make_user, page as html
 from tests.speakers.conftest import (assign, exe_bytes, image_bytes, make_speaker, pdf_bytes, pptx_bytes, publish,
                                      zip_bomb_pptx)
 
@@ -44,6 +44,17 @@ def _upload(client, assignment, data: bytes, name="talk.pdf"):
     return client.post(f"/e/astana/speaker/sessions/{assignment.id}/slides",
                        data={"slides-file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
+
+
+def _told(client, url: str) -> list[tuple[str, str]]:
+    """What the page at `url` flashes (kind, text) when the reader gets there."""
+    return flash_kinds(client.get(url))
+
+
+def _audit_actions() -> list[str]:
+    from app.audit.models import AuditEntry
+
+    return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 # --- the whole journey ------------------------------------------------------------------
 
@@ -686,6 +697,33 @@ def test_unknown_ids_are_not_found_not_errors(client, summit, programme):
     assert codes == [404] * 8
 
 
+def test_another_events_sessions_assignments_proposals_and_slides_are_not_found(client, summit, programme):
+    from app.agenda.models import Room
+    from tests.factories import make_event
+    from tests.speakers.conftest import add_session, at
+
+    other = make_event("bishkek")
+    session = add_session(other, Room(event=other, name="Far hall"), at(10), at(11), title="Elsewhere")
+    assignment = assign(session, make_speaker("far@example.org"), state=S.accepted)
+    proposal = svc.propose_change(assignment, title="Taken over", abstract="", actor=assignment.user)
+    slide = SlideFile(event_id=other.id, assignment_id=assignment.id, version=1, original_name="far.pdf",
+                      stored_name="far-away.pdf", kind="pdf", size=10, sha256="0" * 64)
+    db.session.add(slide)
+    db.session.commit()
+    login(client, programme)
+
+    codes = [client.get(url).status_code for url in (
+        f"/e/astana/manage/speakers/sessions/{session.id}", f"/e/astana/slides/{slide.id}")]
+    codes += [client.post(url, data=data).status_code for url, data in (
+        (f"/e/astana/manage/speakers/proposals/{proposal.id}", {"approve": "Approve"}),
+        (f"/e/astana/manage/speakers/assignments/{assignment.id}/remind", {}),
+        (f"/e/astana/manage/speakers/assignments/{assignment.id}/answer", {"answer": "withdrawn"}))]
+
+    assert codes == [404] * 5
+    db.session.expire_all()
+    assert (proposal.state.value, assignment.state) == ("pending", S.accepted)
+
+
 def test_assign_with_a_bogus_user_id_gets_an_error_not_a_crash(client, summit, programme):
     _event, (water, *_rest) = summit
     login(client, programme)
@@ -799,3 +837,140 @@ def test_speaker_conflicts_show_in_the_agenda_conflicts_page_editor_and_speakers
     assert [availability in page for page in pages] == [True, True, True]
     assert "A speaker is due in “Aral Sea basin cooperation” and “Green bonds” at the same time." in pages[0]
     assert "Busy Person is due in “Aral Sea basin cooperation” and “Green bonds” at the same time." in pages[2]
+
+
+# --- what each action tells the reader --------------------------------------------------
+
+def test_organiser_assigning_and_inviting_says_who_is_invited_or_why_not(client, summit, programme):
+    _event, (water, *_rest) = summit
+    existing = make_speaker("aigerim@example.org", given_name="Aigerim", family_name="Bekova")
+    db.session.commit()
+    login(client, programme)
+    page = f"/e/astana/manage/speakers/sessions/{water.id}"
+    client.get(page)  # shows the welcome
+
+    response = client.post(page + "/assign", data={"user_id": str(existing.id), "role": "chair"})
+    assert (response.headers["Location"], _told(client, page)) == (
+        page, [("success", "Aigerim Bekova is invited; the email is on its way.")])
+    response = client.post(page + "/assign", data={"user_id": str(existing.id), "role": "chair"})
+    assert (response.status_code, [alert.text_content() for alert in html(response).xpath('//div[@role="alert"]')]) == (
+        200, ["Aigerim Bekova is already on this session (Invited)."])
+
+    response = client.post(page + "/invite", data={"email": "imran@example.org", "given_name": "Imran",
+                                                   "family_name": "Qureshi", "locale": "en", "role": "presenter"})
+    assert (response.headers["Location"], _told(client, page)) == (
+        page, [("success", "Invitation sent to imran@example.org: the link creates their account.")])
+    response = client.post(page + "/invite", data={"email": "aigerim@example.org", "given_name": "A",
+                                                   "family_name": "B", "locale": "en", "role": "presenter"})
+    assert (response.status_code, form_errors(response)) == (
+        200, ["Aigerim Bekova is already on this session (Invited)."])
+    assert _audit_actions()[-2:] == ["speaker.assign", "speaker.invite_new"]
+
+
+def test_organiser_answer_and_reminder_say_what_happened_or_why_not(client, summit, programme):
+    _event, (water, *_rest) = summit
+    assignment = assign(water, make_speaker())
+    db.session.commit()
+    login(client, programme)
+    page = f"/e/astana/manage/speakers/sessions/{water.id}"
+    base = f"/e/astana/manage/speakers/assignments/{assignment.id}"
+    client.get(page)  # shows the welcome
+
+    response = client.post(base + "/remind")
+    assert (response.headers["Location"], _told(client, page)) == (
+        page, [("success", "Reminder sent to Dinara Sultanbekova.")])
+    response = client.post(base + "/remind", data={"back": "list"})
+    assert response.headers["Location"] == "/e/astana/manage/speakers"
+    client.get(page)
+    response = client.post(base + "/answer", data={"answer": "accepted"})
+    assert (response.headers["Location"], _told(client, page)) == (page, [("success", "Answer recorded.")])
+    client.post(base + "/answer", data={"answer": "accepted"})
+    assert _told(client, page) == [
+        ("danger", "This answer is no longer possible: the invitation is accepted.")]
+    client.post(base + "/remind")
+    assert _told(client, page) == [("danger", "Only speakers who have not answered get reminders.")]
+    assert _audit_actions()[-1] == "speaker.accepted"
+
+
+def test_organiser_deciding_a_proposal_says_what_happened_or_why_not(client, summit, programme):
+    _event, (water, *_rest) = summit
+    assignment = assign(water, make_speaker(), state=S.accepted)
+    db.session.commit()
+    svc.propose_change(assignment, title="Aral Sea data", abstract="", actor=assignment.user)
+    svc.propose_change(assign(water, make_speaker("other@example.org"), state=S.accepted), title="Other",
+                       abstract="", actor=assignment.user)
+    db.session.commit()
+    first, second = db.session.scalars(select(SessionProposal).order_by(SessionProposal.id))
+    login(client, programme)
+    listing = "/e/astana/manage/speakers/proposals"
+    client.get(listing)  # shows the welcome
+
+    response = client.post(f"{listing}/{first.id}", data={"approve": "Approve"})
+    assert (response.headers["Location"], _told(client, listing)) == (listing, [(
+        "success", "Approved: the session has the new text; the public sees it at the next publication.")])
+    response = client.post(f"{listing}/{second.id}", data={"reject": "Reject", "back": "session"})
+    assert (response.headers["Location"], _told(client, listing)) == (
+        f"/e/astana/manage/speakers/sessions/{water.id}", [("success", "Proposal rejected; the speaker is told.")])
+    client.post(f"{listing}/{first.id}", data={"reject": "Reject"})
+    assert _told(client, listing) == [("danger", "This proposal was already decided.")]
+
+
+def test_speaker_answers_in_the_portal_say_what_happened_or_why_not(client, summit):
+    _event, (water, finance, _w) = summit
+    first = assign(water, make_speaker())
+    second = assign(finance, first.user)
+    db.session.commit()
+    login(client, first.user)
+    mine = f"/e/astana/speaker/sessions/{first.id}"
+    client.get(mine)  # shows the welcome
+
+    response = client.post(mine + "/accept")
+    assert (response.headers["Location"], _told(client, mine)) == (mine, [(
+        "success", "Thank you: your participation in “Aral Sea basin cooperation” is confirmed.")])
+    client.post(mine + "/accept")
+    assert _told(client, mine) == [("danger", "This answer is no longer possible: the invitation is accepted.")]
+    response = client.post(mine + "/withdraw", data={"withdraw-reason": ""})
+    assert (response.status_code, field_error(response, "withdraw-reason")) == (200, "This field is required.")
+    response = client.post(mine + "/withdraw", data={"withdraw-reason": "Ill"})
+    assert (response.headers["Location"], _told(client, mine)) == (
+        mine, [("info", "You withdrew from “Aral Sea basin cooperation”.")])
+    client.post(mine + "/withdraw", data={"withdraw-reason": "Ill"})
+    assert _told(client, mine) == [("danger", "This answer is no longer possible: the invitation is withdrawn.")]
+    theirs = f"/e/astana/speaker/sessions/{second.id}"
+    response = client.post(theirs + "/decline", data={"decline-reason": "Travelling"})
+    assert (response.headers["Location"], _told(client, theirs)) == (
+        theirs, [("info", "You declined “Green bonds”. Thank you for letting us know.")])
+    client.post(theirs + "/decline", data={"decline-reason": "Travelling"})
+    assert _told(client, theirs) == [("danger", "This answer is no longer possible: the invitation is declined.")]
+    assert _audit_actions()[-3:] == ["speaker.accepted", "speaker.withdrawn", "speaker.declined"]
+
+
+def test_speaker_forms_in_the_portal_say_saved_or_show_the_refusal_at_its_field(client, summit):
+    _event, (water, *_rest) = summit
+    assignment = assign(water, make_speaker(), state=S.accepted)
+    db.session.commit()
+    login(client, assignment.user)
+    mine = f"/e/astana/speaker/sessions/{assignment.id}"
+    client.get(mine)  # shows the welcome
+
+    response = client.post(mine + "/proposal", data={"proposal-title": "Aral Sea data",
+                                                     "proposal-abstract": "[x](javascript:alert(1))"})
+    assert (response.status_code, field_error(response, "proposal-abstract")) == (
+        200, "Scripts and script links are not allowed in the abstract.")
+    response = client.post(mine + "/proposal", data={"proposal-title": "Aral Sea data"})
+    assert (response.headers["Location"], _told(client, mine)) == (
+        mine, [("success", "Proposal sent: the programme team will approve or reject it.")])
+    response = client.post("/e/astana/speaker/profile", data={"given_name": "Dinara", "family_name": "S",
+                                                              "bio": "<script>x</script>"})
+    assert (response.status_code, field_error(response, "bio")) == (
+        200, "Scripts and script links are not allowed in the biography.")
+    response = client.post("/e/astana/speaker/profile", data={"given_name": "Dinara", "family_name": "S"})
+    assert (response.headers["Location"], _told(client, "/e/astana/speaker/profile")) == (
+        "/e/astana/speaker/profile", [("success", "Profile saved.")])
+    response = client.post("/e/astana/speaker/travel", data={"arrival_date": "2027-04-22",
+                                                             "departure_date": "2027-04-20"})
+    assert (response.status_code, field_error(response, "departure_date")) == (
+        200, "The departure must not be before the arrival.")
+    response = client.post("/e/astana/speaker/travel", data={"arrival_date": "2027-04-20"})
+    assert (response.headers["Location"], _told(client, "/e/astana/speaker/travel")) == (
+        "/e/astana/speaker/travel", [("success", "Saved.")])
