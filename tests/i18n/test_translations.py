@@ -508,6 +508,24 @@ def test_refused_state_change_names_both_states_in_russian(client, db):
         "Заявку в статусе «отменена» нельзя перевести в статус «отклонена».")
 
 
+@pytest.mark.parametrize("lang, thing, person", [("ru", "Название", "Имя"), ("kk", "Атауы", "Аты-жөні")])
+def test_name_of_a_room_track_category_or_delegation_is_not_a_persons_name(client, db, lang, thing, person):
+    event = make_event()
+    organiser = make_user(locale=lang)
+    grant(organiser, event, "secretariat")
+    db.session.commit()
+    login(client, organiser)
+    manage = f"/e/{event.slug}/manage"
+
+    for url, field in ((f"{manage}/agenda/rooms/new", "name"), (f"{manage}/agenda/tracks/new", "name"),
+                       (f"{manage}/categories", "new-name"), (f"{manage}/delegations", "name")):
+        assert text_of(page(get(client, url)), f"//label[@for='{field}']") == thing, url
+    rooms = page(get(client, f"{manage}/agenda/rooms"))
+    assert texts_of(rooms, "//table//th")[0] == thing
+    # A person's name keeps its own word.
+    assert texts_of(page(get(client, f"{manage}/team")), "//table//th")[0] == person
+
+
 # --- the agenda ------------------------------------------------------------------
 
 @pytest.fixture
