@@ -21,3 +21,15 @@ def select_locale() -> str:
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# The CLDR data that writes dates and times for each interface language. The English
+# of the interface is British (organiser, programme), and the summit keeps Astana's
+# 24-hour clock: American data would write "11/29/26, 7:20 AM", read in most of the
+# region as the 11th of a 29th month.
+FORMATTING_LOCALES = {"en": "en_GB"}
+
+
+def formatting_locale(language: str) -> str:
+    """The Babel locale that formats dates and times for an interface `language`."""
+    return FORMATTING_LOCALES.get(language, language)

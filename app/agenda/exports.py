@@ -315,13 +315,13 @@ def _font_paths() -> tuple[str, str]:
 
 def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
     """The published agenda as an A4 PDF, day by day, in the reader's language."""
-    from babel.dates import format_date
-    from flask_babel import get_locale, gettext as _
+    from flask_babel import gettext as _
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
+    from app.templating import date_range, local_date
+
     regular, bold = _font_paths()
-    locale = str(get_locale() or "en")
     page_label = _("Page")
 
     class AgendaPDF(FPDF):
@@ -342,7 +342,7 @@ def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
     pdf.multi_cell(0, 8, event.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 10)
     place = ", ".join(p for p in (event.venue, event.city) if p)
-    dates = f"{format_date(event.start_date, 'long', locale=locale)} – {format_date(event.end_date, 'long', locale=locale)}"
+    dates = date_range(event.start_date, event.end_date)
     pdf.multi_cell(0, 5, f"{_('Agenda')} · {dates}{' · ' + place if place else ''}", new_x=XPos.LMARGIN,
                    new_y=YPos.NEXT)
     pdf.multi_cell(0, 5, _("Times are in the event's time zone, %(zone)s.", zone=agenda.timezone),
@@ -352,7 +352,7 @@ def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 13)
         pdf.set_text_color(11, 93, 59)
-        pdf.cell(0, 8, format_date(day, "EEEE d MMMM y", locale=locale), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 8, local_date(day, "day_year"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
         for s in sessions:
             if pdf.will_page_break(14):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, SubmitField,
                      TextAreaField, TimeField)
@@ -36,7 +36,7 @@ class MultiCheckField(SelectMultipleField):
 
 
 class RoomForm(FlaskForm):
-    name = text_field(_l("Name"), max_length=120, required=True)
+    name = text_field(lazy_pgettext("thing", "Name"), max_length=120, required=True)
     capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=0, max=100000)])
     location = text_field(_l("Floor or location"), max_length=200)
     equipment = text_field(_l("Audio-visual equipment"), max_length=500)
@@ -57,7 +57,7 @@ class RoomForm(FlaskForm):
 
 
 class TrackForm(FlaskForm):
-    name = text_field(_l("Name"), max_length=120, required=True)
+    name = text_field(lazy_pgettext("thing", "Name"), max_length=120, required=True)
     colour = text_field(_l("Colour"), max_length=7, required=True, validators=[COLOUR], render_kw={"type": "color"})
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)], filters=[strip_text])
     sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=_coerce_int)

@@ -27,6 +27,7 @@ from app.checkin.badges import Document, _rgb, draw_qr
 from app.checkin.models import LetterState, VisaLetter, new_public_id
 from app.checkin.services import OnsiteError, event_today, settings_for
 from app.extensions import db
+from app.i18n import formatting_locale
 from app.registration.models import Registration, RegistrationState as RS
 from app.utils.countries import country_name
 from app.utils.time import utcnow
@@ -234,7 +235,7 @@ def letter_values(letter: VisaLetter, lang: str) -> dict[str, str]:
     registration, event = letter.registration, letter.event
 
     def day(value):
-        return format_date(value, "long", locale=lang) if value else "—"
+        return format_date(value, "long", locale=formatting_locale(lang)) if value else "—"
 
     return {
         "name": registration.formal_name or letter.holder_name,
@@ -290,7 +291,8 @@ def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("DejaVu", "", 10)
     pdf.cell(width / 2, 5, f"{labels['reference']}: {letter.reference}")
-    pdf.cell(width / 2, 5, f"{labels['date']}: {format_date(letter.issued_at.date(), 'long', locale=lang)}",
+    issued = format_date(letter.issued_at.date(), "long", locale=formatting_locale(lang))
+    pdf.cell(width / 2, 5, f"{labels['date']}: {issued}",
              align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("DejaVu", "B", 13)

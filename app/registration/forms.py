@@ -233,7 +233,7 @@ class NoteForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    name = text_field(_l("Name"), max_length=120, required=True)
+    name = text_field(lazy_pgettext("thing", "Name"), max_length=120, required=True)
     description = text_field(_l("Description"), max_length=500)
     approval = SelectField(_l("Approval"), choices=[(ApprovalMode.moderated.value, _l("Moderated: an officer approves")),
                                                     (ApprovalMode.auto.value, _l("Automatic while places are free"))],
@@ -377,7 +377,7 @@ class InvitationCsvForm(FlaskForm):
 
 
 class DelegationForm(FlaskForm):
-    name = text_field(_l("Name"), max_length=200, required=True,
+    name = text_field(lazy_pgettext("thing", "Name"), max_length=200, required=True,
                       description=_l("A country or an organisation, e.g. Pakistan, UNDP."))
     country = CountryField()
     category = SelectField(_l("Category of its members"), coerce=choice_id, validate_choice=True)

@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, URL
 from app.accounts.forms import HONORIFIC_LABELS, HONORIFICS
 from app.accounts.passwords import password_problem
 from app.registration.photos import PhotoError, process_photo
-from app.speakers.models import ROLE_LABELS, AssignmentRole
+from app.speakers.models import ROLE_LABELS, STATE_LABELS, AssignmentRole
 from app.speakers.services import BIO_MAX
 from app.utils.forms import CountryField, email_field, strip_text, text_field
 
@@ -61,10 +61,24 @@ class AssignmentForm(FlaskForm):
 
 
 class RecordAnswerForm(FlaskForm):
-    answer = SelectField(_l("Answer"), choices=[("accepted", _l("Accepted")), ("declined", _l("Declined")),
-                                                ("withdrawn", _l("Withdrawn"))])
+    """An answer the speaker gave by phone or letter. It offers only the answers open
+    from the assignment's state (`answers`), and none is chosen until the organiser
+    chooses: a preselected answer would be recorded by a click on the button."""
+
+    answer = SelectField(_l("Answer"), choices=[], validate_choice=False,
+                         validators=[InputRequired(message=_l("Choose the answer the speaker gave."))])
     reason = text_field(_l("Reason"), max_length=500)
     submit = SubmitField(_l("Record the answer"))
+
+    def __init__(self, *args, answers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = [state.value for state in answers]
+        self.answer.choices = [("", _l("Choose the answer…"))] + [(state.value, STATE_LABELS[state])
+                                                                   for state in answers]
+
+    def validate_answer(self, field):
+        if field.data not in self.answers:
+            raise ValidationError(_l("Choose one of the answers in the list."))
 
 
 class DeclineForm(FlaskForm):

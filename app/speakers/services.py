@@ -377,6 +377,12 @@ def transition(assignment: SpeakerAssignment, to: A, *, actor, reason: str = "")
         invalidate_public_cache(assignment.event)
 
 
+def answers_open(assignment: SpeakerAssignment) -> list[A]:
+    """The answers the speaker can still give, in the order of the states: accepted or
+    declined while invited, withdrawn once accepted, none after that."""
+    return [state for state in A if state in TRANSITIONS[assignment.state]]
+
+
 def accept(assignment: SpeakerAssignment, *, actor) -> None:
     transition(assignment, A.accepted, actor=actor)
 

@@ -140,7 +140,11 @@ def remind_all(slug):
 
 # --- Organisers: one session ---------------------------------------------------------
 
-def _render_session(event, session, *, assign_form=None, invite_form=None, status=200):
+def _answer_form(assignment: SpeakerAssignment) -> RecordAnswerForm:
+    return RecordAnswerForm(prefix=f"answer{assignment.id}", answers=svc.answers_open(assignment))
+
+
+def _render_session(event, session, *, assign_form=None, invite_form=None, answer_forms=None, status=200):
     assignments = svc.assignments_of_session(session)
     q = request.args.get("q", "")[:100]
     taken = {a.user_id for a in assignments}
@@ -152,11 +156,14 @@ def _render_session(event, session, *, assign_form=None, invite_form=None, statu
         form = AssignmentForm(prefix=f"a{a.id}")
         form.role.data, form.position.data, form.note.data = a.role.value, a.position, a.note
         edit_forms[a.id] = form
+    # A form that failed is shown again with its message; the others start afresh.
+    answer_forms = {a.id: (answer_forms or {}).get(a.id) or _answer_form(a) for a in assignments
+                    if svc.answers_open(a)}
     sessions = agenda.sessions_of(event)
     found_conflicts = [c for c in conflicts.speaker_conflicts(sessions, event) if session.id in c.session_ids]
     return render_template("speakers/manage/session.html", event=event, session=session, assignments=assignments,
                            q=q, found=found, assign_form=assign_form, invite_form=invite_form,
-                           edit_forms=edit_forms, answer_form=RecordAnswerForm(), empty_form=EmptyForm(),
+                           edit_forms=edit_forms, answer_forms=answer_forms, empty_form=EmptyForm(),
                            may_manage=can(current_user, "speaker.manage_session", session),
                            conflicts=found_conflicts, proposals=svc.proposals_of_session(session),
                            decision_form=DecisionForm(),
@@ -247,11 +254,21 @@ def assignment_update(slug, assignment_id):
 def assignment_answer(slug, assignment_id):
     """Record an answer the speaker gave another way (phone, letter)."""
     assignment = _managed_assignment(g.event, assignment_id)
-    form = RecordAnswerForm()
+    if not svc.answers_open(assignment):  # answered meanwhile, from a page left open
+        flash(svc.IllegalTransition(assignment.state, assignment.state).message, "danger")
+        return _back(assignment)
+    form = _answer_form(assignment)
     if form.validate_on_submit():
-        _apply(lambda: svc.transition(assignment, A(form.answer.data), actor=current_user,
-                                      reason=form.reason.data or ""), done=_("Answer recorded."))
-    return _back(assignment)
+        try:
+            svc.transition(assignment, A(form.answer.data), actor=current_user, reason=form.reason.data or "")
+        except svc.SpeakerError as error:
+            db.session.rollback()
+            form.answer.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Answer recorded."), "success")
+            return _back(assignment)
+    return _render_session(g.event, assignment.session, answer_forms={assignment.id: form})
 
 
 @bp.route(MANAGE + "/assignments/<int:assignment_id>/remind", methods=["POST"])

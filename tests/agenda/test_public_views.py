@@ -300,6 +300,24 @@ def test_agenda_pdf_downloads_published_agenda(client, published):
     assert client.get("/e/astana/agenda.pdf", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
 
 
+def test_agenda_pdf_in_kazakh_writes_each_day_in_kazakh_order(client, published):
+    from app.agenda import exports
+    from tests.checkin.conftest import pdf_text
+
+    try:
+        exports._font_paths()
+    except exports.FontMissing as missing:
+        pytest.skip(str(missing))
+    response = client.get("/e/astana/agenda.pdf?lang=kk")
+    lines = [" ".join(line.replace("\u202f", " ").split()) for text in pdf_text(response.data)
+             for line in text.splitlines()]
+
+    # Year, day, month, then the weekday: not the English "сәрсенбі 21 сәуір 2027".
+    assert [line for line in lines if "сәуір" in line] == [
+        "Бағдарлама · 2027 ж. 21 сәуір – 2027 ж. 23 сәуір · Astana", "2027 ж. 21 сәуір, сәрсенбі",
+        "2027 ж. 22 сәуір, бейсенбі"]
+
+
 def test_agenda_page_has_print_and_download_links(client, published):
     page = _text(client.get("/e/astana/agenda"))
     assert 'href="/e/astana/agenda.pdf"' in page

@@ -131,6 +131,8 @@ PAGES: list[Page] = [
     Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}?q=lindqvist"),
     Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}",
          submit="main form[action$='/invite'] [type=submit]"),
+    Page("programme", f"{MANAGE}/speakers/sessions/{{speaker_session_id}}",
+         submit="main form[action$='/answer'] [type=submit]"),
     # On site: the delegate's agenda, sign-ups, badge and letter; letter verification
     Page("delegate", f"{EVENT}/my-agenda"),
     Page("viewer", f"{EVENT}/my-agenda"),

@@ -80,7 +80,7 @@ def test_letter_pdf_in_english_has_passport_dates_reference_and_verification(app
     body = letters.letter_pdf(letter, "en")
     text = " ".join(pdf_text(body)[0].split())
     for expected in ("VISA SUPPORT LETTER", "Reference: ASTANA-VL-0001", "Dr Farrukh Iqbal", "AB1234567",
-                     "Pakistan", "February 3, 1980", "May 1, 2031", "April 20, 2027 – April 24, 2027",
+                     "Pakistan", "3 February 1980", "1 May 2031", "20 April 2027 – 24 April 2027",
                      "Regional Ecological Summit 2027", "/verify/"):
         assert expected in text, expected
     assert letters.verify_url(letter).replace("https://", "") in text.replace(" ", "")

@@ -155,7 +155,7 @@ def test_event_page_in_english_keeps_english_dates(client, db):
 
     doc = page(get(client, f"/e/{event.slug}/?lang=en"))
 
-    assert text_of(doc, "//p[@class='lead']") == "April 21, 2027 – April 23, 2027 · Astana, Kazakhstan"
+    assert text_of(doc, "//p[@class='lead']") == "21 April 2027 – 23 April 2027 · Astana, Kazakhstan"
 
 
 def test_required_field_message_from_wtforms_in_russian(client):
@@ -508,6 +508,24 @@ def test_refused_state_change_names_both_states_in_russian(client, db):
         "Заявку в статусе «отменена» нельзя перевести в статус «отклонена».")
 
 
+@pytest.mark.parametrize("lang, thing, person", [("ru", "Название", "Имя"), ("kk", "Атауы", "Аты-жөні")])
+def test_name_of_a_room_track_category_or_delegation_is_not_a_persons_name(client, db, lang, thing, person):
+    event = make_event()
+    organiser = make_user(locale=lang)
+    grant(organiser, event, "secretariat")
+    db.session.commit()
+    login(client, organiser)
+    manage = f"/e/{event.slug}/manage"
+
+    for url, field in ((f"{manage}/agenda/rooms/new", "name"), (f"{manage}/agenda/tracks/new", "name"),
+                       (f"{manage}/categories", "new-name"), (f"{manage}/delegations", "name")):
+        assert text_of(page(get(client, url)), f"//label[@for='{field}']") == thing, url
+    rooms = page(get(client, f"{manage}/agenda/rooms"))
+    assert texts_of(rooms, "//table//th")[0] == thing
+    # A person's name keeps its own word.
+    assert texts_of(page(get(client, f"{manage}/team")), "//table//th")[0] == person
+
+
 # --- the agenda ------------------------------------------------------------------
 
 @pytest.fixture
@@ -549,7 +567,8 @@ def test_public_agenda_in_kazakh(client, kazakh_agenda):
                                                                         "Жоғары деңгейдегі панельдік талқылау"]
     assert main.xpath(".//select[@id='f-sdg']/option[@value='6']/text()") == ["ТДМ 6"]
     assert text_of(main, ".//p[@id='agenda-count']") == "2 сессия"
-    assert texts_of(main, ".//h2") == ["сәрсенбі 21 сәуір"]
+    # Kazakh puts the day of the month first and the weekday last.
+    assert texts_of(main, ".//h2") == ["21 сәуір, сәрсенбі"]
     assert texts_of(main, ".//li[contains(@class, 'agenda-item')]//div[@class='small']/span") == [
         "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6", "ТДМ 13", "Практикалық семинар", "Алдын ала жазылу қажет"]
     # Strings the page's script shows come translated through data- attributes.
@@ -624,7 +643,7 @@ def test_speaker_portal_in_russian(client, db, kazakh_sessions):
         "Редактировать профиль")
     assert texts_of(main, ".//li[contains(@class, 'speaker-session')]//h2") == ["Арал теңізі", "Жасыл облигациялар"]
     assert texts_of(main, ".//li[contains(@class, 'speaker-session')]//p[@class='mb-1']") == [
-        "ср 21 апр., 10:00–11:00 · Бас зал", "ср 21 апр., 14:00–15:00 · Бас зал"]
+        "Ср, 21 апр., 10:00–11:00 · Бас зал", "Ср, 21 апр., 14:00–15:00 · Бас зал"]
     assert texts_of(main, ".//li[contains(@class, 'speaker-session')]//p[@class='mb-2']") == [
         "Участник панельной дискуссии · Ожидается ответ", "Председатель / модератор · Принято"]
     assert text_of(main, ".//p[contains(@class, 'small')]") == (

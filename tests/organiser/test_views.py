@@ -1,7 +1,7 @@
 """The organiser area of an event: navigation per role, settings, team, audit log."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import func, select
@@ -326,6 +326,21 @@ def test_audit_log_filters_by_action_and_actor(client, secretariat):
     assert rows(action="role.grant", actor="other.lead") == [("No entries match.", "")]
     options = page(client.get(f"/e/{event.slug}/manage/audit")).xpath('//select[@name="action"]/option/@value')
     assert options == ["", "event.update", "role.grant"]
+
+
+def test_audit_log_in_english_names_the_month_and_keeps_the_24_hour_clock(client, secretariat):
+    from app.audit.services import record
+    from app.utils.time import local_to_utc
+
+    event, lead = secretariat
+    entry = record(actor=lead, action="event.update", obj=event, event=event, summary="venue")
+    entry.created_at = local_to_utc(date(2026, 11, 29), time(19, 20), event.timezone)
+    db.session.commit()
+
+    doc = page(client.get(f"/e/{event.slug}/manage/audit", query_string={"lang": "en", "action": "event.update"}))
+
+    # Not "11/29/26, 7:20 PM": read as the 11th of a 29th month in most of the region.
+    assert [td.text_content().strip() for td in doc.xpath("//table/tbody/tr/td[1]")] == ["29 Nov 2026, 19:20"]
 
 
 def test_audit_log_page_with_odd_filters_is_not_an_error(client, secretariat):

@@ -156,6 +156,108 @@ def test_manage_list_shows_every_state_and_flags_old_open_invitations(client, su
     _no_inline_code(page)
 
 
+# --- answers given by phone or letter ------------------------------------------------------
+
+def _answer_choices(response, assignment) -> tuple[list[str], list[str]]:
+    """The answers offered for `assignment` and the ones selected (as the browser shows them)."""
+    from tests.factories import page
+
+    (select_,) = page(response).xpath(f'//select[@name="answer{assignment.id}-answer"]')
+    return select_.xpath("option/@value"), select_.xpath("option[@selected]/@value")
+
+
+def test_phone_answer_form_preselects_nothing_and_offers_only_real_changes(client, summit, programme):
+    _event, (water, finance, workshop) = summit
+    accepted = assign(water, make_speaker("yes@example.org"), state=S.accepted)
+    invited = assign(finance, make_speaker("waiting@example.org"))
+    declined = assign(workshop, make_speaker("no@example.org"), state=S.declined)
+    db.session.commit()
+    login(client, programme)
+
+    # Before, an accepted speaker's form came with "Withdrawn" chosen: one click withdrew them.
+    assert _answer_choices(client.get(f"/e/astana/manage/speakers/sessions/{water.id}"), accepted) == (
+        ["", "withdrawn"], [])
+    assert _answer_choices(client.get(f"/e/astana/manage/speakers/sessions/{finance.id}"), invited) == (
+        ["", "accepted", "declined"], [])
+    page = _text(client.get(f"/e/astana/manage/speakers/sessions/{workshop.id}"))
+    assert f"answer{declined.id}-answer" not in page
+
+
+def test_phone_answer_without_a_choice_gets_a_field_error_and_changes_nothing(client, summit, programme):
+    from tests.factories import field_error
+
+    _event, (water, *_rest) = summit
+    accepted = assign(water, make_speaker("yes@example.org"), state=S.accepted)
+    db.session.commit()
+    login(client, programme)
+
+    response = client.post(f"/e/astana/manage/speakers/assignments/{accepted.id}/answer",
+                           data={f"answer{accepted.id}-answer": "", f"answer{accepted.id}-reason": ""})
+
+    assert response.status_code == 200
+    assert field_error(response, f"answer{accepted.id}-answer") == "Choose the answer the speaker gave."
+    db.session.refresh(accepted)
+    assert accepted.state == S.accepted
+
+
+@pytest.mark.parametrize("answer", ["accepted", "declined", "invited", "nonsense"])
+def test_phone_answer_not_open_from_the_state_gets_a_field_error(client, summit, programme, answer):
+    from tests.factories import field_error
+
+    _event, (water, *_rest) = summit
+    accepted = assign(water, make_speaker("yes@example.org"), state=S.accepted)
+    db.session.commit()
+    login(client, programme)
+
+    response = client.post(f"/e/astana/manage/speakers/assignments/{accepted.id}/answer",
+                           data={f"answer{accepted.id}-answer": answer})
+
+    assert response.status_code == 200
+    assert field_error(response, f"answer{accepted.id}-answer") == "Choose one of the answers in the list."
+    db.session.refresh(accepted)
+    assert accepted.state == S.accepted
+
+
+def test_phone_answers_are_recorded_and_audited(client, summit, programme):
+    from app.audit.models import AuditEntry
+
+    _event, (water, finance, _w) = summit
+    accepted = assign(water, make_speaker("yes@example.org"), state=S.accepted)
+    invited = assign(finance, make_speaker("waiting@example.org"))
+    db.session.commit()
+    login(client, programme)
+
+    client.post(f"/e/astana/manage/speakers/assignments/{invited.id}/answer",
+                data={f"answer{invited.id}-answer": "accepted"})
+    response = client.post(f"/e/astana/manage/speakers/assignments/{accepted.id}/answer",
+                           data={f"answer{accepted.id}-answer": "withdrawn",
+                                 f"answer{accepted.id}-reason": "Flight cancelled"}, follow_redirects=True)
+
+    assert "Answer recorded." in _text(response)
+    db.session.refresh(accepted)
+    db.session.refresh(invited)
+    assert (invited.state, accepted.state, accepted.decline_reason) == (S.accepted, S.withdrawn, "Flight cancelled")
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == programme.id)
+                                 .order_by(AuditEntry.id)).all()
+    assert actions == ["speaker.accepted", "speaker.withdrawn"]
+
+
+def test_phone_answer_after_the_speaker_stepped_back_is_refused_with_a_message(client, summit, programme):
+    from tests.factories import flashes
+
+    _event, (water, *_rest) = summit
+    withdrawn = assign(water, make_speaker("gone@example.org"), state=S.withdrawn)
+    db.session.commit()
+    login(client, programme)
+
+    response = client.post(f"/e/astana/manage/speakers/assignments/{withdrawn.id}/answer",
+                           data={f"answer{withdrawn.id}-answer": "withdrawn"}, follow_redirects=True)
+
+    assert flashes(response)[-1] == "This answer is no longer possible: the invitation is withdrawn."
+    db.session.refresh(withdrawn)
+    assert withdrawn.state == S.withdrawn
+
+
 # --- the public side ----------------------------------------------------------------
 
 def test_declined_or_withdrawn_speaker_disappears_from_the_public_agenda_and_feeds(client, summit):
@@ -882,11 +984,8 @@ def test_organiser_answer_and_reminder_say_what_happened_or_why_not(client, summ
     response = client.post(base + "/remind", data={"back": "list"})
     assert response.headers["Location"] == "/e/astana/manage/speakers"
     client.get(page)
-    response = client.post(base + "/answer", data={"answer": "accepted"})
+    response = client.post(base + "/answer", data={f"answer{assignment.id}-answer": "accepted"})
     assert (response.headers["Location"], _told(client, page)) == (page, [("success", "Answer recorded.")])
-    client.post(base + "/answer", data={"answer": "accepted"})
-    assert _told(client, page) == [
-        ("danger", "This answer is no longer possible: the invitation is accepted.")]
     client.post(base + "/remind")
     assert _told(client, page) == [("danger", "Only speakers who have not answered get reminders.")]
     assert _audit_actions()[-1] == "speaker.accepted"
