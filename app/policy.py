@@ -4,7 +4,8 @@ Every view asks `can(user, action, target)`; templates use the same function to
 hide links. Organiser permissions come from per-event roles; a platform admin
 may do everything. Owner rules (a delegate and their registration, a speaker
 and their assignment) are object predicates registered by the domain that
-owns the object, still answered through `can()`.
+owns the object, still answered through `can()`. Public rules (the participant
+list) are predicates asked for every visitor, anonymous ones included.
 """
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ ADMIN_ACTIONS = frozenset({"admin.users", "admin.events", "admin.outbox", "admin
 
 # Object predicates: (action) -> fn(user, obj) -> bool. Registered by domains.
 _OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {}
+# Public predicates: like object predicates, but asked for every visitor, logged in or
+# not (what the public may read, e.g. the participant list of an event).
+_PUBLIC_RULES: dict[str, Callable[[Any, Any], bool]] = {}
 
 
 def object_rule(action: str):
@@ -61,6 +65,16 @@ def object_rule(action: str):
 
     def register(fn: Callable[[Any, Any], bool]):
         _OBJECT_RULES[action] = fn
+        return fn
+
+    return register
+
+
+def public_rule(action: str):
+    """Register the predicate deciding `action` for anyone, anonymous visitors included."""
+
+    def register(fn: Callable[[Any, Any], bool]):
+        _PUBLIC_RULES[action] = fn
         return fn
 
     return register
@@ -103,6 +117,8 @@ def _event_of(target) -> Event | None:
 
 def can(user, action: str, target=None) -> bool:
     """True if `user` may perform `action` on `target` (an Event, or an object of one)."""
+    if action in _PUBLIC_RULES:
+        return bool(_PUBLIC_RULES[action](user, target))
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_admin:
@@ -122,6 +138,11 @@ def can(user, action: str, target=None) -> bool:
 
 def has_any_role(user, event: Event) -> bool:
     return bool(getattr(user, "is_authenticated", False) and (user.is_admin or roles_of(user, event)))
+
+
+def _is_team(user, event: Event) -> bool:
+    """An active platform admin or holder of any organiser role in `event`."""
+    return bool(user is not None and getattr(user, "is_active", False) and has_any_role(user, event))
 
 
 def matrix() -> dict[str, dict[str, bool]]:
@@ -222,6 +243,36 @@ def own_registration(user, registration) -> bool:
 def lead_delegation(user, delegation) -> bool:
     """The head of a delegation registers members, holds places and sees its status."""
     return delegation is not None and delegation.head_user_id is not None and delegation.head_user_id == user.id
+
+
+def participant_list_is_public(event: Event) -> bool:
+    """Everyone may read the event's participant list: the event is published and its
+    organisers have switched the list on (a registration setting, off by default).
+    Read once per request: the menu and the page both ask."""
+    if not isinstance(event, Event) or not event.published:
+        return False
+    cache = _request_cache()
+    key = ("participant_list", event.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    from app.extensions import db
+    from app.registration.models import RegistrationSettings
+
+    switched_on = bool(db.session.scalar(select(RegistrationSettings.participant_list)
+                                         .where(RegistrationSettings.event_id == event.id)))
+    if cache is not None:
+        cache[key] = switched_on
+    return switched_on
+
+
+@public_rule("participants.view")
+def view_participants(user, event) -> bool:
+    """The public participant list: open to everyone while it is public (see
+    `participant_list_is_public`); the event's team and platform admins always see it,
+    as a preview before they switch it on."""
+    if not isinstance(event, Event):
+        return False
+    return participant_list_is_public(event) or _is_team(user, event)
 
 
 # --- Agenda ------------------------------------------------------------------------

@@ -407,3 +407,68 @@ def test_object_rules_decide_their_action():
         assert policy.can(other, "test_note.read", Note(owner)) is False
     finally:
         policy._OBJECT_RULES.pop("test_note.read")
+
+
+# --- (e) Public rules: what everyone may read ----------------------------------------------------
+# The participant list, by (switched on, event published): who may open it. The event's team
+# and platform admins always may (a preview); everyone else only while it is public.
+#                                    anon  none  secr  prog  accr  prot  chk   view  admin
+PARTICIPANT_LIST_TABLE = {
+    (True, True):                   (1,    1,    1,    1,    1,    1,    1,    1,    1),
+    (False, True):                  (0,    0,    1,    1,    1,    1,    1,    1,    1),
+    (True, False):                  (0,    0,    1,    1,    1,    1,    1,    1,    1),
+    (False, False):                 (0,    0,    1,    1,    1,    1,    1,    1,    1),
+}
+LIST_CASES = sorted(PARTICIPANT_LIST_TABLE, reverse=True)
+
+
+def _list_event(switched_on: bool, published: bool):
+    from app.registration.services import settings_for
+
+    event = make_event(published=published)
+    settings_for(event).participant_list = switched_on
+    db.session.flush()
+    return event
+
+
+def _persona(persona: str, event):
+    if persona == "anonymous":
+        return AnonymousUserMixin()
+    user = make_user(is_admin=persona == "platform_admin")
+    if persona in ROLES:
+        grant(user, event, persona)
+    return user
+
+
+@pytest.mark.parametrize(("switched_on", "published"), LIST_CASES)
+def test_participant_list_rule_for_each_kind_of_user(switched_on, published):
+    event = _list_event(switched_on, published)
+    allowed = {persona: policy.can(_persona(persona, event), "participants.view", event) for persona in PERSONAS}
+    assert allowed == {persona: bool(cell) for persona, cell
+                       in zip(PERSONAS, PARTICIPANT_LIST_TABLE[(switched_on, published)])}
+
+
+def test_deactivated_organiser_sees_the_participant_list_only_when_it_is_public():
+    switched_off, public = _list_event(False, True), _list_event(True, True)
+    user = make_user(active=False)
+    grant(user, switched_off, "secretariat")
+    grant(user, public, "secretariat")
+    assert policy.can(user, "participants.view", switched_off) is False
+    assert policy.can(user, "participants.view", public) is True
+
+
+def test_participant_list_rule_needs_an_event():
+    assert policy.can(AnonymousUserMixin(), "participants.view", None) is False
+    assert policy.can(make_user(is_admin=True), "participants.view", None) is False
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("switched_on", "published"), LIST_CASES)
+def test_participant_page_answers_each_kind_of_user(client, persona, switched_on, published):
+    event = _list_event(switched_on, published)
+    user = _persona(persona, event)
+    db.session.commit()
+    if persona != "anonymous":
+        login_session(client, user)
+    expected = 200 if PARTICIPANT_LIST_TABLE[(switched_on, published)][PERSONAS.index(persona)] else 404
+    assert client.get(f"/e/{event.slug}/participants").status_code == expected

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-# (endpoint, label, who sees it: "all" or "user")
+# (endpoint, label, who sees it: "all", "user" (logged in), "speaker" (has the speaker
+# portal) or "participants" (everyone, while the participant list is public))
 EVENT_NAV = [
     ("events.home", _l("About"), "all"),
     ("agenda.public_agenda", _l("Agenda"), "all"),
     ("speakers.directory", _l("Speakers"), "all"),
+    ("registration.participants", _l("Participants"), "participants"),
     ("registration.register", _l("Register"), "all"),
     ("registration.my_registration", _l("My registration"), "user"),
     ("checkin.my_agenda", _l("My agenda"), "user"),
@@ -22,7 +24,14 @@ def event_nav(user, event) -> list[tuple[str, str, str]]:
     for endpoint, label, audience in EVENT_NAV:
         if endpoint not in current_app.view_functions:
             continue
-        if audience != "all" and not getattr(user, "is_authenticated", False):
+        if audience == "participants":
+            from app.policy import participant_list_is_public
+
+            # Shown when the public can open it: organisers previewing a list that is
+            # switched off reach it from the registration settings, not from the menu.
+            if not participant_list_is_public(event):
+                continue
+        elif audience != "all" and not getattr(user, "is_authenticated", False):
             continue
         if audience == "speaker":
             from app.policy import can

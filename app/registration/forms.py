@@ -84,7 +84,10 @@ class DetailsForm(FlaskForm):
     privacy_consent = BooleanField(_l("I agree to the privacy notice: my data is used to organise the summit."),
                                    validators=[InputRequired(message=_l("You must agree to the privacy notice to "
                                                                         "register."))])
-    public_listing = BooleanField(_l("Show my name, organisation and country in the public participant list"))
+    public_listing = BooleanField(_l("Show me in the public participant list"),
+                                  description=_l("With your name, position, organisation, country and delegation; "
+                                                 "never your email address or phone number. You can change this "
+                                                 "at any time."))
     submit = SubmitField(_l("Register"))
 
     def __init__(self, *args, event=None, locale: str = "en", **kwargs):
@@ -259,6 +262,11 @@ class SettingsForm(FlaskForm):
                                            validators=[InputRequired(), NumberRange(min=0, max=365)])
     invitation_days = IntegerField(_l("Invitation links work for (days)"),
                                    validators=[InputRequired(), NumberRange(min=1, max=365)])
+    participant_list = BooleanField(_l("Publish the participant list"),
+                                    description=_l("Everyone can then see the approved delegates who agreed to "
+                                                   "be listed: name, position, organisation, country and "
+                                                   "delegation. Email addresses, phone numbers and categories "
+                                                   "are never shown."))
     submit = SubmitField(_l("Save settings"))
 
 

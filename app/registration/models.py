@@ -65,6 +65,8 @@ class RegistrationSettings(db.Model):
     invited_preapproved: Mapped[bool] = mapped_column(Boolean, default=True)
     passport_retention_days: Mapped[int] = mapped_column(Integer, default=30)
     invitation_days: Mapped[int] = mapped_column(Integer, default=21)
+    # The public participant list (/e/<slug>/participants): off until the organisers open it.
+    participant_list: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped under the lock on SQLite, which has no SELECT ... FOR UPDATE.
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -54,6 +54,21 @@ OTHERS = [
     ("media.rejected@example.org", "Media",
      dict(honorific="Mr", given_name="Ivan", family_name="Ivanov", organisation="Unknown blog",
           position="Writer", country="KZ", nationality="KZ", languages=["ru"]), "reject"),
+    # Approved at once (automatic categories), so the public participant list has people
+    # from several countries; the last one did not agree to be listed.
+    ("gulnora.karimova@example.org", "Development partner",
+     dict(honorific="Ms", given_name="Gulnora", family_name="Karimova", organisation="Central Asia Water Fund",
+          position="Senior water specialist", country="UZ", nationality="UZ", languages=["uz", "ru", "en"]), None),
+    ("bakyt.osmonov@example.org", "Environmental organisation",
+     dict(honorific="Mr", given_name="Bakyt", family_name="Osmonov", organisation="Tian Shan Glacier Watch",
+          position="Field coordinator", country="KG", nationality="KG", languages=["ky", "ru"]), None),
+    ("ingrid.halvorsen@example.org", "Climate expert / academia",
+     dict(honorific="Prof.", given_name="Ingrid", family_name="Halvorsen", organisation="Nordic Climate Institute",
+          position="Professor of Glaciology", country="NO", nationality="NO", languages=["en"]), None),
+    ("arman.tokayev@example.org", "Private sector",
+     dict(honorific="Mr", given_name="Arman", family_name="Tokayev", organisation="Steppe Solar LLP",
+          position="Managing director", country="KZ", nationality="KZ", languages=["kk", "ru", "en"],
+          public_listing=False), None),
 ]
 
 
@@ -85,6 +100,7 @@ def seed(event) -> list[tuple[str, str]]:
 
     delegate = _account("delegate@example.org", honorific="Dr", given_name="Aliya", family_name="Serikova",
                         organisation="Nazarbayev University", position="Professor of Hydrology", country="KZ")
+    first_run = services.live_registration(event, delegate) is None
     registration = _register(event, delegate, categories["Climate expert / academia"], {})
     if registration.state.value == "submitted":
         services.approve_registration(registration, actor=secretariat)
@@ -106,6 +122,8 @@ def seed(event) -> list[tuple[str, str]]:
             organisation="Ministry of Climate Change, Pakistan"), actor=head)
         services.approve_registration(lead, actor=secretariat)
         services.approve_registration(member, actor=secretariat)
+        # The head agrees to be listed from his own registration page; the adviser has not.
+        services.update_registration(lead, {"public_listing": True}, actor=head)
         services.hold_places(pakistan, 2, actor=head)
 
     for email, category_name, data, outcome in OTHERS:
@@ -123,6 +141,9 @@ def seed(event) -> list[tuple[str, str]]:
                                          message="We could not confirm your media accreditation.")
         elif outcome == "cancel":
             services.cancel_registration(registration, actor=user, reason="Schedule conflict")
+    if first_run:
+        # The demo opens its participant list; later runs leave the setting as organisers made it.
+        services.update_settings(event, {"participant_list": True}, actor=secretariat)
     db.session.flush()
     # The head of the Pakistan delegation (pk.focal@example.org) also has the demo password.
     return [("delegate@example.org", "delegate with an approved registration")]

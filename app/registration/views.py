@@ -12,7 +12,7 @@ from app.accounts.services import sign_up
 from app.events.services import get_event_or_404
 from app.events.forms import EmptyForm
 from app.extensions import db, limiter
-from app.policy import authenticated, can, ensure, public, requires
+from app.policy import authenticated, can, ensure, participant_list_is_public, public, requires
 from app.registration import bp, commands, dashboard, photos, services  # noqa: F401 (commands attach to bp)
 from app.registration.forms import (BulkForm, CancelForm, CategoryForm, DecisionForm, DelegationForm, HoldForm,
                                     InvitationCsvForm, InvitationForm, MemberForm, NoteForm, QuestionForm, RankForm,
@@ -21,7 +21,7 @@ from app.registration.models import (ApprovalMode, Category, Delegation, Invitat
                                      Registration, RegistrationState as S, WaitlistMode)
 from app.registration.services import AlreadyRegistered, RegistrationError
 from app.utils import tabular
-from app.utils.countries import country_choices
+from app.utils.countries import country_choices, country_name
 from app.utils.db import get_in_event_or_404
 
 PER_PAGE = 50
@@ -295,6 +295,31 @@ def photo(slug, registration_id):
     return response
 
 
+# --- The public participant list --------------------------------------------------------
+
+@bp.route("/e/<slug>/participants")
+@public
+def participants(slug):
+    """Approved delegates who agreed to be listed, by family name, with a search and a
+    country filter; a fixed number of queries however long the list."""
+    event = _public_event(slug)
+    # A list that is switched off does not exist for the public (no authorisation
+    # warning in the log: visitors following an old link are not an attack).
+    if not can(current_user, "participants.view", event):
+        abort(404)
+    filters = services.ParticipantFilters.from_args(request.args)
+    pagination = services.participants_page(event, filters, page=request.args.get("page", 1, type=int),
+                                            per_page=PER_PAGE)
+    codes = set(services.participant_countries(event))
+    if filters.country:
+        codes.add(filters.country)  # a real country nobody listed is from: kept in the filter, no match
+    locale = _locale()
+    countries = sorted(((code, country_name(code, locale)) for code in codes), key=lambda c: c[1].casefold())
+    return render_template("registration/participants.html", event=event, pagination=pagination, filters=filters,
+                           countries=countries, is_public=participant_list_is_public(event),
+                           title=_("Participants"))
+
+
 # --- The accreditation officer's side -------------------------------------------------
 
 def _filters() -> dict:
@@ -447,6 +472,7 @@ def manage_categories(slug):
             "invited_preapproved": settings_form.invited_preapproved.data,
             "passport_retention_days": settings_form.passport_retention_days.data,
             "invitation_days": settings_form.invitation_days.data,
+            "participant_list": settings_form.participant_list.data,
         }, actor=current_user)
         db.session.commit()
         flash(_("Registration settings saved."), "success")

@@ -60,6 +60,10 @@ PAGES: list[Page] = [
     Page(None, f"{EVENT}/agenda?q=water"),
     Page(None, f"{EVENT}/sessions/{{session_id}}"),
     Page("delegate", f"{EVENT}/agenda"),
+    # The public participant list: all of it, a search with an unknown country, an organiser's view
+    Page(None, f"{EVENT}/participants"),
+    Page(None, f"{EVENT}/participants?q=water&country=XX"),
+    Page("accreditation", f"{EVENT}/participants?country=KZ"),
     # Registration: a visitor, a logged-in person without a registration, a delegate
     Page(None, f"{EVENT}/register"),
     Page(None, f"{EVENT}/register", submit=SUBMIT),
