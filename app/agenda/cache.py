@@ -1,8 +1,9 @@
 """Rendered public agenda bodies, cached per publication, language and variant.
 
 A body is named by the publication's `cache_token`, which changes with every
-publication (and when `invalidate_public_cache` is called), so a stale body is
-never served: each request reads the current token in the one query it needs
+publication (and when `invalidate_public_cache` is called, e.g. after the event's
+own settings change), and by a digest of the code that renders it, so a stale body
+is never served, not even after an upgrade: each request reads the current token in the one query it needs
 anyway to find the event. Bodies live in this process's memory and in the
 `agenda_rendered` table, so one rendering serves every worker on every machine.
 """
@@ -14,6 +15,8 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
@@ -53,10 +56,27 @@ class PublicState:
         return self._event
 
     def key(self, kind: str, locale: str, variant: str = "") -> str:
-        return f"{self.event_id}:{self.token}:{kind}:{locale}:{variant}"
+        return f"{self.event_id}:{self.token}:{code_version()}:{kind}:{locale}:{variant}"
 
     def etag(self, kind: str, locale: str, variant: str = "") -> str:
         return hashlib.sha1(self.key(kind, locale, variant).encode()).hexdigest()[:24]
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the application's code, templates and translations, read once per process.
+
+    Part of every body's name: after an upgrade that changes how pages look (a
+    template, a date format, a translation), bodies stored by the old release in
+    the shared table are not served; the new release renders its own.
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".html", ".po", ".css", ".js") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 # Plain SQL: this runs on every public request, and building the statement with the
@@ -126,3 +146,17 @@ def clear_memory() -> None:
     """Forget this process's bodies (tests start from an empty database)."""
     with _lock:
         _memory.clear()
+
+
+def _on_event_changed(event: Event, **_changes) -> None:
+    """The event's title, dates or zone show in every public body: render them again."""
+    invalidate_public_cache(event)
+
+
+def _connect() -> None:
+    from app.events.services import event_changed
+
+    event_changed.connect(_on_event_changed, weak=False)
+
+
+_connect()

@@ -1,6 +1,7 @@
 """Events (summit editions) and the organiser team of each."""
 from __future__ import annotations
 
+from blinker import Namespace
 from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -12,6 +13,10 @@ from app.extensions import db
 EVENT_FIELDS = ("slug", "title", "description", "venue", "city", "country", "timezone", "start_date",
                 "end_date", "languages", "registration_opens_at", "registration_closes_at", "published",
                 "primary_colour", "accent_colour", "contact_email")
+
+# Sent with the event after its settings changed (title, dates, time zone...), so other
+# domains can renew what they derived from them, such as the published agenda's pages.
+event_changed = Namespace().signal("event-changed")
 
 
 def get_event_or_404(slug: str, *, user=None) -> Event:
@@ -57,8 +62,10 @@ def update_event(event: Event, data: dict, *, actor) -> None:
         if key in EVENT_FIELDS:
             setattr(event, key, value)
     db.session.flush()
-    record(actor=actor, action="event.update", obj=event, summary=event.title, before=before,
-           after=snapshot(event, EVENT_FIELDS))
+    after = snapshot(event, EVENT_FIELDS)
+    record(actor=actor, action="event.update", obj=event, summary=event.title, before=before, after=after)
+    if after != before:
+        event_changed.send(event, before=before, after=after)
 
 
 def slug_taken(slug: str, *, exclude: Event | None = None) -> bool:

@@ -43,6 +43,38 @@ def test_new_publication_is_served_at_once(app, published):  # noqa: F811
     assert "Closing ceremony" in visitor.get("/e/astana/agenda").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("url", PAGES)
+def test_renamed_event_shows_its_new_title_without_a_new_publication(app, published, url):  # noqa: F811
+    from app.events.services import update_event
+
+    event, _opening, _workshop, _publication = published
+    visitor = app.test_client()
+    assert "Water and Climate Summit 2027" not in visitor.get(url).get_data(as_text=True)
+    update_event(event, {"title": "Water and Climate Summit 2027"}, actor=None)
+    db.session.commit()
+    assert "Water and Climate Summit 2027" in visitor.get(url).get_data(as_text=True)
+
+
+def test_bodies_stored_by_an_earlier_release_are_not_served_after_an_upgrade(app, published, monkeypatch):  # noqa: F811
+    from sqlalchemy import update
+
+    from app.agenda import cache
+    from app.agenda.models import RenderedPage
+
+    def fresh_visit() -> str:
+        cache.clear_memory()
+        app.extensions["public_page_cache"].forget()
+        return app.test_client().get("/e/astana/agenda").get_data(as_text=True)
+
+    assert "Opening plenary" in fresh_visit()
+    db.session.execute(update(RenderedPage).values(body=b"stored by the old release"))
+    db.session.commit()
+    assert fresh_visit() == "stored by the old release"  # the shared table is read first
+
+    monkeypatch.setattr(cache, "code_version", lambda: "0123456789")  # the code has changed
+    assert "Opening plenary" in fresh_visit()
+
+
 def event_rooms(event):
     from app.agenda.models import Room
 
