@@ -18,13 +18,14 @@ from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.organiser.views import _utc
 from app.policy import requires
+from app.utils.paging import page_number
 
 
 @bp.route("/")
 @requires("admin.users")
 def users():
     q = request.args.get("q", "").strip()[:200]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     stmt = select(User).order_by(User.id)
     if q:
         like = f"%{q}%"
@@ -85,7 +86,7 @@ def events():
 @requires("admin.outbox")
 def outbox():
     status = request.args.get("status", "")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status in OutboxStatus.__members__:
         stmt = stmt.where(OutboxMessage.status == OutboxStatus(status))
@@ -104,7 +105,7 @@ def outbox_message(message_id):
 @bp.route("/audit")
 @requires("admin.audit")
 def audit():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     action = request.args.get("action", "")[:64]
     actor = request.args.get("actor", "")[:254]
     entries = query_entries(action=action or None, actor_email=actor or None, page=page)

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.organiser import bp
 from app.organiser.services import dashboard_counts
 from app.policy import requires
+from app.utils.paging import page_number
 from app.utils.time import to_zone
 from zoneinfo import ZoneInfo
 
@@ -97,9 +98,9 @@ def revoke(slug, grant_id):
 @requires("audit.view")
 def audit(slug):
     event = g.event
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number()
     action = request.args.get("action", "")[:64]
     actor = request.args.get("actor", "")[:254]
-    entries = query_entries(event=event, action=action or None, actor_email=actor or None, page=max(page, 1))
+    entries = query_entries(event=event, action=action or None, actor_email=actor or None, page=page)
     return render_template("organiser/audit.html", event=event, entries=entries, actions=distinct_actions(event),
                            action=action, actor=actor, title=_("Audit log"))

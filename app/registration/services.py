@@ -30,6 +30,7 @@ from app.registration.labels import SHORT_LABELS, STATE_WORDS
 from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, InvitationState, Question, QuestionKind,
                                      Registration, RegistrationNote, RegistrationSettings, RegistrationState as S,
                                      WaitlistMode)
+from app.utils.paging import MAX_PAGE
 from app.utils.tabular import Table, build_table
 from app.utils.time import utcnow
 from app.utils.urls import external_url
@@ -916,8 +917,6 @@ def invitations(event) -> list[Invitation]:
 PARTICIPANT_FIELDS = ("honorific", "given_name", "family_name", "organisation", "position", "country",
                       "delegation_id")
 MAX_SEARCH_WORDS = 6
-# Far past any real list; keeps a pasted page number within what the database can offset.
-MAX_PAGE = 100_000
 
 
 class ParticipantFilters:

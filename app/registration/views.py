@@ -23,6 +23,7 @@ from app.registration.services import AlreadyRegistered, RegistrationError
 from app.utils import tabular
 from app.utils.countries import country_choices, country_name
 from app.utils.db import get_in_event_or_404
+from app.utils.paging import page_number
 
 PER_PAGE = 50
 dashboard.install()
@@ -308,7 +309,7 @@ def participants(slug):
     if not can(current_user, "participants.view", event):
         abort(404)
     filters = services.ParticipantFilters.from_args(request.args)
-    pagination = services.participants_page(event, filters, page=request.args.get("page", 1, type=int),
+    pagination = services.participants_page(event, filters, page=page_number(),
                                             per_page=PER_PAGE)
     codes = set(services.participant_countries(event))
     if filters.country:
@@ -341,7 +342,7 @@ def _filters() -> dict:
 def manage_list(slug):
     event = g.event
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     pagination = db.paginate(services.registration_query(event, filters), page=page, per_page=PER_PAGE,
                              error_out=False)
     keys = services.duplicate_keys(event)
