@@ -39,6 +39,9 @@ SHOTS = [
     (None, "/no-such-page"),
     # Registration
     (None, f"{EVENT}/register"),
+    (None, f"{EVENT}/participants"),
+    (None, f"{EVENT}/participants?lang=ru"),
+    (None, f"{EVENT}/agenda?lang=kk"),
     (None, f"{EVENT}/invitation/{{invitation_token}}"),
     ("viewer", f"{EVENT}/my-registration"),
     ("delegate", f"{EVENT}/my-registration"),
