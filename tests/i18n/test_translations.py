@@ -508,7 +508,7 @@ def test_refused_state_change_names_both_states_in_russian(client, db):
         "Заявку в статусе «отменена» нельзя перевести в статус «отклонена».")
 
 
-@pytest.mark.parametrize("lang, thing, person", [("ru", "Название", "Имя"), ("kk", "Атауы", "Аты-жөні")])
+@pytest.mark.parametrize("lang, thing, person", [("ru", "Название", "ФИО"), ("kk", "Атауы", "Аты-жөні")])
 def test_name_of_a_room_track_category_or_delegation_is_not_a_persons_name(client, db, lang, thing, person):
     event = make_event()
     organiser = make_user(locale=lang)
