@@ -23,6 +23,7 @@ from app.registration.services import AlreadyRegistered, RegistrationError
 from app.utils import tabular
 from app.utils.countries import country_choices, country_name
 from app.utils.db import get_in_event_or_404
+from app.utils.views import run_service
 
 PER_PAGE = 50
 dashboard.install()
@@ -38,6 +39,11 @@ def _labels():
 
 def _locale() -> str:
     return str(get_locale() or "en")
+
+
+def _apply(call, **kwargs) -> bool:
+    """`run_service` with the registration refusal: commit and flash, or show why not."""
+    return run_service(call, RegistrationError, **kwargs)
 
 
 def _sensitive_limit():
@@ -249,14 +255,8 @@ def cancel_registration(slug):
     registration = _own_registration(event)
     form = CancelForm()
     if form.validate_on_submit():
-        try:
-            services.cancel_registration(registration, actor=current_user, reason=form.reason.data)
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("Your registration is cancelled."), "info")
+        _apply(lambda: services.cancel_registration(registration, actor=current_user, reason=form.reason.data),
+               done=_("Your registration is cancelled."), category="info")
         return redirect(url_for("registration.my_registration", slug=slug))
     return render_template("registration/cancel.html", event=event, form=form, registration=registration,
                            title=_("Cancel my registration"))
@@ -268,14 +268,8 @@ def accept_offer(slug):
     event = _public_event(slug)
     registration = _own_registration(event)
     if EmptyForm().validate_on_submit():
-        try:
-            services.accept_offer(registration, actor=current_user)
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("The place is yours: your registration is approved."), "success")
+        _apply(lambda: services.accept_offer(registration, actor=current_user),
+               done=_("The place is yours: your registration is approved."))
     return redirect(url_for("registration.my_registration", slug=slug))
 
 
@@ -376,13 +370,9 @@ def manage_decide(slug, registration_id):
     registration = get_in_event_or_404(Registration, registration_id, event)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            services.decide(registration, form.decision.data, actor=current_user, message=form.message.data or "")
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
+        # The outcome decides the colour: an approval may end on the waitlist.
+        if _apply(lambda: services.decide(registration, form.decision.data, actor=current_user,
+                                          message=form.message.data or "")):
             if form.decision.data == "approve" and registration.state == S.waitlisted:
                 flash(_("No place is left: the registration is on the waitlist."), "warning")
             else:
@@ -593,17 +583,10 @@ def manage_invitation_action(slug, invitation_id, action):
     invitation = get_in_event_or_404(Invitation, invitation_id, event)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        if action == "resend":
-            services.resend_invitation(invitation, actor=current_user)
-        else:
-            services.revoke_invitation(invitation, actor=current_user)
-    except RegistrationError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
+    if action == "resend":
+        _apply(lambda: services.resend_invitation(invitation, actor=current_user), done=_("Invitation sent again."))
     else:
-        db.session.commit()
-        flash(_("Invitation sent again.") if action == "resend" else _("Invitation revoked."), "success")
+        _apply(lambda: services.revoke_invitation(invitation, actor=current_user), done=_("Invitation revoked."))
     return redirect(url_for("registration.manage_invitations", slug=slug))
 
 
@@ -709,15 +692,8 @@ def delegation_add_member(slug, delegation_id):
     event, delegation = _led_delegation(slug, delegation_id, act=True)
     form = MemberForm(prefix="member")
     if form.validate_on_submit():
-        try:
-            registration = services.register_member(delegation, form.email.data, form.details(), actor=current_user)
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is registered.", name=registration.full_name), "success")
-            return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))
+        _apply(lambda: services.register_member(delegation, form.email.data, form.details(), actor=current_user),
+               done=lambda registration: _("%(name)s is registered.", name=registration.full_name))
     else:
         for field in form:
             for error in field.errors:
@@ -731,14 +707,8 @@ def delegation_hold(slug, delegation_id):
     event, delegation = _led_delegation(slug, delegation_id, act=True)
     form = HoldForm(prefix="hold")
     if form.validate_on_submit():
-        try:
-            held = services.hold_places(delegation, form.count.data, actor=current_user)
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("%(n)d places held: name the delegates when you know them.", n=len(held)), "success")
+        _apply(lambda: services.hold_places(delegation, form.count.data, actor=current_user),
+               done=lambda held: _("%(n)d places held: name the delegates when you know them.", n=len(held)))
     else:
         flash(_("Hold between 1 and 100 places at a time."), "danger")
     return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))
