@@ -23,6 +23,7 @@ from app.registration.services import AlreadyRegistered, RegistrationError
 from app.utils import tabular
 from app.utils.countries import country_choices, country_name
 from app.utils.db import get_in_event_or_404
+from app.utils.forms import select_choices
 from app.utils.views import run_service
 
 PER_PAGE = 50
@@ -44,6 +45,10 @@ def _locale() -> str:
 def _apply(call, **kwargs) -> bool:
     """`run_service` with the registration refusal: commit and flash, or show why not."""
     return run_service(call, RegistrationError, **kwargs)
+
+
+def _category_choices(categories):
+    return select_choices((c.id, c.name) for c in categories)
 
 
 def _sensitive_limit():
@@ -105,7 +110,7 @@ def register(slug):
     invitation = _session_invitation(event)
     cats = [invitation.category] if invitation is not None else services.categories(event, public_only=True)
     form = registration_form(event, questions=services.questions(event), anonymous=anonymous, locale=_locale())
-    form.category.choices = [(c.id, c.name) for c in cats]
+    form.category.choices = _category_choices(cats)
     if request.method == "GET":
         if not anonymous:
             for name in PROFILE_PREFILL:
@@ -527,9 +532,9 @@ def manage_question_toggle(slug, question_id):
 # --- Invitations -----------------------------------------------------------------------
 
 def _invitation_choices(event, form) -> None:
-    form.category.choices = [(c.id, c.name) for c in services.categories(event)]
-    form.delegation.choices = [(0, "—")] + [(d.id, d.name) for d in db.session.scalars(
-        select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name))]
+    form.category.choices = _category_choices(services.categories(event))
+    form.delegation.choices = select_choices([(0, "—")] + [(d.id, d.name) for d in db.session.scalars(
+        select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name))])
 
 
 def _chosen(event, form):
@@ -608,7 +613,7 @@ def _delegation_data(event, form) -> dict | None:
 
 def _delegation_form(event, **kwargs) -> DelegationForm:
     form = DelegationForm(**kwargs)
-    form.category.choices = [(c.id, c.name) for c in services.categories(event)]
+    form.category.choices = _category_choices(services.categories(event))
     return form
 
 
