@@ -17,6 +17,7 @@ from app.organiser import bp
 from app.organiser.services import dashboard_counts
 from app.policy import requires
 from app.utils.db import get_in_event_or_404
+from app.utils.forms import select_choices
 from app.utils.time import to_zone
 from zoneinfo import ZoneInfo
 
@@ -65,7 +66,7 @@ def settings(slug):
 def team(slug):
     event = g.event
     form = GrantRoleForm()
-    form.role.choices = [(r.value, str(ROLE_LABELS[r])) for r in EventRoleName]
+    form.role.choices = select_choices((r.value, str(ROLE_LABELS[r])) for r in EventRoleName)
     if form.validate_on_submit():
         user = User.by_email(form.email.data)
         if user is None:
