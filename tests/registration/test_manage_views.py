@@ -14,7 +14,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import ApprovalMode, QuestionKind, Registration, RegistrationState as S
-from tests.factories import audit_actions, grant, login, make_event, make_user, told
+from tests.factories import audit_actions, grant, login, make_event, make_user, page as html, told
 from tests.registration.conftest import details, make_category
 
 
@@ -362,3 +362,18 @@ def test_deciding_says_the_new_state_or_why_not(client, event, category):
     assert ([r.state for r in (first, second, third)], audit_actions()[-3:]) == (
         [S.approved, S.approved, S.waitlisted], ["registration.approved", "registration.approved",
                                                  "registration.waitlisted"])
+
+
+def test_decision_options_are_drawn_in_each_readers_language(client, event, category):
+    """The options are built once, at import; their labels are translated for each page."""
+    registration = registered(event, category)
+    officer(client, event)
+    url = f"/e/{event.slug}/manage/registrations/{registration.id}"
+    options = [[(option.get("value"), option.text) for option in
+                html(client.get(f"{url}?lang={lang}")).xpath('//select[@name="decision"]/option')]
+               for lang in ("en", "ru", "kk", "en")]
+    english = [("approve", "Approve"), ("reject", "Reject"), ("waitlist", "Waitlist")]
+    assert options == [english,
+                       [("approve", "Одобрить"), ("reject", "Отклонить"), ("waitlist", "Включить в лист ожидания")],
+                       [("approve", "Мақұлдау"), ("reject", "Қабылдамау"), ("waitlist", "Күту тізіміне қосу")],
+                       english]
