@@ -124,6 +124,20 @@ def flash_kinds(response) -> list[tuple[str, str]]:
             for div in page(response).xpath('//div[@class="flash-messages"]/div')]
 
 
+def told(client, url: str) -> list[tuple[str, str]]:
+    """What the page at `url` flashes (kind, text) when the reader gets there."""
+    return flash_kinds(client.get(url))
+
+
+def audit_actions() -> list[str]:
+    """The actions in the audit log, oldest first."""
+    from sqlalchemy import select
+
+    from app.audit.models import AuditEntry
+
+    return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
 def field_error(response, field_id: str) -> str:
     """The error shown under the field with this id ('' when there is none)."""
     found = page(response).xpath(f'//div[@id="{field_id}-error"]')

@@ -8,13 +8,17 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from app.accounts.labels import HONORIFIC_LABELS, HONORIFICS
 from app.accounts.passwords import password_problem
-from app.utils.forms import CountryField, email_field, text_field
+from app.utils.forms import CountryField, email_field, select_choices, text_field
 
 
+def interface_language_choices():
+    """The languages the interface and its emails are written in, each named in itself."""
+    return select_choices(current_app.config["LANGUAGES"].items())
 
 
-def language_choices():
-    return list(current_app.config["LANGUAGES"].items())
+def honorific_choices():
+    """Every title, shown in the reader's language ("—" for none)."""
+    return select_choices((h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS)
 
 
 class StrongPassword:
@@ -41,8 +45,7 @@ def new_password_fields():
 
 class ProfileFields:
     # "Title" is also an event's title: the context keeps the two apart in translations.
-    honorific = SelectField(lazy_pgettext("honorific", "Title"),
-                            choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
+    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=honorific_choices(), validate_choice=True)
     given_name = text_field(_l("Given name(s)"), max_length=120, required=True,
                             render_kw={"autocomplete": "given-name"})
     family_name = text_field(_l("Family name"), max_length=120, required=True,
@@ -53,7 +56,7 @@ class ProfileFields:
     locale = SelectField(_l("Preferred language"), choices=[])
 
     def _fill_languages(self):
-        self.locale.choices = language_choices()
+        self.locale.choices = interface_language_choices()
 
 
 class SignupForm(ProfileFields, FlaskForm):

@@ -9,17 +9,21 @@ from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.agenda.models import SESSION_TYPE_LABELS, VISIBILITY_LABELS, SessionType, Visibility
-from app.utils.forms import strip_text, text_field
+from app.utils.forms import select_choices, strip_text, text_field
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1565c0."))
 # Languages sessions are held or interpreted in; summits in the region use these most.
 LANGUAGE_CODES = ("en", "ru", "kk", "uz", "ky", "tg", "tk", "zh", "ar", "fr", "es", "de", "tr")
-SDG_CHOICES = [(n, _l("SDG %(n)d", n=n)) for n in range(1, 18)]
+SDG_CHOICES = select_choices((n, _l("SDG %(n)d", n=n)) for n in range(1, 18))
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices():
     reader = str(get_locale() or "en")
-    return [(code, Locale.parse(code).get_display_name(reader) or code) for code in LANGUAGE_CODES]
+    return select_choices((code, Locale.parse(code).get_display_name(reader) or code) for code in LANGUAGE_CODES)
+
+
+def _room_choices(rooms):
+    return select_choices((str(r.id), r.name) for r in rooms)
 
 
 def _coerce_int(value):
@@ -30,7 +34,7 @@ class MultiCheckField(SelectMultipleField):
     """A multiple choice whose wrong values give a field error (never a 500)."""
 
     def pre_validate(self, form):
-        allowed = {value for value, _label in self.choices}
+        allowed = {choice.value for choice in self.choices}
         if self.data and any(value not in allowed for value in self.data):
             raise ValidationError(_l("Choose only from the list."))
 
@@ -91,11 +95,11 @@ class SessionForm(FlaskForm):
 
     def __init__(self, *args, rooms=(), tracks=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.categories.choices = [(c.id, c.name) for c in categories]
-        self.type.choices = [(t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType]
-        self.visibility.choices = [(v.value, str(VISIBILITY_LABELS[v])) for v in Visibility]
-        self.room_id.choices = [(str(r.id), r.name) for r in rooms]
-        self.track_id.choices = [("", _l("No track"))] + [(str(t.id), t.name) for t in tracks]
+        self.categories.choices = select_choices((c.id, c.name) for c in categories)
+        self.type.choices = select_choices((t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType)
+        self.visibility.choices = select_choices((v.value, str(VISIBILITY_LABELS[v])) for v in Visibility)
+        self.room_id.choices = _room_choices(rooms)
+        self.track_id.choices = select_choices([("", _l("No track"))] + [(str(t.id), t.name) for t in tracks])
         self.languages.choices = language_choices()
 
     def validate_room_id(self, field):
@@ -134,7 +138,7 @@ class MoveForm(FlaskForm):
 
     def __init__(self, *args, rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.room_id.choices = [(str(r.id), r.name) for r in rooms]
+        self.room_id.choices = _room_choices(rooms)
 
     def validate_room_id(self, field):
         if not (field.data or "").isdigit():

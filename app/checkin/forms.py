@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from app.checkin.badges import SIZE_LABELS
 from app.checkin.letters import PLACEHOLDERS
 from app.checkin.models import BadgeSize
-from app.utils.forms import strip_text, text_field
+from app.utils.forms import select_choices, strip_text, text_field
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -44,7 +44,7 @@ def _placeholder_check(form, field):
 
 
 class SettingsForm(FlaskForm):
-    badge_size = SelectField(_l("Badge size"), choices=[(s.value, SIZE_LABELS[s]) for s in BadgeSize],
+    badge_size = SelectField(_l("Badge size"), choices=select_choices((s.value, SIZE_LABELS[s]) for s in BadgeSize),
                              validators=[InputRequired()])
     letter_organisation = text_field(_l("Letterhead: organisation"), max_length=200)
     letter_address = text_field(_l("Letterhead: address"), max_length=500)

@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
+from app.accounts.forms import interface_language_choices
 from app.events.models import EventRoleName
-from app.utils.forms import CountryField, email_field, strip_text, text_field
+from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
 from app.utils.time import common_timezones, valid_timezone
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #0b5d3b."))
@@ -27,7 +28,7 @@ class EventForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=[], default="Asia/Almaty", validate_choice=False)
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])
-    languages = SelectMultipleField(_l("Languages"), choices=[("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")],
+    languages = SelectMultipleField(_l("Languages"), choices=interface_language_choices,
                                     validators=[InputRequired()])
     registration_opens_at = DateTimeLocalField(_l("Registration opens (event time)"), validators=[Optional()],
                                                format="%Y-%m-%dT%H:%M")
@@ -43,7 +44,7 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(z, z) for z in common_timezones()]
+        self.timezone.choices = select_choices((z, z) for z in common_timezones())
 
     def validate_timezone(self, field):
         if not valid_timezone(field.data or ""):
@@ -62,7 +63,7 @@ class EventForm(FlaskForm):
 
 class GrantRoleForm(FlaskForm):
     email = email_field(_l("Email of the team member"))
-    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in EventRoleName])
+    role = SelectField(_l("Role"), choices=select_choices((r.value, r.value) for r in EventRoleName))
     submit = SubmitField(_l("Grant role"))
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +16,8 @@ from app.extensions import db
 from app.organiser import bp
 from app.organiser.services import dashboard_counts
 from app.policy import requires
+from app.utils.db import get_in_event_or_404
+from app.utils.forms import select_choices
 from app.utils.paging import page_number
 from app.utils.time import to_zone
 from zoneinfo import ZoneInfo
@@ -65,7 +67,7 @@ def settings(slug):
 def team(slug):
     event = g.event
     form = GrantRoleForm()
-    form.role.choices = [(r.value, str(ROLE_LABELS[r])) for r in EventRoleName]
+    form.role.choices = select_choices((r.value, str(ROLE_LABELS[r])) for r in EventRoleName)
     if form.validate_on_submit():
         user = User.by_email(form.email.data)
         if user is None:
@@ -83,9 +85,7 @@ def team(slug):
 @requires("team.manage")
 def revoke(slug, grant_id):
     event = g.event
-    grant = db.session.get(EventRole, grant_id)
-    if grant is None or grant.event_id != event.id:
-        abort(404)
+    grant = get_in_event_or_404(EventRole, grant_id, event)
     form = EmptyForm()
     if form.validate_on_submit():
         event_services.revoke_role(grant, actor=current_user)

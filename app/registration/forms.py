@@ -11,10 +11,10 @@ from wtforms import (BooleanField, DateField, IntegerField, PasswordField, Radio
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.accounts.forms import HONORIFIC_LABELS, HONORIFICS, StrongPassword
+from app.accounts.forms import StrongPassword, honorific_choices, interface_language_choices
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
 from app.registration.photos import PhotoError, process_photo
-from app.utils.forms import CountryField, email_field, strip_text, text_field
+from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
 
 LANGUAGES = ("en", "ru", "kk", "zh", "ar", "fr", "es", "de", "tr", "fa", "ur", "hi", "uz", "ky", "tg", "tk", "ja",
              "ko")
@@ -23,11 +23,11 @@ FLIGHT = Regexp(r"^[A-Za-z0-9 -]*$", message=_l("Use letters and digits, e.g. KC
 PASSPORT = Regexp(r"^[A-Za-z0-9]{5,20}$", message=_l("Use 5 to 20 letters and digits, as printed in the passport."))
 
 
-def language_choices(locale: str = "en") -> list[tuple[str, str]]:
+def language_choices(locale: str = "en"):
     from babel import Locale
 
     names = Locale.parse(locale).languages
-    return [(code, names.get(code, code).capitalize()) for code in LANGUAGES]
+    return select_choices((code, names.get(code, code).capitalize()) for code in LANGUAGES)
 
 
 def choice_id(value) -> int:
@@ -53,7 +53,7 @@ class DetailsForm(FlaskForm):
 
     category = SelectField(_l("Participant category"), coerce=choice_id, validators=[InputRequired()],
                            validate_choice=True)
-    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
+    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=honorific_choices(), validate_choice=True)
     given_name = text_field(_l("Given name(s), as in the passport"), max_length=120, required=True,
                             render_kw={"autocomplete": "given-name"})
     family_name = text_field(_l("Family name, as in the passport"), max_length=120, required=True,
@@ -193,12 +193,12 @@ def _question_field(question):
     if question.kind == QuestionKind.text:
         return TextAreaField(label, validators=required + [Length(max=1000)], filters=[strip_text])
     if question.kind == QuestionKind.choice:
-        choices = [("", "—")] + [(c, c) for c in question.choices]
+        choices = select_choices([("", "—")] + [(c, c) for c in question.choices])
         return SelectField(label, choices=choices, validators=required, validate_choice=True)
     if question.kind == QuestionKind.multi:
-        return MultiCheckboxField(label, choices=[(c, c) for c in question.choices], validators=required,
-                                  validate_choice=True)
-    return RadioField(label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=required,
+        return MultiCheckboxField(label, choices=select_choices((c, c) for c in question.choices),
+                                  validators=required, validate_choice=True)
+    return RadioField(label, choices=select_choices([("yes", _l("Yes")), ("no", _l("No"))]), validators=required,
                       validate_choice=True)
 
 
@@ -223,9 +223,11 @@ class CancelForm(FlaskForm):
     submit = SubmitField(_l("Cancel my registration"))
 
 
+DECISION_CHOICES = select_choices([("approve", _l("Approve")), ("reject", _l("Reject")), ("waitlist", _l("Waitlist"))])
+
+
 class DecisionForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject")),
-                                                      ("waitlist", _l("Waitlist"))], validate_choice=True)
+    decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=True)
     message = textarea(_l("Message to the delegate (optional)"), max_length=1000)
     submit = SubmitField(_l("Apply"))
 
@@ -238,9 +240,9 @@ class NoteForm(FlaskForm):
 class CategoryForm(FlaskForm):
     name = text_field(lazy_pgettext("thing", "Name"), max_length=120, required=True)
     description = text_field(_l("Description"), max_length=500)
-    approval = SelectField(_l("Approval"), choices=[(ApprovalMode.moderated.value, _l("Moderated: an officer approves")),
-                                                    (ApprovalMode.auto.value, _l("Automatic while places are free"))],
-                           validate_choice=True)
+    approval = SelectField(_l("Approval"), choices=select_choices([
+        (ApprovalMode.moderated.value, _l("Moderated: an officer approves")),
+        (ApprovalMode.auto.value, _l("Automatic while places are free"))]), validate_choice=True)
     invite_only = BooleanField(_l("Invitation only (closed to the public)"))
     capacity = IntegerField(_l("Capacity (empty: no limit)"), validators=[Optional(), NumberRange(min=0, max=100000)])
     protocol_rank = IntegerField(_l("Protocol rank (lower comes first)"), default=100,
@@ -254,8 +256,9 @@ class SettingsForm(FlaskForm):
     capacity = IntegerField(_l("Event capacity (empty: no limit)"),
                             validators=[Optional(), NumberRange(min=0, max=1000000)])
     waitlist_mode = SelectField(_l("When a place frees"),
-                                choices=[(WaitlistMode.promote.value, _l("Approve the first on the waitlist")),
-                                         (WaitlistMode.offer.value, _l("Offer it to the first on the waitlist"))],
+                                choices=select_choices([
+                                    (WaitlistMode.promote.value, _l("Approve the first on the waitlist")),
+                                    (WaitlistMode.offer.value, _l("Offer it to the first on the waitlist"))]),
                                 validate_choice=True)
     invited_preapproved = BooleanField(_l("Invited delegates are approved at once"))
     passport_retention_days = IntegerField(_l("Delete passport data this many days after the event"),
@@ -272,10 +275,10 @@ class SettingsForm(FlaskForm):
 
 class QuestionForm(FlaskForm):
     label = text_field(_l("Question"), max_length=300, required=True)
-    kind = SelectField(_l("Kind of answer"), choices=[(QuestionKind.text.value, _l("Text")),
-                                                      (QuestionKind.choice.value, _l("One choice")),
-                                                      (QuestionKind.multi.value, _l("Several choices")),
-                                                      (QuestionKind.yesno.value, _l("Yes or no"))],
+    kind = SelectField(_l("Kind of answer"), choices=select_choices([(QuestionKind.text.value, _l("Text")),
+                                                                     (QuestionKind.choice.value, _l("One choice")),
+                                                                     (QuestionKind.multi.value, _l("Several choices")),
+                                                                     (QuestionKind.yesno.value, _l("Yes or no"))]),
                        validate_choice=True)
     choices = textarea(_l("Choices, one per line (for choice questions)"), max_length=3000)
     required = BooleanField(_l("An answer is required"))
@@ -291,8 +294,7 @@ class QuestionForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject")),
-                                                      ("waitlist", _l("Waitlist"))], validate_choice=True)
+    decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=True)
     message = textarea(_l("Message to the delegates (optional)"), max_length=1000)
     submit = SubmitField(_l("Apply to the selected"))
 
@@ -350,11 +352,10 @@ class TravelForm(FlaskForm):
 
 class InvitationForm(FlaskForm):
     email = email_field(_l("Email of the invitee"))
-    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
+    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=honorific_choices(), validate_choice=True)
     given_name = text_field(_l("Given name(s)"), max_length=120)
     family_name = text_field(_l("Family name"), max_length=120)
-    locale = SelectField(_l("Language of the invitation"), choices=[("en", "English"), ("ru", "Русский"),
-                                                                    ("kk", "Қазақша")], validate_choice=True)
+    locale = SelectField(_l("Language of the invitation"), choices=interface_language_choices, validate_choice=True)
     category = SelectField(_l("Category"), coerce=choice_id, validate_choice=True)
     delegation = SelectField(_l("Delegation (optional)"), coerce=choice_id, validate_choice=True)
     message = textarea(_l("Personal message (optional)"), max_length=2000)
@@ -401,7 +402,7 @@ class MemberForm(FlaskForm):
     """A member registered by the head of delegation; they complete the rest themselves."""
 
     email = email_field(_l("Member's email"))
-    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True)
+    honorific = SelectField(lazy_pgettext("honorific", "Title"), choices=honorific_choices(), validate_choice=True)
     given_name = text_field(_l("Given name(s), as in the passport"), max_length=120, required=True)
     family_name = text_field(_l("Family name, as in the passport"), max_length=120, required=True)
     position = text_field(_l("Position"), max_length=200, required=True)

@@ -23,7 +23,9 @@ from app.registration.services import AlreadyRegistered, RegistrationError
 from app.utils import tabular
 from app.utils.countries import country_choices, country_name
 from app.utils.db import get_in_event_or_404
+from app.utils.forms import select_choices
 from app.utils.paging import page_number
+from app.utils.views import run_service
 
 PER_PAGE = 50
 dashboard.install()
@@ -39,6 +41,15 @@ def _labels():
 
 def _locale() -> str:
     return str(get_locale() or "en")
+
+
+def _apply(call, **kwargs) -> bool:
+    """`run_service` with the registration refusal: commit and flash, or show why not."""
+    return run_service(call, RegistrationError, **kwargs)
+
+
+def _category_choices(categories):
+    return select_choices((c.id, c.name) for c in categories)
 
 
 def _sensitive_limit():
@@ -100,7 +111,7 @@ def register(slug):
     invitation = _session_invitation(event)
     cats = [invitation.category] if invitation is not None else services.categories(event, public_only=True)
     form = registration_form(event, questions=services.questions(event), anonymous=anonymous, locale=_locale())
-    form.category.choices = [(c.id, c.name) for c in cats]
+    form.category.choices = _category_choices(cats)
     if request.method == "GET":
         if not anonymous:
             for name in PROFILE_PREFILL:
@@ -250,14 +261,8 @@ def cancel_registration(slug):
     registration = _own_registration(event)
     form = CancelForm()
     if form.validate_on_submit():
-        try:
-            services.cancel_registration(registration, actor=current_user, reason=form.reason.data)
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("Your registration is cancelled."), "info")
+        _apply(lambda: services.cancel_registration(registration, actor=current_user, reason=form.reason.data),
+               done=_("Your registration is cancelled."), category="info")
         return redirect(url_for("registration.my_registration", slug=slug))
     return render_template("registration/cancel.html", event=event, form=form, registration=registration,
                            title=_("Cancel my registration"))
@@ -269,14 +274,8 @@ def accept_offer(slug):
     event = _public_event(slug)
     registration = _own_registration(event)
     if EmptyForm().validate_on_submit():
-        try:
-            services.accept_offer(registration, actor=current_user)
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("The place is yours: your registration is approved."), "success")
+        _apply(lambda: services.accept_offer(registration, actor=current_user),
+               done=_("The place is yours: your registration is approved."))
     return redirect(url_for("registration.my_registration", slug=slug))
 
 
@@ -377,13 +376,9 @@ def manage_decide(slug, registration_id):
     registration = get_in_event_or_404(Registration, registration_id, event)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            services.decide(registration, form.decision.data, actor=current_user, message=form.message.data or "")
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
+        # The outcome decides the colour: an approval may end on the waitlist.
+        if _apply(lambda: services.decide(registration, form.decision.data, actor=current_user,
+                                          message=form.message.data or "")):
             if form.decision.data == "approve" and registration.state == S.waitlisted:
                 flash(_("No place is left: the registration is on the waitlist."), "warning")
             else:
@@ -538,9 +533,9 @@ def manage_question_toggle(slug, question_id):
 # --- Invitations -----------------------------------------------------------------------
 
 def _invitation_choices(event, form) -> None:
-    form.category.choices = [(c.id, c.name) for c in services.categories(event)]
-    form.delegation.choices = [(0, "—")] + [(d.id, d.name) for d in db.session.scalars(
-        select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name))]
+    form.category.choices = _category_choices(services.categories(event))
+    form.delegation.choices = select_choices([(0, "—")] + [(d.id, d.name) for d in db.session.scalars(
+        select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name))])
 
 
 def _chosen(event, form):
@@ -594,17 +589,10 @@ def manage_invitation_action(slug, invitation_id, action):
     invitation = get_in_event_or_404(Invitation, invitation_id, event)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        if action == "resend":
-            services.resend_invitation(invitation, actor=current_user)
-        else:
-            services.revoke_invitation(invitation, actor=current_user)
-    except RegistrationError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
+    if action == "resend":
+        _apply(lambda: services.resend_invitation(invitation, actor=current_user), done=_("Invitation sent again."))
     else:
-        db.session.commit()
-        flash(_("Invitation sent again.") if action == "resend" else _("Invitation revoked."), "success")
+        _apply(lambda: services.revoke_invitation(invitation, actor=current_user), done=_("Invitation revoked."))
     return redirect(url_for("registration.manage_invitations", slug=slug))
 
 
@@ -626,7 +614,7 @@ def _delegation_data(event, form) -> dict | None:
 
 def _delegation_form(event, **kwargs) -> DelegationForm:
     form = DelegationForm(**kwargs)
-    form.category.choices = [(c.id, c.name) for c in services.categories(event)]
+    form.category.choices = _category_choices(services.categories(event))
     return form
 
 
@@ -710,15 +698,8 @@ def delegation_add_member(slug, delegation_id):
     event, delegation = _led_delegation(slug, delegation_id, act=True)
     form = MemberForm(prefix="member")
     if form.validate_on_submit():
-        try:
-            registration = services.register_member(delegation, form.email.data, form.details(), actor=current_user)
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is registered.", name=registration.full_name), "success")
-            return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))
+        _apply(lambda: services.register_member(delegation, form.email.data, form.details(), actor=current_user),
+               done=lambda registration: _("%(name)s is registered.", name=registration.full_name))
     else:
         for field in form:
             for error in field.errors:
@@ -732,14 +713,8 @@ def delegation_hold(slug, delegation_id):
     event, delegation = _led_delegation(slug, delegation_id, act=True)
     form = HoldForm(prefix="hold")
     if form.validate_on_submit():
-        try:
-            held = services.hold_places(delegation, form.count.data, actor=current_user)
-        except RegistrationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("%(n)d places held: name the delegates when you know them.", n=len(held)), "success")
+        _apply(lambda: services.hold_places(delegation, form.count.data, actor=current_user),
+               done=lambda held: _("%(n)d places held: name the delegates when you know them.", n=len(held)))
     else:
         flash(_("Hold between 1 and 100 places at a time."), "danger")
     return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))

@@ -9,21 +9,20 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, Passwor
                      SubmitField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
-from app.accounts.forms import HONORIFIC_LABELS, HONORIFICS
+from app.accounts.forms import honorific_choices, interface_language_choices
 from app.accounts.passwords import password_problem
 from app.registration.photos import PhotoError, process_photo
 from app.speakers.models import ROLE_LABELS, STATE_LABELS, AssignmentRole
 from app.speakers.services import BIO_MAX
-from app.utils.forms import CountryField, email_field, strip_text, text_field
+from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
 
 
 def role_choices():
-    return [(r.value, ROLE_LABELS[r]) for r in AssignmentRole]
+    return select_choices((r.value, ROLE_LABELS[r]) for r in AssignmentRole)
 
 
 def _honorific():
-    return SelectField(lazy_pgettext("honorific", "Title"),
-                       choices=[(h, HONORIFIC_LABELS.get(h, h) or "—") for h in HONORIFICS], validate_choice=True,
+    return SelectField(lazy_pgettext("honorific", "Title"), choices=honorific_choices(), validate_choice=True,
                        default="")
 
 
@@ -43,8 +42,7 @@ class InviteNewForm(FlaskForm):
     organisation = text_field(_l("Organisation"), max_length=200)
     position = text_field(_l("Position"), max_length=200)
     country = CountryField()
-    locale = SelectField(_l("Language of the email"), choices=[("en", "English"), ("ru", "Русский"),
-                                                               ("kk", "Қазақша")])
+    locale = SelectField(_l("Language of the email"), choices=interface_language_choices)
     role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
     note = TextAreaField(_l("Internal note (organisers only)"), validators=[Optional(), Length(max=2000)],
                          filters=[strip_text])
@@ -73,8 +71,8 @@ class RecordAnswerForm(FlaskForm):
     def __init__(self, *args, answers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.answers = [state.value for state in answers]
-        self.answer.choices = [("", _l("Choose the answer…"))] + [(state.value, STATE_LABELS[state])
-                                                                   for state in answers]
+        self.answer.choices = select_choices([("", _l("Choose the answer…"))]
+                                             + [(state.value, STATE_LABELS[state]) for state in answers])
 
     def validate_answer(self, field):
         if field.data not in self.answers:

@@ -6,6 +6,7 @@ import unicodedata
 
 from flask_babel import get_locale, lazy_gettext as _l
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, ValidationError
 
 from app.utils.countries import country_choices
@@ -18,6 +19,12 @@ def strip_text(value):
     if value is None:
         return value
     return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """WTForms options from (value, label) pairs. A lazy label stays lazy: it is
+    translated when the form is drawn, in that reader's language."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def text_field(label, *, max_length: int = 200, required: bool = False, **kwargs):
@@ -46,7 +53,7 @@ class CountryField(SelectField):
 
     def _country_choices(self):
         locale = str(get_locale() or "en")
-        return [("", _l("Select a country"))] + country_choices(locale)
+        return select_choices([("", _l("Select a country"))] + country_choices(locale))
 
     def iter_choices(self):
         self.choices = self._country_choices()

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import ApprovalMode, Delegation, Registration, RegistrationState as S
-from tests.factories import grant, login, make_user
+from tests.factories import audit_actions, grant, login, make_user, told
 from tests.registration.conftest import make_category
 
 
@@ -140,3 +140,24 @@ def test_accreditation_creates_a_delegation_with_a_head(client, event, governmen
     delegation = db.session.scalars(select(Delegation)).one()
     assert (delegation.head_user_id, delegation.quota) == (head.id, 5)
     assert services.delegations_led(event, head) == [delegation]
+
+
+def test_registering_members_and_holding_places_say_so_or_why_not(client, event, pakistan, head):
+    login(client, head)
+    page = f"/e/{event.slug}/delegations/{pakistan.id}"
+    client.get(page)  # shows the welcome
+
+    for url, data, told_ in (
+            (page + "/members", MEMBER, [("success", "Ali Khan is registered.")]),
+            (page + "/members", MEMBER, [("danger", "adviser@example.gov.pk is already registered for this event.")]),
+            (page + "/members", {**MEMBER, "member-email": "", "member-position": ""},
+             [("danger", "Member's email: This field is required."), ("danger", "Position: This field is required.")]),
+            (page + "/hold", {"hold-count": "2"},
+             [("success", "2 places held: name the delegates when you know them.")]),
+            (page + "/hold", {"hold-count": "1"}, [("danger", "The delegation's quota of 3 places is used up.")]),
+            (page + "/hold", {"hold-count": "0"}, [("danger", "Hold between 1 and 100 places at a time.")])):
+        response = client.post(url, data=data)
+        assert (response.headers["Location"], told(client, page)) == (page, told_)
+    members = db.session.scalars(select(Registration).where(Registration.delegation_id == pakistan.id)).all()
+    assert (len(members), audit_actions().count("registration.create"),
+            audit_actions().count("registration.hold")) == (3, 1, 2)

@@ -13,7 +13,7 @@ from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import Delegation, Invitation, InvitationState, Registration, RegistrationState as S
 from app.utils.time import utcnow
-from tests.factories import PASSWORD, grant, login, make_user
+from tests.factories import PASSWORD, audit_actions, grant, login, make_user, told
 from tests.registration.conftest import form_data, make_category
 
 
@@ -178,3 +178,25 @@ def test_protocol_cannot_manage_invitations(client, event, government):
     db.session.commit()
     login(client, user)
     assert client.get(f"/e/{event.slug}/manage/invitations").status_code == 403
+
+
+def test_resending_and_revoking_say_so_or_why_not(client, event, government):
+    invitation, _token = invite(event, government)
+    used, _token = invite(event, government, email="adviser@example.gov")
+    used.state = InvitationState.registered
+    officer = make_user()
+    grant(officer, event, "accreditation")
+    db.session.commit()
+    login(client, officer)
+    listing = f"/e/{event.slug}/manage/invitations"
+    client.get(listing)  # shows the welcome
+
+    for target, action, told_ in (
+            (invitation, "resend", ("success", "Invitation sent again.")),
+            (invitation, "revoke", ("success", "Invitation revoked.")),
+            (invitation, "resend", ("danger", "This invitation was used or revoked and cannot be sent again.")),
+            (used, "revoke", ("danger", "This invitation was already used to register."))):
+        response = client.post(f"{listing}/{target.id}/{action}")
+        assert (response.headers["Location"], told(client, listing)) == (listing, [told_])
+    assert audit_actions()[-2:] == ["invitation.resend", "invitation.revoke"]
+    assert client.post(f"{listing}/{invitation.id}/forward").status_code == 404

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import ApprovalMode, QuestionKind, Registration, RegistrationState as S
-from tests.factories import grant, login, make_event, make_user
+from tests.factories import audit_actions, grant, login, make_event, make_user, page as html, told
 from tests.registration.conftest import details, make_category
 
 
@@ -338,3 +338,42 @@ def test_dashboard_shows_registration_figures(client, event, count_queries):
     with count_queries() as counter:
         dashboard_counts(event)
     assert counter.count == 5  # team, three states, one grouped query for the categories
+
+
+def test_deciding_says_the_new_state_or_why_not(client, event, category):
+    first, second, third = (registered(event, category) for _ in range(3))
+    officer(client, event)
+    detail = f"/e/{event.slug}/manage/registrations/{{}}".format
+    client.get(detail(first.id))  # shows the welcome
+
+    for registration, told_ in ((first, ("success", "The registration is now approved.")),
+                                (second, ("success", "The registration is now approved.")),
+                                (third, ("warning", "No place is left: the registration is on the waitlist."))):
+        response = client.post(detail(registration.id) + "/decide", data={"decision": "approve"})
+        assert (response.headers["Location"], told(client, detail(registration.id))) == (
+            detail(registration.id), [told_])
+    response = client.post(detail(first.id) + "/decide", data={"decision": "reject"})
+    assert (response.headers["Location"], told(client, detail(first.id))) == (
+        detail(first.id), [("danger", "A registration that is approved cannot become rejected.")])
+    response = client.post(detail(first.id) + "/decide", data={"decision": "ban"})
+    assert (response.headers["Location"], told(client, detail(first.id))) == (
+        detail(first.id), [("danger", "Choose a decision.")])
+    db.session.expire_all()
+    assert ([r.state for r in (first, second, third)], audit_actions()[-3:]) == (
+        [S.approved, S.approved, S.waitlisted], ["registration.approved", "registration.approved",
+                                                 "registration.waitlisted"])
+
+
+def test_decision_options_are_drawn_in_each_readers_language(client, event, category):
+    """The options are built once, at import; their labels are translated for each page."""
+    registration = registered(event, category)
+    officer(client, event)
+    url = f"/e/{event.slug}/manage/registrations/{registration.id}"
+    options = [[(option.get("value"), option.text) for option in
+                html(client.get(f"{url}?lang={lang}")).xpath('//select[@name="decision"]/option')]
+               for lang in ("en", "ru", "kk", "en")]
+    english = [("approve", "Approve"), ("reject", "Reject"), ("waitlist", "Waitlist")]
+    assert options == [english,
+                       [("approve", "Одобрить"), ("reject", "Отклонить"), ("waitlist", "Включить в лист ожидания")],
+                       [("approve", "Мақұлдау"), ("reject", "Қабылдамау"), ("waitlist", "Күту тізіміне қосу")],
+                       english]

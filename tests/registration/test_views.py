@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from app.accounts.models import AccountToken, User
 from app.extensions import db
 from app.mail.models import OutboxMessage
+from app.registration import services
 from app.registration.models import ApprovalMode, Registration, RegistrationState as S
-from tests.factories import PASSWORD, login, make_user
-from tests.registration.conftest import form_data, image_bytes, make_category
+from app.utils.time import utcnow
+from tests.factories import PASSWORD, audit_actions, login, make_user, told
+from tests.registration.conftest import details, form_data, image_bytes, make_category
 
 
 def count(model=Registration):
@@ -22,6 +24,12 @@ def count(model=Registration):
 def only_registration() -> Registration:
     db.session.expire_all()
     return db.session.scalars(select(Registration)).one()
+
+
+def state_of(registration) -> S:
+    """The registration's state as saved."""
+    db.session.expire_all()
+    return db.session.get(Registration, registration.id).state
 
 
 @pytest.fixture
@@ -297,3 +305,41 @@ def test_menu_endpoints_take_only_the_slug(app, endpoint):
 
     with app.test_request_context():
         assert url_for(endpoint, slug="astana-2027").startswith("/e/astana-2027/")
+
+
+# --- what each action tells the delegate ---------------------------------------------------
+
+def test_cancelling_says_so_or_why_not(client, event, category, delegate):
+    mine = f"/e/{event.slug}/my-registration"
+    services.create_registration(event, delegate, details(), category=category, actor=delegate)
+    db.session.commit()
+    client.get(mine)  # shows the welcome
+
+    response = client.post(mine + "/cancel", data={"reason": "Visa refused"})
+    assert (response.headers["Location"], told(client, mine)) == (mine, [("info", "Your registration is cancelled.")])
+    assert audit_actions()[-1] == "registration.cancelled"
+
+    rejected = services.create_registration(event, delegate, details(), category=category, actor=delegate)
+    services.reject_registration(rejected, actor=make_user())
+    db.session.commit()
+    response = client.post(mine + "/cancel", data={"reason": "Visa refused"})
+    assert (response.headers["Location"], told(client, mine)) == (
+        mine, [("danger", "A registration that is rejected cannot become cancelled.")])
+    assert (state_of(rejected), audit_actions()[-1]) == (S.rejected, "registration.rejected")
+
+
+def test_taking_an_offered_place_says_so_or_why_not(client, event, category, delegate):
+    mine = f"/e/{event.slug}/my-registration"
+    registration = services.create_registration(event, delegate, details(), category=category, actor=delegate)
+    db.session.commit()
+    client.get(mine)  # shows the welcome
+
+    response = client.post(mine + "/accept")
+    assert (response.headers["Location"], told(client, mine)) == (
+        mine, [("danger", "There is no place on offer for this registration.")])
+    registration.state, registration.offered_at = S.waitlisted, utcnow()
+    db.session.commit()
+    response = client.post(mine + "/accept")
+    assert (response.headers["Location"], told(client, mine)) == (
+        mine, [("success", "The place is yours: your registration is approved.")])
+    assert (state_of(registration), audit_actions()[-1]) == (S.approved, "registration.approved")

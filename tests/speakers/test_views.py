@@ -17,7 +17,8 @@ from app.mail.models import OutboxMessage
 from app.speakers import services as svc
 from app.speakers.models import AssignmentRole as R, AssignmentState as S, SessionProposal, SlideFile, SpeakerAssignment
 from app.utils.time import utcnow
-from tests.factories import field_error, flash_kinds, form_errors, grant, login, make_user, page as html
+from tests.factories import (audit_actions, field_error, form_errors, grant, login, make_user, page as html,
+                             told)
 from tests.speakers.conftest import (assign, exe_bytes, image_bytes, make_speaker, pdf_bytes, pptx_bytes, publish,
                                      zip_bomb_pptx)
 
@@ -44,17 +45,6 @@ def _upload(client, assignment, data: bytes, name="talk.pdf"):
     return client.post(f"/e/astana/speaker/sessions/{assignment.id}/slides",
                        data={"slides-file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
-
-
-def _told(client, url: str) -> list[tuple[str, str]]:
-    """What the page at `url` flashes (kind, text) when the reader gets there."""
-    return flash_kinds(client.get(url))
-
-
-def _audit_actions() -> list[str]:
-    from app.audit.models import AuditEntry
-
-    return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 # --- the whole journey ------------------------------------------------------------------
 
@@ -952,7 +942,7 @@ def test_organiser_assigning_and_inviting_says_who_is_invited_or_why_not(client,
     client.get(page)  # shows the welcome
 
     response = client.post(page + "/assign", data={"user_id": str(existing.id), "role": "chair"})
-    assert (response.headers["Location"], _told(client, page)) == (
+    assert (response.headers["Location"], told(client, page)) == (
         page, [("success", "Aigerim Bekova is invited; the email is on its way.")])
     response = client.post(page + "/assign", data={"user_id": str(existing.id), "role": "chair"})
     assert (response.status_code, [alert.text_content() for alert in html(response).xpath('//div[@role="alert"]')]) == (
@@ -960,13 +950,13 @@ def test_organiser_assigning_and_inviting_says_who_is_invited_or_why_not(client,
 
     response = client.post(page + "/invite", data={"email": "imran@example.org", "given_name": "Imran",
                                                    "family_name": "Qureshi", "locale": "en", "role": "presenter"})
-    assert (response.headers["Location"], _told(client, page)) == (
+    assert (response.headers["Location"], told(client, page)) == (
         page, [("success", "Invitation sent to imran@example.org: the link creates their account.")])
     response = client.post(page + "/invite", data={"email": "aigerim@example.org", "given_name": "A",
                                                    "family_name": "B", "locale": "en", "role": "presenter"})
     assert (response.status_code, form_errors(response)) == (
         200, ["Aigerim Bekova is already on this session (Invited)."])
-    assert _audit_actions()[-2:] == ["speaker.assign", "speaker.invite_new"]
+    assert audit_actions()[-2:] == ["speaker.assign", "speaker.invite_new"]
 
 
 def test_organiser_answer_and_reminder_say_what_happened_or_why_not(client, summit, programme):
@@ -979,16 +969,16 @@ def test_organiser_answer_and_reminder_say_what_happened_or_why_not(client, summ
     client.get(page)  # shows the welcome
 
     response = client.post(base + "/remind")
-    assert (response.headers["Location"], _told(client, page)) == (
+    assert (response.headers["Location"], told(client, page)) == (
         page, [("success", "Reminder sent to Dinara Sultanbekova.")])
     response = client.post(base + "/remind", data={"back": "list"})
     assert response.headers["Location"] == "/e/astana/manage/speakers"
     client.get(page)
     response = client.post(base + "/answer", data={f"answer{assignment.id}-answer": "accepted"})
-    assert (response.headers["Location"], _told(client, page)) == (page, [("success", "Answer recorded.")])
+    assert (response.headers["Location"], told(client, page)) == (page, [("success", "Answer recorded.")])
     client.post(base + "/remind")
-    assert _told(client, page) == [("danger", "Only speakers who have not answered get reminders.")]
-    assert _audit_actions()[-1] == "speaker.accepted"
+    assert told(client, page) == [("danger", "Only speakers who have not answered get reminders.")]
+    assert audit_actions()[-1] == "speaker.accepted"
 
 
 def test_organiser_deciding_a_proposal_says_what_happened_or_why_not(client, summit, programme):
@@ -1005,13 +995,13 @@ def test_organiser_deciding_a_proposal_says_what_happened_or_why_not(client, sum
     client.get(listing)  # shows the welcome
 
     response = client.post(f"{listing}/{first.id}", data={"approve": "Approve"})
-    assert (response.headers["Location"], _told(client, listing)) == (listing, [(
+    assert (response.headers["Location"], told(client, listing)) == (listing, [(
         "success", "Approved: the session has the new text; the public sees it at the next publication.")])
     response = client.post(f"{listing}/{second.id}", data={"reject": "Reject", "back": "session"})
-    assert (response.headers["Location"], _told(client, listing)) == (
+    assert (response.headers["Location"], told(client, listing)) == (
         f"/e/astana/manage/speakers/sessions/{water.id}", [("success", "Proposal rejected; the speaker is told.")])
     client.post(f"{listing}/{first.id}", data={"reject": "Reject"})
-    assert _told(client, listing) == [("danger", "This proposal was already decided.")]
+    assert told(client, listing) == [("danger", "This proposal was already decided.")]
 
 
 def test_speaker_answers_in_the_portal_say_what_happened_or_why_not(client, summit):
@@ -1024,24 +1014,24 @@ def test_speaker_answers_in_the_portal_say_what_happened_or_why_not(client, summ
     client.get(mine)  # shows the welcome
 
     response = client.post(mine + "/accept")
-    assert (response.headers["Location"], _told(client, mine)) == (mine, [(
+    assert (response.headers["Location"], told(client, mine)) == (mine, [(
         "success", "Thank you: your participation in “Aral Sea basin cooperation” is confirmed.")])
     client.post(mine + "/accept")
-    assert _told(client, mine) == [("danger", "This answer is no longer possible: the invitation is accepted.")]
+    assert told(client, mine) == [("danger", "This answer is no longer possible: the invitation is accepted.")]
     response = client.post(mine + "/withdraw", data={"withdraw-reason": ""})
     assert (response.status_code, field_error(response, "withdraw-reason")) == (200, "This field is required.")
     response = client.post(mine + "/withdraw", data={"withdraw-reason": "Ill"})
-    assert (response.headers["Location"], _told(client, mine)) == (
+    assert (response.headers["Location"], told(client, mine)) == (
         mine, [("info", "You withdrew from “Aral Sea basin cooperation”.")])
     client.post(mine + "/withdraw", data={"withdraw-reason": "Ill"})
-    assert _told(client, mine) == [("danger", "This answer is no longer possible: the invitation is withdrawn.")]
+    assert told(client, mine) == [("danger", "This answer is no longer possible: the invitation is withdrawn.")]
     theirs = f"/e/astana/speaker/sessions/{second.id}"
     response = client.post(theirs + "/decline", data={"decline-reason": "Travelling"})
-    assert (response.headers["Location"], _told(client, theirs)) == (
+    assert (response.headers["Location"], told(client, theirs)) == (
         theirs, [("info", "You declined “Green bonds”. Thank you for letting us know.")])
     client.post(theirs + "/decline", data={"decline-reason": "Travelling"})
-    assert _told(client, theirs) == [("danger", "This answer is no longer possible: the invitation is declined.")]
-    assert _audit_actions()[-3:] == ["speaker.accepted", "speaker.withdrawn", "speaker.declined"]
+    assert told(client, theirs) == [("danger", "This answer is no longer possible: the invitation is declined.")]
+    assert audit_actions()[-3:] == ["speaker.accepted", "speaker.withdrawn", "speaker.declined"]
 
 
 def test_speaker_forms_in_the_portal_say_saved_or_show_the_refusal_at_its_field(client, summit):
@@ -1057,19 +1047,19 @@ def test_speaker_forms_in_the_portal_say_saved_or_show_the_refusal_at_its_field(
     assert (response.status_code, field_error(response, "proposal-abstract")) == (
         200, "Scripts and script links are not allowed in the abstract.")
     response = client.post(mine + "/proposal", data={"proposal-title": "Aral Sea data"})
-    assert (response.headers["Location"], _told(client, mine)) == (
+    assert (response.headers["Location"], told(client, mine)) == (
         mine, [("success", "Proposal sent: the programme team will approve or reject it.")])
     response = client.post("/e/astana/speaker/profile", data={"given_name": "Dinara", "family_name": "S",
                                                               "bio": "<script>x</script>"})
     assert (response.status_code, field_error(response, "bio")) == (
         200, "Scripts and script links are not allowed in the biography.")
     response = client.post("/e/astana/speaker/profile", data={"given_name": "Dinara", "family_name": "S"})
-    assert (response.headers["Location"], _told(client, "/e/astana/speaker/profile")) == (
+    assert (response.headers["Location"], told(client, "/e/astana/speaker/profile")) == (
         "/e/astana/speaker/profile", [("success", "Profile saved.")])
     response = client.post("/e/astana/speaker/travel", data={"arrival_date": "2027-04-22",
                                                              "departure_date": "2027-04-20"})
     assert (response.status_code, field_error(response, "departure_date")) == (
         200, "The departure must not be before the arrival.")
     response = client.post("/e/astana/speaker/travel", data={"arrival_date": "2027-04-20"})
-    assert (response.headers["Location"], _told(client, "/e/astana/speaker/travel")) == (
+    assert (response.headers["Location"], told(client, "/e/astana/speaker/travel")) == (
         "/e/astana/speaker/travel", [("success", "Saved.")])
