@@ -114,12 +114,16 @@ def test_full_workshop_waitlists_then_promotes_with_an_email(client, summit, age
     assert "You have a place" in _page(client)
 
 
+def sign_up_in_order(event, delegates, session_id: int, keys) -> None:
+    for key in keys:
+        services.sign_up(event, delegates[key].user, services.delegate_agenda(event, delegates[key]), session_id,
+                         actor=delegates[key].user)
+
+
 def test_waitlisted_leaving_promotes_nobody(app, summit, agenda, delegates):
     event, _ = summit
     workshop = agenda["workshop"].id
-    for key in ("aliya", "berik", "dana"):
-        services.sign_up(event, delegates[key].user, services.delegate_agenda(event, delegates[key]), workshop,
-                         actor=delegates[key].user)
+    sign_up_in_order(event, delegates, workshop, ("aliya", "berik", "dana"))
     assert services.withdraw(event, delegates["dana"].user, workshop, actor=delegates["dana"].user) == []
     assert services.places_taken(workshop) == 2
 
@@ -127,9 +131,7 @@ def test_waitlisted_leaving_promotes_nobody(app, summit, agenda, delegates):
 def test_raising_a_workshop_capacity_gives_waiting_delegates_their_places_when_published(summit, agenda, delegates):
     event, _ = summit
     workshop = agenda["workshop"]
-    for key in ("aliya", "berik", "dana", "erlan"):
-        services.sign_up(event, delegates[key].user, services.delegate_agenda(event, delegates[key]), workshop.id,
-                         actor=delegates[key].user)
+    sign_up_in_order(event, delegates, workshop.id, ("aliya", "berik", "dana", "erlan"))
     db.session.commit()
     workshop.capacity = 3
     db.session.flush()
@@ -150,9 +152,7 @@ def test_raising_a_workshop_capacity_gives_waiting_delegates_their_places_when_p
 def test_workshop_without_a_limit_any_more_takes_everyone_waiting(summit, agenda, delegates):
     event, _ = summit
     workshop = agenda["workshop"]
-    for key in ("aliya", "berik", "dana", "erlan"):
-        services.sign_up(event, delegates[key].user, services.delegate_agenda(event, delegates[key]), workshop.id,
-                         actor=delegates[key].user)
+    sign_up_in_order(event, delegates, workshop.id, ("aliya", "berik", "dana", "erlan"))
     workshop.signup_required = False
     publish_agenda(event, actor=None)
     db.session.commit()
