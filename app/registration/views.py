@@ -554,17 +554,12 @@ def manage_invitations(slug):
     _invitation_choices(event, csv_form)
     if form.submit.data and form.validate_on_submit():
         category, delegation = _chosen(event, form)
-        try:
-            services.create_invitation(event, email=form.email.data, category=category, delegation=delegation,
-                                       message=form.message.data or "", honorific=form.honorific.data,
-                                       given_name=form.given_name.data or "", family_name=form.family_name.data or "",
-                                       locale=form.locale.data, actor=current_user)
-        except RegistrationError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc.message))
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+        if _apply(lambda: services.create_invitation(
+                event, email=form.email.data, category=category, delegation=delegation,
+                message=form.message.data or "", honorific=form.honorific.data,
+                given_name=form.given_name.data or "", family_name=form.family_name.data or "",
+                locale=form.locale.data, actor=current_user),
+                form=form, field="email", done=_("Invitation sent to %(email)s.", email=form.email.data)):
             return redirect(url_for("registration.manage_invitations", slug=slug))
     elif csv_form.submit.data and csv_form.validate_on_submit():
         category, delegation = _chosen(event, csv_form)
@@ -729,16 +724,10 @@ def delegation_replace(slug, delegation_id, registration_id):
     place = _member_place(delegation, registration_id)
     form = MemberForm()
     form.submit.label.text = _("Give the place to this person")
-    if form.validate_on_submit():
-        try:
-            services.substitute_member(place, form.email.data, form.details(), actor=current_user)
-        except RegistrationError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc.message))
-        else:
-            db.session.commit()
-            flash(_("The place now belongs to %(name)s.", name=place.full_name), "success")
-            return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))
+    if form.validate_on_submit() and _apply(
+            lambda: services.substitute_member(place, form.email.data, form.details(), actor=current_user),
+            form=form, field="email", done=lambda _r: _("The place now belongs to %(name)s.", name=place.full_name)):
+        return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))
     return render_template("registration/delegation_replace.html", event=event, delegation=delegation,
                            place=place, form=form, title=_("Give the place to someone else"))
 

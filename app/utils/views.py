@@ -6,10 +6,11 @@ from flask import flash
 from app.extensions import db
 
 
-def show_refusal(form, error) -> None:
-    """Put a service's refusal on `form`: under the field it names (`error.field`), else above the form."""
+def show_refusal(form, error, field: str | None = None) -> None:
+    """Put a service's refusal on `form`: under the field it names (`error.field`), else
+    under `field`, else above the form."""
     message = str(error.message)
-    field = getattr(error, "field", None)
+    field = getattr(error, "field", None) or field
     target = getattr(form, field, None) if field else None
     if target is not None and hasattr(target, "errors"):
         target.errors = list(target.errors) + [message]
@@ -17,12 +18,13 @@ def show_refusal(form, error) -> None:
         form.form_errors.append(message)
 
 
-def run_service(call, refusal, *, form=None, done=None, category: str = "success") -> bool:
+def run_service(call, refusal, *, form=None, field: str | None = None, done=None,
+                category: str = "success") -> bool:
     """Run the service `call` and commit; True when it went through.
 
     A refusal (`refusal`, the domain's error class or a tuple of them) is rolled
-    back and shown: on `form` (see `show_refusal`), or flashed as "danger" when
-    there is no form. After the commit, `done` is flashed with `category`: a
+    back and shown: on `form` (see `show_refusal`; `field` is where one that names
+    no field goes), or flashed as "danger" when there is no form. After the commit, `done` is flashed with `category`: a
     text, or a function of what `call` returned (called after the commit, so
     it reads the saved rows); nothing when it is None or gives an empty text.
     """
@@ -33,7 +35,7 @@ def run_service(call, refusal, *, form=None, done=None, category: str = "success
         if form is None:
             flash(str(error.message), "danger")
         else:
-            show_refusal(form, error)
+            show_refusal(form, error, field)
         return False
     db.session.commit()
     message = done(result) if callable(done) else done

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import ApprovalMode, Delegation, Registration, RegistrationState as S
-from tests.factories import audit_actions, grant, login, make_user, told
+from tests.factories import audit_actions, field_error, grant, login, make_user, told
 from tests.registration.conftest import make_category
 
 
@@ -161,3 +161,22 @@ def test_registering_members_and_holding_places_say_so_or_why_not(client, event,
     members = db.session.scalars(select(Registration).where(Registration.delegation_id == pakistan.id)).all()
     assert (len(members), audit_actions().count("registration.create"),
             audit_actions().count("registration.hold")) == (3, 1, 2)
+
+
+def test_giving_a_place_to_someone_already_registered_is_refused_under_the_email(client, event, pakistan, head):
+    login(client, head)
+    page = f"/e/{event.slug}/delegations/{pakistan.id}"
+    client.post(page + "/members", data=MEMBER)
+    client.post(page + "/hold", data={"hold-count": "1"})
+    held = db.session.scalars(select(Registration).where(Registration.delegation_id == pakistan.id,
+                                                         Registration.user_id.is_(None))).one()
+    url = f"{page}/places/{held.id}/replace"
+
+    person = {key.removeprefix("member-"): value for key, value in MEMBER.items()}  # this form has no prefix
+    response = client.post(url, data=person)
+
+    assert response.status_code == 200
+    assert field_error(response, "email") == "adviser@example.gov.pk is already registered for this event."
+    response = client.post(url, data={**person, "email": "second@example.gov.pk"})
+    assert (response.headers["Location"], told(client, page)) == (
+        page, [("success", "The place now belongs to Ali Khan.")])

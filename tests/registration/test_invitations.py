@@ -13,7 +13,7 @@ from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import Delegation, Invitation, InvitationState, Registration, RegistrationState as S
 from app.utils.time import utcnow
-from tests.factories import PASSWORD, audit_actions, grant, login, make_user, told
+from tests.factories import PASSWORD, audit_actions, field_error, grant, login, make_user, told
 from tests.registration.conftest import form_data, make_category
 
 
@@ -134,6 +134,20 @@ def test_second_invitation_to_the_same_address_is_refused(event, government):
     invite(event, government)
     with pytest.raises(services.RegistrationError):
         services.create_invitation(event, email="MINISTER@example.gov", category=government, actor=make_user())
+
+
+def test_officer_sees_a_second_invitation_refused_under_the_email(client, event, government):
+    invite(event, government)
+    officer = make_user()
+    grant(officer, event, "accreditation")
+    db.session.commit()
+    login(client, officer)
+    response = client.post(f"/e/{event.slug}/manage/invitations", data={
+        "one-email": "minister@example.gov", "one-honorific": "H.E.", "one-locale": "en",
+        "one-category": str(government.id), "one-delegation": "0", "one-submit": "Send"})
+    assert response.status_code == 200
+    assert field_error(response, "one-email") == "minister@example.gov already has an invitation: resend it instead."
+    assert len(db.session.scalars(select(Invitation)).all()) == 1
 
 
 def test_officer_invites_one_and_many_from_csv(client, event, government):
