@@ -1174,9 +1174,22 @@ def substitute_member(registration: Registration, email: str, data: dict, *, act
         invalidate_badge(registration)
     registration.user = user
     registration.email = user.email
+    # Nothing of the replaced person stays on the place: the newcomer starts, like a
+    # member registered by the head, from the delegation's organisation and country,
+    # and has agreed to nothing (not to the public participant list either).
     _clear_passport(registration)
     registration.visa_letter_needed = False
     registration.photo_filename = ""
+    registration.organisation = registration.delegation.name
+    registration.country = registration.delegation.country
+    registration.phone = registration.dietary = registration.accessibility = ""
+    registration.languages = []
+    registration.arrival_date = registration.departure_date = None
+    registration.public_listing = False
+    registration.answers = {}
+    for field in TRAVEL_FIELDS:
+        setattr(registration, field, None if field in NULLABLE_FIELDS else
+                False if field == "airport_transfer" else "")
     registration.travel_updated_at = None
     apply_details(registration, data)
     try:

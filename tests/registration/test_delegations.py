@@ -101,6 +101,30 @@ def test_substitution_notifies_the_replaced_person_and_invalidates_the_badge(eve
     assert replaced.to_address == "first@example.org"
 
 
+def test_the_substitute_inherits_nothing_personal_nor_the_consent_to_be_listed(client, event, pakistan, head):
+    from datetime import date
+
+    registration = services.register_member(pakistan, "first@example.org", {"given_name": "First",
+                                                                           "family_name": "Person"}, actor=head)
+    services.apply_details(registration, {"phone": "+92 300 000 0000", "dietary": "Vegetarian",
+                                          "organisation": "Her own NGO", "languages": ["ur"],
+                                          "arrival_date": date(2027, 4, 20), "public_listing": True,
+                                          "answers": {"1": "Glacier trip"}})
+    registration.hotel = "Hotel Astana"
+    services.settings_for(event).participant_list = True
+    db.session.commit()
+    assert "First Person" in client.get(f"/e/{event.slug}/participants").get_data(as_text=True)
+
+    services.substitute_member(registration, "second@example.org", {"given_name": "Never", "family_name": "Asked"},
+                               actor=head)
+    db.session.commit()
+
+    kept = (registration.phone, registration.dietary, registration.languages, registration.arrival_date,
+            registration.hotel, registration.answers, registration.public_listing, registration.organisation)
+    assert kept == ("", "", [], None, "", {}, False, pakistan.name)
+    assert "Never Asked" not in client.get(f"/e/{event.slug}/participants").get_data(as_text=True)
+
+
 def test_another_head_cannot_open_the_delegation(client, event, pakistan):
     stranger = make_user()
     db.session.commit()
