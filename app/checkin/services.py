@@ -642,9 +642,14 @@ def _capacity(event, session_id: int, agenda=None) -> int | None:
 
 def fill_places(event, session_id: int, *, capacity: int | None, actor) -> list[SessionSignup]:
     """Promote waitlisted sign-ups, first come first served, while places are free.
+    Only delegates whose registration is still approved are promoted: one who
+    cancelled (or is back in review) waits without taking the place.
     The caller holds the session lock. Each promoted delegate is emailed."""
+    still_approved = select(Registration.id).where(
+        Registration.event_id == SessionSignup.event_id, Registration.user_id == SessionSignup.user_id,
+        Registration.state == RS.approved).exists()
     waiting = list(db.session.scalars(select(SessionSignup).options(joinedload(SessionSignup.user)).where(
-        SessionSignup.session_id == session_id, SessionSignup.state == SignupState.waitlisted)
+        SessionSignup.session_id == session_id, SessionSignup.state == SignupState.waitlisted, still_approved)
         .order_by(SessionSignup.waitlisted_at, SessionSignup.id)))
     promoted = []
     taken = places_taken(session_id)

@@ -149,6 +149,22 @@ def test_raising_a_workshop_capacity_gives_waiting_delegates_their_places_when_p
     assert len(outbox("signup_promoted")) == 1
 
 
+def test_a_delegate_who_cancelled_is_passed_over_when_a_place_frees(summit, agenda, delegates):
+    from app.registration.services import cancel_registration
+
+    event, _ = summit
+    workshop = agenda["workshop"]
+    sign_up_in_order(event, delegates, workshop.id, ("aliya", "berik", "dana", "erlan"))
+    cancel_registration(delegates["dana"], actor=delegates["dana"].user)
+    services.withdraw(event, delegates["berik"].user, workshop.id, actor=delegates["berik"].user)
+    db.session.commit()
+
+    states = {s.user_id: s.state for s in db.session.scalars(select(SessionSignup))}
+    assert (states[delegates["dana"].user_id], states[delegates["erlan"].user_id]) == (
+        SignupState.waitlisted, SignupState.confirmed)
+    assert [m.to_address for m in outbox("signup_promoted")] == [delegates["erlan"].user.email]
+
+
 def test_workshop_without_a_limit_any_more_takes_everyone_waiting(summit, agenda, delegates):
     event, _ = summit
     workshop = agenda["workshop"]
