@@ -84,27 +84,39 @@ def delete_photo(name: str) -> None:
 # --- A photo kept while the rest of the form is corrected ----------------------------
 
 KEEP_SECONDS = 24 * 3600
+MAX_KEPT = 200  # about 250 MB at most, however many forms are abandoned
 
 
 def _kept_dir() -> Path:
     return photo_dir() / "kept"
 
 
-def keep_photo(jpeg: bytes) -> str:
+def _prune_kept(directory: Path) -> None:
+    """Drop kept photos older than KEEP_SECONDS, and the oldest beyond MAX_KEPT."""
+    cutoff = time.time() - KEEP_SECONDS
+    files = []
+    for path in directory.glob("*.jpg"):
+        try:
+            files.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    files.sort(reverse=True)
+    for n, (mtime, path) in enumerate(files):
+        if mtime < cutoff or n >= MAX_KEPT:
+            path.unlink(missing_ok=True)
+
+
+def keep_photo(jpeg: bytes, name: str | None = None) -> str:
     """Hold a processed photo for a form that came back with errors elsewhere; return its name.
 
-    Files nobody came back for are deleted after KEEP_SECONDS, the next time one is kept.
+    `name`, the one this browser already holds, is written over, so sending the form
+    again and again keeps one file. Old files are pruned on the way.
     """
     directory = _kept_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
-    for old in directory.glob("*.jpg"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass
-    name = f"{secrets.token_hex(16)}.jpg"
+    _prune_kept(directory)
+    if not name or not _NAME.match(name):
+        name = f"{secrets.token_hex(16)}.jpg"
     (directory / name).write_bytes(jpeg)
     return name
 

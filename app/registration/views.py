@@ -75,21 +75,28 @@ def _kept_photo_key(event) -> str:
     return f"kept_photo_{event.id}"
 
 
-def _keep_photo(form, event) -> bool:
+def _keep_photo(form, event) -> str | None:
     """The form goes back for corrections: a photo that passed its checks is kept (its
-    name in this browser's signed session), so it need not be chosen again.
-    Returns whether a photo is waiting."""
+    name in this browser's signed session), so it need not be chosen again. Returns
+    the name of the photo waiting, which the form sends back to claim it."""
     key = _kept_photo_key(event)
     if form.photo_jpeg:
-        photos.forget_kept_photo(session.pop(key, None))
-        session[key] = photos.keep_photo(form.photo_jpeg)
-    return photos.kept_photo(session.get(key)) is not None
+        session[key] = photos.keep_photo(form.photo_jpeg, session.get(key))
+    name = session.get(key)
+    return name if photos.kept_photo(name) is not None else None
+
+
+def _drop_kept_photo(event) -> None:
+    """A form opened afresh starts without a photo kept from an earlier, abandoned try."""
+    photos.forget_kept_photo(session.pop(_kept_photo_key(event), None))
 
 
 def _store_photo(form, registration, event, *, actor) -> None:
-    """Store the photo just sent or, if none was, the one kept from an earlier try."""
+    """Store the photo just sent or, if none was, the one kept from the try before,
+    provided the form said so (it shows the kept photo and sends its name back)."""
     kept = session.pop(_kept_photo_key(event), None)
-    jpeg = form.photo_jpeg or photos.kept_photo(kept)
+    claimed = kept if kept and request.form.get("kept_photo") == kept else None
+    jpeg = form.photo_jpeg or photos.kept_photo(claimed)
     photos.forget_kept_photo(kept)
     if jpeg:
         services.replace_photo(registration, jpeg, actor=actor)
@@ -154,7 +161,7 @@ def register(slug):
                 return _check_email(event, form.email.data)
             flash(_("Thank you: your registration is saved."), "success")
             return redirect(url_for("registration.my_registration", slug=slug))
-    kept_photo = _keep_photo(form, event) if request.method == "POST" else False
+    kept_photo = _keep_photo(form, event) if request.method == "POST" else _drop_kept_photo(event)
     return render_template("registration/register.html", event=event, form=form, anonymous=anonymous,
                            categories=cats, invitation=invitation, kept_photo=kept_photo, title=_("Register"))
 
@@ -249,7 +256,7 @@ def edit_registration(slug):
         else:
             flash(_("Your changes are saved."), "success")
         return redirect(url_for("registration.my_registration", slug=slug))
-    kept_photo = _keep_photo(form, event) if request.method == "POST" else False
+    kept_photo = _keep_photo(form, event) if request.method == "POST" else _drop_kept_photo(event)
     return render_template("registration/edit.html", event=event, form=form, registration=registration,
                            kept_photo=kept_photo, title=_("Change my registration"))
 

@@ -168,14 +168,24 @@ def test_register_with_a_photo_stores_a_reencoded_jpeg_outside_the_web_root(app,
     assert (response.status_code, response.mimetype) == (200, "image/jpeg")
 
 
-def test_a_good_photo_is_kept_while_other_fields_are_corrected(app, client, event, category, delegate):
-    data = form_data(category, family_name="")
+def _kept_name(response) -> str:
+    found = re.search(r'name="kept_photo" value="([0-9a-f]{32}\.jpg)"', response.get_data(as_text=True))
+    return found.group(1) if found else ""
+
+
+def _send_with_photo(client, event, category, **changes):
+    data = form_data(category, **changes)
     data["photo"] = (io.BytesIO(image_bytes("PNG")), "portrait.png")
-    response = client.post(f"/e/{event.slug}/register", data=data, content_type="multipart/form-data")
+    return client.post(f"/e/{event.slug}/register", data=data, content_type="multipart/form-data")
+
+
+def test_a_good_photo_is_kept_while_other_fields_are_corrected(app, client, event, category, delegate):
+    response = _send_with_photo(client, event, category, family_name="")
     assert response.status_code == 200 and count() == 0
     assert "We kept the photo you chose." in response.get_data(as_text=True)
 
-    fixed = client.post(f"/e/{event.slug}/register", data=form_data(category), content_type="multipart/form-data")
+    fixed = client.post(f"/e/{event.slug}/register", data={**form_data(category), "kept_photo": _kept_name(response)},
+                        content_type="multipart/form-data")
     assert fixed.status_code == 302
     registration = only_registration()
     stored = app.config["UPLOAD_DIR"] / "photos" / registration.photo_filename
@@ -183,13 +193,28 @@ def test_a_good_photo_is_kept_while_other_fields_are_corrected(app, client, even
     assert list((app.config["UPLOAD_DIR"] / "photos" / "kept").glob("*.jpg")) == []
 
 
+def test_a_photo_left_behind_in_an_abandoned_form_is_not_used_later(app, client, event, category, delegate):
+    abandoned = _send_with_photo(client, event, category, family_name="")
+    assert _kept_name(abandoned)
+    page = client.get(f"/e/{event.slug}/register")  # opened afresh, some time later
+    assert "We kept the photo" not in page.get_data(as_text=True)
+    assert client.post(f"/e/{event.slug}/register", data=form_data(category)).status_code == 302
+    assert only_registration().photo_filename == ""
+    assert list((app.config["UPLOAD_DIR"] / "photos" / "kept").glob("*.jpg")) == []
+
+
+def test_sending_a_failing_form_again_and_again_keeps_one_file(app, client, event, category, delegate):
+    names = {_kept_name(_send_with_photo(client, event, category, family_name="")) for _ in range(3)}
+    assert len(names) == 1
+    assert len(list((app.config["UPLOAD_DIR"] / "photos" / "kept").glob("*.jpg"))) == 1
+
+
 def test_a_kept_photo_is_not_offered_to_another_browser(client, app, event, category, delegate):
-    data = form_data(category, family_name="")
-    data["photo"] = (io.BytesIO(image_bytes("PNG")), "portrait.png")
-    client.post(f"/e/{event.slug}/register", data=data, content_type="multipart/form-data")
+    kept = _kept_name(_send_with_photo(client, event, category, family_name=""))
     other = app.test_client()
     login(other, delegate)
-    assert other.post(f"/e/{event.slug}/register", data=form_data(category)).status_code == 302
+    response = other.post(f"/e/{event.slug}/register", data={**form_data(category), "kept_photo": kept})
+    assert response.status_code == 302
     assert only_registration().photo_filename == ""
 
 
@@ -343,3 +368,13 @@ def test_taking_an_offered_place_says_so_or_why_not(client, event, category, del
     assert (response.headers["Location"], told(client, mine)) == (
         mine, [("success", "The place is yours: your registration is approved.")])
     assert (state_of(registration), audit_actions()[-1]) == (S.approved, "registration.approved")
+
+
+def test_kept_photos_are_capped_in_number(app, monkeypatch):
+    from app.registration import photos
+
+    monkeypatch.setattr(photos, "MAX_KEPT", 3)
+    with app.test_request_context():
+        for _ in range(6):
+            photos.keep_photo(b"\xff\xd8\xff not really a photo")
+        assert len(list((app.config["UPLOAD_DIR"] / "photos" / "kept").glob("*.jpg"))) <= 4
