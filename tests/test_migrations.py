@@ -85,3 +85,41 @@ def test_migrations_on_a_fresh_postgresql_database(make_app, quiet_alembic_loggi
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def _filler(column) -> object:
+    """Some value of the column's type, for a row that only needs to exist."""
+    kind = str(column["type"]).upper()
+    if "INT" in kind:
+        return 1
+    if "BOOL" in kind:
+        return False
+    if "DATETIME" in kind or "TIMESTAMP" in kind:
+        return "2027-01-01 00:00:00"
+    if "DATE" in kind:
+        return "2027-01-01"
+    if "JSON" in kind:
+        return "[]"
+    return ""
+
+
+def test_consents_given_under_the_old_wording_are_asked_again(make_app, tmp_path, quiet_alembic_logging):
+    """0006 widens what the participant list shows: earlier consents are withdrawn."""
+    migrated = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}", SQLALCHEMY_ENGINE_OPTIONS={})
+    with migrated.app_context():
+        try:
+            flask_migrate.upgrade(revision="0005")
+            with db.engine.begin() as connection:
+                columns = [c for c in inspect(connection).get_columns("registrations")
+                           if not c["nullable"] or c["name"] == "public_listing"]
+                row = {c["name"]: _filler(c) for c in columns}
+                row["public_listing"] = True
+                names = ", ".join(row)
+                connection.execute(text(f"INSERT INTO registrations ({names}) VALUES "
+                                        f"({', '.join(':' + n for n in row)})"), row)
+            flask_migrate.upgrade()
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT public_listing FROM registrations")).scalars().all() == [0]
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -24,6 +24,10 @@ def upgrade():
                                       server_default=sa.false()))
     with op.batch_alter_table('registration_settings', schema=None) as batch_op:
         batch_op.alter_column('participant_list', server_default=None)
+    # The list shows more than the earlier consent named (title, position and delegation
+    # besides name, organisation and country), so that consent does not cover it:
+    # delegates are asked again, on their registration page.
+    op.execute(sa.text('UPDATE registrations SET public_listing = :no').bindparams(no=False))
 
 
 def downgrade():
