@@ -339,13 +339,13 @@ def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(0, 8, event.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 8, event.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 10)
     place = ", ".join(p for p in (event.venue, event.city) if p)
     dates = date_range(event.start_date, event.end_date)
-    pdf.multi_cell(0, 5, f"{_('Agenda')} · {dates}{' · ' + place if place else ''}", new_x=XPos.LMARGIN,
-                   new_y=YPos.NEXT)
-    pdf.multi_cell(0, 5, _("Times are in the event's time zone, %(zone)s.", zone=agenda.timezone),
+    pdf.multi_cell(0, 5, f"{_('Agenda')} · {dates}{' · ' + place if place else ''}", align="L",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5, _("Times are in the event's time zone, %(zone)s.", zone=agenda.timezone), align="L",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for day, sessions in agenda.days():
@@ -362,12 +362,12 @@ def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
             pdf.set_xy(pdf.l_margin, y)
             pdf.cell(24, 5, f"{s.local_start:%H:%M}–{s.local_end:%H:%M}")
             pdf.set_xy(pdf.l_margin + 26, y)
-            pdf.multi_cell(width - 26, 5, s.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width - 26, 5, s.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_font("DejaVu", "", 8.5)
             details = " · ".join(p for p in (s.room.get("name"), (s.track or {}).get("name"), s.type_label) if p)
             if s.speakers:
                 details += "\n" + ", ".join(p.name for p in s.speakers)
             pdf.set_x(pdf.l_margin + 26)
-            pdf.multi_cell(width - 26, 4.2, details, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width - 26, 4.2, details, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(1.5)
     return bytes(pdf.output())

@@ -20,6 +20,7 @@ from app.agenda.models import AgendaSession
 from app.agenda.services import WARNING, Conflict
 from app.extensions import db
 from app.speakers.models import BUSY_STATES, SpeakerAssignment, SpeakerProfile
+from app.templating import local_date
 from app.utils.time import to_zone
 
 
@@ -67,9 +68,9 @@ def _availability(dues: list[_Due], by_id: dict[int, AgendaSession], event) -> l
         if _outside(due, session, event.timezone):
             found.append(Conflict("availability", WARNING, (session.id,), _(
                 "%(name)s is available from %(start)s to %(end)s, but “%(title)s” is on %(day)s.", name=due.name,
-                start=due.available_from.isoformat() if due.available_from else "…",
-                end=due.available_until.isoformat() if due.available_until else "…", title=session.title,
-                day=to_zone(session.starts_at, event.timezone).date().isoformat())))
+                start=local_date(due.available_from, "medium") if due.available_from else "…",
+                end=local_date(due.available_until, "medium") if due.available_until else "…", title=session.title,
+                day=local_date(to_zone(session.starts_at, event.timezone).date(), "medium"))))
     return found
 
 

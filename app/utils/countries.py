@@ -7,6 +7,12 @@ from functools import lru_cache
 import pycountry
 
 
+# Where the ISO list's translation differs from the name a country uses for itself in
+# that language, which a government summit writes: Kyrgyzstan's constitution names it
+# «Кыргызская Республика», short «Кыргызстан», not «Киргизия».
+OWN_NAMES = {"ru": {"KG": "Кыргызстан"}}
+
+
 @lru_cache(maxsize=8)
 def country_choices(locale: str = "en") -> list[tuple[str, str]]:
     try:
@@ -14,7 +20,8 @@ def country_choices(locale: str = "en") -> list[tuple[str, str]]:
         translate = tr.gettext
     except OSError:
         translate = str
-    choices = [(c.alpha_2, translate(c.name)) for c in pycountry.countries]
+    own = OWN_NAMES.get(locale, {})
+    choices = [(c.alpha_2, own.get(c.alpha_2) or translate(c.name)) for c in pycountry.countries]
     return sorted(choices, key=lambda c: c[1].casefold())
 
 

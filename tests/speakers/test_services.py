@@ -335,8 +335,8 @@ def test_speaker_outside_their_available_dates_is_a_conflict(summit):
     found = [(c.kind, c.session_ids, c.message) for c in agenda.find_conflicts(event) if c.kind == "availability"]
 
     assert found == [("availability", (water.id,),
-                      "Late Arrival is available from 2027-04-22 to 2027-04-23, but “Aral Sea basin cooperation” "
-                      "is on 2027-04-21.")]
+                      "Late Arrival is available from 22 Apr 2027 to 23 Apr 2027, but “Aral Sea basin cooperation” "
+                      "is on 21 Apr 2027.")]
 
 
 def test_travel_with_dates_in_the_wrong_order_is_refused(summit):

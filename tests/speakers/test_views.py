@@ -919,8 +919,8 @@ def test_speaker_conflicts_show_in_the_agenda_conflicts_page_editor_and_speakers
     svc.profile_for(event, speaker).available_from = date(2027, 4, 22)
     db.session.commit()
     login(client, programme)
-    availability = ("Busy Person is available from 2027-04-22 to …, but “Aral Sea basin cooperation” is on "
-                    "2027-04-21.")
+    availability = ("Busy Person is available from 22 Apr 2027 to …, but “Aral Sea basin cooperation” is on "
+                    "21 Apr 2027.")
 
     pages = [_text(client.get(url)) for url in (
         "/e/astana/manage/agenda/conflicts", f"/e/astana/manage/agenda/sessions/{water.id}",

@@ -99,6 +99,7 @@
       if (flag) {
         flag.hidden = problems.length === 0;
         flag.querySelector(".tt-flag-text").textContent = problems.join(" ");
+        flag.title = problems.join(" ");
       }
     });
   }
