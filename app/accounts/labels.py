@@ -1,19 +1,37 @@
 """Titles (honorifics) as stored and as shown in the reader's language."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 HONORIFICS = ["", "Mr", "Ms", "Mrs", "Dr", "Prof.", "H.E.", "Hon.", "Sir", "Dame"]
-# How each title is shown; the stored value stays the English abbreviation.
+# How each title is offered in the title field and named in a "Title" column: the
+# translation may explain itself there ("Г-жа (Ms)"), since the reader is choosing or
+# reading the title on its own. The stored value stays the English abbreviation.
 HONORIFIC_LABELS = {
     "Mr": _l("Mr"), "Ms": _l("Ms"), "Mrs": _l("Mrs"), "Dr": _l("Dr"), "Prof.": _l("Prof."),
     "H.E.": _l("H.E."), "Hon.": _l("Hon."), "Sir": _l("Sir"), "Dame": _l("Dame"),
 }
+# How each title is printed in front of a name (agenda, lists, badges, letters): the
+# short, formal form a protocol list would use ("Г-жа Amina Diallo").
+PRINTED_HONORIFICS = {
+    "Mr": lazy_pgettext("before a name", "Mr"), "Ms": lazy_pgettext("before a name", "Ms"),
+    "Mrs": lazy_pgettext("before a name", "Mrs"), "Dr": lazy_pgettext("before a name", "Dr"),
+    "Prof.": lazy_pgettext("before a name", "Prof."), "H.E.": lazy_pgettext("before a name", "H.E."),
+    "Hon.": lazy_pgettext("before a name", "Hon."), "Sir": lazy_pgettext("before a name", "Sir"),
+    "Dame": lazy_pgettext("before a name", "Dame"),
+}
 
 
 def honorific_label(code: str) -> str:
-    """The title in the current language ("Dr" -> "д-р"), or the stored text if unknown."""
+    """The title on its own in the current language ("Ms" -> "Г-жа (Ms)"), or the stored text if unknown."""
     label = HONORIFIC_LABELS.get(code)
     return str(label) if label is not None else code
 
 
+def printed_honorific(code: str) -> str:
+    """The title as printed before a name ("Ms" -> "Г-жа"), or the stored text if unknown."""
+    label = PRINTED_HONORIFICS.get(code)
+    return str(label) if label is not None else code
+
+
 def formal_name(honorific: str, given: str, family: str) -> str:
-    return " ".join(p for p in (honorific_label(honorific) if honorific else "", given, family) if p)
+    """Title, given and family name as printed ("Г-жа Amina Diallo"); the title comes first in every language."""
+    return " ".join(p for p in (printed_honorific(honorific) if honorific else "", given, family) if p)

@@ -39,3 +39,33 @@ STATE_BADGES = {
     S.waitlisted: "text-bg-warning",
     S.cancelled: "text-bg-secondary",
 }
+
+# What an audit entry about a registration records, as its history on the organisers'
+# detail page says it. The states' codes come from `transition` ("registration.<state>").
+HISTORY_LABELS = {
+    "registration.create": _l("Registration created"),
+    "registration.update": _l("Details changed"),
+    "registration.submitted": _l("Submitted for review"),
+    "registration.approved": _l("Registration approved"),
+    "registration.rejected": _l("Registration rejected"),
+    "registration.waitlisted": _l("Moved to the waitlist"),
+    "registration.cancelled": _l("Registration cancelled"),
+    "registration.offer": _l("Place offered from the waitlist"),
+    "registration.note": _l("Note added"),
+    "registration.photo": _l("Badge photo updated"),
+    "registration.hold": _l("Place held for the delegation"),
+    "registration.substitute": _l("Delegate substituted"),
+    "registration.rank": _l("Protocol rank changed"),
+    "registration.travel": _l("Travel details updated"),
+    "badge.reissue": _l("Badge re-issued"),
+}
+
+
+def history_label(action: str) -> str:
+    """The readable name of an audit action; an unknown code is shown as words
+    ("registration.travel_reminders" -> "Registration travel reminders")."""
+    label = HISTORY_LABELS.get(action)
+    if label is not None:
+        return str(label)
+    words = action.replace(".", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

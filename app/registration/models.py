@@ -290,6 +290,12 @@ class Invitation(db.Model):
     delegation = relationship("Delegation")
 
     @property
+    def formal_name(self) -> str:
+        from app.accounts.labels import formal_name
+
+        return formal_name(self.honorific, self.given_name, self.family_name)
+
+    @property
     def status(self) -> str:
         """sent, opened, registered, revoked or expired (the last one computed)."""
         if self.state in (InvitationState.sent, InvitationState.opened) and self.expires_at <= utcnow():

@@ -17,6 +17,7 @@ from app.registration import bp, commands, dashboard, photos, services  # noqa: 
 from app.registration.forms import (BulkForm, CancelForm, CategoryForm, DecisionForm, DelegationForm, HoldForm,
                                     InvitationCsvForm, InvitationForm, MemberForm, NoteForm, QuestionForm, RankForm,
                                     SettingsForm, TravelForm, registration_form)
+from app.registration.labels import history_label
 from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, Question, QuestionKind,
                                      Registration, RegistrationState as S, WaitlistMode)
 from app.registration.services import AlreadyRegistered, RegistrationError
@@ -370,7 +371,8 @@ def manage_detail(slug, registration_id):
     event = g.event
     registration = get_in_event_or_404(Registration, registration_id, event)
     return render_template("registration/manage_detail.html", event=event, registration=registration,
-                           history=services.history(registration), notes=services.notes(registration),
+                           history=services.history(registration), history_label=history_label,
+                           notes=services.notes(registration),
                            questions=services.questions(event), answer_text=services.answer_text,
                            duplicate=services.is_duplicate(registration, services.duplicate_keys(event)),
                            decision_form=DecisionForm(), note_form=NoteForm(), title=registration.full_name)

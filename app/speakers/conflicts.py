@@ -15,6 +15,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
 
+from app.accounts.labels import formal_name
 from app.accounts.models import User
 from app.agenda.models import AgendaSession
 from app.agenda.services import WARNING, Conflict
@@ -34,7 +35,7 @@ class _Due:
 
 
 def _name(honorific: str, given: str, family: str, email: str) -> str:
-    return " ".join(p for p in (honorific, given, family) if p) or email
+    return formal_name(honorific, given, family) or email
 
 
 def _due(session_ids: list[int]) -> list[_Due]:

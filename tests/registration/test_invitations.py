@@ -39,6 +39,18 @@ def test_invitation_email_is_in_the_invitees_language(event, government):
     assert invitation.status == "sent"
 
 
+def test_invitation_greets_with_the_title_in_the_invitees_language(client, event, government):
+    invite(event, government, locale="ru", honorific="Ms", given_name="Amina", family_name="Diallo")
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.body_text.splitlines()[0] == "Уважаемый(-ая) Г-жа Amina Diallo!"
+    officer = make_user()
+    grant(officer, event, "accreditation")
+    db.session.commit()
+    login(client, officer)
+    listing = client.get(f"/e/{event.slug}/manage/invitations?lang=kk").get_data(as_text=True)
+    assert "Ханым Amina Diallo" in listing and ">Ms Amina" not in listing
+
+
 def test_invited_person_registers_into_an_invite_only_category_and_is_preapproved(client, event, government):
     delegation = Delegation(event_id=event.id, name="Pakistan", country="PK")
     db.session.add(delegation)

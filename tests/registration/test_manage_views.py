@@ -80,6 +80,28 @@ def test_detail_shows_passport_to_accreditation_only(client, event, category):
     assert "AB1234567" in client.get(url).get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("lang", "created", "approved"), [
+    ("en", "Registration created", "Registration approved"),
+    ("ru", "Заявка создана", "Заявка одобрена"),
+    ("kk", "Өтінім құрылды", "Өтінім мақұлданды"),
+])
+def test_detail_history_names_each_step_in_words(client, event, category, lang, created, approved):
+    from app.audit.services import record
+
+    registration = registered(event, category)
+    services.decide(registration, "approve", actor=registration.user)
+    record(actor=None, action="registration.travel_reminders", obj=registration, event=event)
+    db.session.commit()
+    officer(client, event)
+    doc = html(client.get(f"/e/{event.slug}/manage/registrations/{registration.id}", query_string={"lang": lang}))
+    steps = doc.xpath("//ul/li/span[@title]")
+    labels = [s.text_content() for s in steps]
+    assert labels[0] == created and approved in labels
+    assert labels[-1] == "Registration travel reminders"  # an action without a label is still words
+    assert [s.get("title") for s in steps][0] == "registration.create"
+    assert "registration.create" not in doc.text_content()
+
+
 def test_detail_of_another_events_registration_is_not_found(client, event, category):
     other = make_event()
     foreign = registered(other, make_category(other))

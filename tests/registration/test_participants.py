@@ -287,6 +287,23 @@ def test_kazakh_page_names_countries_in_kazakh(client, several):
     assert "Қазақстан" in text(response)
 
 
+@pytest.mark.parametrize(("lang", "listed", "offered"), [
+    ("ru", ["Г-жа Amina Diallo", "Е. П. Farrukh Iqbal"], ["—", "Г-н", "Г-жа (Ms)", "Г-жа (Mrs)"]),
+    ("kk", ["Ханым Amina Diallo", "Жоғары мәртебелі Farrukh Iqbal"], ["—", "Мырза", "Ханым (Ms)", "Ханым (Mrs)"]),
+    ("en", ["Ms Amina Diallo", "H.E. Farrukh Iqbal"], ["—", "Mr", "Ms", "Mrs"]),
+])
+def test_titles_print_short_before_names_while_the_form_explains_them(client, event, category, officer, list_on,
+                                                                       lang, listed, offered):
+    delegate(event, category, officer, "Amina", "Diallo", honorific="Ms")
+    delegate(event, category, officer, "Farrukh", "Iqbal", honorific="H.E.")
+    db.session.commit()
+    response = client.get(f"/e/{event.slug}/participants", query_string={"lang": lang})
+    assert listed_names(response) == listed
+    assert "(Ms)" not in text(response)
+    form = page(client.get(f"/e/{event.slug}/register", query_string={"lang": lang}))
+    assert form.xpath("//select[@id='honorific']/option/text()")[:4] == offered
+
+
 @pytest.mark.parametrize("query", [
     {"page": "abc"}, {"page": "-1"}, {"page": "0"}, {"page": "1.5"}, {"page": "9" * 30},
     {"country": "XX"}, {"country": "zzzz"}, {"country": "<script>"}, {"country": ""},

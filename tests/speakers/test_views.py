@@ -301,6 +301,19 @@ def test_speaker_directory_lists_confirmed_speakers_with_profile_pages(client, s
     assert client.get(f"/e/astana/speakers/{invited.id}").status_code == 404
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("ru", "Г-жа Amina Diallo"), ("kk", "Ханым Amina Diallo")])
+def test_speaker_directory_prints_the_short_title_before_the_name(client, summit, lang, shown):
+    event, (water, *_rest) = summit
+    assign(water, make_speaker(honorific="Ms", given_name="Amina", family_name="Diallo"), state=S.accepted)
+    db.session.commit()
+    publish(event)
+
+    names = [" ".join(h.text_content().split())
+             for h in html(client.get(f"/e/astana/speakers?lang={lang}")).xpath("//main//h2")]
+    assert shown in names
+    assert "(Ms)" not in " ".join(names)
+
+
 def test_speaker_directory_before_publication_says_speakers_will_be_announced(client, summit):
     _event, (water, *_rest) = summit
     assign(water, make_speaker(), state=S.accepted)
