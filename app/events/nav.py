@@ -5,26 +5,42 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-# (endpoint, label, who sees it: "all", "user" (logged in), "speaker" (has the speaker
+# (endpoint, label, who sees it: "all", "unregistered" (visitors and users without a
+# registration for the event), "registered" (users with one), "speaker" (has the speaker
 # portal) or "participants" (everyone, while the participant list is public))
 EVENT_NAV = [
     ("events.home", _l("About"), "all"),
     ("agenda.public_agenda", _l("Agenda"), "all"),
     ("speakers.directory", _l("Speakers"), "all"),
     ("registration.participants", _l("Participants"), "participants"),
-    ("registration.register", _l("Register"), "all"),
-    ("registration.my_registration", _l("My registration"), "user"),
-    ("checkin.my_agenda", _l("My agenda"), "user"),
+    ("registration.register", _l("Register"), "unregistered"),
+    ("registration.my_registration", _l("My registration"), "registered"),
+    ("checkin.my_agenda", _l("My agenda"), "registered"),
     ("speakers.portal", _l("Speaker portal"), "speaker"),
 ]
 
 
+def _is_registered(user, event) -> bool:
+    """Whether `user` has a live registration for the event (one query, for users only)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from app.registration.services import live_registration
+
+    return live_registration(event, user) is not None
+
+
 def event_nav(user, event) -> list[tuple[str, str, str]]:
     items = []
+    registered = None
     for endpoint, label, audience in EVENT_NAV:
         if endpoint not in current_app.view_functions:
             continue
-        if audience == "participants":
+        if audience in ("registered", "unregistered"):
+            if registered is None:
+                registered = _is_registered(user, event)
+            if registered != (audience == "registered"):
+                continue
+        elif audience == "participants":
             from app.policy import participant_list_is_public
 
             # Shown when the public can open it: organisers previewing a list that is

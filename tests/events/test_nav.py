@@ -86,3 +86,21 @@ def test_cached_public_agenda_page_follows_the_switch(app, client, event):
         assert link in menu(app.test_client(), f"/e/{event.slug}/agenda")
     finally:
         clear_memory()
+
+
+def test_menu_offers_register_until_the_person_has_registered(client, event):
+    from tests.registration.conftest import details, make_category
+
+    user = make_user()
+    db.session.commit()
+    home = f"/e/{event.slug}/"
+    register, mine = f"/e/{event.slug}/register", f"/e/{event.slug}/my-registration"
+    assert (register in menu(client, home), mine in menu(client, home)) == (True, False)  # a visitor
+
+    login_session(client, user)
+    assert (register in menu(client, home), mine in menu(client, home)) == (True, False)
+
+    registration.create_registration(event, user, details(), category=make_category(event, "Expert"), actor=user)
+    db.session.commit()
+    links = menu(client, home)
+    assert (register in links, mine in links, f"/e/{event.slug}/my-agenda" in links) == (False, True, True)
