@@ -6,7 +6,8 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time, match_skeleton, tokenize_pattern
+from babel.dates import (format_date, format_datetime, format_interval, format_time, get_month_names,
+                         match_skeleton, tokenize_pattern)
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -150,9 +151,19 @@ def local_date(value: date | None, style: str = "long") -> str:
 
 
 def date_range(start: date, end: date) -> str:
+    """Two calendar dates as one range in the reader's language: "21–23 April 2027",
+    «21—23 апреля 2027 г.», «2027 ж. 21–23 сәуір»; a month or year is written once
+    when both dates share it."""
     if start == end:
         return local_date(start)
-    return f"{local_date(start)} – {local_date(end)}"
+    locale = _formatting_locale()
+    text = format_interval(start, end, "yMMMd", locale=locale)
+    # CLDR gives these ranges with abbreviated months only: write the months out.
+    short, wide = get_month_names("abbreviated", "format", locale), get_month_names("wide", "format", locale)
+    for month in {start.month, end.month}:
+        text = re.sub(rf"(?<!\w){re.escape(short[month])}(?!\w)", wide[month], text)
+    # Thin and narrow spaces, as the single dates around the app are written.
+    return text.replace("\u2009", " ").replace("\u202f", " ")
 
 
 def _cldr_language_name(code: str) -> str:

@@ -106,3 +106,15 @@ def test_lengthening_a_pattern_keeps_its_literal_text_literal():
     # A nearest pattern with an abbreviated weekday and month, and a word that is not a field.
     pattern = _widen("EEE d MMM 'at' HH:mm", "MMMMEEEEdHm")
     assert format_datetime(datetime(2027, 4, 21, 9), pattern, locale="en_GB") == "Wednesday 21 April at 09:00"
+
+
+@pytest.mark.parametrize("lang, same_month, across_months", [
+    ("en", "21 – 23 April 2027", "28 April – 2 May 2027"),
+    ("ru", "21—23 апреля 2027 г.", "28 апреля — 2 мая 2027 г."),
+    ("kk", "2027 ж. 21–23 сәуір", "2027 ж. 28 сәуір – 2 мамыр"),
+])
+def test_a_date_range_writes_the_shared_month_and_year_once(app, lang, same_month, across_months):
+    from app.templating import date_range
+
+    assert in_language(app, lang, lambda: date_range(WEDNESDAY, date(2027, 4, 23))) == same_month
+    assert in_language(app, lang, lambda: date_range(date(2027, 4, 28), date(2027, 5, 2))) == across_months
