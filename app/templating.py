@@ -236,8 +236,11 @@ def init_app(app: Flask) -> None:
         country_name=lambda code: country_name(code, _locale()),
         language_names=language_names,
     )
+    from app.accounts.labels import greeting
+
     app.jinja_env.globals.update(
         date_range=date_range,
+        greeting=lambda person: greeting(person.honorific, person.formal_name),
         now_utc=utcnow,
         view_names=lambda: current_app.view_functions,
     )

@@ -1,5 +1,5 @@
 """Titles (honorifics) as stored and as shown in the reader's language."""
-from flask_babel import lazy_gettext as _l, lazy_pgettext
+from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext, pgettext
 
 HONORIFICS = ["", "Mr", "Ms", "Mrs", "Dr", "Prof.", "H.E.", "Hon.", "Sir", "Dame"]
 # How each title is offered in the title field and named in a "Title" column: the
@@ -35,3 +35,18 @@ def printed_honorific(code: str) -> str:
 def formal_name(honorific: str, given: str, family: str) -> str:
     """Title, given and family name as printed ("Г-жа Amina Diallo"); the title comes first in every language."""
     return " ".join(p for p in (printed_honorific(honorific) if honorific else "", given, family) if p)
+
+
+# Titles that say whether the person is a man or a woman: Russian greets them as
+# «Уважаемый» or «Уважаемая»; other titles keep the form that fits both.
+MEN = {"Mr", "Sir"}
+WOMEN = {"Ms", "Mrs", "Dame"}
+
+
+def greeting(honorific: str, name: str) -> str:
+    """The salutation of a letter or email ("Dear Ms Amina Diallo," / «Уважаемая Г-жа Amina Diallo!»)."""
+    if honorific in MEN:
+        return pgettext("greeting a man", "Dear %(name)s,", name=name)
+    if honorific in WOMEN:
+        return pgettext("greeting a woman", "Dear %(name)s,", name=name)
+    return gettext("Dear %(name)s,", name=name)

@@ -42,13 +42,24 @@ def test_invitation_email_is_in_the_invitees_language(event, government):
 def test_invitation_greets_with_the_title_in_the_invitees_language(client, event, government):
     invite(event, government, locale="ru", honorific="Ms", given_name="Amina", family_name="Diallo")
     message = db.session.scalars(select(OutboxMessage)).one()
-    assert message.body_text.splitlines()[0] == "Уважаемый(-ая) Г-жа Amina Diallo!"
+    assert message.body_text.splitlines()[0] == "Уважаемая Г-жа Amina Diallo!"
     officer = make_user()
     grant(officer, event, "accreditation")
     db.session.commit()
     login(client, officer)
     listing = client.get(f"/e/{event.slug}/manage/invitations?lang=kk").get_data(as_text=True)
     assert "Ханым Amina Diallo" in listing and ">Ms Amina" not in listing
+
+
+@pytest.mark.parametrize("honorific, locale, greeting", [
+    ("Mr", "ru", "Уважаемый Г-н Farrukh Iqbal!"), ("Mrs", "ru", "Уважаемая Г-жа Farrukh Iqbal!"),
+    ("Dr", "ru", "Уважаемый(-ая) Д-р Farrukh Iqbal!"), ("Mr", "kk", "Құрметті Мырза Farrukh Iqbal!"),
+    ("Mr", "en", "Dear Mr Farrukh Iqbal,"),
+])
+def test_invitation_greets_a_man_or_a_woman_as_russian_writes_it(event, government, honorific, locale, greeting):
+    invite(event, government, locale=locale, honorific=honorific, given_name="Farrukh", family_name="Iqbal")
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.body_text.splitlines()[0] == greeting
 
 
 def test_invited_person_registers_into_an_invite_only_category_and_is_preapproved(client, event, government):
