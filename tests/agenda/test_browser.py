@@ -7,53 +7,24 @@ where Chromium or Playwright is missing, unless KURULTAI_REQUIRE_BROWSER=1).
 """
 from __future__ import annotations
 
-import socket
-import threading
 from datetime import UTC, datetime
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.agenda.models import AgendaSession
 from app.extensions import db
 from tests.agenda.conftest import add_session, at
+from tests.browser.support import served_in_thread
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(app):
     """The app served on 127.0.0.1 from a thread, sharing the test database; yields its base URL."""
-    port = _free_port()
-
-    config = type("LiveConfig", (), {})
-    for key, value in app.config.items():
-        setattr(config, key, value)
-    config.WTF_CSRF_ENABLED = True
-    config.SERVER_NAME = f"127.0.0.1:{port}"
-    config.PREFERRED_URL_SCHEME = "http"
-    config.TESTING = True
-    config.PROPAGATE_EXCEPTIONS_IN_TESTS = False
-    served = create_app(config)
-    server = make_server("127.0.0.1", port, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        with served.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with served_in_thread(app, PROPAGATE_EXCEPTIONS_IN_TESTS=False) as url:
+        yield url
 
 
 @pytest.fixture

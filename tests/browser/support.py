@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -142,3 +145,36 @@ def browser():
     yield browser
     browser.close()
     playwright.stop()
+
+
+@contextmanager
+def served_in_thread(app, **overrides):
+    """A copy of `app`'s configuration (CSRF on, as in production; `overrides` on top)
+    served on 127.0.0.1 from a thread, sharing the test database; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    from app import create_app
+    from app.extensions import db
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = type("LiveConfig", (), dict(app.config))
+    config.WTF_CSRF_ENABLED = True
+    config.SERVER_NAME = f"127.0.0.1:{port}"
+    config.PREFERRED_URL_SCHEME = "http"
+    config.TESTING = True
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    served = create_app(config)
+    server = make_server("127.0.0.1", port, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with served.app_context():
+            db.session.remove()
+            db.engine.dispose()
