@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import date
 
 from app.accounts.models import User
@@ -166,3 +167,30 @@ def queries_for(client, url: str, count_queries) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return counter.count
+
+
+# --- Concurrency -------------------------------------------------------------------
+
+def run_in_threads(app, jobs) -> list[Exception]:
+    """Run each job in its own thread, app context, session and connection, all released
+    at the same moment; returns the errors the jobs raised."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def worker(job):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                job()
+            except Exception as exc:  # reported to the caller, with the thread's error
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors

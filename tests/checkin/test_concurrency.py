@@ -2,8 +2,6 @@
 context, session and database connection; and the control run without the lock."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,33 +9,10 @@ from app.checkin import services
 from app.checkin.models import SessionSignup, SignupState
 from app.extensions import db
 from tests.checkin.conftest import make_delegate
+from tests.factories import run_in_threads
 
 THREADS = 30
 CAPACITY = 8
-
-
-def _run_in_threads(app, jobs):
-    """Run each job in its own thread, all released at the same moment."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                job()
-            except Exception as exc:  # reported below, with the thread's error
-                db.session.rollback()
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def _sign_up_all(app, summit, agenda):
@@ -68,7 +43,7 @@ def _sign_up_all(app, summit, agenda):
             db.session.commit()
         return job
 
-    errors = _run_in_threads(app, [job_for(*pair) for pair in pairs])
+    errors = run_in_threads(app, [job_for(*pair) for pair in pairs])
     db.session.expire_all()
     counts = dict(db.session.execute(select(SessionSignup.state, func.count(SessionSignup.id))
                                      .where(SessionSignup.session_id == session_id)

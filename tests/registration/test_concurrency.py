@@ -2,7 +2,6 @@
 session and database connection."""
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.registration import services
 from app.registration.models import ApprovalMode, Registration, RegistrationState as S
-from tests.factories import make_event, make_user
+from tests.factories import make_event, make_user, run_in_threads
 from tests.registration.conftest import details, make_category
 
 THREADS = 50
@@ -32,30 +31,6 @@ def slow_place_counts(app):
     event.listen(db.engine, "after_cursor_execute", pause)
     yield
     event.remove(db.engine, "after_cursor_execute", pause)
-
-
-def _run_in_threads(app, jobs):
-    """Run each job(app) in its own thread, all released at the same moment."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                job()
-            except Exception as exc:  # reported below, with the thread's error
-                db.session.rollback()
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def _submit_all(app):
@@ -79,7 +54,7 @@ def _submit_all(app):
             db.session.commit()
         return job
 
-    errors = _run_in_threads(app, [job_for(uid) for uid in user_ids])
+    errors = run_in_threads(app, [job_for(uid) for uid in user_ids])
     db.session.expire_all()
     counts = dict(db.session.execute(select(Registration.state, func.count(Registration.id))
                                      .where(Registration.event_id == event_id)
@@ -130,7 +105,7 @@ def _approve_all(app):
             db.session.commit()
         return job
 
-    errors = _run_in_threads(app, [job_for(*pair) for pair in pairs])
+    errors = run_in_threads(app, [job_for(*pair) for pair in pairs])
     db.session.expire_all()
     counts = dict(db.session.execute(select(Registration.state, func.count(Registration.id))
                                      .where(Registration.event_id == event_id)
@@ -179,7 +154,7 @@ def test_double_submit_from_two_tabs_creates_one_registration(app):
             db.session.rollback()
             outcomes.append("refused")
 
-    errors = _run_in_threads(app, [job] * 5)
+    errors = run_in_threads(app, [job] * 5)
     assert errors == []
     assert sorted(outcomes) == ["created"] + ["refused"] * 4
     assert db.session.scalar(select(func.count(Registration.id)).where(Registration.user_id == user_id)) == 1
