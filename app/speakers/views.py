@@ -473,12 +473,12 @@ def needs(slug, assignment_id):
     event = _portal_event(slug)
     assignment = _own_assignment(event, assignment_id)
     form = NeedsForm(prefix="needs")
-    if form.validate_on_submit():
-        svc.update_needs(assignment, {"av_needs": form.av_needs.data or "",
-                                      "interpretation_needs": form.interpretation_needs.data or "",
-                                      "slides_public": bool(form.slides_public.data)}, actor=current_user)
-        db.session.commit()
-        flash(_("Saved."), "success")
+    if form.validate_on_submit() and _apply(
+            lambda: svc.update_needs(assignment, {"av_needs": form.av_needs.data or "",
+                                                  "interpretation_needs": form.interpretation_needs.data or "",
+                                                  "slides_public": bool(form.slides_public.data)},
+                                     actor=current_user),
+            form=form, done=_("Saved.")):
         return _to_my_session(slug, assignment)
     return _render_my_session(event, assignment, needs_form=form)
 

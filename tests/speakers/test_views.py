@@ -1062,6 +1062,8 @@ def test_speaker_forms_in_the_portal_say_saved_or_show_the_refusal_at_its_field(
     response = client.post(mine + "/proposal", data={"proposal-title": "Aral Sea data"})
     assert (response.headers["Location"], told(client, mine)) == (
         mine, [("success", "Proposal sent: the programme team will approve or reject it.")])
+    response = client.post(mine + "/needs", data={"needs-av_needs": "A lapel microphone"})
+    assert (response.headers["Location"], told(client, mine)) == (mine, [("success", "Saved.")])
     response = client.post("/e/astana/speaker/profile", data={"given_name": "Dinara", "family_name": "S",
                                                               "bio": "<script>x</script>"})
     assert (response.status_code, field_error(response, "bio")) == (
