@@ -6,8 +6,8 @@ publication's snapshot
 
 - raises a session's published `sequence` whenever anything the public sees of it
   changed since the previous publication (not only when it moved), and
-- keeps the sessions taken off the public agenda (deleted, or back to draft) under
-  "removed", with a raised sequence, for `KEEP_REMOVED` after their removal or until
+- keeps the sessions taken off the agenda (deleted, back to draft, or restricted away
+  from readers who saw them) under "removed", with a raised sequence, for `KEEP_REMOVED` after their removal or until
   `AFTER_EVENT` past the event's last day, whichever is later: the feeds write them
   with STATUS:CANCELLED, and calendars that imported them strike them out.
 """
@@ -32,35 +32,45 @@ def _by_id(snapshot: dict, key: str) -> dict[int, dict]:
     return {item["id"]: item for item in snapshot.get(key, [])}
 
 
+def _narrowed(before: dict, after: dict) -> bool:
+    """Whether someone who saw `before` may not see `after`: made restricted, or
+    restricted to other registration categories."""
+    if after.get("visibility") != "restricted":
+        return False
+    if before.get("visibility") != "restricted":
+        return True
+    return bool(set(before.get("category_ids") or []) - set(after.get("category_ids") or []))
+
+
 def carry_history(event, previous: dict | None, snapshot: dict, now: datetime) -> None:
     """Fill `snapshot` (about to be published) from the `previous` one: raised
-    sequences for changed sessions, and the recently removed sessions under "removed"."""
+    sequences for changed sessions, and under "removed" the sessions recently taken off
+    the agenda or out of sight of some of its readers (as they saw them, so each reader
+    is told of what they lose; a reader who still sees the session gets it instead)."""
     previous = previous or {}
     old_sessions, old_removed = _by_id(previous, "sessions"), _by_id(previous, "removed")
     old_rooms, old_tracks = _by_id(previous, "rooms"), _by_id(previous, "tracks")
     new_rooms, new_tracks = _by_id(snapshot, "rooms"), _by_id(snapshot, "tracks")
-    for entry in snapshot.get("sessions", []):
+    current = _by_id(snapshot, "sessions")
+    for entry in current.values():
         before = old_sessions.get(entry["id"])
+        floor = old_removed[entry["id"]].get("sequence", 0) + 1 if entry["id"] in old_removed else 0
         if before is not None:
             changed = _seen(before, old_rooms, old_tracks) != _seen(entry, new_rooms, new_tracks)
-            floor = before.get("sequence", 0) + (1 if changed else 0)
-        elif entry["id"] in old_removed:  # back after a cancellation: news again
-            floor = old_removed[entry["id"]].get("sequence", 0) + 1
-        else:
-            floor = 0
+            floor = max(floor if changed else 0, before.get("sequence", 0) + (1 if changed else 0))
         entry["sequence"] = max(entry.get("sequence", 0), floor)
 
-    current = {entry["id"] for entry in snapshot.get("sessions", [])}
     event_over = datetime.combine(event.end_date, time.max, tzinfo=event.tz) + AFTER_EVENT
-    removed = []
+    removed = {}
     for entry in old_removed.values():
         removed_at = datetime.fromisoformat(entry["removed_at"])
-        if entry["id"] not in current and (now < removed_at + KEEP_REMOVED or now < event_over):
-            removed.append(entry)
+        if now < removed_at + KEEP_REMOVED or now < event_over:
+            removed[entry["id"]] = entry
     for sid, entry in old_sessions.items():
-        if sid not in current:
+        if sid not in current or _narrowed(entry, current[sid]):
             room = old_rooms.get(entry.get("room_id")) or {}
-            removed.append(entry | {"sequence": entry.get("sequence", 0) + 1, "removed_at": now.isoformat(),
+            sequence = current[sid]["sequence"] if sid in current else entry.get("sequence", 0) + 1
+            removed[sid] = entry | {"sequence": sequence, "removed_at": now.isoformat(),
                                     "room": {"id": entry.get("room_id"), "name": room.get("name", ""),
-                                             "location": room.get("location")}})
-    snapshot["removed"] = sorted(removed, key=lambda r: (r["starts_at"], r["id"]))
+                                             "location": room.get("location")}}
+    snapshot["removed"] = sorted(removed.values(), key=lambda r: (r["starts_at"], r["id"]))

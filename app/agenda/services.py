@@ -730,7 +730,9 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
             updated_at=datetime.fromisoformat(s.get("removed_at") or s["updated_at"]), cancelled=cancelled)
 
     sessions = [p for p in (read(s) for s in snap.get("sessions", [])) if p is not None]
-    cancelled = [p for p in (read(s, True) for s in snap.get("removed", [])) if p is not None]
+    shown = {p.id for p in sessions}
+    cancelled = [p for p in (read(s, True) for s in snap.get("removed", []) if s["id"] not in shown)
+                 if p is not None]
     room_order = {r["id"]: (r["position"], r["name"]) for r in snap.get("rooms", [])}
     sessions.sort(key=lambda s: (s.starts_at, room_order.get(s.room["id"], (0, "")), s.id))
     if with_speakers:

@@ -199,3 +199,14 @@ def test_pages_that_are_not_feeds_are_not_opened_to_other_sites(client, publishe
         except exports.FontMissing as missing:
             pytest.skip(str(missing))
     assert [client.get(url).headers.get("Access-Control-Allow-Origin") for _ in range(2)] == [None, None]
+
+
+def test_session_restricted_to_a_category_is_cancelled_for_the_public(client, published):
+    event, opening, workshop = published
+    svc.update_session(workshop, {"visibility": Visibility.restricted, "category_ids": [7]}, actor=None)
+    _republish(event)
+    cancelled = _events(client)["Green bonds workshop"]
+    assert (str(cancelled["STATUS"]), int(cancelled["SEQUENCE"])) == ("CANCELLED", 1)
+    everything = svc.public_agenda(svc.current_publication(event), categories=None)
+    assert ([s.title for s in everything.sessions], everything.cancelled) == (
+        ["Opening plenary", "Green bonds workshop"], [])

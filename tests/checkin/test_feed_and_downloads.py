@@ -6,8 +6,8 @@ from urllib.parse import unquote
 
 from icalendar import Calendar
 
-from app.agenda.models import AgendaSession
-from app.agenda.services import delete_session, publish_agenda
+from app.agenda.models import AgendaSession, Visibility
+from app.agenda.services import delete_session, publish_agenda, update_session
 from app.checkin.models import AgendaStar
 from app.extensions import db
 from tests.checkin.conftest import make_delegate
@@ -79,3 +79,22 @@ def test_badge_of_a_kazakh_name_is_named_after_it(client, summit):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith('inline; filename="badge-Serikqyzy.pdf"; filename*=UTF-8\'\'')
     assert unquote(disposition.split("UTF-8''", 1)[1]) == "badge-Серікқызы.pdf"
+
+
+def test_private_feed_cancels_a_session_restricted_away_from_me_only(client, summit, agenda):
+    event, cats = summit
+    expert_url = _delegate_feed(client, summit, agenda, starred=("panel",))
+    government = make_delegate(event, cats["government"], given="Aliya", family="Serikova")
+    db.session.commit()
+    login(client, government.user)
+    client.post(f"/e/astana/my-agenda/{agenda['panel'].id}/star")
+    government_url = _feed_url(client)
+    client.post("/account/logout")
+    panel = db.session.get(AgendaSession, agenda["panel"].id)
+    update_session(panel, {"visibility": Visibility.restricted, "category_ids": [cats["government"].id]},
+                   actor=None)
+    publish_agenda(event, actor=None)
+    db.session.commit()
+    seen = [[(str(e["SUMMARY"]), str(e["STATUS"]), int(e["SEQUENCE"]))
+             for e in Calendar.from_ical(client.get(url).data).walk("VEVENT")] for url in (expert_url, government_url)]
+    assert seen == [[("Glacier monitoring panel", "CANCELLED", 1)], [("Glacier monitoring panel", "CONFIRMED", 1)]]
