@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event as ICalEvent, Timezone, vText
 from lxml import etree
 
-from app.agenda.services import PublicAgenda, PublicSession, _slugify
+from app.agenda.plaintext import markdown_to_text
+from app.agenda.services import PublicAgenda, PublicSession, _slugify, _speaker_models
 from app.utils.urls import external_url
 
 GENERATOR = "Kurultai"
@@ -108,12 +109,17 @@ def schedule_json(event, agenda: PublicAgenda) -> bytes:
                    "description": r.get("location") or None} for r in agenda.rooms],
         "days": [],
     }
+    # The schema has no place field for a conference; `meta` is its open object.
+    place = {k: v for k, v in (("venue", event.venue), ("city", event.city)) if v}
+    if place:
+        conference["meta"] = place
     if _ZONE_NAME.match(zone):
         conference["time_zone_name"] = zone
+    profiles = _public_profiles(event, agenda)
     for index, day, start, end, sessions in _days(event, agenda):
         rooms: dict[str, list] = {r["name"]: [] for r in agenda.rooms}
         for s in sessions:
-            rooms.setdefault(s.room["name"], []).append(_json_event(event, s, zone))
+            rooms.setdefault(s.room["name"], []).append(_json_event(event, s, zone, profiles))
         conference["days"].append({"index": index, "date": day.isoformat(), "day_start": start.isoformat(),
                                    "day_end": end.isoformat(), "rooms": rooms})
     conference["daysCount"] = len(conference["days"])
@@ -129,7 +135,42 @@ def schedule_json(event, agenda: PublicAgenda) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _json_event(event, s: PublicSession, zone: str) -> dict:
+def language(s: PublicSession) -> str:
+    """Every language of a session in the one field the formats have: "en, ru"."""
+    return ", ".join(s.languages or [])
+
+
+def _public_profiles(event, agenda: PublicAgenda) -> dict[int, tuple[str | None, str | None]]:
+    """{speaker id: (biography as plain text, photo URL)} of the agenda's confirmed speakers,
+    whose profiles the public speaker directory shows: one query."""
+    models = _speaker_models()
+    profile = getattr(models, "SpeakerProfile", None) if models else None
+    ids = {p.id for s in agenda.sessions for p in s.speakers}
+    if profile is None or not ids:
+        return {}
+    from sqlalchemy import select
+
+    from app.extensions import db
+
+    result = {}
+    for row in db.session.scalars(select(profile).where(profile.event_id == event.id, profile.user_id.in_(ids))):
+        avatar = (external_url("speakers.photo", slug=event.slug, user_id=row.user_id)
+                  if row.photo_filename else None)
+        result[row.user_id] = (markdown_to_text(row.bio or "") or None, avatar)
+    return result
+
+
+def _json_person(event, p, profiles: dict) -> dict:
+    person = {"id": p.id, "guid": person_guid(event, p.id), "public_name": p.name, "role": p.role}
+    biography, avatar = profiles.get(p.id, (None, None))
+    if biography:
+        person["biography"] = biography
+    if avatar:
+        person["avatar"] = avatar
+    return person
+
+
+def _json_event(event, s: PublicSession, zone: str, profiles: dict | None = None) -> dict:
     start = _local(s.starts_at, zone)
     return {
         "id": s.id,
@@ -145,12 +186,11 @@ def _json_event(event, s: PublicSession, zone: str) -> dict:
         "subtitle": "",
         "track": (s.track or {}).get("name"),
         "type": s.type,
-        "language": s.languages[0] if s.languages else None,
+        "language": language(s) or None,
         "abstract": s.abstract,
         "description": None,
         "logo": None,
-        "persons": [{"id": p.id, "guid": person_guid(event, p.id), "public_name": p.name, "role": p.role}
-                    for p in s.speakers],
+        "persons": [_json_person(event, p, profiles or {}) for p in s.speakers],
         "links": [],
         "attachments": [],
     }
@@ -214,13 +254,22 @@ def _xml_event(parent, event, s: PublicSession, zone: str) -> None:
     persons = _sub(el, "persons")
     for p in s.speakers:
         _sub(persons, "person", p.name, id=p.id, guid=person_guid(event, p.id))
-    _sub(el, "language", s.languages[0] if s.languages else "")
+    _sub(el, "language", language(s))
     _sub(el, "description", "")
     _sub(el, "links")
     _sub(el, "url", _session_url(event, s))
 
 
 # --- iCalendar ---------------------------------------------------------------------
+
+def _description(s: PublicSession) -> str:
+    """Speakers, then the abstract as plain text (calendars show Markdown marks as typed)."""
+    description = markdown_to_text(s.abstract)
+    if s.speakers:
+        description = (", ".join(f"{p.name} ({p.role_label})" if p.role_label else p.name for p in s.speakers)
+                       + "\n\n" + description).strip()
+    return description
+
 
 def _vevent(event, s: PublicSession) -> ICalEvent:
     item = ICalEvent()
@@ -236,16 +285,13 @@ def _vevent(event, s: PublicSession) -> ICalEvent:
     location = ", ".join(p for p in (s.room.get("name"), s.room.get("location"), event.venue) if p)
     if location:
         item.add("location", location)
-    description = s.abstract
-    if s.speakers:
-        description = (", ".join(f"{p.name} ({p.role_label})" if p.role_label else p.name for p in s.speakers)
-                       + "\n\n" + description).strip()
+    description = _description(s)
     if description:
         item.add("description", description)
     if s.track:
         item.add("categories", [s.track["name"]])
     item.add("url", _session_url(event, s))
-    item.add("status", "CONFIRMED")
+    item.add("status", "CANCELLED" if s.cancelled else "CONFIRMED")
     return item
 
 
@@ -261,7 +307,7 @@ _vevent_memo: dict[tuple, bytes] = {}
 def _vevent_bytes(event, s: PublicSession) -> bytes:
     """One VEVENT, remembered by everything it shows, so a new publication re-renders
     only the sessions that changed (folding long lines is the slow part)."""
-    key = (event.id, event.title, event.venue, s.uid, s.sequence, s.title, s.starts_at, s.ends_at, s.abstract,
+    key = (event.id, event.title, event.venue, s.uid, s.sequence, s.cancelled, s.title, s.starts_at, s.ends_at, s.abstract,
            s.updated_at, tuple(sorted(s.room.items())), (s.track or {}).get("name"),
            tuple((p.id, p.name) for p in s.speakers))
     body = _vevent_memo.get(key)
@@ -273,23 +319,29 @@ def _vevent_bytes(event, s: PublicSession) -> bytes:
     return body
 
 
-def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | None = None) -> bytes:
-    """An iCalendar with one VEVENT per session: stable UIDs, SEQUENCE raised on every move,
-    times in UTC and the event's zone named in full (VTIMEZONE and X-WR-TIMEZONE)."""
-    sessions = agenda.sessions if sessions is None else sessions
+def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | None = None,
+                 cancelled: list[PublicSession] | None = None, *, name: str | None = None) -> bytes:
+    """An iCalendar with one VEVENT per session: stable UIDs, SEQUENCE raised on every
+    published change, times in UTC and the event's zone named in full (VTIMEZONE and
+    X-WR-TIMEZONE). Sessions recently taken off the agenda (all of them when `sessions`
+    is not given, else `cancelled`) follow with STATUS:CANCELLED, so calendars that
+    imported them strike them out. `name` is the calendar's name (the event's title)."""
+    if sessions is None:
+        sessions = agenda.sessions
+        cancelled = agenda.cancelled if cancelled is None else cancelled
     cal = Calendar()
     cal.add("prodid", "-//Kurultai//Agenda//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", vText(event.title))
+    cal.add("x-wr-calname", vText(name or event.title))
     cal.add("x-wr-timezone", vText(agenda.timezone))
     head = cal.to_ical()
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
     parts = [head[: -len(end)], _vtimezone(agenda.timezone, event.start_date - timedelta(days=1),
                                           event.end_date + timedelta(days=1))]
-    parts += [_vevent_bytes(event, s) for s in sessions]
+    parts += [_vevent_bytes(event, s) for s in [*sessions, *(cancelled or [])]]
     parts.append(end)
     return b"".join(parts)
 

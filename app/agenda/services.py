@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
+from app.agenda.feedhistory import carry_history
 from app.agenda.models import (SESSION_TYPE_LABELS, AgendaSession, Publication, RenderedPage, Room, SessionType,
                                Track, Visibility)
 from app.audit.services import record, snapshot
@@ -626,6 +627,7 @@ def publish_agenda(event: Event, *, actor) -> Publication:
     previous = current_publication(event)
     now = utcnow()
     snap = build_snapshot(event)
+    carry_history(event, previous.snapshot if previous else None, snap, now)
     changes = diff_snapshots(previous.snapshot if previous else None, snap)
     publication = Publication(event=event, version=(previous.version + 1) if previous else 1, snapshot=snap,
                               changes=changes, published_by_id=getattr(actor, "id", None),
@@ -665,6 +667,7 @@ class PublicSession:
     speakers: list[PublicSpeaker] = field(default_factory=list)
     local_start: datetime | None = None   # in the event's zone
     local_end: datetime | None = None
+    cancelled: bool = False   # taken off the agenda; feeds keep it a while (see feedhistory)
 
     @property
     def type_label(self) -> str:
@@ -685,6 +688,8 @@ class PublicAgenda:
     rooms: list[dict]
     tracks: list[dict]
     sessions: list[PublicSession]
+    # Sessions recently taken off the agenda, for calendars to strike out.
+    cancelled: list[PublicSession] = field(default_factory=list)
 
     def days(self, sessions: list[PublicSession] | None = None) -> list[tuple[date, list[PublicSession]]]:
         """(event-local date, sessions) pairs in order, of all sessions or the given ones."""
@@ -707,21 +712,27 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
     snap = publication.snapshot or {}
     rooms = {r["id"]: r for r in snap.get("rooms", [])}
     tracks = {t["id"]: t for t in snap.get("tracks", [])}
-    sessions = []
     zone = ZoneInfo(snap.get("timezone") or publication.event.timezone)
-    for s in snap.get("sessions", []):
+
+    def read(s: dict, cancelled: bool = False) -> PublicSession | None:
         restricted = s["visibility"] == Visibility.restricted.value
         if restricted and categories is not None and not (set(s.get("category_ids") or []) & set(categories)):
-            continue
+            return None
         starts_at, ends_at = datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"])
-        sessions.append(PublicSession(
+        room = s.get("room") if cancelled else None
+        return PublicSession(
             id=s["id"], uid=s["uid"], title=s["title"], type=s["type"], track=tracks.get(s["track_id"]),
-            room=rooms.get(s["room_id"], {"id": s["room_id"], "name": "", "capacity": None, "location": ""}),
+            room=room or rooms.get(s["room_id"], {"id": s["room_id"], "name": "", "capacity": None, "location": ""}),
             sdgs=s["sdgs"], starts_at=starts_at, ends_at=ends_at, local_start=starts_at.astimezone(zone),
             local_end=ends_at.astimezone(zone), abstract=s["abstract"],
             abstract_html=Markup(s["abstract_html"]), languages=s["languages"], capacity=s["capacity"],
             signup_required=s["signup_required"], restricted=restricted, sequence=s["sequence"],
-            updated_at=datetime.fromisoformat(s["updated_at"])))
+            updated_at=datetime.fromisoformat(s.get("removed_at") or s["updated_at"]), cancelled=cancelled)
+
+    sessions = [p for p in (read(s) for s in snap.get("sessions", [])) if p is not None]
+    shown = {p.id for p in sessions}
+    cancelled = [p for p in (read(s, True) for s in snap.get("removed", []) if s["id"] not in shown)
+                 if p is not None]
     room_order = {r["id"]: (r["position"], r["name"]) for r in snap.get("rooms", [])}
     sessions.sort(key=lambda s: (s.starts_at, room_order.get(s.room["id"], (0, "")), s.id))
     if with_speakers:
@@ -730,7 +741,7 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
             s.speakers = speakers.get(s.id, [])
     return PublicAgenda(publication=publication, timezone=snap.get("timezone", publication.event.timezone),
                         rooms=sorted(rooms.values(), key=lambda r: (r["position"], r["name"])),
-                        tracks=list(tracks.values()), sessions=sessions)
+                        tracks=list(tracks.values()), sessions=sessions, cancelled=cancelled)
 
 
 @dataclass

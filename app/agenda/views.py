@@ -20,6 +20,7 @@ from app.agenda.timetable import day_grid, event_days, grid_css as _grid_css
 from app.events.forms import EmptyForm
 from app.extensions import db
 from app.utils.db import get_in_event_or_404
+from app.utils.downloads import content_disposition
 from app.policy import can, ensure, has_any_role, public, requires
 from app.utils.time import to_zone
 from app.utils.views import run_service, show_refusal
@@ -512,6 +513,9 @@ def _not_modified(state: cache.PublicState, etag: str) -> bool:
     return bool(since and state.changed_at and state.changed_at.replace(microsecond=0) <= since)
 
 
+OPEN_FEEDS = ("json", "xml", "ics")
+
+
 def _feed(state: cache.PublicState, kind: str, build, filename: str) -> Response:
     """A cached feed body with ETag/Last-Modified, answering conditional requests with 304."""
     if state.publication_id is None:
@@ -526,12 +530,14 @@ def _feed(state: cache.PublicState, kind: str, build, filename: str) -> Response
         if wrote:
             db.session.commit()
         response = Response(body, mimetype=None, content_type=FEED_TYPES[filename.rsplit(".", 1)[1]])
-        disposition = "attachment" if kind == "pdf" else "inline"
-        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+        response.headers["Content-Disposition"] = content_disposition(filename, attachment=kind == "pdf")
     response.set_etag(etag)
     response.last_modified = state.changed_at
     response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Vary"] = "Accept-Language, Cookie"
+    if kind in OPEN_FEEDS:
+        # Read-only and public: browser-based schedule apps may read them from any site.
+        response.headers["Access-Control-Allow-Origin"] = "*"
     if _page_cacheable() and response.status_code == 200:
         mark_public(response, state.token, locale)
     return response
@@ -655,7 +661,7 @@ def session_ics(slug, session_id):
         abort(404)
     body = exports.calendar_ics(state.event, agenda, [session])
     response = Response(body, content_type=FEED_TYPES["ics"])
-    response.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ics"'
+    response.headers["Content-Disposition"] = content_disposition(f"session-{session.id}.ics")
     response.set_etag(f"{state.etag('ics', 'any')}-{session.id}-{session.sequence}")
     response.last_modified = state.changed_at
     response.headers["Cache-Control"] = "public, no-cache"

@@ -223,5 +223,9 @@ class AgendaFeed(db.Model):
     key: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The ETag of the last body served and when it last differed: the feed's
+    # Last-Modified, whatever changed it (a publication, a star taken off, a sign-up).
+    body_etag: Mapped[str] = mapped_column(String(64), default="")
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User")

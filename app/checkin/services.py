@@ -11,6 +11,7 @@ first served, when a place frees.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 from collections import defaultdict
@@ -732,6 +733,25 @@ def personal_sessions(event, user, agenda) -> list:
         return []
     chosen = starred_ids(event, user) | set(signups_of(event, user))
     return [s for s in agenda.sessions if s.id in chosen]
+
+
+def personal_cancelled(event, user, agenda) -> list:
+    """Sessions of the delegate's agenda recently taken off the published agenda (their
+    stars outlive them), for the feed to mark cancelled in the delegate's calendar."""
+    if agenda is None or not agenda.cancelled:
+        return []
+    chosen = starred_ids(event, user) | set(signups_of(event, user))
+    return [s for s in agenda.cancelled if s.id in chosen]
+
+
+def note_feed_body(feed: AgendaFeed, body: bytes) -> str:
+    """The ETag of `body`; when it differs from the last one served, the feed counts as
+    changed now (its Last-Modified). Flushes only then."""
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    if feed.body_etag != etag:
+        feed.body_etag, feed.changed_at = etag, utcnow()
+        db.session.flush()
+    return etag
 
 
 # --- Telling followers when a published session moves or is cancelled --------------

@@ -3,10 +3,8 @@ check-in desk, badge printing and letters under /e/<slug>/manage/, and the
 public letter verification at /verify/<token>."""
 from __future__ import annotations
 
-import re
-
 from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import force_locale, get_locale, gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,6 +18,7 @@ from app.extensions import db
 from app.policy import authenticated, ensure, public, requires
 from app.registration.models import Category, Delegation, Registration
 from app.utils.db import get_in_event_or_404
+from app.utils.downloads import content_disposition, filename_part
 from app.utils.views import run_service
 
 MANAGE = "/e/<slug>/manage"
@@ -38,8 +37,7 @@ def _locale() -> str:
 
 def _pdf(body: bytes, filename: str, *, download: bool = False) -> Response:
     response = Response(body, mimetype="application/pdf")
-    disposition = "attachment" if download else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, attachment=download)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -51,7 +49,7 @@ def _public_event(slug):
 
 
 def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")[:60] or "badge"
+    return filename_part(text, "badge")
 
 
 # --- The delegate's side -------------------------------------------------------------
@@ -193,12 +191,20 @@ def agenda_feed(slug, token):
     if agenda is None:
         abort(404)
     sessions = services.personal_sessions(event, feed.user, agenda)
-    body = exports.calendar_ics(event, agenda, sessions)
+    cancelled = services.personal_cancelled(event, feed.user, agenda)
+    with force_locale(feed.user.locale or "en"):  # calendar apps send no language: the delegate's own
+        name = _("%(event)s — my agenda", event=event.title)
+    body = exports.calendar_ics(event, agenda, sessions, cancelled, name=name)
+    # Calendar apps poll this feed: an unchanged body is answered with 304.
+    etag = services.note_feed_body(feed, body)
+    db.session.commit()
     response = Response(body, content_type="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-my-agenda.ics"'
+    response.headers["Content-Disposition"] = content_disposition(f"{event.slug}-my-agenda.ics", attachment=False)
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    response.set_etag(etag)
+    response.last_modified = feed.changed_at
+    return response.make_conditional(request)
 
 
 @bp.route("/e/<slug>/my-badge.pdf")

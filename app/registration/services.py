@@ -31,7 +31,9 @@ from app.registration.models import (ApprovalMode, Category, Delegation, Invitat
                                      Registration, RegistrationNote, RegistrationSettings, RegistrationState as S,
                                      WaitlistMode)
 from app.utils.paging import MAX_PAGE
-from app.utils.tabular import Table, build_table
+from app.utils.countries import country_name
+from app.utils.languages import language_names
+from app.utils.tabular import Table, build_table, reader_locale
 from app.utils.time import utcnow
 from app.utils.urls import external_url
 
@@ -594,10 +596,13 @@ EXPORT_COLUMNS = {
     "email": _l("Email"),
     "organisation": _l("Organisation"),
     "position": _l("Position"),
-    "country": _l("Country"),
-    "nationality": _l("Nationality"),
+    "country": _l("Country code"),
+    "country_name": _l("Country"),
+    "nationality": _l("Nationality code"),
+    "nationality_name": _l("Nationality"),
     "phone": _l("Phone"),
-    "languages": _l("Languages"),
+    "languages": _l("Language codes"),
+    "language_names": _l("Languages"),
     "dietary": _l("Dietary requirements"),
     "accessibility": _l("Accessibility needs"),
     "arrival_date": _l("Arrival date"),
@@ -621,7 +626,11 @@ PASSPORT_COLUMNS = {
 }
 
 
-def _export_value(registration: Registration, key: str):
+def _export_value(registration: Registration, key: str, locale: str = "en"):
+    if key in ("country_name", "nationality_name"):
+        return country_name(getattr(registration, key.removesuffix("_name")), locale)
+    if key == "language_names":
+        return language_names(registration.languages, locale)
     if key == "state":
         return SHORT_LABELS[registration.state]
     if key == "category":
@@ -634,16 +643,18 @@ def _export_value(registration: Registration, key: str):
 
 
 def export_table(event, filters: dict, *, with_passport: bool) -> Table:
-    """The registrations of the current filter for CSV/XLSX, titles and states in
-    the reader's language, times in the event's zone; passport columns only when
+    """The registrations of the current filter for CSV/XLSX, titles, states, country
+    and language names in the reader's language (next to the codes), dates and numbers
+    typed, times in the event's zone; passport columns only when
     the reader may see them. Custom questions come last, titled by their label."""
     qs = questions(event)
     columns = EXPORT_COLUMNS | (PASSPORT_COLUMNS if with_passport else {})
     keys = list(columns)
+    locale = reader_locale()
     rows = []
     for registration in db.session.scalars(registration_query(event, filters)).unique():
         answers = registration.answers or {}
-        rows.append([_export_value(registration, key) for key in keys]
+        rows.append([_export_value(registration, key, locale) for key in keys]
                     + [answer_text(q, answers.get(str(q.id))) for q in qs])
     return build_table(list(columns.items()) + [(f"question_{q.id}", q.label) for q in qs], rows,
                        zone=event.timezone)

@@ -30,7 +30,8 @@ from app.mail.services import queue_for_user
 from app.speakers import uploads
 from app.speakers.models import (BUSY_STATES, STATE_LABELS, AssignmentRole, AssignmentState as A, ProposalState,
                                  SessionProposal, SlideFile, SpeakerAssignment, SpeakerProfile)
-from app.utils.tabular import Table, build_table
+from app.utils.countries import country_name
+from app.utils.tabular import Table, build_table, reader_locale
 from app.utils.time import utcnow
 from app.utils.urls import external_url
 
@@ -720,7 +721,8 @@ EXPORT_COLUMNS = {
     "email": _l("Email"),
     "organisation": _l("Organisation"),
     "position": _l("Position"),
-    "country": _l("Country"),
+    "country": _l("Country code"),
+    "country_name": _l("Country"),
     "session": _l("Session"),
     "starts": _l("Starts (event time)"),
     "ends": _l("Ends (event time)"),
@@ -745,21 +747,22 @@ EXPORT_COLUMNS = {
 
 def export_table(event: Event) -> Table:
     """One row per assignment for CSV/XLSX: titles, roles and answers in the
-    reader's language, times in the event's zone, every cell neutralised against
-    formulas; a fixed number of queries."""
+    reader's language, country names next to the codes, times in the event's zone;
+    a fixed number of queries."""
     assignments = all_assignments(event)
     profiles = profiles_by_user(event, [a.user_id for a in assignments])
     slide_counts = dict(db.session.execute(
         select(SlideFile.assignment_id, func.count(SlideFile.id)).where(SlideFile.event_id == event.id)
         .group_by(SlideFile.assignment_id)).all())
     visa = _registration_visa_flags(event, [a.user_id for a in assignments])
+    locale = reader_locale()
     rows = []
     for a in assignments:
         p = profiles.get(a.user_id)
         s = a.session
         rows.append([a.user.formal_name, a.user.email, a.user.organisation, a.user.position, a.user.country,
-                     s.title, s.starts_at, s.ends_at, s.room.name if s.room else "", a.role_label, a.state_label,
-                     a.decline_reason, a.invited_at, a.answered_at, a.av_needs, a.interpretation_needs,
+                     country_name(a.user.country, locale), s.title, s.starts_at, s.ends_at,
+                     s.room.name if s.room else "", a.role_label, a.state_label, a.decline_reason, a.invited_at, a.answered_at, a.av_needs, a.interpretation_needs,
                      slide_counts.get(a.id, 0), p.available_from if p else None, p.available_until if p else None,
                      p.arrival_date if p else None, p.departure_date if p else None,
                      bool(p and p.visa_letter_requested), visa.get(a.user_id, False),

@@ -16,6 +16,7 @@ from app.events.services import get_event_or_404
 from app.extensions import db, limiter
 from app.utils import tabular
 from app.utils.db import get_in_event_or_404
+from app.utils.downloads import content_disposition
 from app.utils.views import run_service
 from app.policy import authenticated, can, ensure, has_any_role, public, requires
 from app.speakers import bp, conflicts, uploads
@@ -580,7 +581,8 @@ def slides_download(slug, slide_id):
     if path is None:
         abort(404)
     response = send_file(path, mimetype=uploads.MIMETYPES.get(slide.kind, "application/octet-stream"),
-                         as_attachment=True, download_name=slide.original_name, max_age=0)
+                         max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(slide.original_name, attachment=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

@@ -221,7 +221,7 @@ def approved_traveller(event, category):
 
 
 def test_export_csv_neutralises_formulas_and_hides_passport_from_protocol(client, event, category):
-    registered(event, category, given_name="=HYPERLINK(\"http://x\")", **PASSPORT)
+    registered(event, category, given_name="=HYPERLINK(\"http://x\")", family_name="-Serikova+cmd", **PASSPORT)
     services.add_question(event, label="=SUM(A1)", kind=QuestionKind.text, choices=[], required=False,
                           position=0, actor=None)
     db.session.commit()
@@ -229,8 +229,49 @@ def test_export_csv_neutralises_formulas_and_hides_passport_from_protocol(client
     rows = csv_rows(client.get(f"/e/{event.slug}/manage/registrations/export.csv"))
     row = dict(zip(rows[0], rows[1]))
     assert [h for h in rows[0] if "passport" in h.lower() or "birth" in h.lower()] == []
-    assert (row["Given name"], row["Phone"], rows[0][-1]) == ("'=HYPERLINK(\"http://x\")", "'+7 701 000 00 00",
-                                                             "'=SUM(A1)")
+    assert (row["Given name"], row["Family name"], rows[0][-1]) == (
+        "'=HYPERLINK(\"http://x\")", "'-Serikova+cmd", "'=SUM(A1)")
+
+
+def test_export_keeps_phone_numbers_as_typed_in_csv_and_xlsx(client, event, category):
+    registered(event, category, phone="+7 701 234 56 78")
+    db.session.commit()
+    officer(client, event)
+    rows = csv_rows(client.get(f"/e/{event.slug}/manage/registrations/export.csv"))
+    sheet = load_workbook(io.BytesIO(client.get(f"/e/{event.slug}/manage/registrations/export.xlsx").data)).active
+    cells = list(sheet.iter_rows())
+    phone = [c for c in cells[1] if c.column == [h.value for h in cells[0]].index("Phone") + 1][0]
+    assert (dict(zip(rows[0], rows[1]))["Phone"], phone.value, phone.data_type) == (
+        "+7 701 234 56 78", "+7 701 234 56 78", "s")
+
+
+def test_export_xlsx_types_dates_times_and_numbers(client, event, category):
+    registration = approved_traveller(event, category)
+    officer(client, event)
+    sheet = load_workbook(io.BytesIO(client.get(f"/e/{event.slug}/manage/registrations/export.xlsx").data)).active
+    header, first = [list(r) for r in sheet.iter_rows(max_row=2)]
+    row = {h.value: c for h, c in zip(header, first)}
+    assert [(row[k].value, row[k].number_format) for k in
+            ("Registration number", "Arrival date", "Arrival (event time)", "Passport expiry", "Badge version")] == [
+        (registration.id, "General"), (datetime(2027, 4, 20), "yyyy-mm-dd"),
+        (datetime(2027, 4, 20, 14, 30), "yyyy-mm-dd hh:mm"), (datetime(2030, 1, 1), "yyyy-mm-dd"),
+        (registration.badge_version, "General")]
+    assert row["Arrival date"].is_date and row["Arrival (event time)"].is_date
+
+
+def test_export_names_countries_and_languages_next_to_their_codes(client, event, category):
+    registered(event, category, country="KZ", nationality="PK", languages=["en", "kk"])
+    db.session.commit()
+    user = make_user(locale="ru")
+    grant(user, event, "accreditation")
+    db.session.commit()
+    login(client, user)
+    rows = csv_rows(client.get(f"/e/{event.slug}/manage/registrations/export.csv"))
+    start = rows[0].index("Код страны")
+    assert rows[0][start:start + 4] == ["Код страны", "Страна", "Код гражданства", "Гражданство"]
+    row = dict(zip(rows[0], rows[1]))
+    assert (row["Код страны"], row["Страна"], row["Код гражданства"], row["Гражданство"], row["Коды языков"],
+            row["Языки"]) == ("KZ", "Казахстан", "PK", "Пакистан", "en, kk", "Английский, Казахский")
 
 
 def test_export_csv_titles_columns_and_words_values_in_english(client, event, category):
@@ -242,10 +283,10 @@ def test_export_csv_titles_columns_and_words_values_in_english(client, event, ca
     assert rows[0][:8] == ["Registration number", "State", "Category", "Delegation", "Title", "Given name",
                            "Family name", "Email"]
     assert rows[0][-4:] == ["Passport number", "Passport expiry", "Date of birth", "Place of birth"]
-    assert (row["State"], row["Title"], row["Visa-support letter"], row["Airport transfer"], row["Languages"],
+    assert (row["State"], row["Title"], row["Visa-support letter"], row["Airport transfer"], row["Language codes"],
             row["Arrival date"], row["Arrival (event time)"], row["Passport number"], row["Passport expiry"]) == (
         "Approved", "Dr", "Yes", "No", "en, kk", "2027-04-20", "2027-04-20 14:30", "AB1234567", "2030-01-01")
-    assert response.headers["Content-Disposition"] == f"attachment; filename={event.slug}-registrations.csv"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{event.slug}-registrations.csv"'
 
 
 def test_export_xlsx_has_passport_for_accreditation(client, event, category):
@@ -273,7 +314,7 @@ def test_export_for_a_russian_speaking_officer_is_in_russian(client, event, cate
     assert sheet.title == "Заявки"
     assert rows[0][:7] == ["Номер заявки", "Статус", "Категория", "Делегация", "Обращение", "Имя", "Фамилия"]
     assert (row["Статус"], row["Обращение"], row["Письмо визовой поддержки"], row["Номер паспорта"],
-            row["Прибытие (время мероприятия)"]) == ("Одобрена", "Д-р", "Да", "AB1234567", "2027-04-20 14:30")
+            row["Прибытие (время мероприятия)"]) == ("Одобрена", "Д-р", "Да", "AB1234567", datetime(2027, 4, 20, 14, 30))
 
 
 def test_export_of_an_unknown_format_is_not_found(client, event, category):
