@@ -109,6 +109,10 @@ class Config:
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kurultai <no-reply@kurultai.local>")
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+    # A mail worker claims this many messages at a time, and holds each for this long
+    # (renewed just before sending it): longer than one message can take to send.
+    MAIL_CLAIM_BATCH = _env_int("MAIL_CLAIM_BATCH", 5)
+    MAIL_LEASE_SECONDS = _env_int("MAIL_LEASE_SECONDS", 300)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # memory:// counts in each process on its own; production accepts it only when told
