@@ -28,6 +28,10 @@ def new_message_id() -> str:
     if has_app_context():
         sender = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1]
         domain = sender.rpartition("@")[2] or domain
+    try:
+        domain = domain.encode("idna").decode("ascii")  # headers are ASCII: саммит.kz -> xn--80aqlawk.kz
+    except UnicodeError:
+        domain = "kurultai.local"
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 

@@ -49,12 +49,12 @@ def run_worker(app, name: str, barrier: threading.Barrier, errors: list) -> None
 
 
 def test_two_workers_and_a_slow_server_deliver_each_message_once(app, smtp, monkeypatch):
-    # The server takes longer over a message than a third of the lease: a worker holding
-    # a batch under one lease, without renewing it per message, would lose messages to
-    # the other worker while still sending them.
-    monkeypatch.setitem(app.config, "MAIL_LEASE_SECONDS", 1)
-    monkeypatch.setitem(app.config, "MAIL_CLAIM_BATCH", 4)
-    smtp.collector.delay = 0.4
+    # A batch takes the slow server longer than the lease: a worker sending a batch under
+    # one lease, without renewing it per message, would still be sending messages the
+    # other worker has claimed since. One message takes well under the lease.
+    monkeypatch.setitem(app.config, "MAIL_LEASE_SECONDS", 2)
+    monkeypatch.setitem(app.config, "MAIL_CLAIM_BATCH", 8)
+    smtp.collector.delay = 0.3
     stored = queue(10)
     smtp.start()
     barrier, errors = threading.Barrier(2), []
@@ -90,3 +90,9 @@ def test_message_id_is_given_when_queued_in_the_senders_domain(app, monkeypatch)
     first, second = stored.values()
     assert first != second
     assert first.startswith("<") and first.endswith("@summit.example.kz>")
+
+
+def test_message_id_of_an_internationalised_sender_domain_is_ascii(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", "Саммит <no-reply@саммит.kz>")
+    [message_id] = queue(1).values()
+    assert message_id.endswith("@xn--80aqlawk.kz>")
