@@ -3,6 +3,8 @@ from the environment, so the same code runs on a laptop and in production."""
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,11 +33,44 @@ def _database_url(default: str) -> str:
     return url
 
 
-DEV_SECRET_KEY = "dev-only-not-secret"
+SECRET_KEY_FILE = "secret_key"
+
+
+def instance_secret_key(instance_dir: Path | str) -> str:
+    """The secret key of an installation that configures none: drawn at random the first
+    time, kept in the instance folder readable by its owner only, and read back ever
+    after, so sessions survive a restart and no two installations share a key.
+
+    Several processes may start at once: each writes a candidate to a private temporary
+    file and links it into place; the first link wins and everyone reads that one."""
+    path = Path(instance_dir) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, candidate = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48) + "\n")
+            try:
+                os.link(candidate, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(candidate)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key: delete it to have a new one drawn.")
+    return key
+
+
+def served_by_gunicorn() -> bool:
+    """Gunicorn's arbiter announces itself in the environment of its workers."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/")
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Unset, development and testing use a key drawn for the instance (init_app below);
+    # production refuses to start.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     INSTANCE_DIR = Path(os.environ.get("KURULTAI_INSTANCE_DIR", BASE_DIR / "instance"))
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'kurultai.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -74,8 +109,15 @@ class Config:
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kurultai <no-reply@kurultai.local>")
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+    # A mail worker claims this many messages at a time, and holds each for this long
+    # (renewed just before sending it): longer than one message can take to send.
+    MAIL_CLAIM_BATCH = _env_int("MAIL_CLAIM_BATCH", 5)
+    MAIL_LEASE_SECONDS = _env_int("MAIL_LEASE_SECONDS", 300)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # memory:// counts in each process on its own; production accepts it only when told
+    # that a single process serves.
+    RATELIMIT_ALLOW_MEMORY = _env_bool("RATELIMIT_ALLOW_MEMORY", False)
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "5 per minute;30 per hour")
@@ -100,12 +142,28 @@ class Config:
     TESTING = False
     DEBUG = False
 
+    @classmethod
+    def init_app(cls, app) -> None:
+        """Complete and check the settings of a new app (called by create_app)."""
+        if not app.config["SECRET_KEY"]:
+            app.config["SECRET_KEY"] = instance_secret_key(app.config["INSTANCE_DIR"])
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
     # Plain http on 127.0.0.1 during development; production keeps secure cookies.
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        super().init_app(app)
+        # `gunicorn wsgi:app` without KURULTAI_ENV lands here: that is a server, not a
+        # developer's terminal, so debug waits for an explicit FLASK_DEBUG=1.
+        if served_by_gunicorn():
+            app.config["DEBUG"] = _env_bool("FLASK_DEBUG", False)
+            app.logger.warning("The development configuration is served by gunicorn; "
+                               "set KURULTAI_ENV=production for a real deployment.")
 
 
 class TestingConfig(Config):
@@ -133,11 +191,18 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
 
     @classmethod
-    def validate(cls) -> None:
-        # Compared with the development default, not with Config.SECRET_KEY: both come from
-        # the same environment variable, so that comparison refused every real key.
-        if cls.SECRET_KEY == DEV_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+    def init_app(cls, app) -> None:
+        """Refuse to start on settings that are unsafe with real users."""
+        config = app.config
+        if len(config["SECRET_KEY"] or "") < 32:
             raise RuntimeError("Set SECRET_KEY to a random value of at least 32 characters.")
+        if (config.get("RATELIMIT_ENABLED", True) and config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+                and not config["RATELIMIT_ALLOW_MEMORY"]):
+            raise RuntimeError(
+                "RATELIMIT_STORAGE_URI is memory://, which counts in each worker process on its own: "
+                "with several gunicorn workers a client gets several times its limit. Set "
+                "RATELIMIT_STORAGE_URI to a storage every worker shares (e.g. redis://127.0.0.1:6379/0), "
+                "or RATELIMIT_ALLOW_MEMORY=1 if exactly one process serves.")
 
 
 CONFIGS = {

@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from config import ProductionConfig, config_from_env
+from config import config_from_env
 
 # Domain packages, each exposing a blueprint `bp` whose routes live in `views`.
 BLUEPRINTS = (
@@ -27,9 +27,10 @@ def create_app(config=None) -> Flask:
     config = config or config_from_env()
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR))
     app.config.from_object(config)
-    # Any configuration derived from ProductionConfig must carry a real secret key.
-    if isinstance(config, type) and issubclass(config, ProductionConfig):
-        config.validate()
+    # The configuration completes and checks itself: development draws the instance's
+    # secret key, production refuses weak settings.
+    if hasattr(config, "init_app"):
+        config.init_app(app)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
 
     configure_logging(app)

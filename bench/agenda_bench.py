@@ -241,7 +241,9 @@ def main() -> None:
     database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
     env = dict(os.environ, KURULTAI_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database,
                KURULTAI_INSTANCE_DIR=str(workdir / "instance"), SERVER_NAME="127.0.0.1",
-               PREFERRED_URL_SCHEME="http", PYTHONPATH=str(ROOT))
+               PREFERRED_URL_SCHEME="http", PYTHONPATH=str(ROOT),
+               # Anonymous agenda reads have no rate limits to share between the workers.
+               RATELIMIT_ALLOW_MEMORY="1")
     print(f"Seeding 300 sessions, 8 rooms, 3 days, 600 users on {database.split('://')[0]} ...", flush=True)
     seed(env)
     (workdir / "bare_app.py").write_text(BARE_APP)

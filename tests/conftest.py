@@ -179,7 +179,9 @@ def make_app(app, database_url, tmp_path):
     def build(base=TestingConfig, **settings):
         attrs = {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_DIR": tmp_path / "instance",
                  "UPLOAD_DIR": tmp_path / "instance" / "uploads",
-                 "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+                 "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                 # One test process serves: production may count rate limits in memory.
+                 "RATELIMIT_ALLOW_MEMORY": True}
         attrs.update(settings)
         other = create_app(type(f"Test{base.__name__}", (base,), attrs))
         other.test_client_class = Client

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
+from email.utils import parseaddr
 
+from flask import current_app, has_app_context
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,11 +21,26 @@ class OutboxStatus(str, enum.Enum):
     failed = "failed"
 
 
+def new_message_id() -> str:
+    """A Message-ID in the sender's domain. It is fixed when the message is queued, so every
+    delivery attempt carries the same one and a receiver can drop a second copy."""
+    domain = "kurultai.local"
+    if has_app_context():
+        sender = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1]
+        domain = sender.rpartition("@")[2] or domain
+    try:
+        domain = domain.encode("idna").decode("ascii")  # headers are ASCII: саммит.kz -> xn--80aqlawk.kz
+    except UnicodeError:
+        domain = "kurultai.local"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True, default=new_message_id)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)

@@ -3,8 +3,12 @@
 Several workers may run at once, on several machines. A row is claimed by a
 conditional UPDATE (status queued -> sending, with a lease) that only one worker
 can win; on PostgreSQL candidates are also picked with FOR UPDATE SKIP LOCKED so
-workers do not queue behind each other. A worker that dies mid-send leaves a
-lease that expires, after which the row is retried.
+workers do not queue behind each other. Claims are taken a few rows at a time,
+and just before each message is sent the worker renews its lease with another
+conditional UPDATE, committed first: a worker whose lease ran out while it was
+busy with earlier messages finds its claim gone and does not send. A worker that
+dies mid-send leaves a lease that expires, after which the row is retried, with
+the Message-ID it was given when queued, so the receiver can drop a second copy.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import time
 import uuid
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -26,9 +30,6 @@ from app.mail.models import OutboxMessage, OutboxStatus
 from app.utils.time import utcnow
 
 log = logging.getLogger("kurultai.mail")
-
-LEASE = timedelta(minutes=5)
-
 
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try: 30 s, 1 min, 2 min ... capped at 1 hour."""
@@ -69,7 +70,7 @@ class SMTPBackend:
         mime["To"] = message.to_address
         mime["Subject"] = message.subject
         mime["Date"] = formatdate(localtime=False)
-        mime["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+        mime["Message-ID"] = message.message_id
         mime.set_content(message.body_text)
         if message.body_html:
             mime.add_alternative(message.body_html, subtype="html")
@@ -96,8 +97,14 @@ def make_backend(config):
     return SMTPBackend(config) if config.get("MAIL_SERVER") else LogBackend()
 
 
-def claim_batch(worker_id: str, limit: int = 50) -> list[int]:
-    """Claim up to `limit` due messages for this worker; returns their ids (committed)."""
+def lease() -> timedelta:
+    return timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+
+
+def claim_batch(worker_id: str, limit: int | None = None) -> list[int]:
+    """Claim up to `limit` (MAIL_CLAIM_BATCH) due messages for this worker; returns their
+    ids (committed). Batches are small so that no message waits long under a claim."""
+    limit = limit or current_app.config["MAIL_CLAIM_BATCH"]
     now = utcnow()
     due = or_(
         (OutboxMessage.status == OutboxStatus.queued) & (OutboxMessage.next_attempt_at <= now),
@@ -112,7 +119,7 @@ def claim_batch(worker_id: str, limit: int = 50) -> list[int]:
         result = db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, due)
-            .values(status=OutboxStatus.sending, locked_by=worker_id, locked_until=now + LEASE)
+            .values(status=OutboxStatus.sending, locked_by=worker_id, locked_until=now + lease())
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
@@ -121,42 +128,83 @@ def claim_batch(worker_id: str, limit: int = 50) -> list[int]:
     return claimed
 
 
+def _held_by(message_id: int, worker_id: str):
+    """The condition that this worker still holds its claim on the message."""
+    return ((OutboxMessage.id == message_id) & (OutboxMessage.locked_by == worker_id)
+            & (OutboxMessage.status == OutboxStatus.sending))
+
+
+def renew_claim(message_id: int, worker_id: str) -> bool:
+    """Just before sending: extend this worker's lease and count the attempt, in one
+    conditional UPDATE committed at once. False when the lease ran out (another worker
+    may have claimed the message since): then this worker must not send it."""
+    now = utcnow()
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(_held_by(message_id, worker_id), OutboxMessage.locked_until >= now)
+        .values(locked_until=now + lease(), attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _record(message_id: int, worker_id: str, **values) -> bool:
+    """Write the outcome of a send and release the claim, if this worker still holds it."""
+    result = db.session.execute(
+        update(OutboxMessage).where(_held_by(message_id, worker_id))
+        .values(locked_by="", locked_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver_message(message_id: int, backend, worker_id: str) -> str | None:
+    """Send one claimed message; returns "sent", "retry", "failed", or None when the claim
+    was lost before sending (nothing sent)."""
+    if not renew_claim(message_id, worker_id):
+        log.info("mail %s: lease ran out before sending; left to the next claim", message_id)
+        return None
+    message = db.session.get(OutboxMessage, message_id)
+    try:
+        backend.send(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        permanent = isinstance(exc, smtplib.SMTPRecipientsRefused)
+        if permanent or message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+            outcome, values = "failed", {"status": OutboxStatus.failed}
+        else:
+            outcome, values = "retry", {"status": OutboxStatus.queued,
+                                        "next_attempt_at": utcnow() + backoff(message.attempts)}
+        log.warning("mail %s to %s not sent (attempt %s): %s", message.id, message.to_address,
+                    message.attempts, error)
+        values["last_error"] = error
+    else:
+        outcome, values = "sent", {"status": OutboxStatus.sent, "sent_at": utcnow(), "last_error": ""}
+    if not _record(message_id, worker_id, **values):
+        # Only when one send outlasted MAIL_LEASE_SECONDS: the lease must be longer.
+        log.error("mail %s: the lease ran out while sending; raise MAIL_LEASE_SECONDS", message_id)
+    return outcome
+
+
 def deliver_once(backend=None, worker_id: str | None = None, limit: int = 50) -> dict:
-    """One pass: claim due messages and try each once. Returns counts."""
-    config = current_app.config
-    backend = backend or make_backend(config)
+    """One pass: claim due messages a small batch at a time and try each once, up to
+    `limit` messages. Returns counts."""
+    backend = backend or make_backend(current_app.config)
     worker_id = worker_id or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
     counts = {"sent": 0, "retry": 0, "failed": 0}
+    tried = 0
     try:
-        for message_id in claim_batch(worker_id, limit):
-            message = db.session.get(OutboxMessage, message_id)
-            if message is None or message.locked_by != worker_id:
-                continue
-            message.attempts += 1
-            try:
-                backend.send(message)
-            except (smtplib.SMTPException, OSError) as exc:
-                message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                message.locked_by = ""
-                message.locked_until = None
-                permanent = isinstance(exc, smtplib.SMTPRecipientsRefused)
-                if permanent or message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
-                    message.status = OutboxStatus.failed
-                    counts["failed"] += 1
-                else:
-                    message.status = OutboxStatus.queued
-                    message.next_attempt_at = utcnow() + backoff(message.attempts)
-                    counts["retry"] += 1
-                log.warning("mail %s to %s not sent (attempt %s): %s", message.id,
-                            message.to_address, message.attempts, message.last_error)
-            else:
-                message.status = OutboxStatus.sent
-                message.sent_at = utcnow()
-                message.locked_by = ""
-                message.locked_until = None
-                message.last_error = ""
-                counts["sent"] += 1
-            db.session.commit()
+        while tried < limit:
+            batch = claim_batch(worker_id, min(current_app.config["MAIL_CLAIM_BATCH"], limit - tried))
+            if not batch:
+                break
+            for message_id in batch:
+                tried += 1
+                outcome = deliver_message(message_id, backend, worker_id)
+                if outcome is not None:
+                    counts[outcome] += 1
     finally:
         backend.close()
     return counts
