@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_ops'
-down_revision = '0006'
+down_revision = '0007_exports'
 branch_labels = None
 depends_on = None
 
