@@ -1,7 +1,7 @@
 """outbox message id
 
 Revision ID: 0007_ops
-Revises: 0006
+Revises: 0007_exports
 Create Date: 2026-12-07 01:50:00.000000
 
 """
