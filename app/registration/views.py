@@ -243,9 +243,22 @@ def my_registration(slug):
     ensure("registration.own", registration)
     if services.submit_if_verified(registration, actor=current_user):
         db.session.commit()
+    letter, badge = _documents(registration)
     return render_template("registration/status.html", event=event, registration=registration,
                            questions=services.questions(event), answer_text=services.answer_text,
+                           letter=letter, badge=badge,
                            led=services.delegations_led(event, current_user), title=_("My registration"))
+
+
+def _documents(registration):
+    """The delegate's valid visa-support letter and badge, if they have them."""
+    from app.checkin.letters import current_letter
+    from app.checkin.models import Badge
+
+    if registration.state != S.approved:
+        return None, None
+    badge = db.session.scalar(select(Badge).where(Badge.registration_id == registration.id))
+    return current_letter(registration), badge
 
 
 @bp.route("/e/<slug>/my-registration/edit", methods=["GET", "POST"])
