@@ -36,7 +36,7 @@ class EventForm(FlaskForm):
                                                 format="%Y-%m-%dT%H:%M")
     contact_email = email_field(_l("Contact email"))
     privacy_notice = TextAreaField(
-        _l("Privacy notice"), validators=[Optional(), Length(max=20000)], filters=[strip_text],
+        _l("Privacy notice"), validators=[Optional(), Length(max=8000)], filters=[strip_text],
         render_kw={"rows": 12},
         description=_l("Shown at /e/<short name>/privacy and linked from the registration form: what is "
                        "collected, why, who sees it, how long it is kept, the delegate's rights and whom to "
