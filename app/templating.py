@@ -209,6 +209,7 @@ def _path_without_lang() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from app.audit.labels import action_choices, action_label
     from app.policy import can
 
     @app.context_processor
@@ -235,10 +236,12 @@ def init_app(app: Flask) -> None:
         utc_iso=utc_iso,
         country_name=lambda code: country_name(code, _locale()),
         language_names=language_names,
+        action_label=action_label,
     )
     from app.accounts.labels import greeting
 
     app.jinja_env.globals.update(
+        action_choices=action_choices,
         date_range=date_range,
         greeting=lambda person: greeting(person.honorific, person.formal_name),
         now_utc=utcnow,

@@ -122,6 +122,13 @@ def verify_email(raw: str) -> User | None:
     return token.user
 
 
+def mark_email_verified(user: User) -> None:
+    """The address is proven another way (a personal invitation link sent to it)."""
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        email_verified.send(user)
+
+
 def recent_failures(email: str) -> int:
     since = utcnow() - ACCOUNT_FAILURE_WINDOW
     return db.session.scalar(select(func.count()).select_from(LoginAttempt).where(

@@ -28,6 +28,7 @@ from app.checkin.models import LetterState, VisaLetter, new_public_id
 from app.checkin.services import OnsiteError, event_today, settings_for
 from app.extensions import db
 from app.i18n import formatting_locale
+from app.mail.services import queue_for_user
 from app.registration.models import Registration, RegistrationState as RS
 from app.utils.countries import country_name
 from app.utils.time import utcnow
@@ -136,7 +137,8 @@ def _add_with_reference(letter: VisaLetter, event) -> None:
 
 def issue_letter(registration: Registration, *, actor) -> VisaLetter:
     """A new letter for an approved delegate who asked for one; an earlier letter of
-    theirs is superseded (its verification then says so). Audited."""
+    theirs is superseded (its verification then says so). Audited; the delegate is
+    emailed that it is ready."""
     if not may_issue(registration):
         if registration.state != RS.approved:
             raise OnsiteError(_l("Letters are issued to approved delegates only."))
@@ -158,7 +160,17 @@ def issue_letter(registration: Registration, *, actor) -> VisaLetter:
     _add_with_reference(letter, event)
     record(actor=actor, action="visa_letter.regenerate" if previous else "visa_letter.issue", obj=letter,
            event=event, summary=f"{letter.reference} {letter.holder_name}")
+    _announce_letter(letter, registration, replaced=previous is not None)
     return letter
+
+
+def _announce_letter(letter: VisaLetter, registration: Registration, *, replaced: bool) -> None:
+    """The delegate learns by email, in their language, that the letter is ready."""
+    if registration.user is None:
+        return
+    queue_for_user(registration.user, "visa_letter_issued", event=registration.event, registration=registration,
+                   letter=letter, replaced=replaced,
+                   status_url=external_url("registration.my_registration", slug=registration.event.slug))
 
 
 def issue_waiting(event, *, actor) -> list[VisaLetter]:

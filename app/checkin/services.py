@@ -119,13 +119,16 @@ def ensure_badge(registration: Registration) -> Badge:
 
 def reissue_badge(registration: Registration, *, actor, reason: str = "") -> Badge:
     """A new badge for `registration`: the old QR and short code stop working at once.
-    Audited as `badge.reissue`."""
+    Audited as `badge.reissue`; the delegate is emailed."""
     if not may_have_badge(registration):
         raise OnsiteError(_l("Only approved delegates have a badge."))
     invalidate_badge(registration)
     badge = ensure_badge(registration)
     record(actor=actor, action="badge.reissue", obj=registration, event=registration.event,
            summary=(reason or registration.full_name)[:500], after={"badge_version": badge.version})
+    # The old badge stops opening doors: its holder hears it (a lost badge someone else found).
+    queue_for_user(registration.user, "badge_reissued", event=registration.event, registration=registration,
+                   status_url=external_url("registration.my_registration", slug=registration.event.slug))
     return badge
 
 

@@ -35,6 +35,12 @@ class EventForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(_l("Registration closes (event time)"), validators=[Optional()],
                                                 format="%Y-%m-%dT%H:%M")
     contact_email = email_field(_l("Contact email"))
+    privacy_notice = TextAreaField(
+        _l("Privacy notice"), validators=[Optional(), Length(max=8000)], filters=[strip_text],
+        render_kw={"rows": 12},
+        description=_l("Shown at /e/<short name>/privacy and linked from the registration form: what is "
+                       "collected, why, who sees it, how long it is kept, the delegate's rights and whom to "
+                       "ask. Markdown: **bold**, *italics*, lists, links."))
     primary_colour = text_field(_l("Main colour"), max_length=7, required=True, validators=[COLOUR],
                                 render_kw={"type": "color"})
     accent_colour = text_field(_l("Accent colour"), max_length=7, required=True, validators=[COLOUR],

@@ -34,6 +34,8 @@ class Event(db.Model):
     primary_colour: Mapped[str] = mapped_column(String(7), default="#0b5d3b")
     accent_colour: Mapped[str] = mapped_column(String(7), default="#1f6fb2")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # What the event does with personal data, in Markdown; shown at /e/<slug>/privacy.
+    privacy_notice: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

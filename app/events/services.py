@@ -12,7 +12,7 @@ from app.extensions import db
 
 EVENT_FIELDS = ("slug", "title", "description", "venue", "city", "country", "timezone", "start_date",
                 "end_date", "languages", "registration_opens_at", "registration_closes_at", "published",
-                "primary_colour", "accent_colour", "contact_email")
+                "primary_colour", "accent_colour", "contact_email", "privacy_notice")
 
 # Sent with the event after its settings changed (title, dates, time zone...), so other
 # domains can renew what they derived from them, such as the published agenda's pages.

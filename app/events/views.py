@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Response, g, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.events import bp
@@ -13,6 +14,17 @@ from app.policy import public
 def home(slug):
     event = g.event = get_event_or_404(slug, user=current_user)
     return render_template("events/home.html", event=event, title=event.title)
+
+
+@bp.route("/e/<slug>/privacy")
+@public
+def privacy(slug):
+    """The event's privacy notice, as its organisers wrote it (Markdown, made safe)."""
+    from app.agenda.services import render_markdown
+
+    event = g.event = get_event_or_404(slug, user=current_user)
+    return render_template("events/privacy.html", event=event, notice=render_markdown(event.privacy_notice),
+                           title=_("Privacy notice"))
 
 
 @bp.route("/e/<slug>/theme.css")

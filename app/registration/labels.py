@@ -1,6 +1,7 @@
 """Human names for registration states, in the reader's language."""
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 
+from app.audit.labels import action_label
 from app.registration.models import RegistrationState as S
 
 STATE_LABELS = {
@@ -40,32 +41,6 @@ STATE_BADGES = {
     S.cancelled: "text-bg-secondary",
 }
 
-# What an audit entry about a registration records, as its history on the organisers'
-# detail page says it. The states' codes come from `transition` ("registration.<state>").
-HISTORY_LABELS = {
-    "registration.create": _l("Registration created"),
-    "registration.update": _l("Details changed"),
-    "registration.submitted": _l("Submitted for review"),
-    "registration.approved": _l("Registration approved"),
-    "registration.rejected": _l("Registration rejected"),
-    "registration.waitlisted": _l("Moved to the waitlist"),
-    "registration.cancelled": _l("Registration cancelled"),
-    "registration.offer": _l("Place offered from the waitlist"),
-    "registration.note": _l("Note added"),
-    "registration.photo": _l("Badge photo updated"),
-    "registration.hold": _l("Place held for the delegation"),
-    "registration.substitute": _l("Delegate substituted"),
-    "registration.rank": _l("Protocol rank changed"),
-    "registration.travel": _l("Travel details updated"),
-    "badge.reissue": _l("Badge re-issued"),
-}
-
-
-def history_label(action: str) -> str:
-    """The readable name of an audit action; an unknown code is shown as words
-    ("registration.travel_reminders" -> "Registration travel reminders")."""
-    label = HISTORY_LABELS.get(action)
-    if label is not None:
-        return str(label)
-    words = action.replace(".", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+# A registration's history on the organisers' detail page names its audit entries
+# as the audit log does: one mapping, in app/audit/labels.py.
+history_label = action_label

@@ -142,6 +142,8 @@ class Registration(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("registration_categories.id"))
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    # Registered through an invitation link sent to another address: accreditation checks it.
+    invitation_other_address: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[RegistrationState] = mapped_column(_enum(RegistrationState), default=RegistrationState.draft)
     # True while the registration occupies a capacity place: approved, back in review
     # after an approved delegate's change, or a place offered from the waitlist.

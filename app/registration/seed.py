@@ -94,7 +94,64 @@ def _register(event, user, category, data, *, actor=None):
     return registration
 
 
+PRIVACY_NOTICE = """\
+The secretariat of the {title} (the organiser) uses the personal data you give when you
+register only to organise the summit: to accredit you, print your badge, admit you on site,
+write your visa-support letter if you ask for one, and plan rooms, meals and transport.
+
+### What we collect
+- **Your registration:** title, names as in your passport, organisation, position, the
+  country you represent, nationality, email address, mobile phone, languages, dietary and
+  accessibility needs, arrival and departure dates, and your answers to our questions.
+- **A badge photo**, if you upload one.
+- **Travel details** once you are approved: flights, hotel and whether you need an airport transfer.
+- **Passport data**, only if you ask for a visa-support letter: passport number and expiry
+  date, date and place of birth.
+- **On site:** when your badge is scanned at an entrance.
+
+### Passport data and how long we keep it
+Passport data is used only to write your visa-support letter. Only you, the accreditation
+service and the secretariat can see it; it is never in the participant list, on your badge or
+in the programme. It is deleted **{days} days after the last day of the summit** (sooner if
+your registration is cancelled or not accepted). The rest of your registration is kept for one
+year after the summit for the report to our funders, then deleted.
+
+### Who sees what
+- **Accreditation and the secretariat** see your whole registration.
+- **The protocol service** sees your name, title, position, organisation, country and
+  delegation, to seat and greet delegations.
+- **Check-in staff** see your name, photo, category and badge at the entrance.
+- **A head of delegation** sees the registrations of their delegation's members.
+- **Everyone else** sees nothing of you, unless you agree to the participant list.
+
+### The participant list
+If you tick "Show me in the public participant list", your title, name, position,
+organisation, country and delegation appear on the summit's participant list once you are
+approved. Your email address and phone number never do. You can change your mind at any time
+on your registration page, and you disappear from the list at once.
+
+### Your rights
+You can see and correct your registration at any time on "My registration", cancel it, and
+ask us for a copy of your data or for its deletion. We never sell your data or pass it to
+anyone outside the organiser; a visa-support letter goes only to you, for the consulate you
+show it to.
+
+### Contact
+Write to the secretariat at [{contact}](mailto:{contact}) with any question about your data.
+"""
+
+
+def _privacy_notice(event) -> None:
+    """The demo event's privacy notice, with the retention period its settings give;
+    a notice organisers wrote is kept."""
+    if not event.privacy_notice:
+        event.privacy_notice = PRIVACY_NOTICE.format(
+            title=event.title, days=services.settings_for(event).passport_retention_days,
+            contact=event.contact_email or "secretariat@example.org")
+
+
 def seed(event) -> list[tuple[str, str]]:
+    _privacy_notice(event)
     categories = _categories(event)
     secretariat = User.by_email("secretariat@example.org")
 

@@ -26,6 +26,8 @@ from app.accounts.services import email_verified
 from app.audit.services import record, snapshot
 from app.extensions import db
 from app.mail.services import queue_email, queue_for_user
+from app.registration.invitations import (apply_invitation, claim_invitation, match_pending_invitation,
+                                          pending_invitation)
 from app.registration.labels import SHORT_LABELS, STATE_WORDS
 from app.registration.models import (ApprovalMode, Category, Delegation, Invitation, InvitationState, Question, QuestionKind,
                                      Registration, RegistrationNote, RegistrationSettings, RegistrationState as S,
@@ -316,23 +318,29 @@ def _clear_passport(registration: Registration) -> None:
     registration.place_of_birth = ""
 
 
-def create_registration(event, user, data: dict, *, category: Category, actor, delegation=None,
-                        invitation=None, preapproved: bool = False) -> Registration:
+def create_registration(event, user, data: dict, *, category: Category, actor,
+                        delegation=None) -> Registration:
     """Create `user`'s registration and submit it if their email is verified.
 
     Raises AlreadyRegistered (after a database refusal: the caller rolls back)
     when the person already has a live registration for the event. Side
     effects: audit entry `registration.create`; submission (see
-    `submit_registration`) when the address is verified, otherwise it stays a
+    `submit_verified`) when the address is verified, otherwise it stays a
     draft until `email_verified` fires.
     """
+    registration = _new_registration(event, user, data, category=category, actor=actor, delegation=delegation)
+    if user.is_verified:
+        submit_verified(registration, actor=actor)
+    return registration
+
+
+def _new_registration(event, user, data: dict, *, category: Category, actor, delegation=None) -> Registration:
     if category.event_id != event.id:
         raise RegistrationError(_l("Choose a category from the list."))
     if live_registration(event, user) is not None:
         raise AlreadyRegistered()
     registration = Registration(event=event, user=user, category=category, email=user.email,
-                                delegation=delegation, invitation=invitation, state=S.draft,
-                                privacy_consent_at=utcnow())
+                                delegation=delegation, state=S.draft, privacy_consent_at=utcnow())
     apply_details(registration, data)
     db.session.add(registration)
     try:
@@ -341,8 +349,6 @@ def create_registration(event, user, data: dict, *, category: Category, actor, d
         raise AlreadyRegistered() from exc
     record(actor=actor, action="registration.create", obj=registration, event=event,
            summary=registration.full_name, after=snapshot(registration, AUDIT_FIELDS))
-    if user.is_verified:
-        submit_registration(registration, actor=actor, preapproved=preapproved)
     return registration
 
 
@@ -357,23 +363,33 @@ def submit_registration(registration: Registration, *, actor, preapproved: bool 
     return registration.state
 
 
+def submit_verified(registration: Registration, *, actor) -> S:
+    """Submit a draft whose owner's address is proven. A pending invitation to
+    that address applies first (its category and delegation; used up), whatever
+    browser its link was opened in."""
+    match_pending_invitation(registration, actor=actor)
+    return submit_registration(registration, actor=actor, preapproved=_invitation_preapproves(registration))
+
+
 @email_verified.connect
 def _submit_drafts(user, **_kwargs) -> None:
     """The address is now proven: the drafts that waited for it are submitted."""
     for registration in db.session.scalars(select(Registration).where(
             Registration.user_id == user.id, Registration.state == S.draft)).all():
-        submit_registration(registration, actor=user, preapproved=_invitation_preapproves(registration))
+        submit_verified(registration, actor=user)
 
 
 def _invitation_preapproves(registration: Registration) -> bool:
-    return registration.invitation_id is not None and settings_for(registration.event).invited_preapproved
+    # A link used for another address is for accreditation to look at, never approved unseen.
+    return (registration.invitation_id is not None and not registration.invitation_other_address
+            and settings_for(registration.event).invited_preapproved)
 
 
 def submit_if_verified(registration: Registration, *, actor) -> bool:
     """Submit a draft whose owner has verified their address by now (for example
     through a password reset). True if it was submitted."""
     if registration.state == S.draft and registration.user is not None and registration.user.is_verified:
-        submit_registration(registration, actor=actor, preapproved=_invitation_preapproves(registration))
+        submit_verified(registration, actor=actor)
         return True
     return False
 
@@ -546,7 +562,7 @@ def is_duplicate(registration: Registration, keys: tuple[set[str], set[tuple]]) 
 
 def registration_query(event, filters: dict):
     """The officer list's statement for `filters` (state, category, country,
-    delegation, visa, q, duplicates, sort), with what the page shows loaded."""
+    delegation, visa, q, duplicates, other_address, sort), with what the page shows loaded."""
     from sqlalchemy import or_
     from sqlalchemy.orm import joinedload
 
@@ -563,6 +579,8 @@ def registration_query(event, filters: dict):
         stmt = stmt.where(Registration.delegation_id == filters["delegation"])
     if filters.get("visa") in ("yes", "no"):
         stmt = stmt.where(Registration.visa_letter_needed.is_(filters["visa"] == "yes"))
+    if filters.get("other_address"):
+        stmt = stmt.where(Registration.invitation_other_address.is_(True))
     search = (filters.get("q") or "").strip()[:100]
     if search:
         like = f"%{search.lower()}%"
@@ -784,16 +802,6 @@ def _send_invitation(invitation: Invitation, raw: str) -> None:
                 accept_url=external_url("registration.accept_invitation", slug=invitation.event.slug, token=raw))
 
 
-def pending_invitation(event, email: str) -> Invitation | None:
-    """A still usable invitation of `email` to `event`, if any."""
-    for invitation in db.session.scalars(select(Invitation).where(
-            Invitation.event_id == event.id, func.lower(Invitation.email) == email.strip().lower(),
-            Invitation.state.in_((InvitationState.sent, InvitationState.opened)))):
-        if invitation.usable:
-            return invitation
-    return None
-
-
 def create_invitation(event, *, email: str, category: Category, actor, delegation=None, message: str = "",
                       honorific: str = "", given_name: str = "", family_name: str = "",
                       locale: str = "en") -> Invitation:
@@ -858,16 +866,18 @@ def open_invitation(invitation: Invitation) -> None:
 
 
 def register_invited(invitation: Invitation, user, data: dict, *, actor) -> Registration:
-    """Register through an invitation: its category (even invitation-only) and
-    delegation; approved at once when the event says invited delegates are.
-    The invitation is used up."""
-    registration = create_registration(invitation.event, user, data, category=invitation.category, actor=actor,
-                                       delegation=invitation.delegation, invitation=invitation,
-                                       preapproved=settings_for(invitation.event).invited_preapproved)
-    invitation.state = InvitationState.registered
-    invitation.registered_at = utcnow()
-    record(actor=actor, action="invitation.register", obj=invitation, event=invitation.event,
-           summary=invitation.email)
+    """Register through an invitation's link: its category (even invitation-only)
+    and delegation; approved at once when the event says invited delegates are
+    and the address is the invited one (another address is flagged for
+    accreditation). The invitation is used up, by one registration only:
+    RegistrationError if it was used meanwhile."""
+    if not claim_invitation(invitation):
+        raise RegistrationError(_l("This invitation was already used to register."))
+    registration = _new_registration(invitation.event, user, data, category=invitation.category, actor=actor,
+                                     delegation=invitation.delegation)
+    apply_invitation(registration, invitation, actor=actor)
+    if user.is_verified:
+        submit_registration(registration, actor=actor, preapproved=_invitation_preapproves(registration))
     return registration
 
 

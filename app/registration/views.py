@@ -8,12 +8,14 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.services import sign_up
+from app.accounts.services import mark_email_verified, sign_up
+from app.accounts.views import start_session
 from app.events.services import get_event_or_404
 from app.events.forms import EmptyForm
 from app.extensions import db, limiter
 from app.policy import authenticated, can, ensure, participant_list_is_public, public, requires
 from app.registration import bp, commands, dashboard, photos, services  # noqa: F401 (commands attach to bp)
+from app.registration.invitations import pending_invitation, same_address
 from app.registration.forms import (BulkForm, CancelForm, CategoryForm, DecisionForm, DelegationForm, HoldForm,
                                     InvitationCsvForm, InvitationForm, MemberForm, NoteForm, QuestionForm, RankForm,
                                     SettingsForm, TravelForm, registration_form)
@@ -113,10 +115,10 @@ def register(slug):
     if current_user.is_authenticated and services.live_registration(event, current_user) is not None:
         flash(_("You are already registered for this event."), "info")
         return redirect(url_for("registration.my_registration", slug=slug))
-    if not event.registration_is_open and _session_invitation(event) is None:
+    invitation = _session_invitation(event) or _own_pending_invitation(event)
+    if not event.registration_is_open and invitation is None:
         return render_template("registration/closed.html", event=event, title=_("Registration"))
     anonymous = not current_user.is_authenticated
-    invitation = _session_invitation(event)
     cats = [invitation.category] if invitation is not None else services.categories(event, public_only=True)
     form = registration_form(event, questions=services.questions(event), anonymous=anonymous, locale=_locale())
     form.category.choices = _category_choices(cats)
@@ -142,6 +144,9 @@ def register(slug):
                 return _check_email(event, form.email.data)
         else:
             user = current_user._get_current_object()
+        if invitation is not None and same_address(user.email, invitation.email):
+            # The personal link reached this address: that proves it, no confirmation needed.
+            mark_email_verified(user)
         try:
             if invitation is not None:
                 registration = services.register_invited(invitation, user, form.details(), actor=user)
@@ -158,13 +163,23 @@ def register(slug):
             _store_photo(form, registration, event, actor=user)
             db.session.commit()
             session.pop(_invitation_key(event), None)
-            if anonymous:
+            if anonymous and not user.is_verified:
                 return _check_email(event, form.email.data)
+            if anonymous:
+                start_session(user)
             flash(_("Thank you: your registration is saved."), "success")
             return redirect(url_for("registration.my_registration", slug=slug))
     kept_photo = _keep_photo(form, event) if request.method == "POST" else _drop_kept_photo(event)
     return render_template("registration/register.html", event=event, form=form, anonymous=anonymous,
                            categories=cats, invitation=invitation, kept_photo=kept_photo, title=_("Register"))
+
+
+def _own_pending_invitation(event):
+    """A pending invitation to the logged-in person's proven address, opened or not:
+    the form offers its category wherever the link was opened."""
+    if not current_user.is_authenticated or not current_user.is_verified:
+        return None
+    return pending_invitation(event, current_user.email)
 
 
 def _invitation_key(event) -> str:
@@ -228,9 +243,22 @@ def my_registration(slug):
     ensure("registration.own", registration)
     if services.submit_if_verified(registration, actor=current_user):
         db.session.commit()
+    letter, badge = _documents(registration)
     return render_template("registration/status.html", event=event, registration=registration,
                            questions=services.questions(event), answer_text=services.answer_text,
+                           letter=letter, badge=badge,
                            led=services.delegations_led(event, current_user), title=_("My registration"))
+
+
+def _documents(registration):
+    """The delegate's valid visa-support letter and badge, if they have them."""
+    from app.checkin.letters import current_letter
+    from app.checkin.models import Badge
+
+    if registration.state != S.approved:
+        return None, None
+    badge = db.session.scalar(select(Badge).where(Badge.registration_id == registration.id))
+    return current_letter(registration), badge
 
 
 @bp.route("/e/<slug>/my-registration/edit", methods=["GET", "POST"])
@@ -340,6 +368,7 @@ def _filters() -> dict:
         "visa": args.get("visa", "")[:3],
         "q": args.get("q", "")[:100],
         "duplicates": args.get("duplicates", "") == "1",
+        "other_address": args.get("other_address", "") == "1",
         "sort": args.get("sort", "newest")[:20],
     }
 
@@ -356,8 +385,9 @@ def manage_list(slug):
     delegations = list(db.session.scalars(select(Delegation).where(Delegation.event_id == event.id)
                                           .order_by(Delegation.name)))
     link_filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
-    if filters["duplicates"]:
-        link_filters["duplicates"] = "1"
+    for flag in ("duplicates", "other_address"):
+        if filters[flag]:
+            link_filters[flag] = "1"
     return render_template("registration/manage_list.html", event=event, pagination=pagination, filters=filters,
                            link_filters=link_filters, categories=services.categories(event),
                            delegations=delegations, countries=country_choices(_locale()),

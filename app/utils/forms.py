@@ -7,7 +7,7 @@ import unicodedata
 from flask_babel import get_locale, lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, ValidationError
+from wtforms.validators import Email, Length, StopValidation, ValidationError
 
 from app.utils.countries import country_choices
 
@@ -44,12 +44,23 @@ def email_field(label=_l("Email address"), **kwargs):
                        filters=[strip_text], render_kw={"autocomplete": "email", "type": "email"}, **kwargs)
 
 
+class CountryRequired:
+    """A country must be chosen. Its `required` flag, like InputRequired's, is what
+    the form macro reads to mark the field, so the mark cannot drift from the rule."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(_l("Select a country."))
+
+
 class CountryField(SelectField):
     """ISO 3166 country, listed by name in the current language."""
 
-    def __init__(self, label=_l("Country"), required: bool = False, **kwargs):
-        super().__init__(label, choices=[], validate_choice=False, **kwargs)
-        self.required = required
+    def __init__(self, label=_l("Country"), required: bool = False, validators=None, **kwargs):
+        validators = ([CountryRequired()] if required else []) + list(validators or [])
+        super().__init__(label, choices=[], validate_choice=False, validators=validators, **kwargs)
 
     def _country_choices(self):
         locale = str(get_locale() or "en")
@@ -62,9 +73,5 @@ class CountryField(SelectField):
     def pre_validate(self, form):
         code = (self.data or "").upper()
         self.data = code
-        if not code:
-            if self.required:
-                raise ValidationError(_l("Select a country."))
-            return
-        if code not in dict(country_choices("en")):
+        if code and code not in dict(country_choices("en")):
             raise ValidationError(_l("Select a country from the list."))

@@ -249,9 +249,9 @@ def test_admin_audit_log_shows_every_event_and_filters(client, admin):
         assert response.status_code == 200
         return [(who, what) for who, what in zip(table_column(response, 2), table_column(response, 3))]
 
-    assert actions() == [("root@example.org", "user.admin"), ("helper@example.org", "event.update"),
-                         ("root@example.org", "event.update")]
-    assert actions(action="event.update", actor="helper") == [("helper@example.org", "event.update")]
+    assert actions() == [("root@example.org", "Administrator rights changed"),
+                         ("helper@example.org", "Event settings changed"), ("root@example.org", "Event settings changed")]
+    assert actions(action="event.update", actor="helper") == [("helper@example.org", "Event settings changed")]
     assert actions(actor="nobody") == []
     assert table_column(client.get("/admin/audit", query_string={"actor": "nobody"}), 1) == ["No entries match."]
 

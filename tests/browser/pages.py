@@ -67,6 +67,7 @@ PAGES: list[Page] = [
     # Registration: a visitor, a logged-in person without a registration, a delegate
     Page(None, f"{EVENT}/register"),
     Page(None, f"{EVENT}/register", submit=SUBMIT),
+    Page(None, f"{EVENT}/privacy"),
     Page(None, f"{EVENT}/invitation/{{invitation_token}}", fresh=True),
     Page(None, f"{EVENT}/invitation/not-a-valid-token", status=404),
     Page("viewer", f"{EVENT}/register"),

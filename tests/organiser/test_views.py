@@ -318,11 +318,11 @@ def test_audit_log_filters_by_action_and_actor(client, secretariat):
                 if len(r.xpath("td")) > 1 else (r.xpath("td")[0].text_content().strip(), "")
                 for r in page(response).xpath("//table/tbody/tr")]
 
-    assert rows() == [("other.lead@example.org", "event.update"), (lead.email, "event.update"),
-                      (lead.email, "role.grant")]
-    assert rows(action="event.update") == [("other.lead@example.org", "event.update"),
-                                           (lead.email, "event.update")]
-    assert rows(actor="other.lead") == [("other.lead@example.org", "event.update")]
+    assert rows() == [("other.lead@example.org", "Event settings changed"), (lead.email, "Event settings changed"),
+                      (lead.email, "Role granted")]
+    assert rows(action="event.update") == [("other.lead@example.org", "Event settings changed"),
+                                           (lead.email, "Event settings changed")]
+    assert rows(actor="other.lead") == [("other.lead@example.org", "Event settings changed")]
     assert rows(action="role.grant", actor="other.lead") == [("No entries match.", "")]
     options = page(client.get(f"/e/{event.slug}/manage/audit")).xpath('//select[@name="action"]/option/@value')
     assert options == ["", "event.update", "role.grant"]

@@ -158,3 +158,41 @@ def test_double_submit_from_two_tabs_creates_one_registration(app):
     assert errors == []
     assert sorted(outcomes) == ["created"] + ["refused"] * 4
     assert db.session.scalar(select(func.count(Registration.id)).where(Registration.user_id == user_id)) == 1
+
+
+@pytest.mark.slow
+def test_one_invitation_used_at_once_by_several_people_registers_one(app):
+    """A forwarded link clicked by several people at the same moment: the
+    invitation is used exactly once, the others are told it was used."""
+    from app.registration.models import Invitation, InvitationState
+
+    event = make_event()
+    category = make_category(event, invite_only=True)
+    invitation = services.create_invitation(event, email="minister@example.gov", category=category,
+                                            actor=make_user())
+    users = [make_user() for _ in range(8)]
+    db.session.commit()
+    invitation_id, user_ids = invitation.id, [u.id for u in users]
+    outcomes = []
+
+    def job_for(user_id):
+        def job():
+            from app.accounts.models import User
+
+            person = db.session.get(User, user_id)
+            try:
+                services.register_invited(db.session.get(Invitation, invitation_id), person, details(),
+                                          actor=person)
+                db.session.commit()
+                outcomes.append("registered")
+            except services.RegistrationError:
+                db.session.rollback()
+                outcomes.append("refused")
+        return job
+
+    errors = run_in_threads(app, [job_for(uid) for uid in user_ids])
+    assert errors == []
+    assert sorted(outcomes) == ["refused"] * 7 + ["registered"]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id == event.id)) == 1
+    assert db.session.get(Invitation, invitation_id).state == InvitationState.registered

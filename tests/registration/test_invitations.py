@@ -13,8 +13,8 @@ from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import Delegation, Invitation, InvitationState, Registration, RegistrationState as S
 from app.utils.time import utcnow
-from tests.factories import PASSWORD, audit_actions, field_error, grant, login, make_user, told
-from tests.registration.conftest import form_data, make_category
+from tests.factories import PASSWORD, audit_actions, field_error, grant, login, make_user, page, told
+from tests.registration.conftest import details, form_data, make_category
 
 
 @pytest.fixture
@@ -110,15 +110,83 @@ def test_invitation_without_preapproval_waits_for_review(client, event, governme
     assert db.session.scalars(select(Registration.state)).one() == S.submitted
 
 
-def test_invited_visitor_without_account_is_preapproved_after_verifying(client, event, government):
+def test_invited_visitor_with_the_invited_address_is_not_asked_to_confirm_it(client, event, government):
     invitation, token = invite(event, government)
     client.get(f"/e/{event.slug}/invitation/{token}")
     data = form_data(government, email="minister@example.gov", password=PASSWORD, confirm=PASSWORD)
+    response = client.post(f"/e/{event.slug}/register", data=data)
+    # The link reached the address: that proves it. Registered, logged in, approved.
+    assert response.headers["Location"] == f"/e/{event.slug}/my-registration"
+    assert client.get(response.headers["Location"]).status_code == 200
+    registration = db.session.scalars(select(Registration)).one()
+    assert (registration.state, registration.user.is_verified) == (S.approved, True)
+
+
+def test_invitee_registering_in_another_browser_gets_the_invitation_once_the_address_is_proven(
+        client, event, government):
+    """No link opened in this browser: the public form, a public category; the
+    invitation applies when the address is confirmed."""
+    delegation = Delegation(event_id=event.id, name="Pakistan", country="PK")
+    db.session.add(delegation)
+    db.session.flush()
+    public = make_category(event, "Climate expert")
+    invitation, _token = invite(event, government, delegation=delegation)
+    data = form_data(public, email="Minister@example.gov", password=PASSWORD, confirm=PASSWORD)
+    assert "Check your email" in client.post(f"/e/{event.slug}/register", data=data).get_data(as_text=True)
+    assert db.session.scalars(select(Registration.state)).one() == S.draft
+    verify = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "verify_email")).one()
+    client.get("/account/verify/" + re.search(r"/verify/(\S+)", verify.body_text).group(1))
+    db.session.expire_all()
+    registration = db.session.scalars(select(Registration)).one()
+    assert (registration.state, registration.category_id, registration.delegation_id, registration.invitation_id,
+            registration.invitation_other_address) == (S.approved, government.id, delegation.id, invitation.id, False)
+    assert invitation.status == "registered"
+    assert "invitation.register" in audit_actions()
+
+
+def test_logged_in_invitee_is_offered_the_invitations_category_without_the_link(client, event, government):
+    make_category(event, "Climate expert")
+    invitation, _token = invite(event, government)
+    user = make_user("minister@example.gov")
+    db.session.commit()
+    login(client, user)
+    page = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
+    assert "Government delegation" in page and "Climate expert" not in page
+    client.post(f"/e/{event.slug}/register", data=form_data(government))
+    registration = db.session.scalars(select(Registration)).one()
+    assert (registration.state, registration.category_id, invitation.status) == (S.approved, government.id,
+                                                                                  "registered")
+
+
+def test_invitation_link_used_for_another_address_is_flagged_to_accreditation(client, event, government):
+    invitation, token = invite(event, government)
+    client.get(f"/e/{event.slug}/invitation/{token}")
+    data = form_data(government, email="assistant@example.gov", password=PASSWORD, confirm=PASSWORD)
     assert "Check your email" in client.post(f"/e/{event.slug}/register", data=data).get_data(as_text=True)
     verify = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "verify_email")).one()
     client.get("/account/verify/" + re.search(r"/verify/(\S+)", verify.body_text).group(1))
     db.session.expire_all()
-    assert db.session.scalars(select(Registration.state)).one() == S.approved
+    registration = db.session.scalars(select(Registration)).one()
+    # Never approved unseen, even though invited delegates usually are.
+    assert (registration.state, registration.category_id, registration.invitation_other_address,
+            invitation.status) == (S.submitted, government.id, True, "registered")
+    assert "registration.invitation_other_address" in audit_actions()
+
+    other = services.create_registration(event, make_user(), details(), category=make_category(event), actor=None)
+    officer = make_user()
+    grant(officer, event, "accreditation")
+    db.session.commit()
+    client.post("/account/logout")
+    login(client, officer)
+    listing = page(client.get(f"/e/{event.slug}/manage/registrations?other_address=1"))
+    assert [a.text_content() for a in listing.xpath("//tbody//td/a")] == [registration.full_name]
+    assert listing.xpath("//tbody//span[contains(@class, 'badge')]/text()")[-2:] == [
+        "Invitation sent to another address", "Submitted"]
+    everyone = page(client.get(f"/e/{event.slug}/manage/registrations"))
+    assert len(everyone.xpath("//tbody/tr")) == 2 and other.id
+    detail = client.get(f"/e/{event.slug}/manage/registrations/{registration.id}").get_data(as_text=True)
+    assert ("This person registered as assistant@example.gov through the invitation link sent to "
+            "minister@example.gov.") in detail
 
 
 @pytest.mark.parametrize("spoil", ["expire", "revoke", "garbage"])

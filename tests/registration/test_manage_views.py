@@ -90,14 +90,14 @@ def test_detail_history_names_each_step_in_words(client, event, category, lang, 
 
     registration = registered(event, category)
     services.decide(registration, "approve", actor=registration.user)
-    record(actor=None, action="registration.travel_reminders", obj=registration, event=event)
+    record(actor=None, action="registration.something_new", obj=registration, event=event)
     db.session.commit()
     officer(client, event)
     doc = html(client.get(f"/e/{event.slug}/manage/registrations/{registration.id}", query_string={"lang": lang}))
     steps = doc.xpath("//ul/li/span[@title]")
     labels = [s.text_content() for s in steps]
     assert labels[0] == created and approved in labels
-    assert labels[-1] == "Registration travel reminders"  # an action without a label is still words
+    assert labels[-1] == "Registration something new"  # an action without a label is still words
     assert [s.get("title") for s in steps][0] == "registration.create"
     assert "registration.create" not in doc.text_content()
 
