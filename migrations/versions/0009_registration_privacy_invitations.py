@@ -1,7 +1,7 @@
 """privacy notice per event; registrations flagged for an invitation used by another address
 
 Revision ID: 0007_registration
-Revises: 0006
+Revises: 0007_ops
 Create Date: 2026-12-07 01:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_registration'
-down_revision = '0006'
+down_revision = '0007_ops'
 branch_labels = None
 depends_on = None
 
