@@ -441,3 +441,25 @@ def test_signup_with_only_the_required_fields_posted_creates_the_account(client)
     user = User.by_email("minimal@example.org")
     assert (user.organisation, user.position, user.country, user.locale) == ("", "", "", "ru")
     assert outbox("verify_email")[0].locale == "ru"
+
+
+def test_forgot_password_does_the_same_work_for_known_and_unknown_addresses(client, monkeypatch):
+    """A token is made and hashed and the message rendered either way, so the answer's
+    timing does not tell which addresses have accounts; only the known one is stored."""
+    from app.accounts import services
+    from app.mail import services as mail
+
+    make_user("known@example.org", locale="ru")
+    db.session.commit()
+    work = []
+    real_hash, real_render = services._hash_token, mail.render_template
+    monkeypatch.setattr(services, "_hash_token", lambda raw: work.append("hash") or real_hash(raw))
+    monkeypatch.setattr(mail, "render_template",
+                        lambda name, **context: work.append(name) or real_render(name, **context))
+
+    client.post("/account/forgot", data={"email": "known@example.org"})
+    known, work[:] = list(work), []
+    client.post("/account/forgot", data={"email": "unknown@example.org"})
+    assert known == work == ["hash", "mail/reset_password.txt", "mail/_layout.html"]
+    assert [m.to_address for m in outbox()] == ["known@example.org"]
+    assert [t.user.email for t in db.session.scalars(select(AccountToken))] == ["known@example.org"]
