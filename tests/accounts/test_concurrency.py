@@ -19,7 +19,7 @@ from app.accounts.models import AccountToken, User
 from app.accounts.services import create_token
 from app.extensions import db
 from tests.browser.support import served_in_thread
-from tests.factories import PASSWORD, make_user, outbox
+from tests.factories import PASSWORD, make_event, make_user, outbox
 
 CLICKS = 6
 NEW_PASSWORD = "a quiet river at dawn"
@@ -41,7 +41,7 @@ class Browser:
                                                   _NoRedirect)
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         try:
             with self.opener.open(self.base + path, data=body, timeout=60) as response:
                 return response.status, response.headers.get("Location", ""), response.read().decode()
@@ -104,6 +104,27 @@ def test_a_double_clicked_sign_up_makes_one_account_and_one_email(app):
     assert all("We sent a message to double@example.org." in text for _, _, text in answers)
     db.session.expire_all()
     assert db.session.scalar(select(func.count(User.id)).where(User.email == "double@example.org")) == 1
+    assert [m.template for m in outbox(to="double@example.org")] == ["verify_email"]
+
+
+def test_a_double_clicked_registration_without_an_account_makes_one_account_and_one_registration(app):
+    from app.registration.models import Registration
+    from tests.registration.conftest import form_data, make_category
+
+    summit = make_event()
+    category = make_category(summit)
+    db.session.commit()
+    path = f"/e/{summit.slug}/register"
+    with served_in_thread(app) as base:
+        browser = Browser(base)
+        form = form_data(category, email="double@example.org", password=NEW_PASSWORD, confirm=NEW_PASSWORD,
+                         csrf_token=browser.csrf_token(path))
+        with slow_after("FROM users"):
+            answers = at_once([lambda: browser.request(path, form)] * CLICKS)
+    assert [status for status, _, _ in answers] == [200] * CLICKS
+    db.session.expire_all()
+    [user] = db.session.scalars(select(User).where(User.email == "double@example.org"))
+    assert db.session.scalar(select(func.count(Registration.id)).where(Registration.user_id == user.id)) == 1
     assert [m.template for m in outbox(to="double@example.org")] == ["verify_email"]
 
 
