@@ -130,3 +130,17 @@ def test_a_logged_in_visitor_of_the_login_page_is_sent_to_their_place(client, su
     lands(client, user)
     response = client.get("/account/login")
     assert response.headers["Location"] == "/e/astana-2027/manage/"
+
+
+def test_a_delegate_who_registered_without_an_account_is_logged_in_by_the_link(client, summit):
+    from tests.factories import link_in, outbox
+    from tests.registration.conftest import form_data
+
+    category = make_category(summit)
+    db.session.commit()
+    response = client.post("/e/astana-2027/register", data=form_data(
+        category, email="new.delegate@example.org", password="a quiet river at dawn", confirm="a quiet river at dawn"))
+    assert response.status_code == 200
+    response = client.get(link_in(outbox("verify_email")[0], "/account/verify/"))
+    assert response.headers["Location"] == "/e/astana-2027/my-registration"
+    assert client.get("/e/astana-2027/my-registration").status_code == 200
