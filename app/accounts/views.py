@@ -5,10 +5,10 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from app.accounts import bp, services
-from app.accounts.landing import landing_for
-from app.accounts.web import end_session, remember_device, device_cookie, signed_up_here, start_session
 from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, EmailOnlyForm, LoginForm, ProfileForm,
                                 ResetPasswordForm, SignupForm)
+from app.accounts.landing import landing_for
+from app.accounts.web import device_cookie, end_session, remember_device, signed_up_here, start_session
 from app.extensions import client_ip, db, limiter
 from app.policy import authenticated, public
 from app.utils.urls import safe_next
