@@ -59,11 +59,11 @@ def remember_device(response, user: User):
 
 def mark_signed_up(user: User) -> None:
     """Remember in this browser that it signed `user` up."""
-    session[SIGNED_UP_KEY] = user.id
+    session[SIGNED_UP_KEY] = [user.id, user.email]
 
 
 def signed_up_here(user: User) -> bool:
-    return session.get(SIGNED_UP_KEY) == user.id
+    return session.get(SIGNED_UP_KEY) == [user.id, user.email]
 
 
 def _on_signed_up(user: User, **_kwargs) -> None:
