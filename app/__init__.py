@@ -69,15 +69,14 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
 
-    from app.accounts import passwords
-    from app.accounts.services import load_user_from_session
+    from app.accounts import passwords, web
 
     passwords.init_app(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         tune_sqlite(app)
 
-    login_manager.user_loader(load_user_from_session)
+    web.init_app(app)
 
 
 def _sqlite_case(function):

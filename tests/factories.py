@@ -69,10 +69,15 @@ def login_session(client, user: User) -> None:
     For tests that need many logged-in clients: the login form hashes with argon2,
     which is slow on purpose. Tests of logging in itself use `login()`.
     """
+    from app.accounts.sessions import open_session
+
+    sid = open_session(user)
+    db.session.commit()
     now = int(utcnow().timestamp())
     with client.session_transaction() as session:
         session.clear()
         session["_user_id"] = user.get_id()
+        session["sid"] = sid
         session["_fresh"] = True
         session["auth_at"] = now
         session["seen_at"] = now

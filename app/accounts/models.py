@@ -37,6 +37,10 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the address was last told about this account (signed up, or "an account
+    # already exists"): such notices go out at most once per few minutes, however
+    # many sign-ups for the address arrive at once.
+    account_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event_roles = relationship("EventRole", back_populates="user", cascade="all, delete-orphan",
                                foreign_keys="EventRole.user_id")
@@ -92,14 +96,41 @@ class AccountToken(db.Model):
     user: Mapped[User] = relationship()
 
 
+class LoginSession(db.Model):
+    """One login in one browser, from the login to the logout.
+
+    The browser's signed cookie names it by a secret of which only the hash is
+    stored; a session whose row has ended (logout) or whose user's session token
+    has rotated (password change or reset, deactivation) no longer logs anyone
+    in, even with a cookie saved earlier.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class LoginAttempt(db.Model):
-    """Failed and successful logins, for the security log and per-account throttling.
-    Never stores the password tried."""
+    """Failed and successful logins, for the security log and the login throttle.
+    Never stores the password tried.
+
+    `device` is set when the browser showed a device cookie of an earlier login to
+    the same account (a hash of it); `cleared_at` when a later success from the same
+    client, or a password reset, took the failure out of the throttle's count.
+    """
 
     __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_email_created_at", "email", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     ip: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64))
     success: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

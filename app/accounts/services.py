@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import AccountToken, LoginAttempt, User
+from app.accounts import sessions, throttle
+from app.accounts.models import AccountToken, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.audit.services import record, snapshot
 from app.extensions import db
@@ -28,11 +31,13 @@ PROFILE_FIELDS = ("honorific", "given_name", "family_name", "organisation", "pos
 # drafts that waited for it) without accounts knowing about them.
 signals = Namespace()
 email_verified = signals.signal("email-verified")
+# Sent with the new user when a sign-up made an account (the browser that did it is
+# remembered, so that its verification link logs it in there).
+signed_up = signals.signal("signed-up")
 
-# Failed logins for one account within the window after which it is throttled,
-# whatever address the attempts come from.
-ACCOUNT_FAILURE_LIMIT = 10
-ACCOUNT_FAILURE_WINDOW = timedelta(minutes=15)
+# However many sign-ups for a taken address arrive (double clicks, several workers),
+# its owner hears about them at most once in this time.
+ACCOUNT_NOTICE_INTERVAL = timedelta(minutes=5)
 
 
 def normalise_email(email: str) -> str:
@@ -43,12 +48,22 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _new_token() -> tuple[str, str]:
+    """A fresh raw token and the hash under which it is stored."""
+    raw = secrets.token_urlsafe(32)
+    return raw, _hash_token(raw)
+
+
 def create_token(user: User, purpose: str, *, hours: float, payload: dict | None = None) -> str:
     """Store a new single-use token for `user` and return its raw value (sent, never stored)."""
-    raw = secrets.token_urlsafe(32)
-    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=_hash_token(raw),
-                                payload=payload or {}, expires_at=utcnow() + timedelta(hours=hours)))
+    raw, token_hash = _new_token()
+    _store_token(user, purpose, token_hash, hours=hours, payload=payload)
     return raw
+
+
+def _store_token(user: User, purpose: str, token_hash: str, *, hours: float, payload: dict | None = None) -> None:
+    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=token_hash, payload=payload or {},
+                                expires_at=utcnow() + timedelta(hours=hours)))
 
 
 def peek_token(raw: str, purpose: str) -> AccountToken | None:
@@ -64,16 +79,28 @@ def peek_token(raw: str, purpose: str) -> AccountToken | None:
 
 
 def use_token(raw: str, purpose: str) -> AccountToken | None:
-    """Mark the token used and return it; None if invalid, expired or already used."""
+    """Mark the token used and return it; None if invalid, expired or already used.
+
+    The use is one conditional UPDATE: of two requests using the same link at
+    once, the database lets exactly one change the row (the other waits for it,
+    then finds it used), so a link works once however it is clicked."""
     token = peek_token(raw, purpose)
     if token is None:
         return None
-    token.used_at = utcnow()
+    now = utcnow()
+    used = db.session.execute(
+        update(AccountToken).where(AccountToken.id == token.id, AccountToken.used_at.is_(None),
+                                   AccountToken.expires_at > now)
+        .values(used_at=now).execution_options(synchronize_session=False))
+    if used.rowcount != 1:
+        db.session.expire(token)
+        return None
     # Tokens of the same purpose issued earlier die with this one.
-    for other in db.session.scalars(select(AccountToken).where(
-            AccountToken.user_id == token.user_id, AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None), AccountToken.id != token.id)):
-        other.used_at = token.used_at
+    db.session.execute(
+        update(AccountToken).where(AccountToken.user_id == token.user_id, AccountToken.purpose == purpose,
+                                   AccountToken.used_at.is_(None), AccountToken.id != token.id)
+        .values(used_at=now).execution_options(synchronize_session=False))
+    db.session.expire(token)
     return token
 
 
@@ -81,23 +108,46 @@ def sign_up(*, email: str, password: str, locale: str = "en", **profile) -> User
     """Create an unverified account and queue the verification email.
 
     If the address already has an account, nothing is created: its owner gets
-    an email saying so (with a reset link hint), and None is returned. The
-    caller answers the same way in both cases.
+    an email saying so (with a reset link hint), at most once per
+    ACCOUNT_NOTICE_INTERVAL, and None is returned. The caller answers the same
+    way in both cases. Two sign-ups of a new address at the same moment (a
+    double click) make one account: the second finds it taken when it inserts,
+    and answers like any sign-up of a taken address. Signal: `signed_up`.
     """
     email = normalise_email(email)
     # Hashed in both cases, so the answer takes as long whether the address is known or not.
     password_hash = hash_password(password)
     existing = User.by_email(email)
-    if existing is not None:
+    if existing is None:
+        user = User(email=email, password_hash=password_hash, locale=locale, account_notice_at=utcnow(),
+                    **{k: v for k, v in profile.items() if k in PROFILE_FIELDS})
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:  # uq_users_email: the same address signed up in another request just now
+            existing = User.by_email(email)
+            if existing is None:
+                raise
+        else:
+            send_verification(user)
+            signed_up.send(user)
+            return user
+    if _claim_account_notice(existing):
         queue_for_user(existing, "account_exists", login_url=external_url("accounts.login"),
                        reset_url=external_url("accounts.forgot_password"))
-        return None
-    user = User(email=email, password_hash=password_hash, locale=locale,
-                **{k: v for k, v in profile.items() if k in PROFILE_FIELDS})
-    db.session.add(user)
-    db.session.flush()
-    send_verification(user)
-    return user
+    return None
+
+
+def _claim_account_notice(user: User) -> bool:
+    """True if the owner of `user` may be told about this account now (at most once per
+    ACCOUNT_NOTICE_INTERVAL, made or told). One conditional UPDATE, so that it holds
+    across requests and workers racing each other."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.account_notice_at.is_(None),
+                                                   User.account_notice_at <= now - ACCOUNT_NOTICE_INTERVAL))
+        .values(account_notice_at=now).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
 
 
 def send_verification(user: User) -> None:
@@ -111,71 +161,100 @@ def resend_verification(email: str) -> None:
         send_verification(user)
 
 
+def mark_email_verified(user: User) -> bool:
+    """Record that `user`'s address is proven (a link sent to it was opened, or the
+    person came through a personal invitation to that address). True the first
+    time; then `email_verified` is sent, so drafts waiting for it go ahead."""
+    if user.email_verified_at is not None:
+        return False
+    user.email_verified_at = utcnow()
+    email_verified.send(user)
+    return True
+
+
 def verify_email(raw: str) -> User | None:
+    """Use a verification link: the address is proven. None if the link is not valid."""
     token = use_token(raw, "verify")
     if token is None:
         return None
-    first_time = token.user.email_verified_at is None
-    token.user.email_verified_at = token.user.email_verified_at or utcnow()
-    if first_time:
-        email_verified.send(token.user)
+    mark_email_verified(token.user)
     return token.user
 
 
-def mark_email_verified(user: User) -> None:
-    """The address is proven another way (a personal invitation link sent to it)."""
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        email_verified.send(user)
+@dataclass(frozen=True)
+class LoginOutcome:
+    """What a login attempt came to: the user, or how long the client must wait
+    (0 when it was just the wrong password)."""
+
+    user: User | None
+    retry_after: int = 0
 
 
-def recent_failures(email: str) -> int:
-    since = utcnow() - ACCOUNT_FAILURE_WINDOW
-    return db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.email == normalise_email(email), LoginAttempt.success.is_(False),
-        LoginAttempt.created_at >= since)) or 0
+def attempt_login(email: str, password: str, *, ip: str, device_cookie: str = "") -> LoginOutcome:
+    """Check a password, within the login throttle (see `throttle`).
 
-
-def authenticate(email: str, password: str, *, ip: str) -> User | None:
-    """The user if the credentials are right and the account may log in.
-
-    Every attempt is recorded (never the password). An account with too many
-    recent failures is refused even with the right password, for a while.
+    Every checked attempt is recorded (never the password). A client that must
+    wait is refused without checking the password, and told how long to wait;
+    known and unknown addresses are treated alike.
     """
     email = normalise_email(email)[:254]
+    client = throttle.Client(ip=ip, device=throttle.device_for(device_cookie, email))
+    wait = throttle.wait_seconds(email, client)
+    if wait:
+        current_app.logger.warning("login refused: email=%s ip=%s known_device=%s wait=%ss", email, ip,
+                                   client.device is not None, wait)
+        return LoginOutcome(None, retry_after=wait)
     user = User.by_email(email)
-    throttled = recent_failures(email) >= ACCOUNT_FAILURE_LIMIT
     ok = verify_password(user.password_hash if user else None, password)
-    success = bool(user and ok and user.active and not throttled)
-    db.session.add(LoginAttempt(email=email, ip=ip[:64], success=success))
+    success = bool(user and ok and user.active)
+    throttle.record_attempt(email, client, success=success)
     if not success:
-        current_app.logger.warning("login failed: email=%s ip=%s throttled=%s", email, ip, throttled)
-        return None
+        current_app.logger.warning("login failed: email=%s ip=%s", email, ip)
+        return LoginOutcome(None)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     current_app.logger.info("login: user=%s ip=%s", user.id, ip)
-    return user
+    return LoginOutcome(user)
 
 
-def request_password_reset(email: str) -> None:
-    """Queue a reset link if the address has an active account; otherwise do nothing visible."""
+def authenticate(email: str, password: str, *, ip: str, device_cookie: str = "") -> User | None:
+    """The user if the credentials are right, the account may log in and the client
+    need not wait; None otherwise."""
+    return attempt_login(email, password, ip=ip, device_cookie=device_cookie).user
+
+
+def request_password_reset(email: str, *, locale: str = "en") -> None:
+    """Queue a reset link if the address has an active account; otherwise do nothing visible.
+
+    The same work is done either way (a token made and hashed, the message rendered
+    in the account's language, or `locale` for an unknown address), so the answer
+    takes as long and an address's having an account cannot be timed. Only for an
+    active account are the token and the message stored.
+    """
     user = User.by_email(email)
-    if user is None or not user.active:
-        return
-    raw = create_token(user, "reset", hours=current_app.config["TOKEN_HOURS_RESET"])
-    queue_for_user(user, "reset_password", reset_url=external_url("accounts.reset_password", token=raw),
-                   hours=current_app.config["TOKEN_HOURS_RESET"])
+    known = user is not None and user.active
+    hours = current_app.config["TOKEN_HOURS_RESET"]
+    raw, token_hash = _new_token()
+    recipient = user if known else User(email=normalise_email(email)[:254], locale=locale)
+    message = queue_for_user(recipient, "reset_password", hours=hours,
+                             reset_url=external_url("accounts.reset_password", token=raw))
+    if known:
+        _store_token(user, "reset", token_hash, hours=hours)
+    else:
+        db.session.expunge(message)
 
 
 def reset_password(raw: str, new_password: str) -> User | None:
-    """Set a new password through a reset token; ends every other session."""
+    """Set a new password through a reset token; None if the link is not valid (any
+    more). Ends every session of the account and clears the login throttle for it."""
     token = use_token(raw, "reset")
     if token is None:
         return None
     user = token.user
     user.password_hash = hash_password(new_password)
-    user.rotate_session_token()
+    sessions.end_all_sessions(user)
+    throttle.clear_account(user.email)
     # Receiving the link proves the address.
     user.email_verified_at = user.email_verified_at or utcnow()
     queue_for_user(user, "password_changed")
@@ -183,11 +262,12 @@ def reset_password(raw: str, new_password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> bool:
-    """Change the password after checking the current one; other sessions end."""
+    """Change the password after checking the current one; every session ends (the
+    caller opens a new one for the browser that asked)."""
     if not verify_password(user.password_hash, current):
         return False
     user.password_hash = hash_password(new)
-    user.rotate_session_token()
+    sessions.end_all_sessions(user)
     queue_for_user(user, "password_changed")
     return True
 
@@ -224,7 +304,7 @@ def confirm_email_change(raw: str) -> User | None:
     old_email = user.email
     user.email = new_email
     user.email_verified_at = utcnow()
-    user.rotate_session_token()
+    sessions.end_all_sessions(user)
     queue_email(to=old_email, template="email_changed_notice", locale=user.locale, user=user,
                 new_email=new_email)
     return user
@@ -245,7 +325,7 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
     before = snapshot(user, ("active",))
     user.active = active
     if not active:
-        user.rotate_session_token()
+        sessions.end_all_sessions(user)
     record(actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
            summary=user.email, before=before, after=snapshot(user, ("active",)))
 
@@ -265,15 +345,4 @@ def create_user(*, email: str, password: str, verified: bool = True, is_admin: b
                 **{k: v for k, v in profile.items() if k in PROFILE_FIELDS})
     db.session.add(user)
     db.session.flush()
-    return user
-
-
-def load_user_from_session(session_id: str) -> User | None:
-    """Flask-Login loader: the cookie holds "id:session_token"."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
-        return None
     return user

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import current_user
 
 from app.accounts import bp, services
 from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, EmailOnlyForm, LoginForm, ProfileForm,
                                 ResetPasswordForm, SignupForm)
+from app.accounts.landing import landing_for
+from app.accounts.web import device_cookie, end_session, remember_device, signed_up_here, start_session
 from app.extensions import client_ip, db, limiter
 from app.policy import authenticated, public
-from app.utils.forms import strip_text
-from app.utils.time import utcnow
 from app.utils.urls import safe_next
 
 def sent_message() -> str:
@@ -26,20 +26,17 @@ def sensitive_limit():
     return current_app.config["RATELIMIT_SENSITIVE"]
 
 
-def start_session(user) -> None:
-    """A fresh session at login: nothing from before (CSRF token included) survives."""
-    session.clear()
-    login_user(user)
-    session.permanent = True
-    now = int(utcnow().timestamp())
-    session["auth_at"] = now
-    session["seen_at"] = now
-    session["lang"] = user.locale
+def landing_url(user) -> str:
+    """Where `user` works: `next` when it is a safe local path, else the service's choice."""
+    landing = landing_for(user)
+    return safe_next(url_for(landing.endpoint, **landing.values))
 
 
-def end_session() -> None:
-    logout_user()
-    session.clear()
+def wait_message(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return ngettext("Too many failed attempts from here. Try again in %(num)d minute, or reset your password.",
+                    "Too many failed attempts from here. Try again in %(num)d minutes, or reset your password.",
+                    minutes)
 
 
 def _profile_data(form) -> dict:
@@ -67,14 +64,27 @@ def signup():
 @bp.route("/verify/<token>")
 @public
 def verify_email(token):
+    """The link proves the address, so it confirms without a password. It also logs in
+    the browser that signed the account up (not another one: there the link alone
+    does not show that its holder chose the password). A browser logged in as
+    someone else stays so, and is told."""
     user = services.verify_email(token)
     if user is None:
         db.session.rollback()
         flash(_("This verification link is invalid or has expired. Log in to ask for a new one."), "danger")
         return redirect(url_for("accounts.login"))
+    if current_user.is_authenticated and current_user.id != user.id:
+        db.session.commit()
+        flash(_("The address %(email)s is confirmed. You are still logged in as %(current)s.",
+                email=user.email, current=current_user.email), "info")
+        return redirect(url_for("main.index"))
+    if not current_user.is_authenticated and signed_up_here(user) and user.active:
+        start_session(user)
     db.session.commit()
     flash(_("Thank you: your email address is confirmed."), "success")
-    return redirect(url_for("main.index") if current_user.is_authenticated else url_for("accounts.login"))
+    if current_user.is_authenticated:
+        return redirect(landing_url(user))
+    return redirect(url_for("accounts.login", email=user.email))
 
 
 @bp.route("/verify/resend", methods=["POST"])
@@ -92,16 +102,26 @@ def resend_verification():
 @limiter.limit(login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(url_for("main.index")))
+        return redirect(landing_url(current_user))
     form = LoginForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data, ip=client_ip())
+        outcome = services.attempt_login(form.email.data, form.password.data, ip=client_ip(),
+                                         device_cookie=device_cookie())
+        if outcome.user is not None:
+            start_session(outcome.user)
+            db.session.commit()
+            flash(_("Welcome, %(name)s.", name=outcome.user.display_name), "success")
+            return remember_device(redirect(landing_url(outcome.user)), outcome.user)
         db.session.commit()
-        if user is not None:
-            start_session(user)
-            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(safe_next(url_for("main.index")))
-        form.form_errors.append(_("The email address or password is not right, or the account is locked for a while."))
+        if outcome.retry_after:
+            form.form_errors.append(wait_message(outcome.retry_after))
+            response = current_app.make_response(
+                (render_template("accounts/login.html", form=form, title=_("Log in")), 429))
+            response.headers["Retry-After"] = str(outcome.retry_after)
+            return response
+        form.form_errors.append(_("The email address or password is not right."))
     return render_template("accounts/login.html", form=form, title=_("Log in"))
 
 
@@ -109,6 +129,7 @@ def login():
 @public
 def logout():
     end_session()
+    db.session.commit()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -119,7 +140,7 @@ def logout():
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, locale=session.get("lang", "en"))
         db.session.commit()
         flash(sent_message(), "info")
         return redirect(url_for("accounts.login"))
@@ -136,8 +157,12 @@ def reset_password(token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = services.reset_password(token, form.password.data)
-        db.session.commit()
+        if user is None:  # used a moment ago, in another request
+            db.session.rollback()
+            flash(_("This reset link is invalid, used or expired. Ask for a new one."), "danger")
+            return redirect(url_for("accounts.forgot_password"))
         end_session()
+        db.session.commit()
         flash(_("Your password is changed. Log in with the new one."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, title=_("Choose a new password"))
@@ -163,9 +188,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if services.change_password(current_user, form.current.data, form.password.data):
-            db.session.commit()
-            # The session token rotated: log in again in this browser only.
+            # Every session ended: this browser gets a new one.
             start_session(current_user._get_current_object())
+            db.session.commit()
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
         form.current.errors.append(_("This is not your current password."))
@@ -194,7 +219,7 @@ def confirm_email_change(token):
         db.session.rollback()
         flash(_("This confirmation link is invalid or has expired."), "danger")
         return redirect(url_for("main.index"))
-    db.session.commit()
     end_session()
+    db.session.commit()
     flash(_("Your email address is changed. Log in with the new address."), "success")
     return redirect(url_for("accounts.login"))

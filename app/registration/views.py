@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.services import mark_email_verified, sign_up
-from app.accounts.views import start_session
+from app.accounts.web import start_session
 from app.events.services import get_event_or_404
 from app.events.forms import EmptyForm
 from app.extensions import db, limiter

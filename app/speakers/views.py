@@ -325,7 +325,7 @@ def _sensitive_limit():
 def respond(slug, token):
     """The emailed link: accept or decline without logging in. An account created by
     the invitation chooses its password here, which also confirms the address."""
-    from app.accounts.views import start_session
+    from app.accounts.web import start_session
 
     event = _public_event(slug)
     assignment = svc.assignment_from_token(event, token)

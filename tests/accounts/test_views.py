@@ -12,7 +12,8 @@ from app.accounts.models import AccountToken, User
 from app.accounts.services import create_token
 from app.extensions import db
 from app.utils.time import utcnow
-from tests.factories import PASSWORD, field_error, flashes, link_in, login, make_user, outbox, visible_html
+from tests.factories import (PASSWORD, field_error, flashes, link_in, login, make_user, outbox, page,
+                             visible_html)
 
 NEW_PASSWORD = "a quiet river at dawn"
 
@@ -47,18 +48,87 @@ def test_signup_verify_login_logout_as_a_new_delegate(client):
     [message] = outbox("verify_email")
     assert message.to_address == "new.delegate@example.org"
 
+    # The link opened in the browser that signed up confirms and logs in: no password asked again.
     response = client.get(link_in(message, "/account/verify/"), follow_redirects=True)
     assert flashes(response) == ["Thank you: your email address is confirmed."]
     db.session.expire_all()
     assert User.by_email("new.delegate@example.org").is_verified
+    assert client.get("/account/profile").status_code == 200
+
+    response = client.post("/account/logout", follow_redirects=True)
+    assert flashes(response) == ["You are logged out."]
+    assert client.get("/account/profile").status_code == 302
 
     response = client.post("/account/login", data={"email": "New.Delegate@example.org", "password": NEW_PASSWORD},
                            follow_redirects=True)
     assert flashes(response) == ["Welcome, Қасым-Жомарт Мусадик."]
     assert client.get("/account/profile").status_code == 200
 
-    response = client.post("/account/logout", follow_redirects=True)
-    assert flashes(response) == ["You are logged out."]
+
+def test_verification_link_in_another_browser_confirms_and_asks_for_the_password(client, app):
+    client.post("/account/signup", data=signup_data())
+    other = app.test_client()
+    response = other.get(link_in(outbox("verify_email")[0], "/account/verify/"), follow_redirects=True)
+    assert response.request.path == "/account/login"
+    assert flashes(response) == ["Thank you: your email address is confirmed."]
+    assert page(response).xpath('//input[@name="email"]/@value') == ["new.delegate@example.org"]
+    db.session.expire_all()
+    assert User.by_email("new.delegate@example.org").is_verified
+    assert other.get("/account/profile").status_code == 302
+
+
+def test_verification_link_opened_while_logged_in_as_someone_else_does_not_switch(client):
+    client.post("/account/signup", data=signup_data())
+    link = link_in(outbox("verify_email")[0], "/account/verify/")
+    colleague = make_user("colleague@example.org")
+    db.session.commit()
+    sign_in(client, colleague)
+    response = client.get(link, follow_redirects=True)
+    assert flashes(response) == [
+        "The address new.delegate@example.org is confirmed. You are still logged in as colleague@example.org."]
+    db.session.expire_all()
+    assert User.by_email("new.delegate@example.org").is_verified
+    assert "colleague@example.org" in page_text(client.get("/account/profile"))
+
+
+def session_cookie_of(client) -> str:
+    return client.get_cookie("kurultai_session", domain="summit.test").value
+
+
+def browser_with(app, cookie: str):
+    copy = app.test_client()
+    copy.set_cookie("kurultai_session", cookie, domain="summit.test")
+    return copy
+
+
+def test_logout_ends_the_session_on_the_server(client, app):
+    user = make_user()
+    db.session.commit()
+    sign_in(client, user)
+    saved = session_cookie_of(client)
+    assert browser_with(app, saved).get("/account/profile").status_code == 200
+    client.post("/account/logout")
+    assert browser_with(app, saved).get("/account/profile").status_code == 302
+    # Another browser of the same person stays logged in.
+    other = app.test_client()
+    sign_in(other, user)
+    client.post("/account/logout")
+    assert other.get("/account/profile").status_code == 200
+
+
+def test_a_cookie_saved_before_a_password_change_or_reset_opens_nothing(client, app):
+    user = make_user()
+    db.session.commit()
+    sign_in(client, user)
+    before_change = session_cookie_of(client)
+    client.post("/account/password", data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert client.get("/account/profile").status_code == 200
+    assert browser_with(app, before_change).get("/account/profile").status_code == 302
+
+    before_reset = session_cookie_of(client)
+    link = request_reset(app.test_client(), user.email)
+    app.test_client().post(link, data={"password": "another calm sentence", "confirm": "another calm sentence"})
+    assert browser_with(app, before_reset).get("/account/profile").status_code == 302
     assert client.get("/account/profile").status_code == 302
 
 
@@ -96,7 +166,7 @@ def test_login_with_wrong_password_shows_one_message(client):
     db.session.commit()
     wrong = client.post("/account/login", data={"email": user.email, "password": "not the password"})
     unknown = client.post("/account/login", data={"email": "nobody@example.org", "password": "not the password"})
-    message = "The email address or password is not right, or the account is locked for a while."
+    message = "The email address or password is not right."
     assert wrong.status_code == unknown.status_code == 200
     assert message in html.unescape(page_text(wrong))
     assert visible_html(wrong).replace(user.email, "X") == visible_html(unknown).replace("nobody@example.org", "X")
@@ -371,3 +441,25 @@ def test_signup_with_only_the_required_fields_posted_creates_the_account(client)
     user = User.by_email("minimal@example.org")
     assert (user.organisation, user.position, user.country, user.locale) == ("", "", "", "ru")
     assert outbox("verify_email")[0].locale == "ru"
+
+
+def test_forgot_password_does_the_same_work_for_known_and_unknown_addresses(client, monkeypatch):
+    """A token is made and hashed and the message rendered either way, so the answer's
+    timing does not tell which addresses have accounts; only the known one is stored."""
+    from app.accounts import services
+    from app.mail import services as mail
+
+    make_user("known@example.org", locale="ru")
+    db.session.commit()
+    work = []
+    real_hash, real_render = services._hash_token, mail.render_template
+    monkeypatch.setattr(services, "_hash_token", lambda raw: work.append("hash") or real_hash(raw))
+    monkeypatch.setattr(mail, "render_template",
+                        lambda name, **context: work.append(name) or real_render(name, **context))
+
+    client.post("/account/forgot", data={"email": "known@example.org"})
+    known, work[:] = list(work), []
+    client.post("/account/forgot", data={"email": "unknown@example.org"})
+    assert known == work == ["hash", "mail/reset_password.txt", "mail/_layout.html"]
+    assert [m.to_address for m in outbox()] == ["known@example.org"]
+    assert [t.user.email for t in db.session.scalars(select(AccountToken))] == ["known@example.org"]
