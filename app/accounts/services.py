@@ -104,8 +104,11 @@ def use_token(raw: str, purpose: str) -> AccountToken | None:
     return token
 
 
-def sign_up(*, email: str, password: str, locale: str = "en", **profile) -> User | None:
-    """Create an unverified account and queue the verification email.
+def sign_up(*, email: str, password: str, locale: str = "en", address_proven: bool = False,
+            **profile) -> User | None:
+    """Create an unverified account and queue the verification email. With
+    `address_proven` (the caller has already proven the address, e.g. by a personal
+    invitation link sent to it) the account is verified at once and no email is sent.
 
     If the address already has an account, nothing is created: its owner gets
     an email saying so (with a reset link hint), at most once per
@@ -129,7 +132,10 @@ def sign_up(*, email: str, password: str, locale: str = "en", **profile) -> User
             if existing is None:
                 raise
         else:
-            send_verification(user)
+            if address_proven:
+                mark_email_verified(user)
+            else:
+                send_verification(user)
             signed_up.send(user)
             return user
     if _claim_account_notice(existing):

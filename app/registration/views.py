@@ -135,8 +135,12 @@ def register(slug):
                 form.email.data = invitation.email
     if form.validate_on_submit():
         category = db.session.get(Category, form.category.data)
+        # A personal invitation link that reached this address proves it: no confirmation needed.
+        email = form.email.data if anonymous else current_user.email
+        invited_here = invitation is not None and same_address(email, invitation.email)
         if anonymous:
             user = sign_up(email=form.email.data, password=form.password.data, locale=_locale(),
+                           address_proven=invited_here,
                            **{name: getattr(form, name).data for name in PROFILE_PREFILL})
             if user is None:
                 # The address has an account: its owner was emailed. Same answer as success.
@@ -144,9 +148,8 @@ def register(slug):
                 return _check_email(event, form.email.data)
         else:
             user = current_user._get_current_object()
-        if invitation is not None and same_address(user.email, invitation.email):
-            # The personal link reached this address: that proves it, no confirmation needed.
-            mark_email_verified(user)
+            if invited_here:
+                mark_email_verified(user)
         try:
             if invitation is not None:
                 registration = services.register_invited(invitation, user, form.details(), actor=user)

@@ -120,6 +120,8 @@ def test_invited_visitor_with_the_invited_address_is_not_asked_to_confirm_it(cli
     assert client.get(response.headers["Location"]).status_code == 200
     registration = db.session.scalars(select(Registration)).one()
     assert (registration.state, registration.user.is_verified) == (S.approved, True)
+    # ... and is not sent a confirmation email it no longer needs.
+    assert db.session.scalars(select(OutboxMessage.template)).all().count("verify_email") == 0
 
 
 def test_invitee_registering_in_another_browser_gets_the_invitation_once_the_address_is_proven(
