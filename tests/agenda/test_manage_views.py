@@ -240,6 +240,24 @@ def test_viewer_reads_timetable_but_cannot_edit(client, summit):
     assert client.post(f"{BASE}/sessions/{session.id}/move.json", json={}).status_code == 403
 
 
+def test_viewer_timetable_does_not_invite_dragging(client, summit, programme):
+    event, rooms, _ = summit
+    viewer = make_user("viewer@example.org")
+    grant(viewer, event, "viewer")
+    add_session(event, rooms[0], at(9), at(10), title="Opening plenary")
+    db.session.commit()
+    affordances = ("tt-editable", "tt-resize", "draggable=", "data-move-url", "Drag a session", "js/timetable.js")
+
+    def offered(user):
+        login(client, user)
+        page = _text(client.get(BASE + "?day=2027-04-21"))
+        client.post("/account/logout")
+        return [a for a in affordances if a in page], "Open a session to see its details." in page
+
+    assert offered(viewer) == ([], True)
+    assert offered(programme) == (list(affordances), False)
+
+
 def test_conflicts_page_lists_double_booking(client, summit, programme):
     event, rooms, _ = summit
     add_session(event, rooms[1], at(10), at(11), title="A")
