@@ -4,8 +4,8 @@ from __future__ import annotations
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, SubmitField,
-                     TextAreaField, TimeField)
+from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+                     SubmitField, TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.agenda.models import SESSION_TYPE_LABELS, VISIBILITY_LABELS, SessionType, Visibility
@@ -143,3 +143,11 @@ class MoveForm(FlaskForm):
     def validate_room_id(self, field):
         if not (field.data or "").isdigit():
             raise ValidationError(_l("Choose a room of this event."))
+
+
+class PublishForm(FlaskForm):
+    """Publish the draft; while rooms or speakers are double-booked, only with "Publish anyway"
+    ticked (`conflicts_seen` names the conflicts the page showed)."""
+
+    publish_anyway = BooleanField(_l("Publish anyway, with these conflicts open"))
+    conflicts_seen = HiddenField()

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from app.agenda import bp, cache, exports
 from app.agenda import services as svc
 from app.agenda.httpcache import mark_public
-from app.agenda.forms import MoveForm, RoomForm, SessionForm, TrackForm
+from app.agenda.forms import MoveForm, PublishForm, RoomForm, SessionForm, TrackForm
 from app.agenda.models import (SESSION_TYPE_LABELS, VISIBILITY_LABELS, AgendaSession, Room, SessionType, Track,
                                Visibility)
 from app.agenda.timetable import day_grid, event_days, grid_css as _grid_css
@@ -446,19 +446,27 @@ def track_delete(slug, track_id):
 def manage_publish(slug):
     event = g.event
     may_publish = can(current_user, "agenda.edit_structure", event)
-    form = EmptyForm()
+    form = PublishForm()
     if request.method == "POST":
         if not may_publish:
             abort(403)
         if form.validate_on_submit():
-            publication = svc.publish_agenda(event, actor=current_user)
-            db.session.commit()
-            flash(_("Agenda version %(version)d is public.", version=publication.version), "success")
-            return redirect(url_for("agenda.manage_publish", slug=slug))
-    errors = [c for c in svc.find_conflicts(event) if c.severity == svc.ERROR]
+            accepted = form.conflicts_seen.data if form.publish_anyway.data else None
+            try:
+                publication = svc.publish_agenda(event, actor=current_user, accept_conflicts=accepted)
+            except svc.ConflictsOpen as refusal:
+                db.session.rollback()
+                show_refusal(form, refusal)
+            else:
+                db.session.commit()
+                flash(_("Agenda version %(version)d is public.", version=publication.version), "success")
+                return redirect(url_for("agenda.manage_publish", slug=slug))
+    still_open = svc.open_conflicts(event)
+    form.conflicts_seen.data = svc.conflicts_key(still_open)
+    form.publish_anyway.data = False  # a confirmation covers one list of conflicts, once
     return render_template("agenda/manage/publish.html", event=event, form=form, changes=svc.pending_changes(event),
-                           publications=svc.publications_of(event), errors=errors, may_publish=may_publish,
-                           title=_("Publish the agenda"))
+                           publications=svc.publications_of(event), conflicts=still_open, may_publish=may_publish,
+                           sessions={s.id: s for s in svc.sessions_of(event)}, title=_("Publish the agenda"))
 
 
 # --- public pages and feeds ----------------------------------------------------------

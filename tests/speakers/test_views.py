@@ -940,7 +940,7 @@ def test_speaker_conflicts_show_in_the_agenda_conflicts_page_editor_and_speakers
         f"/e/astana/manage/speakers/sessions/{water.id}")]
 
     assert [availability in page for page in pages] == [True, True, True]
-    assert "A speaker is due in “Aral Sea basin cooperation” and “Green bonds” at the same time." in pages[0]
+    assert "Busy Person is due in “Aral Sea basin cooperation” and “Green bonds” at the same time." in pages[0]
     assert "Busy Person is due in “Aral Sea basin cooperation” and “Green bonds” at the same time." in pages[2]
 
 
