@@ -3,8 +3,9 @@ keep up with the English sources."""
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from unittest import mock
 
 import lxml.html
 import pytest
@@ -715,9 +716,20 @@ def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
                     "Checked in today", "Category", "In", "Approved", "server"):
         assert english not in text, english
 
+    # Months before the event the desk asks first, in the desk's language.
+    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 1, 14, 5, tzinfo=UTC)):
+        asked = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
+                     headers={"Accept": "application/json"}).get_json()
+    assert (asked["status"], asked["message"]) == (
+        "confirm", "Бүгін, 2027\u202fж. 14 қаңтар, іс-шара күні емес (іс-шара күндері: 2027 ж. 21–23 сәуір). "
+                   "Бәрібір келуін тіркеу керек пе?")
+    assert text_of(lxml.html.fromstring(asked["html"]), "//form[@id='desk-confirm']//button") == (
+        "Бәрібір келуін тіркеу")
+
     # A scan answered in place: the message and the HTML in the JSON come in the desk's language.
-    response = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
-                    headers={"Accept": "application/json"})
+    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 4, 21, 5, tzinfo=UTC)):
+        response = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
+                        headers={"Accept": "application/json"})
     answer = response.get_json()
     assert (answer["status"], answer["message"]) == ("admitted", "Келуі тіркелді.")
     result = lxml.html.fromstring(answer["html"])
