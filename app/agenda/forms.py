@@ -9,12 +9,13 @@ from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.agenda.models import SESSION_TYPE_LABELS, VISIBILITY_LABELS, SessionType, Visibility
+from app.agenda.sdgs import SDG_NAMES, sdg_label
 from app.utils.forms import select_choices, strip_text, text_field
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1565c0."))
 # Languages sessions are held or interpreted in; summits in the region use these most.
 LANGUAGE_CODES = ("en", "ru", "kk", "uz", "ky", "tg", "tk", "zh", "ar", "fr", "es", "de", "tr")
-SDG_CHOICES = select_choices((n, _l("SDG %(n)d", n=n)) for n in range(1, 18))
+SDG_CHOICES = select_choices((n, sdg_label(n)) for n in SDG_NAMES)
 
 
 def language_choices():

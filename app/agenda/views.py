@@ -483,9 +483,19 @@ def _type_choices() -> list[tuple[str, str]]:
     return [(t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType]
 
 
+@bp.context_processor
+def _sdg_names():
+    """SDG badges name the goal: sdg_badge(6) is "SDG 6 — Clean water and sanitation"."""
+    from app.agenda.sdgs import sdg_badge
+
+    return {"sdg_badge": sdg_badge}
+
+
 def _sdg_choices() -> dict[int, str]:
-    """{n: "SDG n"} for the 17 goals, translated."""
-    return {n: _("SDG %(n)d", n=n) for n in range(1, 18)}
+    """{n: "n — name of the goal"} for the 17 goals, translated."""
+    from app.agenda.sdgs import SDG_NAMES, sdg_label
+
+    return {n: str(sdg_label(n)) for n in SDG_NAMES}
 
 
 def _public_state_or_404(slug: str) -> cache.PublicState:

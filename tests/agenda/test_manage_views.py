@@ -460,3 +460,27 @@ def test_every_agenda_page_renders_for_programme(client, summit, programme):
                  f"/sessions/{session.id}", f"/sessions/{session.id}/move", f"/rooms/{rooms[0].id}",
                  f"/tracks/{tracks[0].id}", "/rooms/new", "/tracks/new"):
         assert client.get(BASE + path).status_code == 200, path
+
+
+def test_sdg_boxes_name_each_goal_in_every_language(client, summit, programme):
+    event, rooms, tracks = summit
+    tracks[0].sdgs = [6, 13]
+    db.session.commit()
+    login(client, programme)
+    named = {}
+    for lang in ("en", "ru", "kk"):
+        client.get(f"/language/{lang}")
+        form = page(client.get(BASE + "/sessions/new"))
+        boxes = form.xpath('//fieldset[@id="sdgs"]//input[@type="checkbox"]')
+        labels = [form.xpath(f'string(//label[@for="{box.get("id")}"])') for box in boxes]
+        badges = [" ".join(b.text_content().split()) for b in page(client.get(BASE + "/tracks")).xpath(
+            '//span[contains(@class, "sdg-badge")]')]
+        named[lang] = (len(labels), labels[5], labels[12], badges)
+    assert named == {
+        "en": (17, "6 — Clean water and sanitation", "13 — Climate action",
+               ["SDG 6 — Clean water and sanitation", "SDG 13 — Climate action"]),
+        "ru": (17, "6 — Чистая вода и санитария", "13 — Борьба с изменением климата",
+               ["ЦУР 6 — Чистая вода и санитария", "ЦУР 13 — Борьба с изменением климата"]),
+        "kk": (17, "6 — Таза су және санитария", "13 — Климаттың өзгеруіне қарсы күрес",
+               ["ТДМ 6 — Таза су және санитария", "ТДМ 13 — Климаттың өзгеруіне қарсы күрес"]),
+    }

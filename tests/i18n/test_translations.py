@@ -566,12 +566,13 @@ def test_public_agenda_in_kazakh(client, kazakh_agenda):
     assert texts_of(main, ".//form[@id='agenda-filters']//label") == ["Тақырыптық бағыт", "Түрі", "ТДМ", "Зал", "Іздеу"]
     assert main.xpath(".//select[@id='f-type']/option/text()")[:3] == ["Барлығы", "Пленарлық отырыс",
                                                                         "Жоғары деңгейдегі панельдік талқылау"]
-    assert main.xpath(".//select[@id='f-sdg']/option[@value='6']/text()") == ["ТДМ 6"]
+    assert main.xpath(".//select[@id='f-sdg']/option[@value='6']/text()") == ["6 — Таза су және санитария"]
     assert text_of(main, ".//p[@id='agenda-count']") == "2 сессия"
     # Kazakh puts the day of the month first and the weekday last.
     assert texts_of(main, ".//h2") == ["21 сәуір, сәрсенбі"]
     assert texts_of(main, ".//li[contains(@class, 'agenda-item')]//div[@class='small']/span") == [
-        "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6", "ТДМ 13", "Практикалық семинар", "Алдын ала жазылу қажет"]
+        "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6 — Таза су және санитария",
+        "ТДМ 13 — Климаттың өзгеруіне қарсы күрес", "Практикалық семинар", "Алдын ала жазылу қажет"]
     # Strings the page's script shows come translated through data- attributes.
     (root,) = main.xpath(".//div[@id='agenda-root']")
     assert (root.get("data-your-time"), root.get("data-count-template")) == (
@@ -590,7 +591,8 @@ def test_public_session_page_in_kazakh_names_its_languages(client, kazakh_agenda
 
     main = _main(doc)
     assert texts_of(main, ".//dl/dt") == ["Зал", "Түрі", "Тақырыптық бағыт", "ТДМ", "Тілдер", "Орындар"]
-    assert texts_of(main, ".//dl/dd") == ["Бас зал", "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6 ТДМ 13",
+    assert texts_of(main, ".//dl/dd") == ["Бас зал", "Пленарлық отырыс", "Су қауіпсіздігі",
+                                          "ТДМ 6 — Таза су және санитария ТДМ 13 — Климаттың өзгеруіне қарсы күрес",
                                           "Қазақ тілі, орыс тілі", "500"]
     text = visible_text(main)
     for english in ("Agenda", "Room", "Type", "Track", "SDG", "Languages", "Places", "Speakers", "About this session",
