@@ -4,17 +4,18 @@ from __future__ import annotations
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, SubmitField,
-                     TextAreaField, TimeField)
+from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+                     SubmitField, TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.agenda.models import SESSION_TYPE_LABELS, VISIBILITY_LABELS, SessionType, Visibility
+from app.agenda.sdgs import SDG_NAMES, sdg_label
 from app.utils.forms import select_choices, strip_text, text_field
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1565c0."))
 # Languages sessions are held or interpreted in; summits in the region use these most.
 LANGUAGE_CODES = ("en", "ru", "kk", "uz", "ky", "tg", "tk", "zh", "ar", "fr", "es", "de", "tr")
-SDG_CHOICES = select_choices((n, _l("SDG %(n)d", n=n)) for n in range(1, 18))
+SDG_CHOICES = select_choices((n, sdg_label(n)) for n in SDG_NAMES)
 
 
 def language_choices():
@@ -143,3 +144,11 @@ class MoveForm(FlaskForm):
     def validate_room_id(self, field):
         if not (field.data or "").isdigit():
             raise ValidationError(_l("Choose a room of this event."))
+
+
+class PublishForm(FlaskForm):
+    """Publish the draft; while rooms or speakers are double-booked, only with "Publish anyway"
+    ticked (`conflicts_seen` names the conflicts the page showed)."""
+
+    publish_anyway = BooleanField(_l("Publish anyway, with these conflicts open"))
+    conflicts_seen = HiddenField()

@@ -9,6 +9,7 @@ never commits, and writes an audit entry for each change.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib
 import re
@@ -412,7 +413,7 @@ ERROR, WARNING = "error", "warning"
 
 @dataclass
 class Conflict:
-    kind: str            # room | speaker | dates | hours | capacity
+    kind: str            # room | speaker | availability | dates | hours | capacity
     severity: str        # error (refused on save) | warning
     session_ids: tuple[int, ...]
     message: str
@@ -439,26 +440,15 @@ def _room_conflicts(sessions: list[AgendaSession], event: Event) -> list[Conflic
 
 
 def _speaker_conflicts(sessions: list[AgendaSession], event: Event) -> list[Conflict]:
-    """A speaker due in two sessions at once: the speakers domain supplies who speaks where."""
-    speakers = speakers_by_session([s.id for s in sessions])
-    if not speakers:
+    """Speakers due in two sessions at once or on a day they said they are not available,
+    each named ("Dr Imran Qureshi is due in …"): the speakers domain knows who speaks where."""
+    try:
+        module = importlib.import_module("app.speakers.conflicts")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("app.speakers", "app.speakers.conflicts"):
+            raise
         return []
-    by_id = {s.id: s for s in sessions}
-    found = []
-    per_user: dict[int, list[AgendaSession]] = defaultdict(list)
-    for session_id, user_ids in speakers.items():
-        for user_id in user_ids:
-            if session_id in by_id:
-                per_user[user_id].append(by_id[session_id])
-    for user_id, held in per_user.items():
-        held.sort(key=lambda s: (s.starts_at, s.id))
-        for i, a in enumerate(held):
-            for b in held[i + 1:]:
-                if b.starts_at >= a.ends_at:
-                    break
-                found.append(Conflict("speaker", WARNING, (a.id, b.id), _(
-                    "A speaker is due in “%(a)s” and “%(b)s” at the same time.", a=a.title, b=b.title)))
-    return found
+    return module.speaker_conflicts(sessions, event)
 
 
 def _single_conflicts(session: AgendaSession, event: Event) -> list[Conflict]:
@@ -486,19 +476,8 @@ def _single_conflicts(session: AgendaSession, event: Event) -> list[Conflict]:
     return found
 
 
-def _speaker_availability_conflicts(sessions: list[AgendaSession], event: Event) -> list[Conflict]:
-    """Speakers due on a day they said they are not available: the speakers domain knows their dates."""
-    try:
-        module = importlib.import_module("app.speakers.conflicts")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("app.speakers", "app.speakers.conflicts"):
-            raise
-        return []
-    return module.availability_conflicts(sessions, event)
-
-
 # Each check takes every session of the event and returns its conflicts.
-CONFLICT_CHECKS = [_room_conflicts, _speaker_conflicts, _speaker_availability_conflicts]
+CONFLICT_CHECKS = [_room_conflicts, _speaker_conflicts]
 
 
 def find_conflicts(event: Event, sessions: list[AgendaSession] | None = None) -> list[Conflict]:
@@ -617,13 +596,47 @@ def pending_changes(event: Event) -> list[dict]:
     return diff_snapshots(current.snapshot if current else None, build_snapshot(event))
 
 
-def publish_agenda(event: Event, *, actor) -> Publication:
+# What publishing asks about before it goes ahead: a room or a speaker in two places at
+# once, a speaker due on a day they are not available. Other warnings (room hours,
+# capacity, event dates) are the organisers' call and do not stop it.
+PUBLISH_CHECKED = ("room", "speaker", "availability")
+
+
+class ConflictsOpen(AgendaError):
+    """Publishing refused until the actor confirms these open conflicts (`conflicts`, `key`)."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(_("Tick “Publish anyway” to publish with these conflicts open."), "publish_anyway")
+        self.conflicts = conflicts
+        self.key = conflicts_key(conflicts)
+
+
+def open_conflicts(event: Event) -> list[Conflict]:
+    """The conflicts publishing asks about (PUBLISH_CHECKED), as the conflicts page lists them."""
+    return [c for c in find_conflicts(event) if c.kind in PUBLISH_CHECKED]
+
+
+def conflicts_key(conflicts: list[Conflict]) -> str:
+    """A short fingerprint of a list of conflicts (kinds and sessions, not the translated
+    text): a confirmation given for one list does not cover another."""
+    parts = sorted(f"{c.kind}:{'-'.join(str(i) for i in c.session_ids)}" for c in conflicts)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16] if parts else ""
+
+
+def publish_agenda(event: Event, *, actor, accept_conflicts: str | None = None) -> Publication:
     """Make the current draft the public agenda at once; audited.
 
+    Refused with ConflictsOpen while rooms or speakers are double-booked (or a
+    speaker is due on a day they are not available), unless `accept_conflicts`
+    is the `conflicts_key` of exactly the open conflicts, i.e. the actor saw
+    them and chose to publish anyway; the audit entry counts them.
     Stores the snapshot and the changelog since the previous publication (kept
     for telling the people affected later) and drops rendered pages of older
     publications.
     """
+    still_open = open_conflicts(event)
+    if still_open and accept_conflicts != conflicts_key(still_open):
+        raise ConflictsOpen(still_open)
     previous = current_publication(event)
     now = utcnow()
     snap = build_snapshot(event)
@@ -638,7 +651,8 @@ def publish_agenda(event: Event, *, actor) -> Publication:
     record(actor=actor, action="agenda.publish", obj=publication, event=event,
            summary=_("Agenda version %(version)d: %(count)d changes", version=publication.version,
                      count=len(changes)),
-           after={"version": publication.version, "sessions": len(snap["sessions"]), "changes": len(changes)})
+           after={"version": publication.version, "sessions": len(snap["sessions"]), "changes": len(changes),
+                  **({"conflicts_open": len(still_open)} if still_open else {})})
     agenda_published.send(publication, previous=previous, actor=actor)
     return publication
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from app.agenda import bp, cache, exports
 from app.agenda import services as svc
 from app.agenda.httpcache import mark_public
-from app.agenda.forms import MoveForm, RoomForm, SessionForm, TrackForm
+from app.agenda.forms import MoveForm, PublishForm, RoomForm, SessionForm, TrackForm
 from app.agenda.models import (SESSION_TYPE_LABELS, VISIBILITY_LABELS, AgendaSession, Room, SessionType, Track,
                                Visibility)
 from app.agenda.timetable import day_grid, event_days, grid_css as _grid_css
@@ -447,19 +447,27 @@ def track_delete(slug, track_id):
 def manage_publish(slug):
     event = g.event
     may_publish = can(current_user, "agenda.edit_structure", event)
-    form = EmptyForm()
+    form = PublishForm()
     if request.method == "POST":
         if not may_publish:
             abort(403)
         if form.validate_on_submit():
-            publication = svc.publish_agenda(event, actor=current_user)
-            db.session.commit()
-            flash(_("Agenda version %(version)d is public.", version=publication.version), "success")
-            return redirect(url_for("agenda.manage_publish", slug=slug))
-    errors = [c for c in svc.find_conflicts(event) if c.severity == svc.ERROR]
+            accepted = form.conflicts_seen.data if form.publish_anyway.data else None
+            try:
+                publication = svc.publish_agenda(event, actor=current_user, accept_conflicts=accepted)
+            except svc.ConflictsOpen as refusal:
+                db.session.rollback()
+                show_refusal(form, refusal)
+            else:
+                db.session.commit()
+                flash(_("Agenda version %(version)d is public.", version=publication.version), "success")
+                return redirect(url_for("agenda.manage_publish", slug=slug))
+    still_open = svc.open_conflicts(event)
+    form.conflicts_seen.data = svc.conflicts_key(still_open)
+    form.publish_anyway.data = False  # a confirmation covers one list of conflicts, once
     return render_template("agenda/manage/publish.html", event=event, form=form, changes=svc.pending_changes(event),
-                           publications=svc.publications_of(event), errors=errors, may_publish=may_publish,
-                           title=_("Publish the agenda"))
+                           publications=svc.publications_of(event), conflicts=still_open, may_publish=may_publish,
+                           sessions={s.id: s for s in svc.sessions_of(event)}, title=_("Publish the agenda"))
 
 
 # --- public pages and feeds ----------------------------------------------------------
@@ -476,9 +484,19 @@ def _type_choices() -> list[tuple[str, str]]:
     return [(t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType]
 
 
+@bp.context_processor
+def _sdg_names():
+    """SDG badges name the goal: sdg_badge(6) is "SDG 6 — Clean water and sanitation"."""
+    from app.agenda.sdgs import sdg_badge
+
+    return {"sdg_badge": sdg_badge}
+
+
 def _sdg_choices() -> dict[int, str]:
-    """{n: "SDG n"} for the 17 goals, translated."""
-    return {n: _("SDG %(n)d", n=n) for n in range(1, 18)}
+    """{n: "n — name of the goal"} for the 17 goals, translated."""
+    from app.agenda.sdgs import SDG_NAMES, sdg_label
+
+    return {n: str(sdg_label(n)) for n in SDG_NAMES}
 
 
 def _public_state_or_404(slug: str) -> cache.PublicState:

@@ -24,13 +24,17 @@ class ScanForm(FlaskForm):
                        render_kw={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false",
                                   "autofocus": True, "enterkeyhint": "go"})
     session = HiddenField()
+    confirm = HiddenField()  # "1": admit even on a day outside the event's days
 
 
 class PickForm(FlaskForm):
-    """Check in the person chosen from the search results."""
+    """Check in the person chosen from the search results, or confirmed after a warning
+    (then `method` says how they were found first: qr, code or search)."""
 
     pick = HiddenField(validators=[InputRequired(), Length(max=200)])
     session = HiddenField()
+    confirm = HiddenField()
+    method = HiddenField()
 
 
 class ReasonForm(FlaskForm):

@@ -16,7 +16,7 @@ import hmac
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from hashlib import sha256
 
 from flask import current_app
@@ -90,6 +90,27 @@ def update_settings(event, data: dict, *, actor) -> OnsiteSettings:
 
 def event_today(event) -> date:
     return to_zone(utcnow(), event.timezone).date()
+
+
+# Delegates collect their badges the day before the opening (most arrive the evening
+# before), so the desk admits people from then to the last day without asking.
+EARLY_PICKUP = timedelta(days=1)
+
+
+def desk_days(event) -> tuple[date, date]:
+    """The first and last day (in the event's time zone) the desk admits people without asking."""
+    return event.start_date - EARLY_PICKUP, event.end_date
+
+
+def off_day_warning(event, today: date) -> str | None:
+    """What the desk says before admitting anyone on a day outside `desk_days`, else None."""
+    first, last = desk_days(event)
+    if first <= today <= last:
+        return None
+    from app.templating import date_range, local_date
+
+    return str(_l("Today, %(today)s, is not a day of the event (%(dates)s). Check in anyway?",
+                  today=local_date(today), dates=date_range(event.start_date, event.end_date)))
 
 
 # --- Badges ------------------------------------------------------------------------
@@ -279,12 +300,13 @@ class Flag:
 class DeskResult:
     """What the desk shows after a scan, a typed code or a pick from the search."""
 
-    status: str                        # admitted | already | refused | invalid | matches | empty
+    status: str                        # admitted | already | confirm | refused | invalid | matches | empty
     message: str = ""
     registration: Registration | None = None
     checkin: CheckIn | None = None
     flags: list[Flag] = field(default_factory=list)
     matches: list[Registration] = field(default_factory=list)
+    checked_in: dict[int, datetime] = field(default_factory=dict)  # when each match came in, by registration id
 
     @property
     def ok(self) -> bool:
@@ -371,6 +393,17 @@ def search(event, text: str) -> list[Registration]:
         .limit(SEARCH_LIMIT)))
 
 
+def checked_in_today(registrations: list[Registration], scope: str, day: date) -> dict[int, datetime]:
+    """When each of `registrations` came through this door (`scope`) on `day`, by
+    registration id (those not in yet left out), in one query whatever their number."""
+    ids = [r.id for r in registrations]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(CheckIn.registration_id, CheckIn.checked_in_at)
+        .where(CheckIn.registration_id.in_(ids), CheckIn.scope == scope, CheckIn.day == day)).tuples().all())
+
+
 def _session_refusal(registration: Registration, session) -> Flag | None:
     """Why `registration` may not enter a restricted or sign-up `session` (a DeskSession), if so."""
     if session.restricted and registration.category_id not in (session.category_ids or []):
@@ -386,13 +419,16 @@ def _session_refusal(registration: Registration, session) -> Flag | None:
     return None
 
 
-def admit(event, registration: Registration, *, actor, method: CheckInMethod, session=None) -> DeskResult:
+def admit(event, registration: Registration, *, actor, method: CheckInMethod, session=None,
+          confirmed: bool = False) -> DeskResult:
     """Check `registration` in at the entrance, or into `session` (a PublicSession).
 
     Refused (nothing recorded) unless approved, and for a session, unless its
     category may attend and, where sign-up is needed, it holds a place. A second
-    scan the same day finds the first check-in and says when it was. Records
-    who checked in whom and when; no audit entry (the check-in row is the record).
+    scan the same day finds the first check-in and says when it was. On a day
+    outside `desk_days` nothing is recorded either: the answer ("confirm") asks,
+    and only a `confirmed` admission goes ahead. Records who checked in whom and
+    when; no audit entry (the check-in row is the record).
     """
     flags = status_flags(registration)
     if registration.state != RS.approved:
@@ -406,6 +442,9 @@ def admit(event, registration: Registration, *, actor, method: CheckInMethod, se
     today = event_today(event)
     scope = scope_of(session.id if session is not None else None)
     existing = _checkin_of(registration, scope, today)
+    warning = None if existing is not None or confirmed else off_day_warning(event, today)
+    if warning is not None:
+        return DeskResult("confirm", warning, registration=registration, flags=flags)
     if existing is None:
         try:
             with db.session.begin_nested():
@@ -444,9 +483,10 @@ def status_flags(registration: Registration) -> list[Flag]:
     return flags
 
 
-def scan(event, text: str, *, actor, session=None) -> DeskResult:
+def scan(event, text: str, *, actor, session=None, confirmed: bool = False) -> DeskResult:
     """Whatever was typed or scanned into the desk's field: a badge token, a short
-    code, or part of a name (then the matches are listed, nobody is checked in)."""
+    code, or part of a name (then the matches are listed, nobody is checked in).
+    `confirmed` admits on a day outside the event's days (see `admit`)."""
     text = (text or "").strip()[:400]
     if not text:
         return DeskResult("empty")
@@ -455,17 +495,19 @@ def scan(event, text: str, *, actor, session=None) -> DeskResult:
         registration, refusal = find_by_code(event, text, today=today)
         if refusal is not None:
             return refusal
-        return admit(event, registration, actor=actor, method=CheckInMethod.qr, session=session)
+        return admit(event, registration, actor=actor, method=CheckInMethod.qr, session=session, confirmed=confirmed)
     refusal = None
     if SHORT_CODE.match(text):
         registration, refusal = find_by_code(event, text, today=today)
         if registration is not None:
-            return admit(event, registration, actor=actor, method=CheckInMethod.code, session=session)
+            return admit(event, registration, actor=actor, method=CheckInMethod.code, session=session,
+                         confirmed=confirmed)
         if refusal.status == "refused":
             return refusal
     matches = search(event, text)
     if matches:
-        return DeskResult("matches", "", matches=matches)
+        scope = scope_of(session.id if session is not None else None)
+        return DeskResult("matches", "", matches=matches, checked_in=checked_in_today(matches, scope, today))
     # An unknown code that is no name either: say so about the code.
     return refusal or DeskResult("invalid", str(_l("Nobody found for “%(text)s”.", text=text[:60])))
 

@@ -278,8 +278,8 @@ def _registration_from_posted_pick(event) -> Registration:
     return _registration_from_pick(event, form.pick.data)
 
 
-def _result_html(event, result, door) -> str:
-    return render_template("checkin/_result.html", event=event, result=result, door=door,
+def _result_html(event, result, door, method: CheckInMethod = CheckInMethod.search) -> str:
+    return render_template("checkin/_result.html", event=event, result=result, door=door, method=method.value,
                            pick_form=PickForm(), pick=services.pick_token)
 
 
@@ -287,15 +287,27 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json"
 
 
-def _desk_answer(event, result, door):
+def _confirmation(event, result, door, method: CheckInMethod) -> dict | None:
+    """For an answer asking to confirm: the request that admits the person anyway."""
+    if result.status != "confirm" or result.registration is None:
+        return None
+    fields = {"pick": services.pick_token(result.registration), "method": method.value, "confirm": "1"}
+    if door:
+        fields["session"] = str(door.id)
+    return {"url": url_for("checkin.desk_pick", slug=event.slug), "fields": fields}
+
+
+def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.search):
     if _wants_json():
-        return jsonify(status=result.status, message=result.message, html=_result_html(event, result, door))
+        confirm = _confirmation(event, result, door, method)
+        return jsonify(status=result.status, message=result.message, html=_result_html(event, result, door, method),
+                       **({"confirm": confirm} if confirm else {}))
     form = ScanForm()
     form.code.data = ""
     return render_template("checkin/desk.html", event=event, form=form, result=result, door=door,
                            doors=services.desk_sessions(event), counts=services.live_counts(
                                event, session_id=door.id if door else None),
-                           result_html=_result_html(event, result, door), title=_("Check-in"))
+                           result_html=_result_html(event, result, door, method), title=_("Check-in"))
 
 
 @bp.route(MANAGE + "/checkin", methods=["GET", "POST"])
@@ -310,11 +322,13 @@ def desk(slug):
     result = None
     if request.method == "POST":
         if form.validate_on_submit():
-            result = services.scan(event, form.code.data, actor=current_user, session=door)
-            db.session.commit()
+            result = services.scan(event, form.code.data, actor=current_user, session=door,
+                                   confirmed=form.confirm.data == "1")
+            if result.status != "matches":  # a search writes nothing, and a commit would expire every match
+                db.session.commit()
         else:
             result = services.DeskResult("empty")
-        return _desk_answer(event, result, door)
+        return _desk_answer(event, result, door, _method_of(form.code.data or ""))
     return render_template("checkin/desk.html", event=event, form=form, result=None, door=door,
                            doors=doors if doors is not None else services.desk_sessions(event),
                            counts=services.live_counts(event, session_id=door.id if door else None),
@@ -324,13 +338,21 @@ def desk(slug):
 @bp.route(MANAGE + "/checkin/pick", methods=["POST"])
 @requires("checkin.operate")
 def desk_pick(slug):
-    """Check in the person picked from the name search."""
+    """Check in the person picked from the name search, or admit one the desk was asked to confirm."""
     event = g.event
     door, _doors = _door(event)
+    form = PickForm()
     registration = _registration_from_posted_pick(event)
-    result = services.admit(event, registration, actor=current_user, method=CheckInMethod.search, session=door)
+    method = next((m for m in CheckInMethod if m.value == form.method.data), CheckInMethod.search)
+    result = services.admit(event, registration, actor=current_user, method=method, session=door,
+                            confirmed=form.confirm.data == "1")
     db.session.commit()
-    return _desk_answer(event, result, door)
+    return _desk_answer(event, result, door, method)
+
+
+def _method_of(text: str) -> CheckInMethod:
+    """How the desk's field found someone: a scanned badge token or a typed short code."""
+    return CheckInMethod.qr if badges.looks_like_token(text.strip()) else CheckInMethod.code
 
 
 @bp.route(MANAGE + "/checkin/counts.json")

@@ -4,6 +4,7 @@ speaker directory under /e/<slug>/speakers."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -412,7 +413,21 @@ def _render_my_session(event, assignment, *, status=200, **forms):
 def my_session(slug, assignment_id):
     event = _portal_event(slug)
     assignment = _own_assignment(event, assignment_id)
-    return _render_my_session(event, assignment)
+    return _render_my_session(event, assignment, slides_form=_slides_form(assignment))
+
+
+# Why the last slide file was refused, kept in the cookie session across the redirect
+# back to the session page (Post/Redirect/Get: reloading that page posts nothing again).
+SLIDES_REFUSED = "slides_refused"
+
+
+def _slides_form(assignment: SpeakerAssignment) -> SlidesForm:
+    """The slides form, showing once why a file for this assignment was just refused."""
+    form = SlidesForm(prefix="slides")
+    refused = cookie_session.pop(SLIDES_REFUSED, None)
+    if isinstance(refused, dict) and refused.get("assignment") == assignment.id:
+        form.file.errors = [str(message) for message in refused.get("errors") or []]
+    return form
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/accept", methods=["POST"])
@@ -487,7 +502,9 @@ def needs(slug, assignment_id):
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/slides", methods=["POST"])
 @authenticated
 def upload_slides(slug, assignment_id):
-    """Slides are checked by content; a refused file leaves earlier versions as they were."""
+    """Slides are checked by content; a refused file leaves earlier versions as they were.
+    Either way the answer is a redirect to the session page, where a refusal shows under
+    the file field."""
     event = _portal_event(slug)
     assignment = _own_assignment(event, assignment_id)
     form = SlidesForm(prefix="slides")
@@ -508,7 +525,9 @@ def upload_slides(slug, assignment_id):
             db.session.commit()
             flash(_("Slides uploaded (version %(version)d).", version=slide.version), "success")
             return _to_my_session(slug, assignment)
-    return _render_my_session(event, assignment, slides_form=form)
+    errors = [str(message) for field in form for message in field.errors]  # the file's, or an expired form's
+    cookie_session[SLIDES_REFUSED] = {"assignment": assignment.id, "errors": errors or [_("Choose a file.")]}
+    return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id, _anchor="slides"))
 
 
 @bp.route(PORTAL + "/profile", methods=["GET", "POST"])

@@ -124,3 +124,35 @@ def test_timetable_drag_on_empty_column_opens_prefilled_form(live_server, browse
     assert page.input_value("#starts_at") == "2027-04-21T10:00"
     assert page.input_value("#ends_at") == "2027-04-21T11:30"
     assert page.input_value("#room_id") == str(rooms[1].id)
+
+
+def _log_in_and_open_day(page, live_server, user) -> None:
+    page.goto(f"{live_server}/account/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#main input[type=submit]")
+    page.wait_for_url(lambda url: "/account/login" not in url)
+    page.goto(f"{live_server}/e/astana/manage/agenda?day=2027-04-21")
+
+
+def test_click_on_a_session_title_opens_it_and_a_drag_still_moves(live_server, browser_page, summit, programme):
+    event, rooms, _ = summit
+    opened = add_session(event, rooms[1], at(10), at(11), title="Glacier monitoring")
+    moved = add_session(event, rooms[0], at(9), at(10), title="Mover")
+    db.session.commit()
+    page = browser_page
+    _log_in_and_open_day(page, live_server, programme)
+
+    page.locator(f"#session-{opened.id} .tt-title").click()
+    page.wait_for_url(lambda url: url.endswith(f"/manage/agenda/sessions/{opened.id}"))
+    assert page.input_value("#title") == "Glacier monitoring"
+
+    page.go_back()
+    block = page.locator(f"#session-{moved.id}")
+    x, y = _row_y(page, rooms[2].id, 13, 0)
+    with page.expect_response(lambda r: r.url.endswith(f"/sessions/{moved.id}/move.json")) as answer:
+        _drag(page, block.locator(".tt-title"), x, y)
+    assert answer.value.status == 200
+    assert "/sessions/" not in page.url  # the drag did not also open the session
+    db.session.expire_all()
+    assert db.session.get(AgendaSession, moved.id).room_id == rooms[2].id

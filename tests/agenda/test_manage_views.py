@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.agenda.models import AgendaSession, Publication, Room, Track, Visibility
 from app.extensions import db
 from tests.agenda.conftest import add_session, at
-from tests.factories import field_error, flashes, grant, login, make_event, make_user
+from tests.factories import field_error, flashes, grant, login, make_event, make_user, page
 
 BASE = "/e/astana/manage/agenda"
 
@@ -240,6 +240,24 @@ def test_viewer_reads_timetable_but_cannot_edit(client, summit):
     assert client.post(f"{BASE}/sessions/{session.id}/move.json", json={}).status_code == 403
 
 
+def test_viewer_timetable_does_not_invite_dragging(client, summit, programme):
+    event, rooms, _ = summit
+    viewer = make_user("viewer@example.org")
+    grant(viewer, event, "viewer")
+    add_session(event, rooms[0], at(9), at(10), title="Opening plenary")
+    db.session.commit()
+    affordances = ("tt-editable", "tt-resize", "draggable=", "data-move-url", "Drag a session", "js/timetable.js")
+
+    def offered(user):
+        login(client, user)
+        page = _text(client.get(BASE + "?day=2027-04-21"))
+        client.post("/account/logout")
+        return [a for a in affordances if a in page], "Open a session to see its details." in page
+
+    assert offered(viewer) == ([], True)
+    assert offered(programme) == (list(affordances), False)
+
+
 def test_conflicts_page_lists_double_booking(client, summit, programme):
     event, rooms, _ = summit
     add_session(event, rooms[1], at(10), at(11), title="A")
@@ -248,6 +266,89 @@ def test_conflicts_page_lists_double_booking(client, summit, programme):
     login(client, programme)
     response = client.get(BASE + "/conflicts")
     assert "Hall A holds “A” and “B” at the same time." in _text(response)
+
+
+def _double_booked_speaker(event, rooms):
+    """Dr Imran Qureshi, due in two overlapping sessions: (first, second)."""
+    from app.speakers.models import AssignmentState
+    from tests.speakers.conftest import assign
+
+    first = add_session(event, rooms[0], at(10), at(11), title="Glacier monitoring")
+    second = add_session(event, rooms[1], at(10, 30), at(11, 30), title="Green bonds")
+    speaker = make_user("i.qureshi@example.org", honorific="Dr", given_name="Imran", family_name="Qureshi")
+    assign(first, speaker, state=AssignmentState.accepted)
+    assign(second, speaker)
+    return first, second
+
+
+def test_conflicts_page_and_grid_name_the_double_booked_speaker(client, summit, programme):
+    event, rooms, _ = summit
+    first, second = _double_booked_speaker(event, rooms)
+    db.session.commit()
+    login(client, programme)
+    message = "Dr Imran Qureshi is due in “Glacier monitoring” and “Green bonds” at the same time."
+    conflicts = page(client.get(BASE + "/conflicts"))
+    grid = page(client.get(BASE + "?day=2027-04-21"))
+    assert [" ".join(li.xpath("string(.)").split()).split(" open ")[0]
+            for li in conflicts.xpath('//li[contains(@class, "conflict-speaker")]')] == ["Warning " + message]
+    assert [grid.xpath(f'string(//*[@id="session-{s.id}"]//*[@class="tt-flag-text"])') for s in (first, second)] == [
+        message, message]
+
+
+def test_conflicts_name_the_speaker_in_russian_and_kazakh(client, summit, programme):
+    event, rooms, _ = summit
+    _double_booked_speaker(event, rooms)
+    db.session.commit()
+    login(client, programme)
+    said = {}
+    for lang in ("ru", "kk"):
+        client.get(f"/language/{lang}")
+        said[lang] = " ".join(page(client.get(BASE + "/conflicts")).xpath(
+            'string(//li[contains(@class, "conflict-speaker")])').split())
+    assert "Д-р Imran Qureshi: сессии «Glacier monitoring» и «Green bonds» совпадают по времени." in said["ru"]
+    assert "Imran Qureshi: «Glacier monitoring» және «Green bonds» сессиялары бір уақытқа түседі." in said["kk"]
+
+
+def test_publish_with_open_conflicts_lists_them_and_needs_publish_anyway(client, summit, programme):
+    event, rooms, _ = summit
+    _double_booked_speaker(event, rooms)
+    add_session(event, rooms[2], at(14), at(15), title="Side event A")
+    add_session(event, rooms[2], at(14, 30), at(15, 30), title="Side event B")
+    db.session.commit()
+    login(client, programme)
+    listed = ["Hall B holds “Side event A” and “Side event B” at the same time.",
+              "Dr Imran Qureshi is due in “Glacier monitoring” and “Green bonds” at the same time."]
+
+    def open_conflicts(response):
+        return [li.text.strip() for li in page(response).xpath('//*[@id="open-conflicts"]//li')]
+
+    preview = client.get(BASE + "/publish")
+    assert open_conflicts(preview) == listed
+    seen = page(preview).xpath('string(//input[@name="conflicts_seen"]/@value)')
+
+    refused = client.post(BASE + "/publish", data={"conflicts_seen": seen})
+    assert (refused.status_code, open_conflicts(refused), field_error(refused, "publish_anyway")) == (
+        200, listed, "Tick “Publish anyway” to publish with these conflicts open.")
+    assert db.session.scalar(select(Publication.version)) is None
+
+    published = client.post(BASE + "/publish", data={"conflicts_seen": seen, "publish_anyway": "y"})
+    assert published.status_code == 302
+    assert db.session.scalar(select(Publication.version)) == 1
+
+
+def test_publish_anyway_covers_only_the_conflicts_shown(client, summit, programme):
+    event, rooms, _ = summit
+    db.session.commit()
+    login(client, programme)
+    preview = client.get(BASE + "/publish")
+    assert page(preview).xpath('//*[@id="open-conflicts"]') == []
+    seen = page(preview).xpath('string(//input[@name="conflicts_seen"]/@value)')
+    _double_booked_speaker(event, rooms)  # someone double-books a speaker meanwhile
+    db.session.commit()
+    response = client.post(BASE + "/publish", data={"conflicts_seen": seen, "publish_anyway": "y"})
+    assert (response.status_code, field_error(response, "publish_anyway")) == (
+        200, "Tick “Publish anyway” to publish with these conflicts open.")
+    assert db.session.scalar(select(Publication.version)) is None
 
 
 def test_room_and_track_crud(client, summit, programme):
@@ -359,3 +460,27 @@ def test_every_agenda_page_renders_for_programme(client, summit, programme):
                  f"/sessions/{session.id}", f"/sessions/{session.id}/move", f"/rooms/{rooms[0].id}",
                  f"/tracks/{tracks[0].id}", "/rooms/new", "/tracks/new"):
         assert client.get(BASE + path).status_code == 200, path
+
+
+def test_sdg_boxes_name_each_goal_in_every_language(client, summit, programme):
+    event, rooms, tracks = summit
+    tracks[0].sdgs = [6, 13]
+    db.session.commit()
+    login(client, programme)
+    named = {}
+    for lang in ("en", "ru", "kk"):
+        client.get(f"/language/{lang}")
+        form = page(client.get(BASE + "/sessions/new"))
+        boxes = form.xpath('//fieldset[@id="sdgs"]//input[@type="checkbox"]')
+        labels = [form.xpath(f'string(//label[@for="{box.get("id")}"])') for box in boxes]
+        badges = [" ".join(b.text_content().split()) for b in page(client.get(BASE + "/tracks")).xpath(
+            '//span[contains(@class, "sdg-badge")]')]
+        named[lang] = (len(labels), labels[5], labels[12], badges)
+    assert named == {
+        "en": (17, "6 — Clean water and sanitation", "13 — Climate action",
+               ["SDG 6 — Clean water and sanitation", "SDG 13 — Climate action"]),
+        "ru": (17, "6 — Чистая вода и санитария", "13 — Борьба с изменением климата",
+               ["ЦУР 6 — Чистая вода и санитария", "ЦУР 13 — Борьба с изменением климата"]),
+        "kk": (17, "6 — Таза су және санитария", "13 — Климаттың өзгеруіне қарсы күрес",
+               ["ТДМ 6 — Таза су және санитария", "ТДМ 13 — Климаттың өзгеруіне қарсы күрес"]),
+    }

@@ -252,7 +252,8 @@ def _grow(event, rooms, count):
         slot = (n // 3) // len(rooms)
         start = at(8, 0, day) + timedelta(minutes=5 * slot)
         add_session(event, rooms[n % len(rooms)], start, start + timedelta(minutes=5), title=f"Session {n}")
-    svc.publish_agenda(event, actor=None)
+    # Sessions share rooms here: published as they are, double bookings and all.
+    svc.publish_agenda(event, actor=None, accept_conflicts=svc.conflicts_key(svc.open_conflicts(event)))
     db.session.commit()
 
 

@@ -9,6 +9,7 @@ from app.agenda import services as svc
 from app.agenda.models import AgendaSession, Publication, SessionType, Visibility
 from app.audit.models import AuditEntry
 from app.events.models import EventRole, EventRoleName
+from app.extensions import db
 from app.policy import can
 from tests.agenda.conftest import DAY1, add_session, at
 from tests.factories import grant, make_event, make_user
@@ -194,6 +195,21 @@ def test_publish_snapshot_leaves_out_drafts(summit):
     assert [s["title"] for s in publication.snapshot["sessions"]] == ["Shown"]
     assert [c["kind"] for c in publication.changes] == ["added"]
     assert publication.changes[0]["session_id"] == shown.id
+
+
+def test_publish_refuses_open_room_conflicts_unless_they_are_accepted(summit):
+    event, rooms, _ = summit
+    add_session(event, rooms[1], at(9), at(10), title="A")
+    add_session(event, rooms[1], at(9, 30), at(10, 30), title="B")
+    with pytest.raises(svc.ConflictsOpen) as refused:
+        svc.publish_agenda(event, actor=None)
+    assert [c.message for c in refused.value.conflicts] == ["Hall A holds “A” and “B” at the same time."]
+    assert db.session.scalar(select(Publication.id)) is None
+    with pytest.raises(svc.ConflictsOpen):
+        svc.publish_agenda(event, actor=None, accept_conflicts="0123456789abcdef")
+    publication = svc.publish_agenda(event, actor=None, accept_conflicts=refused.value.key)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "agenda.publish"))
+    assert (publication.version, entry.changes["conflicts_open"]) == (1, [None, 1])
 
 
 def test_publish_records_what_moved_since_last_publication(summit):

@@ -2,9 +2,10 @@
 session doors, live counts, printing at the desk, and what a checkin user can reach."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from unittest import mock
 
+import lxml.html
 import pytest
 from sqlalchemy import func, select
 
@@ -14,7 +15,7 @@ from app.extensions import db
 from app.registration.models import RegistrationState as RS
 from app.registration.services import invalidate_badge
 from tests.checkin.conftest import make_delegate, pdf_text
-from tests.factories import flash_kinds, login
+from tests.factories import flash_kinds, login, page
 
 
 @pytest.fixture
@@ -296,3 +297,98 @@ def test_desk_page_loads_for_checkin_role(client, summit, staff):
     assert page.status_code == 200
     assert '<script src="/static/js/checkin.js"></script>' in html
     assert "style=" not in html.split("<main", 1)[1]
+
+
+# --- days outside the event --------------------------------------------------------------
+
+def _on(day: str, hour: int = 10):
+    """Freeze 'now' at a local time (Asia/Almaty, UTC+5) on `day`."""
+    moment = datetime.fromisoformat(f"{day}T{hour - 5:02d}:00:00+00:00")
+    return mock.patch("app.checkin.services.utcnow", return_value=moment)
+
+
+OFF_DAY = "Today, 14 January 2027, is not a day of the event (21 – 23 April 2027). Check in anyway?"
+
+
+def test_desk_days_run_from_the_day_before_to_the_last_day(summit):
+    event, _ = summit
+    answers = {day: services.off_day_warning(event, date.fromisoformat(day))
+               for day in ("2027-04-19", "2027-04-20", "2027-04-23", "2027-04-24")}
+    assert [day for day, warning in answers.items() if warning] == ["2027-04-19", "2027-04-24"]
+
+
+def test_desk_without_javascript_asks_before_admitting_outside_the_event_days(client, summit, staff, people):
+    login(client, staff["checkin"])
+    with _on("2027-01-14"):
+        asked = client.post("/e/astana/manage/checkin", data={"code": _token(people["aliya"])})
+    doc = page(asked)
+    assert doc.xpath('string(//*[@id="desk-message"])') == OFF_DAY
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+    confirm = doc.xpath('//form[@id="desk-confirm"]')[0]
+    fields = {i.get("name"): i.get("value") for i in confirm.xpath(".//input[@type='hidden']")}
+    assert (confirm.get("action"), fields["confirm"], fields["method"], confirm.xpath("string(.//button)")) == (
+        "/e/astana/manage/checkin/pick", "1", "qr", "Check in anyway")
+    with _on("2027-01-14"):
+        admitted = client.post(confirm.get("action"), data=fields)
+    assert page(admitted).xpath('string(//*[@id="desk-message"])') == "Checked in."
+    assert [(c.day.isoformat(), c.method.value) for c in db.session.scalars(select(CheckIn))] == [
+        ("2027-01-14", "qr")]
+
+
+def test_desk_json_answer_asks_for_confirmation_and_the_confirmation_admits(client, summit, staff, people):
+    login(client, staff["checkin"])
+    code = services.ensure_badge(people["berik"]).display_code
+    with _on("2027-01-14"):
+        asked = _scan(client, code)
+    assert (asked["status"], asked["message"]) == ("confirm", OFF_DAY)
+    assert asked["confirm"]["url"] == "/e/astana/manage/checkin/pick"
+    assert (asked["confirm"]["fields"]["confirm"], asked["confirm"]["fields"]["method"]) == ("1", "code")
+    assert "Check in anyway" in asked["html"]
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+    with _on("2027-01-14"):
+        admitted = client.post(asked["confirm"]["url"], data=asked["confirm"]["fields"],
+                               headers={"Accept": "application/json"}).get_json()
+        rescanned = _scan(client, _token(people["aliya"]), confirm="1")
+    assert (admitted["status"], rescanned["status"]) == ("admitted", "admitted")
+    assert sorted(c.method.value for c in db.session.scalars(select(CheckIn))) == ["code", "qr"]
+
+
+def test_desk_admits_the_day_before_for_early_badge_pickup_without_asking(client, summit, staff, people):
+    login(client, staff["checkin"])
+    with _on("2027-04-20", 17):
+        answer = _scan(client, _token(people["aliya"]))
+    assert (answer["status"], answer["message"]) == ("admitted", "Checked in.")
+
+
+# --- who is in already, in the name search --------------------------------------------------
+
+def test_desk_name_search_shows_who_is_checked_in_already(client, summit, staff, people):
+    event, cats = summit
+    make_delegate(event, cats["expert"], given="Dana", family="Serikbayeva")
+    db.session.commit()
+    login(client, staff["checkin"])
+    with _at_event(9, 14):
+        _scan(client, _token(people["aliya"]))
+    with _at_event(10):
+        html = _scan(client, "serik")["html"]
+    rows = lxml.html.fromstring(html).xpath('//ul[contains(@class, "desk-matches")]/li')
+    assert [(row.xpath("string(.//strong)"), row.xpath('string(.//*[contains(@class, "desk-checked-in")])'))
+            for row in rows] == [("Dr Dana Serikbayeva", ""), ("Dr Aliya Serikova", "Checked in at 09:14")]
+
+
+def test_desk_name_search_query_count_does_not_grow_with_the_matches(client, summit, staff, people, count_queries):
+    event, cats = summit
+    login(client, staff["checkin"])
+    with _at_event(9):
+        _scan(client, _token(people["aliya"]))
+        _scan(client, "serik")  # the same warm-up as before the second count
+        with count_queries() as few:
+            assert _scan(client, "serik")["status"] == "matches"
+        for n in range(12):
+            person = make_delegate(event, cats["expert"], given=f"P{n}", family="Serikuly", photo=False)
+            services.admit(event, person, actor=staff["checkin"], method=services.CheckInMethod.code)
+        db.session.commit()
+        _scan(client, "serik")
+        with count_queries() as many:
+            assert _scan(client, "serik")["html"].count("Checked in at 09:00") == 13
+    assert many.count == few.count

@@ -3,8 +3,9 @@ keep up with the English sources."""
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from unittest import mock
 
 import lxml.html
 import pytest
@@ -565,12 +566,13 @@ def test_public_agenda_in_kazakh(client, kazakh_agenda):
     assert texts_of(main, ".//form[@id='agenda-filters']//label") == ["Тақырыптық бағыт", "Түрі", "ТДМ", "Зал", "Іздеу"]
     assert main.xpath(".//select[@id='f-type']/option/text()")[:3] == ["Барлығы", "Пленарлық отырыс",
                                                                         "Жоғары деңгейдегі панельдік талқылау"]
-    assert main.xpath(".//select[@id='f-sdg']/option[@value='6']/text()") == ["ТДМ 6"]
+    assert main.xpath(".//select[@id='f-sdg']/option[@value='6']/text()") == ["6 — Таза су және санитария"]
     assert text_of(main, ".//p[@id='agenda-count']") == "2 сессия"
     # Kazakh puts the day of the month first and the weekday last.
     assert texts_of(main, ".//h2") == ["21 сәуір, сәрсенбі"]
     assert texts_of(main, ".//li[contains(@class, 'agenda-item')]//div[@class='small']/span") == [
-        "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6", "ТДМ 13", "Практикалық семинар", "Алдын ала жазылу қажет"]
+        "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6 — Таза су және санитария",
+        "ТДМ 13 — Климаттың өзгеруіне қарсы күрес", "Практикалық семинар", "Алдын ала жазылу қажет"]
     # Strings the page's script shows come translated through data- attributes.
     (root,) = main.xpath(".//div[@id='agenda-root']")
     assert (root.get("data-your-time"), root.get("data-count-template")) == (
@@ -589,7 +591,8 @@ def test_public_session_page_in_kazakh_names_its_languages(client, kazakh_agenda
 
     main = _main(doc)
     assert texts_of(main, ".//dl/dt") == ["Зал", "Түрі", "Тақырыптық бағыт", "ТДМ", "Тілдер", "Орындар"]
-    assert texts_of(main, ".//dl/dd") == ["Бас зал", "Пленарлық отырыс", "Су қауіпсіздігі", "ТДМ 6 ТДМ 13",
+    assert texts_of(main, ".//dl/dd") == ["Бас зал", "Пленарлық отырыс", "Су қауіпсіздігі",
+                                          "ТДМ 6 — Таза су және санитария ТДМ 13 — Климаттың өзгеруіне қарсы күрес",
                                           "Қазақ тілі, орыс тілі", "500"]
     text = visible_text(main)
     for english in ("Agenda", "Room", "Type", "Track", "SDG", "Languages", "Places", "Speakers", "About this session",
@@ -715,9 +718,20 @@ def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
                     "Checked in today", "Category", "In", "Approved", "server"):
         assert english not in text, english
 
+    # Months before the event the desk asks first, in the desk's language.
+    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 1, 14, 5, tzinfo=UTC)):
+        asked = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
+                     headers={"Accept": "application/json"}).get_json()
+    assert (asked["status"], asked["message"]) == (
+        "confirm", "Бүгін, 2027\u202fж. 14 қаңтар, іс-шара күні емес (іс-шара күндері: 2027 ж. 21–23 сәуір). "
+                   "Бәрібір келуін тіркеу керек пе?")
+    assert text_of(lxml.html.fromstring(asked["html"]), "//form[@id='desk-confirm']//button") == (
+        "Бәрібір келуін тіркеу")
+
     # A scan answered in place: the message and the HTML in the JSON come in the desk's language.
-    response = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
-                    headers={"Accept": "application/json"})
+    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 4, 21, 5, tzinfo=UTC)):
+        response = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
+                        headers={"Accept": "application/json"})
     answer = response.get_json()
     assert (answer["status"], answer["message"]) == ("admitted", "Келуі тіркелді.")
     result = lxml.html.fromstring(answer["html"])

@@ -90,7 +90,10 @@ def assign(session, user, *, state=AssignmentState.invited, role=AssignmentRole.
 
 
 def publish(event):
-    publication = publish_agenda(event, actor=None)
+    """Publish the agenda as it is set up, with any speaker double bookings the test made."""
+    from app.agenda.services import conflicts_key, open_conflicts
+
+    publication = publish_agenda(event, actor=None, accept_conflicts=conflicts_key(open_conflicts(event)))
     db.session.commit()
     return publication
 

@@ -153,10 +153,14 @@
       drag = {
         el: el, mode: event.target.classList.contains("tt-resize") ? "resize" : "move",
         x: event.clientX, y: event.clientY, before: pos, pos: pos, moved: false,
-        offsetRows: rowAt(event.clientY) - pos.row
+        offsetRows: rowAt(event.clientY) - pos.row, pointerId: event.pointerId
       };
-      el.setPointerCapture(event.pointerId);
-      if (drag.mode === "resize") { event.preventDefault(); }
+      // Capturing the pointer now would send the click to the block instead of its title
+      // link, so a plain click would open nothing: a move captures once it is a drag.
+      if (drag.mode === "resize") {
+        el.setPointerCapture(event.pointerId);
+        event.preventDefault();
+      }
       return;
     }
     var column = event.target.closest(".tt-col-bg");
@@ -179,6 +183,10 @@
     if (!drag) { return; }
     if (!drag.moved && Math.abs(event.clientX - drag.x) < THRESHOLD && Math.abs(event.clientY - drag.y) < THRESHOLD) {
       return;
+    }
+    if (!drag.moved && drag.mode === "move" && drag.el.hasPointerCapture &&
+        !drag.el.hasPointerCapture(drag.pointerId)) {
+      drag.el.setPointerCapture(drag.pointerId);
     }
     drag.moved = true;
     var pos;
