@@ -34,6 +34,7 @@ from app.audit.services import record, snapshot
 from app.events.models import Event
 from app.extensions import db
 from app.utils.time import as_utc, to_zone, utcnow
+from app.utils.refusals import Refusal
 
 # Sent after every publication with (publication, previous=publication before it or None,
 # actor=...), in the publishing transaction: other domains react to the changelog.
@@ -50,13 +51,8 @@ SESSION_FIELDS = ("title", "type", "track_id", "room_id", "sdgs", "starts_at", "
                   "capacity", "signup_required", "visibility", "category_ids")
 
 
-class AgendaError(Exception):
+class AgendaError(Refusal):
     """A change refused by an agenda rule; `field` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- Markdown ----------------------------------------------------------------------

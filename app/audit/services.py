@@ -69,6 +69,20 @@ def record(*, actor, action: str, obj=None, event=None, summary: str = "",
     return entry
 
 
+def audited_update(obj, data: dict, fields, *, actor, action: str, event=None, summary: str = "") -> dict:
+    """Set the keys of `data` that are among `fields` on `obj`, flush, and record what
+    changed under `action`. Keys outside `fields` are ignored, so a form's extra
+    fields never reach the row. Returns the changes ({field: [old, new]})."""
+    before = snapshot(obj, fields)
+    for key, value in data.items():
+        if key in fields:
+            setattr(obj, key, value)
+    db.session.flush()
+    after = snapshot(obj, fields)
+    record(actor=actor, action=action, obj=obj, event=event, summary=summary, before=before, after=after)
+    return diff(before, after)
+
+
 def query_entries(*, event=None, action: str | None = None, object_type: str | None = None,
                   actor_email: str | None = None, page: int = 1, per_page: int = 50):
     """A filtered page of audit entries, newest first, with actors and events loaded

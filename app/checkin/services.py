@@ -37,6 +37,7 @@ from app.registration.services import invalidate_badge
 from app.utils.countries import country_choices
 from app.utils.time import to_zone, utcnow
 from app.utils.urls import external_url
+from app.utils.refusals import Refusal
 
 # Switched off only by the control run of the concurrency test, to prove that the
 # test can see the race the lock prevents. Never switch it off anywhere else.
@@ -46,12 +47,8 @@ SEARCH_LIMIT = 20
 SHORT_CODE = re.compile(r"^[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}$")
 
 
-class OnsiteError(Exception):
+class OnsiteError(Refusal):
     """A refusal the user can read (the message is translated when shown)."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- Settings ----------------------------------------------------------------------

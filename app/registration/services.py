@@ -38,6 +38,7 @@ from app.utils.languages import language_names
 from app.utils.tabular import Table, build_table, reader_locale
 from app.utils.time import utcnow
 from app.utils.urls import external_url
+from app.utils.refusals import Refusal
 
 # Switched off only by the control run of the concurrency test, to prove that the
 # test can see the race the lock prevents. Never switch it off anywhere else.
@@ -66,13 +67,9 @@ NULLABLE_FIELDS = ("arrival_date", "departure_date", "passport_expiry", "date_of
 AUDIT_FIELDS = ("state", "category_id", "delegation_id") + DETAIL_FIELDS + ("visa_letter_needed",)
 
 
-class RegistrationError(Exception):
-    """A refusal the user can read (the message is translated)."""
-
-    def __init__(self, message):
-        # Kept lazy: it is translated when shown, in the reader's language.
-        super().__init__(message)
-        self.message = message
+class RegistrationError(Refusal):
+    """A refusal the user can read (the message is kept lazy: it is translated when
+    shown, in the reader's language)."""
 
 
 class IllegalTransition(RegistrationError):

@@ -34,6 +34,7 @@ from app.utils.countries import country_name
 from app.utils.tabular import Table, build_table, reader_locale
 from app.utils.time import utcnow
 from app.utils.urls import external_url
+from app.utils.refusals import Refusal
 
 BIO_MAX = 2000
 MAX_LINKS = 3
@@ -57,13 +58,8 @@ TRANSITIONS: dict[A, frozenset[A]] = {
 }
 
 
-class SpeakerError(Exception):
+class SpeakerError(Refusal):
     """A change refused by a speaker rule; `field` names the form field it concerns."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field = field
 
 
 class IllegalTransition(SpeakerError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash
 
 from app.extensions import db
+from app.utils.refusals import Refusal
 
 
 def show_refusal(form, error, field: str | None = None) -> None:
@@ -18,11 +19,11 @@ def show_refusal(form, error, field: str | None = None) -> None:
         form.form_errors.append(message)
 
 
-def run_service(call, refusal, *, form=None, field: str | None = None, done=None,
+def run_service(call, refusal=Refusal, *, form=None, field: str | None = None, done=None,
                 category: str = "success") -> bool:
     """Run the service `call` and commit; True when it went through.
 
-    A refusal (`refusal`, the domain's error class or a tuple of them) is rolled
+    A refusal (`refusal`: any `Refusal` unless narrowed to a class or a tuple) is rolled
     back and shown: on `form` (see `show_refusal`; `field` is where one that names
     no field goes), or flashed as "danger" when there is no form. After the commit, `done` is flashed with `category`: a
     text, or a function of what `call` returned (called after the commit, so
