@@ -37,6 +37,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_models()
     register_blueprints(app)
+    register_signals(app)
     register_http_cache(app)
     from app import security, templating, errors, commands
 
@@ -127,6 +128,17 @@ def register_models() -> None:
             # module) is skipped; an import error inside a models module is not.
             if exc.name not in (f"app.{name}", f"app.{name}.models"):
                 raise
+
+
+def register_signals(app: Flask) -> None:
+    """Connect each domain's receivers to the signals of the domains it reacts to.
+    Done here, once, rather than as a side effect of importing a module."""
+    from app.agenda import wiring as agenda_wiring
+    from app.checkin import wiring as checkin_wiring
+    from app.registration import wiring as registration_wiring
+
+    for wiring in (agenda_wiring, registration_wiring, checkin_wiring):
+        wiring.connect(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -148,15 +148,7 @@ def clear_memory() -> None:
         _memory.clear()
 
 
-def _on_event_changed(event: Event, **_changes) -> None:
+def on_event_changed(event: Event, **_changes) -> None:
     """The event's title, dates or zone show in every public body: render them again."""
     invalidate_public_cache(event)
 
-
-def _connect() -> None:
-    from app.events.services import event_changed
-
-    event_changed.connect(_on_event_changed, weak=False)
-
-
-_connect()

@@ -865,12 +865,3 @@ def promote_after_publication(publication, *, actor=None, **_kwargs) -> list[Ses
         promoted += fill_places(publication.event, session_id, capacity=capacity, actor=actor)
     return promoted
 
-
-def _connect_publish_hook() -> None:
-    from app.agenda.services import agenda_published
-
-    agenda_published.connect(tell_followers, weak=False)
-    agenda_published.connect(promote_after_publication, weak=False)
-
-
-_connect_publish_hook()

@@ -22,7 +22,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.labels import honorific_label
-from app.accounts.services import email_verified
 from app.audit.services import record, snapshot
 from app.extensions import db
 from app.mail.services import queue_email, queue_for_user
@@ -368,8 +367,7 @@ def submit_verified(registration: Registration, *, actor) -> S:
     return submit_registration(registration, actor=actor, preapproved=_invitation_preapproves(registration))
 
 
-@email_verified.connect
-def _submit_drafts(user, **_kwargs) -> None:
+def submit_drafts_on_verification(user, **_kwargs) -> None:
     """The address is now proven: the drafts that waited for it are submitted."""
     for registration in db.session.scalars(select(Registration).where(
             Registration.user_id == user.id, Registration.state == S.draft)).all():

@@ -1,0 +1,10 @@
+"""How registration reacts to other domains: connected once by the app factory."""
+from __future__ import annotations
+
+from app.accounts.services import email_verified
+from app.registration.services import submit_drafts_on_verification
+
+
+def connect(app) -> None:
+    """A proven address submits the drafts that waited for it."""
+    email_verified.connect(submit_drafts_on_verification, weak=False)
