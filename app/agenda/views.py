@@ -646,10 +646,11 @@ def public_session(slug, session_id):
 @bp.route("/e/<slug>/sessions/<int:session_id>.ics")
 @public
 def session_ics(slug, session_id):
+    """One session as a calendar file, for whoever may see its page (the same rule)."""
     state = _public_state_or_404(slug)
     if state.publication_id is None:
         abort(404)
-    agenda = _agenda_for(state)
+    agenda = _agenda_for(state, svc.viewer_categories(current_user, state.event))
     session = agenda.session(session_id)
     if session is None:
         abort(404)
@@ -658,7 +659,8 @@ def session_ics(slug, session_id):
     response.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ics"'
     response.set_etag(f"{state.etag('ics', 'any')}-{session.id}-{session.sequence}")
     response.last_modified = state.changed_at
-    response.headers["Cache-Control"] = "public, no-cache"
+    # A restricted session is for some people only: no shared cache may keep it.
+    response.headers["Cache-Control"] = "private, no-cache" if session.restricted else "public, no-cache"
     return response.make_conditional(request)
 
 
