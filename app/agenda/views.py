@@ -20,6 +20,7 @@ from app.agenda.timetable import day_grid, event_days, grid_css as _grid_css
 from app.events.forms import EmptyForm
 from app.extensions import db
 from app.utils.db import get_in_event_or_404
+from app.utils.inputs import optional_id
 from app.policy import can, ensure, has_any_role, public, requires
 from app.utils.time import to_zone
 from app.utils.views import run_service, show_refusal
@@ -61,13 +62,13 @@ def _apply(call, **kwargs) -> bool:
 
 def _session_data(form: SessionForm, event, rooms: dict[int, Room], tracks: dict[int, Track]):
     """Form values as the service wants them, or None after putting errors on the form."""
-    room = rooms.get(int(form.room_id.data)) if (form.room_id.data or "").isdigit() else None
+    room = rooms.get(optional_id(form.room_id.data))
     if room is None:
         form.room_id.errors = list(form.room_id.errors) + [_("Choose a room of this event.")]
         return None
     track = None
     if form.track_id.data:
-        track = tracks.get(int(form.track_id.data))
+        track = tracks.get(optional_id(form.track_id.data))
         if track is None:
             form.track_id.errors = list(form.track_id.errors) + [_("Choose a track of this event.")]
             return None
@@ -291,7 +292,8 @@ def session_move_json(slug, session_id):
     if not isinstance(payload, dict):
         return _json_error(_("Send the new room and times as JSON."), 400)
     room_id = payload.get("room_id")
-    room = db.session.get(Room, room_id) if isinstance(room_id, int) and not isinstance(room_id, bool) else None
+    room_id = optional_id(room_id) if isinstance(room_id, int) else None  # a JSON number, within range
+    room = db.session.get(Room, room_id) if room_id is not None else None
     if room is None or room.event_id != event.id:
         return _json_error(_("Choose a room of this event."), 400)
     starts_at, ends_at = _parse_local(payload.get("start"), event), _parse_local(payload.get("end"), event)
