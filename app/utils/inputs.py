@@ -5,10 +5,10 @@ PostgreSQL refuses a query that compares an integer column with 2**31 or more, a
 any text holding a NUL byte; SQLite overflows at 2**63. Either would be a 500 for
 something a script typed into a URL, so every way in is checked here, once:
 
-- `<int:...>` in a route is `IdConverter`: a number no row can have is a 404;
-  other route arguments refuse control characters the same way (`TextConverter`).
-- the query string and form fields of every request are read through `Request`,
-  which drops control characters (see `strip_controls`).
+- `<int:...>` in a route is `IdConverter`: a number no row can have is a 404.
+- other route arguments, the query string and the form fields of every request
+  reach the views without control characters (`TextConverter`, `Request`; see
+  `CleanParameters` for why they are removed rather than refused).
 - integers read from the query string, a form or JSON go through `whole_number`
   (`request.args.get("category", type=record_id)`, `coerce=record_id`).
 """
@@ -25,7 +25,6 @@ MAX_INTEGER = 2**31 - 1
 
 # C0 controls and DEL, except tab, line feed and carriage return, which typed text may hold.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SEGMENT = r"[^/\x00-\x1f\x7f]"
 
 
 def strip_controls(value):
@@ -80,17 +79,18 @@ class IdConverter(IntegerConverter):
 
 
 class TextConverter(UnicodeConverter):
-    """The default `<name>` argument, refusing control characters (404) as no slug or token has them."""
+    """The default `<name>` argument (slugs, tokens, codes) without control characters:
+    a link with one pasted into it reads as the link without it."""
 
-    def __init__(self, map, *args, **kwargs) -> None:
-        super().__init__(map, *args, **kwargs)
-        self.regex = self.regex.replace("[^/]", _SEGMENT, 1)
+    def to_python(self, value: str) -> str:
+        return strip_controls(value)
 
 
 class FilePathConverter(PathConverter):
-    """`<path:...>` (static files) without control characters."""
+    """`<path:...>` (files) without control characters."""
 
-    regex = _SEGMENT + r"[^\x00-\x1f\x7f]*?"
+    def to_python(self, value: str) -> str:
+        return strip_controls(value)
 
 
 URL_CONVERTERS = {"default": TextConverter, "string": TextConverter, "int": IdConverter,

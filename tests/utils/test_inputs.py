@@ -55,14 +55,20 @@ def test_query_string_and_form_reach_views_without_control_characters(app):
 
 
 @pytest.mark.parametrize("path", ["/e/astana-2027/speakers/2147483648", "/e/astana-2027/speakers/0",
-                                  "/e/astana-2027/speakers/-1", "/e/astana-2027/speakers/" + "9" * 5000,
-                                  "/e/astana%002027/speakers", "/e/astana\x1b/", "/bootstrap/static/css/app%00.css"])
-def test_routes_do_not_match_ids_beyond_the_database_or_control_characters(app, path):
+                                  "/e/astana-2027/speakers/-1", "/e/astana-2027/speakers/" + "9" * 5000])
+def test_routes_do_not_match_ids_beyond_the_database(app, path):
     from werkzeug.exceptions import NotFound
 
     adapter = app.url_map.bind("summit.test")
     with pytest.raises(NotFound):
-        adapter.match(path.replace("%00", "\x00"))
+        adapter.match(path)
+
+
+def test_route_arguments_reach_views_without_control_characters(app):
+    adapter = app.url_map.bind("summit.test")
+    assert adapter.match("/e/astana\x00-2027\x1b/") == ("events.home", {"slug": "astana-2027"})
+    assert adapter.match("/account/reset/\x00") == ("accounts.reset_password", {"token": ""})
+    assert adapter.match("/bootstrap/static/css/a\x00pp.css")[1] == {"filename": "css/app.css"}
 
 
 def test_routes_still_match_real_ids_and_slugs(app):
