@@ -23,6 +23,8 @@ from app.seed import DEMO_SLUG, ROLE_ACCOUNTS, seed_demo
 from tests.factories import login_session
 from tests.test_policy import _route_map_app
 
+pytestmark = pytest.mark.slow
+
 # The smallest number beyond the integer columns of each database (PostgreSQL's integer,
 # SQLite's 64 bits): anything at or past it that reaches a query is an error.
 BEYOND = {"postgresql": str(2**31), "sqlite": str(2**63)}
