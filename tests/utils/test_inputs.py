@@ -100,3 +100,26 @@ def test_every_integer_form_field_is_bounded_within_the_database(app):
                     unbounded.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert checked > 10
     assert unbounded == []
+
+
+def test_every_numeric_choice_field_coerces_through_the_range_checked_parser(app):
+    """A choice coerced with plain int() would hand 2**31 to the view when the choice is
+    not checked against the list; every numeric choice goes through whole_number."""
+    from flask_wtf import FlaskForm
+    from wtforms import SelectField, SelectMultipleField
+    from wtforms.fields.core import UnboundField
+
+    from app.registration.forms import choice_id
+
+    allowed = {str, record_id, choice_id}
+    checked, plain, pending = 0, [], [FlaskForm]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        for name, field in vars(cls).items():
+            if isinstance(field, UnboundField) and issubclass(field.field_class, (SelectField, SelectMultipleField)):
+                checked += 1
+                if field.kwargs.get("coerce", str) not in allowed:
+                    plain.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert checked > 10
+    assert plain == []
