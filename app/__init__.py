@@ -27,6 +27,7 @@ def create_app(config=None) -> Flask:
     config = config or config_from_env()
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR))
     app.config.from_object(config)
+    register_input_checks(app)
     # The configuration completes and checks itself: development draws the instance's
     # secret key, production refuses weak settings.
     if hasattr(config, "init_app"):
@@ -46,6 +47,15 @@ def create_app(config=None) -> Flask:
     errors.init_app(app)
     commands.init_app(app)
     return app
+
+
+def register_input_checks(app: Flask) -> None:
+    """Ids in URLs within the database's range, no control characters in what is sent
+    (app/utils/inputs.py); before the blueprints, whose routes take these converters."""
+    from app.utils import inputs
+
+    app.request_class = inputs.Request
+    app.url_map.converters.update(inputs.URL_CONVERTERS)
 
 
 def configure_logging(app: Flask) -> None:

@@ -179,3 +179,121 @@ def test_bad_input_gives_a_field_error_or_is_stored_escaped(client, form, field,
         # fieldset of a group of tick boxes (whose legend names the field).
         beside = page(response).xpath(f'//div[@id="{field}-error"]/parent::*[descendant-or-self::*[@id="{field}"]]')
         assert beside, f"{form}.{field} error without its field"
+
+
+# --- Numbers beyond the database and control characters, wherever they come in ---------------
+# 2**31 is past PostgreSQL's integer columns, 2**63 past SQLite's: both must be refused before
+# they reach a query (the whole app is walked in tests/test_fuzz_routes.py).
+BEYOND = ["2147483648", "9223372036854775808"]
+
+
+def _summit_with_a_delegate():
+    """An event whose approved delegate Dr Aliya Serikova is on the public participant list."""
+    from app.registration.services import settings_for
+    from tests.test_policy import _approved_registration, _furnished_event
+
+    event = _furnished_event(slug="summit-x")
+    delegate = _approved_registration(event)
+    settings_for(event).participant_list = True
+    return event, delegate
+
+
+def _as(client, event, role):
+    user = make_user(is_admin=role == "admin")
+    if role != "admin":
+        grant(user, event, role)
+    db.session.commit()
+    login_session(client, user)
+    return user
+
+
+@pytest.mark.parametrize("huge", BEYOND)
+def test_speaker_photo_with_an_id_beyond_the_database_is_not_found(client, huge):
+    make_event("summit-x")
+    db.session.commit()
+    assert client.get(f"/e/summit-x/speakers/{huge}/photo").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["manage/registrations", "manage/registrations/export.csv", "manage/badges"])
+@pytest.mark.parametrize("huge", BEYOND)
+def test_category_and_delegation_filters_beyond_the_database_are_ignored(client, path, huge):
+    event, delegate = _summit_with_a_delegate()
+    _as(client, event, "secretariat")
+    for query in (f"category={huge}", f"delegation={huge}"):
+        response = client.get(f"/e/summit-x/{path}?{query}")
+        assert response.status_code == 200, query
+        assert "Serikova" in response.get_data(as_text=True), query
+
+
+@pytest.mark.parametrize("huge", BEYOND)
+def test_bulk_decision_skips_ids_beyond_the_database(client, huge):
+    from app.registration.models import RegistrationState
+    from tests.test_policy import _registration
+
+    event = make_event("summit-x")
+    registration = _registration(event)
+    _as(client, event, "accreditation")
+    response = client.post("/e/summit-x/manage/registrations/bulk",
+                           data={"decision": "approve", "selected": [huge, str(registration.id), "9" * 40]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert registration.state == RegistrationState.approved
+
+
+@pytest.mark.parametrize("room_id", [2**31, 2**63, 10**30, -1, "2147483648"])
+def test_moving_a_session_to_a_room_beyond_the_database_is_a_json_error(client, room_id):
+    from tests.test_policy import _furnished_event, _session
+
+    event = _furnished_event(slug="summit-x")
+    session = _session(event)
+    _as(client, event, "programme")
+    response = client.post(f"/e/summit-x/manage/agenda/sessions/{session.id}/move.json",
+                           json={"room_id": room_id, "start": "2027-04-21T10:00", "end": "2027-04-21T11:00"})
+    assert response.status_code == 400
+    assert response.json == {"error": {"code": 400, "message": "Choose a room of this event."}}
+
+
+@pytest.mark.parametrize("huge", BEYOND)
+def test_assigning_a_speaker_id_beyond_the_database_is_a_form_error(client, huge):
+    from tests.test_policy import _furnished_event, _session
+
+    event = _furnished_event(slug="summit-x")
+    session = _session(event)
+    _as(client, event, "programme")
+    response = client.post(f"/e/summit-x/manage/speakers/sessions/{session.id}/assign",
+                           data={"user_id": huge, "role": "panelist", "note": ""})
+    assert response.status_code == 200
+    alerts = [div.text_content().strip() for div in page(response).xpath('//div[@role="alert"]')]
+    assert alerts == ["Choose a person from the search results."]
+
+
+@pytest.mark.parametrize("path, finds", [
+    ("/e/summit-x/participants", True),
+    ("/e/summit-x/manage/registrations", True),
+    ("/e/summit-x/manage/badges", True),
+    ("/e/summit-x/manage/speakers", False),
+    ("/e/summit-x/speakers", False),
+    ("/e/summit-x/manage/audit", False),
+    ("/admin/", False),
+    ("/admin/audit", False),
+])
+def test_search_with_a_nul_byte_searches_for_the_rest(client, path, finds):
+    """A NUL or another control character pasted into a search is dropped: the search
+    runs on what is left ("Seri\\0kova" finds Serikova) instead of failing."""
+    event, delegate = _summit_with_a_delegate()
+    _as(client, event, "admin")
+    response = client.get(path, query_string={"q": "Seri\x00kova\x07", "actor": "a\x00b", "action": "c\x00d"})
+    assert response.status_code == 200
+    if finds:
+        assert "Serikova" in response.get_data(as_text=True)
+        assert "Seri\x00kova" not in response.get_data(as_text=True)
+
+
+def test_event_address_with_a_control_character_reads_as_the_address_without_it(client):
+    make_event("summit-x", title="Summit X")
+    db.session.commit()
+    for path in ("/e/summit-x%00/", "/e/summit%07-x/agenda"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Summit X" in response.get_data(as_text=True), path
+    assert client.get("/e/%00%01/").status_code == 404

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from app.agenda.models import SESSION_TYPE_LABELS, VISIBILITY_LABELS, SessionType, Visibility
 from app.agenda.sdgs import SDG_NAMES, sdg_label
 from app.utils.forms import select_choices, strip_text, text_field
+from app.utils.inputs import record_id
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1565c0."))
 # Languages sessions are held or interpreted in; summits in the region use these most.
@@ -25,10 +26,6 @@ def language_choices():
 
 def _room_choices(rooms):
     return select_choices((str(r.id), r.name) for r in rooms)
-
-
-def _coerce_int(value):
-    return int(value)
 
 
 class MultiCheckField(SelectMultipleField):
@@ -65,7 +62,7 @@ class TrackForm(FlaskForm):
     name = text_field(lazy_pgettext("thing", "Name"), max_length=120, required=True)
     colour = text_field(_l("Colour"), max_length=7, required=True, validators=[COLOUR], render_kw={"type": "color"})
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)], filters=[strip_text])
-    sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=_coerce_int)
+    sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=record_id)
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
     submit = SubmitField(_l("Save track"))
 
@@ -74,7 +71,7 @@ class SessionForm(FlaskForm):
     title = text_field(_l("Title"), max_length=300, required=True)
     type = SelectField(_l("Type"), choices=[], default=SessionType.panel.value)
     track_id = SelectField(_l("Track"), choices=[], validate_choice=False)
-    sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=_coerce_int)
+    sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=record_id)
     room_id = SelectField(_l("Room"), choices=[], validate_choice=False)
     starts_at = DateTimeLocalField(_l("Starts (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                    validators=[InputRequired(message=_l("Enter a date and time."))],
@@ -90,7 +87,7 @@ class SessionForm(FlaskForm):
                             description=_l("Leave empty to use the room's capacity."))
     signup_required = BooleanField(_l("Delegates must sign up"))
     visibility = SelectField(_l("Visibility"), choices=[], default=Visibility.draft.value)
-    categories = MultiCheckField(_l("Registration categories allowed"), coerce=_coerce_int,
+    categories = MultiCheckField(_l("Registration categories allowed"), coerce=record_id,
                                  description=_l("For restricted sessions: the delegates of these categories see it."))
     submit = SubmitField(_l("Save session"))
 

@@ -33,6 +33,7 @@ from app.agenda.models import (SESSION_TYPE_LABELS, AgendaSession, Publication, 
 from app.audit.services import record, snapshot
 from app.events.models import Event
 from app.extensions import db
+from app.utils.inputs import optional_id
 from app.utils.time import as_utc, to_zone, utcnow
 from app.utils.refusals import Refusal
 
@@ -770,10 +771,7 @@ class AgendaFilters:
     def from_args(cls, args) -> "AgendaFilters":
         """Filters from query arguments; anything malformed is ignored, never an error."""
         def as_int(name):
-            try:
-                return int(args.get(name, ""))
-            except (TypeError, ValueError):
-                return None
+            return optional_id(args.get(name))
 
         kind = args.get("type") or None
         if kind not in {t.value for t in SessionType}:

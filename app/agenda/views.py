@@ -21,6 +21,7 @@ from app.events.forms import EmptyForm
 from app.extensions import db
 from app.utils.db import get_in_event_or_404
 from app.utils.downloads import content_disposition
+from app.utils.inputs import optional_id
 from app.policy import can, ensure, has_any_role, public, requires
 from app.utils.time import to_zone
 from app.utils.views import run_service, show_refusal
@@ -62,13 +63,13 @@ def _apply(call, **kwargs) -> bool:
 
 def _session_data(form: SessionForm, event, rooms: dict[int, Room], tracks: dict[int, Track]):
     """Form values as the service wants them, or None after putting errors on the form."""
-    room = rooms.get(int(form.room_id.data)) if (form.room_id.data or "").isdigit() else None
+    room = rooms.get(optional_id(form.room_id.data))
     if room is None:
         form.room_id.errors = list(form.room_id.errors) + [_("Choose a room of this event.")]
         return None
     track = None
     if form.track_id.data:
-        track = tracks.get(int(form.track_id.data))
+        track = tracks.get(optional_id(form.track_id.data))
         if track is None:
             form.track_id.errors = list(form.track_id.errors) + [_("Choose a track of this event.")]
             return None
@@ -292,7 +293,8 @@ def session_move_json(slug, session_id):
     if not isinstance(payload, dict):
         return _json_error(_("Send the new room and times as JSON."), 400)
     room_id = payload.get("room_id")
-    room = db.session.get(Room, room_id) if isinstance(room_id, int) and not isinstance(room_id, bool) else None
+    room_id = optional_id(room_id) if isinstance(room_id, int) else None  # a JSON number, within range
+    room = db.session.get(Room, room_id) if room_id is not None else None
     if room is None or room.event_id != event.id:
         return _json_error(_("Choose a room of this event."), 400)
     starts_at, ends_at = _parse_local(payload.get("start"), event), _parse_local(payload.get("end"), event)
@@ -670,10 +672,11 @@ def public_session(slug, session_id):
 @bp.route("/e/<slug>/sessions/<int:session_id>.ics")
 @public
 def session_ics(slug, session_id):
+    """One session as a calendar file, for whoever may see its page (the same rule)."""
     state = _public_state_or_404(slug)
     if state.publication_id is None:
         abort(404)
-    agenda = _agenda_for(state)
+    agenda = _agenda_for(state, svc.viewer_categories(current_user, state.event))
     session = agenda.session(session_id)
     if session is None:
         abort(404)
@@ -682,7 +685,8 @@ def session_ics(slug, session_id):
     response.headers["Content-Disposition"] = content_disposition(f"session-{session.id}.ics")
     response.set_etag(f"{state.etag('ics', 'any')}-{session.id}-{session.sequence}")
     response.last_modified = state.changed_at
-    response.headers["Cache-Control"] = "public, no-cache"
+    # A restricted session is for some people only: no shared cache may keep it.
+    response.headers["Cache-Control"] = "private, no-cache" if session.restricted else "public, no-cache"
     return response.make_conditional(request)
 
 

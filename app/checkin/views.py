@@ -19,6 +19,7 @@ from app.policy import authenticated, ensure, public, requires
 from app.registration.models import Category, Delegation, Registration
 from app.utils.db import get_in_event_or_404
 from app.utils.downloads import content_disposition, filename_part
+from app.utils.inputs import record_id
 from app.utils.views import run_service
 
 MANAGE = "/e/<slug>/manage"
@@ -252,7 +253,7 @@ def verify_letter(token):
 
 def _door(event):
     """The session whose door the desk is checking (from ?session= or the form), or None for the entrance."""
-    raw = request.values.get("session", type=int)
+    raw = request.values.get("session", type=record_id)
     if not raw:
         return None, None
     sessions = services.desk_sessions(event)
@@ -398,7 +399,7 @@ def desk_print(slug):
 
 def _badge_filters() -> dict:
     args = request.args
-    return {"category": args.get("category", type=int), "delegation": args.get("delegation", type=int),
+    return {"category": args.get("category", type=record_id), "delegation": args.get("delegation", type=record_id),
             "country": (args.get("country") or "")[:2].upper(), "q": (args.get("q") or "")[:100]}
 
 

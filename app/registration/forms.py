@@ -15,6 +15,7 @@ from app.accounts.forms import StrongPassword, honorific_choices, interface_lang
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
 from app.registration.photos import PhotoError, process_photo
 from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
+from app.utils.inputs import whole_number
 
 LANGUAGES = ("en", "ru", "kk", "zh", "ar", "fr", "es", "de", "tr", "fa", "ur", "hi", "uz", "ky", "tg", "tk", "ja",
              "ko")
@@ -31,9 +32,9 @@ def language_choices(locale: str = "en"):
 
 
 def choice_id(value) -> int:
-    """An id from a select; anything tampered becomes -1, which no choice has."""
+    """An id from a select (0 for "none"); anything tampered becomes -1, which no choice has."""
     try:
-        return int(value)
+        return whole_number(value)
     except (TypeError, ValueError):
         return -1
 

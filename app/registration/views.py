@@ -27,6 +27,7 @@ from app.utils import tabular
 from app.utils.countries import country_choices, country_name
 from app.utils.db import get_in_event_or_404
 from app.utils.forms import select_choices
+from app.utils.inputs import optional_id, record_id
 from app.utils.paging import page_number
 from app.utils.views import run_service
 
@@ -365,9 +366,9 @@ def _filters() -> dict:
     args = request.args
     return {
         "state": args.get("state", "")[:20],
-        "category": args.get("category", type=int),
+        "category": args.get("category", type=record_id),
         "country": args.get("country", "")[:2].upper(),
-        "delegation": args.get("delegation", type=int),
+        "delegation": args.get("delegation", type=record_id),
         "visa": args.get("visa", "")[:3],
         "q": args.get("q", "")[:100],
         "duplicates": args.get("duplicates", "") == "1",
@@ -450,7 +451,7 @@ def manage_note(slug, registration_id):
 def manage_bulk(slug):
     event = g.event
     form = BulkForm()
-    ids = [int(i) for i in request.form.getlist("selected") if i.isdigit()][:500]
+    ids = [i for i in map(optional_id, request.form.getlist("selected")) if i is not None][:500]
     if not form.validate_on_submit() or not ids:
         flash(_("Select registrations and a decision."), "danger")
         return redirect(url_for("registration.manage_list", slug=slug))

@@ -18,6 +18,7 @@ from app.extensions import db, limiter
 from app.utils import tabular
 from app.utils.db import get_in_event_or_404
 from app.utils.downloads import content_disposition
+from app.utils.inputs import optional_id
 from app.utils.views import run_service
 from app.policy import authenticated, can, ensure, has_any_role, public, requires
 from app.speakers import bp, conflicts, uploads
@@ -191,7 +192,8 @@ def assign_existing(slug, session_id):
     ensure("speaker.manage_session", session)
     form = AssignExistingForm()
     if form.validate_on_submit():
-        user = db.session.get(User, int(form.user_id.data)) if (form.user_id.data or "").isdigit() else None
+        user_id = optional_id(form.user_id.data)
+        user = db.session.get(User, user_id) if user_id is not None else None
         if user is None or not user.active:
             form.form_errors.append(_("Choose a person from the search results."))
         elif _apply(lambda: svc.assign_speaker(session, user, role=AssignmentRole(form.role.data),

@@ -1,7 +1,6 @@
 """Field helpers shared by every domain's forms."""
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from flask_babel import get_locale, lazy_gettext as _l
@@ -10,15 +9,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, StopValidation, ValidationError
 
 from app.utils.countries import country_choices
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from app.utils.inputs import strip_controls
 
 
 def strip_text(value):
     """Trim, normalise to NFC and drop control characters (a pasted name may carry them)."""
     if value is None:
         return value
-    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    return strip_controls(unicodedata.normalize("NFC", value)).strip()
 
 
 def select_choices(pairs) -> list[SelectChoice]:
