@@ -1,17 +1,17 @@
-"""Speaker rules: assigning people to sessions, their answers, reminders, profiles,
-proposed session texts, slides, needs and travel.
+"""Assigning people to sessions and their answers: the signed answer links,
+invitations (of existing accounts or new ones), the answer transitions,
+reminders, and the organisers' and speakers' lists of assignments.
 
 Every function takes model objects and an explicit `actor`, flushes but never
 commits, writes an audit entry for each change and queues the emails it
 names. A change that alters what the public agenda shows (a speaker accepts,
-steps back, changes name or order) refreshes the agenda's cached pages.
+steps back, changes role or order) refreshes the agenda's cached pages.
 """
 from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -20,34 +20,26 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
+from app.accounts.passwords import hash_password
+from app.accounts.services import create_user, mark_email_verified, normalise_email
 from app.agenda.cache import invalidate_public_cache
 from app.agenda.models import AgendaSession
-from app.agenda.services import markdown_problem, render_markdown, update_session
-from app.audit.services import record, snapshot
+from app.audit.services import audited_update, record, snapshot
 from app.events.models import Event
 from app.extensions import db
 from app.mail.services import queue_for_user
 from app.speakers import uploads
-from app.speakers.models import (BUSY_STATES, STATE_LABELS, AssignmentRole, AssignmentState as A, ProposalState,
-                                 SessionProposal, SlideFile, SpeakerAssignment, SpeakerProfile)
-from app.utils.countries import country_name
-from app.utils.tabular import Table, build_table, reader_locale
+from app.speakers.models import BUSY_STATES, AssignmentRole, AssignmentState as A, SlideFile, SpeakerAssignment
+from app.speakers.services.errors import IllegalTransition, SpeakerError
+from app.speakers.services.profiles import USER_FIELDS, ensure_profile
 from app.utils.time import utcnow
 from app.utils.urls import external_url
-from app.utils.refusals import Refusal
 
-BIO_MAX = 2000
-MAX_LINKS = 3
 LINK_DAYS_DEFAULT = 30
 OPEN_FLAG_DAYS = 7  # an invitation unanswered this long is flagged on the organiser pages
 REMIND_INTERVAL = timedelta(hours=20)  # "remind all" skips anyone reminded since
 
 ASSIGNMENT_FIELDS = ("session_id", "user_id", "role", "position", "note", "state", "decline_reason")
-PROFILE_FIELDS = ("bio", "photo_filename", "links")
-TRAVEL_FIELDS = ("available_from", "available_until", "arrival_date", "departure_date", "travel_notes",
-                 "visa_letter_requested", "nationality")
-NEEDS_FIELDS = ("av_needs", "interpretation_needs", "slides_public")
-USER_FIELDS = ("honorific", "given_name", "family_name", "position", "organisation", "country")
 
 # Who may move an assignment from one state to another.
 TRANSITIONS: dict[A, frozenset[A]] = {
@@ -57,16 +49,6 @@ TRANSITIONS: dict[A, frozenset[A]] = {
     A.withdrawn: frozenset(),
 }
 
-
-class SpeakerError(Refusal):
-    """A change refused by a speaker rule; `field` names the form field it concerns."""
-
-
-class IllegalTransition(SpeakerError):
-    def __init__(self, current: A, wanted: A):
-        super().__init__(_l("This answer is no longer possible: the invitation is %(state)s.",
-                            state=str(STATE_LABELS[current]).lower()))
-        self.current, self.wanted = current, wanted
 
 
 # --- Answer links -------------------------------------------------------------------
@@ -123,108 +105,6 @@ def needs_password(user: User) -> bool:
     """A speaker account created by an invitation and never used: the answer link sets its password."""
     return user.password_hash == INVITED_ACCOUNT_MARK
 
-
-# --- Profiles -----------------------------------------------------------------------
-
-def profile_for(event: Event, user: User) -> SpeakerProfile | None:
-    return db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.event_id == event.id,
-                                                          SpeakerProfile.user_id == user.id))
-
-
-def ensure_profile(event: Event, user: User) -> SpeakerProfile:
-    """The speaker's profile for `event`, created empty the first time."""
-    profile = profile_for(event, user)
-    if profile is None:
-        profile = SpeakerProfile(event_id=event.id, user_id=user.id, links=[])
-        db.session.add(profile)
-        db.session.flush()
-    return profile
-
-
-def bio_html(profile: SpeakerProfile | None):
-    return render_markdown(profile.bio if profile else "")
-
-
-def _has_accepted(event: Event, user: User) -> bool:
-    return db.session.scalar(select(func.count(SpeakerAssignment.id)).where(
-        SpeakerAssignment.event_id == event.id, SpeakerAssignment.user_id == user.id,
-        SpeakerAssignment.state == A.accepted)) > 0
-
-
-def check_bio(text: str) -> None:
-    if len(text or "") > BIO_MAX:
-        raise SpeakerError(_l("The biography may be at most %(max)d characters long.", max=BIO_MAX), "bio")
-    if markdown_problem(text or ""):
-        raise SpeakerError(_l("Scripts and script links are not allowed in the biography."), "bio")
-
-
-def update_profile(profile: SpeakerProfile, user_data: dict, profile_data: dict, *, actor) -> None:
-    """Change a speaker's public profile (account name fields, bio, links); audited.
-
-    Refreshes the public agenda when the speaker is confirmed somewhere, since
-    their name and organisation show there. Raises SpeakerError on a bad bio.
-    """
-    check_bio(profile_data.get("bio", profile.bio))
-    links = [link for link in profile_data.get("links", profile.links or []) if link][:MAX_LINKS]
-    user = profile.user
-    before = {**snapshot(user, USER_FIELDS), **snapshot(profile, PROFILE_FIELDS)}
-    for key in USER_FIELDS:
-        if key in user_data:
-            setattr(user, key, user_data[key])
-    if "bio" in profile_data:
-        profile.bio = profile_data["bio"]
-    profile.links = links
-    db.session.flush()
-    record(actor=actor, action="speaker.profile.update", obj=profile, event=profile.event,
-           summary=user.formal_name, before=before,
-           after={**snapshot(user, USER_FIELDS), **snapshot(profile, PROFILE_FIELDS)})
-    if _has_accepted(profile.event, user):
-        invalidate_public_cache(profile.event)
-
-
-def replace_photo(profile: SpeakerProfile, jpeg: bytes, *, actor) -> None:
-    """Store an already checked and re-encoded photo; the previous file is removed."""
-    old = profile.photo_filename
-    profile.photo_filename = uploads.save_photo(jpeg)
-    db.session.flush()
-    record(actor=actor, action="speaker.photo.update", obj=profile, event=profile.event,
-           summary=profile.user.formal_name)
-    if old:
-        uploads.delete_photo(old)
-    if _has_accepted(profile.event, profile.user):
-        invalidate_public_cache(profile.event)
-
-
-def live_registration(event: Event, user: User):
-    """The speaker's live delegate registration, if they registered too (None otherwise)."""
-    try:
-        from app.registration.services import live_registration as find
-    except ModuleNotFoundError:  # pragma: no cover - registration is installed with speakers
-        return None
-    return find(event, user)
-
-
-def registration_has_visa_data(registration) -> bool:
-    return bool(registration is not None and (registration.passport_number or registration.visa_letter_needed))
-
-
-def update_travel(profile: SpeakerProfile, data: dict, *, actor) -> None:
-    """Availability, arrival and departure, visa letter request; audited.
-
-    Refuses ranges that end before they start (SpeakerError on the field).
-    """
-    if data.get("available_from") and data.get("available_until") \
-            and data["available_until"] < data["available_from"]:
-        raise SpeakerError(_l("The last available day must not be before the first."), "available_until")
-    if data.get("arrival_date") and data.get("departure_date") and data["departure_date"] < data["arrival_date"]:
-        raise SpeakerError(_l("The departure must not be before the arrival."), "departure_date")
-    before = snapshot(profile, TRAVEL_FIELDS)
-    for key in TRAVEL_FIELDS:
-        if key in data:
-            setattr(profile, key, data[key])
-    db.session.flush()
-    record(actor=actor, action="speaker.travel.update", obj=profile, event=profile.event,
-           summary=profile.user.formal_name, before=before, after=snapshot(profile, TRAVEL_FIELDS))
 
 
 # --- Assigning ----------------------------------------------------------------------
@@ -284,8 +164,6 @@ def invite_new_speaker(session: AgendaSession, *, email: str, role: AssignmentRo
     single-use link lets the invitee choose a password and answer, which
     confirms the address. Audited; queues the invitation email.
     """
-    from app.accounts.services import create_user, normalise_email
-
     email = normalise_email(email)
     user = User.by_email(email)
     if user is not None:
@@ -306,17 +184,16 @@ def invite_new_speaker(session: AgendaSession, *, email: str, role: AssignmentRo
 def update_assignment(assignment: SpeakerAssignment, data: dict, *, actor) -> None:
     """Change role, order or the internal note; audited. Refreshes the public agenda
     when the speaker is confirmed (role and order show there)."""
-    before = snapshot(assignment, ASSIGNMENT_FIELDS)
+    changes = {}
     if "role" in data:
-        assignment.role = AssignmentRole(data["role"])
+        changes["role"] = AssignmentRole(data["role"])
     if "position" in data and data["position"] is not None:
-        assignment.position = int(data["position"])
+        changes["position"] = int(data["position"])
     if "note" in data:
-        assignment.note = data["note"] or ""
-    db.session.flush()
-    record(actor=actor, action="speaker.assignment.update", obj=assignment, event=assignment.event,
-           summary=f"{assignment.user.formal_name}: {assignment.session.title}", before=before,
-           after=snapshot(assignment, ASSIGNMENT_FIELDS))
+        changes["note"] = data["note"] or ""
+    audited_update(assignment, changes, ("role", "position", "note"), actor=actor,
+                   action="speaker.assignment.update", event=assignment.event,
+                   summary=f"{assignment.user.formal_name}: {assignment.session.title}")
     if assignment.state == A.accepted:
         invalidate_public_cache(assignment.event)
 
@@ -354,16 +231,13 @@ def transition(assignment: SpeakerAssignment, to: A, *, actor, reason: str = "")
     current = assignment.state
     if to not in TRANSITIONS[current]:
         raise IllegalTransition(current, to)
-    before = snapshot(assignment, ASSIGNMENT_FIELDS)
-    assignment.state = to
+    changes = {"state": to}
+    if to in (A.declined, A.withdrawn):
+        changes["decline_reason"] = (reason or "").strip()[:500]
     assignment.answered_at = utcnow()
     assignment.link_nonce = None
-    if to in (A.declined, A.withdrawn):
-        assignment.decline_reason = (reason or "").strip()[:500]
-    db.session.flush()
-    record(actor=actor, action=f"speaker.{to.value}", obj=assignment, event=assignment.event,
-           summary=f"{assignment.user.formal_name}: {assignment.session.title}", before=before,
-           after=snapshot(assignment, ASSIGNMENT_FIELDS))
+    audited_update(assignment, changes, ASSIGNMENT_FIELDS, actor=actor, action=f"speaker.{to.value}",
+                   event=assignment.event, summary=f"{assignment.user.formal_name}: {assignment.session.title}")
     inviter = assignment.invited_by
     if inviter is not None and inviter.active and inviter.id != getattr(actor, "id", None):
         queue_for_user(inviter, "speaker_answered", event=assignment.event, assignment=assignment,
@@ -393,13 +267,29 @@ def withdraw(assignment: SpeakerAssignment, *, actor, reason: str = "") -> None:
 
 
 def activate_invited_account(user: User, password: str) -> None:
-    """Give an account created by a speaker invitation its password; the link proved the address."""
-    from app.accounts.passwords import hash_password
-
+    """Give an account created by a speaker invitation its password; the link proved the
+    address, so it is marked verified (which lets what waited for that go ahead)."""
     user.password_hash = hash_password(password)
-    user.email_verified_at = user.email_verified_at or utcnow()
+    mark_email_verified(user)
     user.rotate_session_token()
     record(actor=user, action="speaker.account.activate", obj=user, summary=user.email)
+
+
+def answer_by_link(assignment: SpeakerAssignment, *, accepted: bool, password: str = "", reason: str = "") -> bool:
+    """The answer the invitee gives through the emailed link, acting as themselves.
+
+    Accepting with an account the invitation created sets its password first (which
+    confirms the address). True when such an account was activated.
+    """
+    user = assignment.user
+    if not accepted:
+        decline(assignment, actor=user, reason=reason)
+        return False
+    activated = needs_password(user)
+    if activated:
+        activate_invited_account(user, password)
+    accept(assignment, actor=user)
+    return activated
 
 
 # --- Reminders ----------------------------------------------------------------------
@@ -451,106 +341,6 @@ def is_overdue(assignment: SpeakerAssignment, now: datetime | None = None) -> bo
     now = now or utcnow()
     return assignment.state == A.invited and assignment.invited_at <= now - timedelta(days=OPEN_FLAG_DAYS)
 
-
-# --- Needs, proposals and slides ----------------------------------------------------
-
-def update_needs(assignment: SpeakerAssignment, data: dict, *, actor) -> None:
-    """AV and interpretation needs, and whether delegates may download the slides; audited."""
-    before = snapshot(assignment, NEEDS_FIELDS)
-    for key in NEEDS_FIELDS:
-        if key in data:
-            setattr(assignment, key, data[key])
-    db.session.flush()
-    record(actor=actor, action="speaker.needs.update", obj=assignment, event=assignment.event,
-           summary=f"{assignment.user.formal_name}: {assignment.session.title}", before=before,
-           after=snapshot(assignment, NEEDS_FIELDS))
-
-
-def _refuse_if_off(assignment: SpeakerAssignment) -> None:
-    if assignment.state not in BUSY_STATES:
-        raise SpeakerError(_l("You no longer speak in this session."))
-
-
-def propose_change(assignment: SpeakerAssignment, *, title: str, abstract: str, actor) -> SessionProposal:
-    """A speaker proposes a new title and abstract; the programme team decides.
-
-    A newer proposal from the same speaker replaces their pending one. The
-    session (and so the public agenda) keeps its text until approval. Audited.
-    """
-    _refuse_if_off(assignment)
-    title = (title or "").strip()
-    if not title:
-        raise SpeakerError(_l("Enter a title."), "title")
-    if markdown_problem(abstract or ""):
-        raise SpeakerError(_l("Scripts and script links are not allowed in the abstract."), "abstract")
-    proposal = db.session.scalar(select(SessionProposal).where(
-        SessionProposal.session_id == assignment.session_id, SessionProposal.author_id == assignment.user_id,
-        SessionProposal.state == ProposalState.pending))
-    if proposal is None:
-        proposal = SessionProposal(event_id=assignment.event_id, session_id=assignment.session_id,
-                                   author_id=assignment.user_id)
-        db.session.add(proposal)
-    proposal.title, proposal.abstract = title, abstract or ""
-    proposal.created_at = utcnow()
-    db.session.flush()
-    record(actor=actor, action="speaker.proposal.create", obj=proposal, event=assignment.event,
-           summary=assignment.session.title, after={"title": title, "abstract": abstract or ""})
-    return proposal
-
-
-def decide_proposal(proposal: SessionProposal, *, approve: bool, actor, note: str = "") -> None:
-    """Approve (the session takes the proposed title and abstract, seen publicly at the
-    next publication) or reject a pending proposal; audited; the author is emailed.
-
-    Raises SpeakerError if it was already decided, AgendaError if the agenda refuses the text.
-    """
-    if proposal.state != ProposalState.pending:
-        raise SpeakerError(_l("This proposal was already decided."))
-    if approve:
-        update_session(proposal.session, {"title": proposal.title, "abstract": proposal.abstract}, actor=actor)
-    proposal.state = ProposalState.approved if approve else ProposalState.rejected
-    proposal.decided_by_id = getattr(actor, "id", None)
-    proposal.decided_at = utcnow()
-    proposal.decision_note = (note or "").strip()[:500]
-    db.session.flush()
-    record(actor=actor, action=f"speaker.proposal.{proposal.state.value}", obj=proposal, event=proposal.event,
-           summary=proposal.session.title, after={"state": proposal.state.value, "note": proposal.decision_note})
-    if proposal.author is not None:
-        queue_for_user(proposal.author, "speaker_proposal_decided", event=proposal.event, proposal=proposal,
-                       session=proposal.session, portal_url=external_url("speakers.portal",
-                                                                         slug=proposal.event.slug))
-
-
-def add_slides(assignment: SpeakerAssignment, checked: uploads.CheckedSlides, original_name: str | None, *,
-               actor) -> SlideFile:
-    """Keep a checked upload as the next version of the speaker's slides; audited.
-
-    Earlier versions stay. The file is moved under its generated name.
-    """
-    _refuse_if_off(assignment)
-    version = (db.session.scalar(select(func.max(SlideFile.version))
-                                 .where(SlideFile.assignment_id == assignment.id)) or 0) + 1
-    stored = uploads.store_slides(checked)
-    slide = SlideFile(event_id=assignment.event_id, assignment_id=assignment.id, version=version,
-                      uploaded_by_id=getattr(actor, "id", None),
-                      original_name=uploads.clean_filename(original_name, checked.kind), stored_name=stored,
-                      kind=checked.kind, size=checked.size, sha256=checked.sha256)
-    db.session.add(slide)
-    db.session.flush()
-    record(actor=actor, action="speaker.slides.upload", obj=slide, event=assignment.event,
-           summary=f"{slide.original_name} v{version} ({assignment.session.title})")
-    return slide
-
-
-def slides_by_assignment(assignment_ids: list[int]) -> dict[int, list[SlideFile]]:
-    """Every version per assignment, newest first, in one query."""
-    if not assignment_ids:
-        return {}
-    result: dict[int, list[SlideFile]] = defaultdict(list)
-    for slide in db.session.scalars(select(SlideFile).where(SlideFile.assignment_id.in_(assignment_ids))
-                                    .order_by(SlideFile.assignment_id, SlideFile.version.desc())):
-        result[slide.assignment_id].append(slide)
-    return dict(result)
 
 
 # --- Reading ------------------------------------------------------------------------
@@ -638,155 +428,3 @@ def search_people(q: str, *, limit: int = 20) -> list[User]:
                                func.lower(User.organisation).like(like), func.lower(User.family_name).like(like)))
         .order_by(User.family_name, User.given_name, User.id).limit(limit)))
 
-
-def profiles_by_user(event: Event, user_ids) -> dict[int, SpeakerProfile]:
-    ids = list(set(user_ids))
-    if not ids:
-        return {}
-    return {p.user_id: p for p in db.session.scalars(select(SpeakerProfile).where(
-        SpeakerProfile.event_id == event.id, SpeakerProfile.user_id.in_(ids)))}
-
-
-def pending_proposals(event: Event) -> list[SessionProposal]:
-    return list(db.session.scalars(
-        select(SessionProposal).options(joinedload(SessionProposal.session), joinedload(SessionProposal.author))
-        .where(SessionProposal.event_id == event.id, SessionProposal.state == ProposalState.pending)
-        .order_by(SessionProposal.created_at, SessionProposal.id)))
-
-
-def proposals_of_session(session: AgendaSession) -> list[SessionProposal]:
-    return list(db.session.scalars(
-        select(SessionProposal).options(joinedload(SessionProposal.author))
-        .where(SessionProposal.session_id == session.id).order_by(SessionProposal.id.desc())))
-
-
-def proposals_by_session(session_ids: list[int], author: User) -> dict[int, SessionProposal]:
-    """The latest proposal of `author` per session."""
-    if not session_ids:
-        return {}
-    result = {}
-    for p in db.session.scalars(select(SessionProposal).where(SessionProposal.session_id.in_(session_ids),
-                                                              SessionProposal.author_id == author.id)
-                                .order_by(SessionProposal.id)):
-        result[p.session_id] = p
-    return result
-
-
-# --- Public directory ----------------------------------------------------------------
-
-@dataclass
-class DirectoryEntry:
-    user: User
-    profile: SpeakerProfile | None
-    sessions: list = field(default_factory=list)  # PublicSession, with the speaker's role label
-    roles: dict = field(default_factory=dict)      # session id -> role label
-
-    @property
-    def sort_key(self):
-        return ((self.user.family_name or self.user.email).casefold(), (self.user.given_name or "").casefold(),
-                self.user.id)
-
-
-def directory(event: Event, agenda) -> list[DirectoryEntry]:
-    """Confirmed speakers of the sessions in `agenda` (a PublicAgenda the viewer may see),
-    with their accounts and profiles: one query whatever the number of speakers."""
-    sessions_of: dict[int, list] = defaultdict(list)
-    roles: dict[int, dict] = defaultdict(dict)
-    for s in agenda.sessions:
-        for p in s.speakers:
-            sessions_of[p.id].append(s)
-            roles[p.id][s.id] = p.role_label
-    if not sessions_of:
-        return []
-    rows = db.session.execute(
-        select(User, SpeakerProfile).outerjoin(SpeakerProfile, (SpeakerProfile.user_id == User.id)
-                                               & (SpeakerProfile.event_id == event.id))
-        .where(User.id.in_(list(sessions_of))))
-    entries = [DirectoryEntry(user=user, profile=profile, sessions=sessions_of[user.id], roles=roles[user.id])
-               for user, profile in rows]
-    entries.sort(key=lambda e: e.sort_key)
-    return entries
-
-
-# --- Export --------------------------------------------------------------------------
-
-# Column titles of the export, in the reader's language; the same words as the
-# organisers' speaker pages where there are some.
-EXPORT_COLUMNS = {
-    "speaker": _l("Speaker"),
-    "email": _l("Email"),
-    "organisation": _l("Organisation"),
-    "position": _l("Position"),
-    "country": _l("Country code"),
-    "country_name": _l("Country"),
-    "session": _l("Session"),
-    "starts": _l("Starts (event time)"),
-    "ends": _l("Ends (event time)"),
-    "room": _l("Room"),
-    "role": _l("Role"),
-    "state": _l("State"),
-    "decline_reason": _l("Reason for declining"),
-    "invited_at": _l("Invitation sent (event time)"),
-    "answered_at": _l("Answered (event time)"),
-    "av_needs": _l("Audio-visual needs"),
-    "interpretation_needs": _l("Interpretation needs"),
-    "slides_versions": _l("Slide versions"),
-    "available_from": _l("Available from"),
-    "available_until": _l("Available until"),
-    "arrival_date": _l("Arrival date"),
-    "departure_date": _l("Departure date"),
-    "visa_letter_requested": _l("Visa support letter"),
-    "visa_data_from_registration": _l("Passport details in the delegate registration"),
-    "travel_notes": _l("Other travel needs"),
-}
-
-
-def export_table(event: Event) -> Table:
-    """One row per assignment for CSV/XLSX: titles, roles and answers in the
-    reader's language, country names next to the codes, times in the event's zone;
-    a fixed number of queries."""
-    assignments = all_assignments(event)
-    profiles = profiles_by_user(event, [a.user_id for a in assignments])
-    slide_counts = dict(db.session.execute(
-        select(SlideFile.assignment_id, func.count(SlideFile.id)).where(SlideFile.event_id == event.id)
-        .group_by(SlideFile.assignment_id)).all())
-    visa = _registration_visa_flags(event, [a.user_id for a in assignments])
-    locale = reader_locale()
-    rows = []
-    for a in assignments:
-        p = profiles.get(a.user_id)
-        s = a.session
-        rows.append([a.user.formal_name, a.user.email, a.user.organisation, a.user.position, a.user.country,
-                     country_name(a.user.country, locale), s.title, s.starts_at, s.ends_at,
-                     s.room.name if s.room else "", a.role_label, a.state_label, a.decline_reason, a.invited_at, a.answered_at, a.av_needs, a.interpretation_needs,
-                     slide_counts.get(a.id, 0), p.available_from if p else None, p.available_until if p else None,
-                     p.arrival_date if p else None, p.departure_date if p else None,
-                     bool(p and p.visa_letter_requested), visa.get(a.user_id, False),
-                     p.travel_notes if p else ""])
-    return build_table(list(EXPORT_COLUMNS.items()), rows, zone=event.timezone)
-
-
-def _registration_visa_flags(event: Event, user_ids: list[int]) -> dict[int, bool]:
-    try:
-        from app.registration.models import Registration, RegistrationState
-    except ModuleNotFoundError:  # pragma: no cover
-        return {}
-    ids = list(set(user_ids))
-    if not ids:
-        return {}
-    rows = db.session.execute(select(Registration.user_id, Registration.passport_number,
-                                     Registration.visa_letter_needed)
-                              .where(Registration.event_id == event.id, Registration.user_id.in_(ids),
-                                     Registration.state != RegistrationState.cancelled))
-    return {uid: bool(passport or needed) for uid, passport, needed in rows}
-
-
-def record_export(event: Event, fmt: str, count: int, *, actor) -> None:
-    """Exports carry personal data: who took which one is audited."""
-    record(actor=actor, action="speaker.export", obj=event, event=event, summary=f"{fmt}: {count} rows")
-
-
-def local_day(value: datetime, event: Event) -> date:
-    from app.utils.time import to_zone
-
-    return to_zone(value, event.timezone).date()
