@@ -8,14 +8,11 @@ from datetime import date, time, timedelta
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
 
 from app.agenda import cache
 from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibility
 from app.agenda.services import publish_agenda
-from app.audit.models import AuditEntry
 from app.extensions import db
-from app.mail.models import OutboxMessage
 from app.speakers.models import AssignmentRole, AssignmentState, SpeakerAssignment, SpeakerProfile
 from app.utils.time import local_to_utc
 from tests.factories import grant, make_event, make_user
@@ -148,15 +145,3 @@ def image_bytes(fmt="JPEG", size=(60, 80)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (20, 120, 60)).save(out, fmt)
     return out.getvalue()
-
-
-def outbox(template=None):
-    """The queued emails, oldest first (only those of `template` when given)."""
-    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
-    if template:
-        stmt = stmt.where(OutboxMessage.template == template)
-    return list(db.session.scalars(stmt))
-
-
-def audit_actions():
-    return [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]

@@ -10,8 +10,8 @@ from app.accounts.services import authenticate, email_verified
 from app.speakers import services as svc
 from app.speakers.models import AssignmentRole as R, AssignmentState as S
 from app.utils.time import utcnow
-from tests.factories import make_user
-from tests.speakers.conftest import assign, audit_actions, make_speaker, outbox, publish
+from tests.factories import audit_actions, make_user, outbox
+from tests.speakers.conftest import assign, make_speaker, publish
 
 
 def authenticate_fails(user) -> bool:

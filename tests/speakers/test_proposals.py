@@ -10,7 +10,8 @@ from app.agenda import services as agenda
 from app.extensions import db
 from app.speakers import services as svc, uploads
 from app.speakers.models import AssignmentState as S, ProposalState, SessionProposal
-from tests.speakers.conftest import assign, make_speaker, outbox, pdf_bytes, pptx_bytes, publish
+from tests.factories import outbox
+from tests.speakers.conftest import assign, make_speaker, pdf_bytes, pptx_bytes, publish
 
 
 # --- proposals ----------------------------------------------------------------------
