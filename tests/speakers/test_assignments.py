@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.services import authenticate, email_verified
+from app.agenda.models import SessionType
 from app.speakers import services as svc
 from app.speakers.models import AssignmentRole as R, AssignmentState as S
 from app.utils.time import utcnow
-from tests.factories import audit_actions, make_user, outbox
+from tests.factories import audit_actions, make_event, make_user, outbox
 from tests.speakers.conftest import assign, make_speaker, publish
 
 
@@ -116,8 +117,6 @@ def test_invite_new_speaker_with_a_known_address_assigns_that_account(summit, pr
 
 
 def test_breaks_have_no_speakers(summit, programme):
-    from app.agenda.models import SessionType
-
     _event, (water, *_rest) = summit
     water.type = SessionType.break_
     with pytest.raises(svc.SpeakerError):
@@ -186,8 +185,6 @@ def test_answer_link_forged_or_garbled_is_refused(summit, token):
 
 
 def test_answer_link_of_another_event_is_refused(summit):
-    from tests.factories import make_event
-
     _event, (water, *_rest) = summit
     assignment = assign(water, make_speaker())
     other = make_event("bishkek")

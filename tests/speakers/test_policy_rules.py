@@ -1,19 +1,18 @@
 """The speaker rules of app/policy.py."""
 from __future__ import annotations
 
+from app.events.models import EventRole
 from app.extensions import db
 from app.policy import can
 from app.speakers import services as svc
 from app.speakers.models import AssignmentState as S
-from tests.factories import grant, make_user
+from tests.factories import grant, make_event, make_user
 from tests.speakers.conftest import assign, make_speaker
 
 
 # --- policy ---------------------------------------------------------------------------
 
 def test_speaker_portal_rule_needs_an_assignment_in_that_event(summit):
-    from tests.factories import make_event
-
     event, (water, *_rest) = summit
     speaker, delegate = make_speaker(), make_user()
     assign(water, speaker, state=S.declined)
@@ -23,8 +22,6 @@ def test_speaker_portal_rule_needs_an_assignment_in_that_event(summit):
 
 
 def test_speaker_manage_session_respects_track_scope(summit):
-    from app.events.models import EventRole
-
     event, (water, finance, workshop) = summit
     limited = make_user()
     db.session.add(EventRole(user=limited, event=event, role="programme", track_ids=[water.track_id]))

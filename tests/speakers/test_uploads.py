@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 
@@ -39,8 +40,6 @@ def test_check_slides_refuses_a_zip_bomb(app):
 
 
 def test_check_slides_refuses_a_zip_that_is_not_a_presentation(app):
-    import zipfile
-
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("word/document.xml", "<w/>")
