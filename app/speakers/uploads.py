@@ -21,6 +21,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext, lazy_gettext as _l
 
+from app.utils.refusals import Refusal
+
 DEFAULT_SLIDES_MAX_BYTES = 50 * 1024 * 1024
 # Limits of the unpacked archive. A large deck with video reaches a few hundred MB
 # uncompressed; a bomb reaches gigabytes from a few kilobytes.
@@ -40,7 +42,7 @@ _STORED = re.compile(r"^[0-9a-f]{32}\.(pdf|pptx|odp|jpg)$")
 _UNSAFE = re.compile(r"[^\w .()\-]+", re.UNICODE)
 
 
-class UploadError(ValueError):
+class UploadError(Refusal):
     """A file refused, with a message for the person who sent it."""
 
 
@@ -126,9 +128,7 @@ def _zip_kind(path: Path) -> str:
                     if handle.read(101).strip() == ODP_MIMETYPE:
                         return "odp"
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, ValueError,
-            RuntimeError) as exc:
-        if isinstance(exc, UploadError):
-            raise
+            RuntimeError) as exc:  # an UploadError raised above is not among these: it passes through
         raise UploadError(_l("The file is damaged: it could not be read as a presentation.")) from exc
     raise UploadError(_l("Upload a PDF, PowerPoint (.pptx) or OpenDocument (.odp) presentation."))
 

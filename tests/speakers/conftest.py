@@ -1,18 +1,22 @@
 """Speaker fixtures: the Astana summit with rooms, tracks and three sessions, a
-programme officer, and builders for speakers, assignments and files."""
+programme officer, builders for speakers, assignments and files, and helpers that
+read the speaker pages."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, time, timedelta
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from app.agenda import cache
 from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibility
-from app.agenda.services import publish_agenda
+from app.agenda.services import conflicts_key, open_conflicts, publish_agenda
 from app.extensions import db
+from app.mail.models import OutboxMessage
 from app.speakers.models import AssignmentRole, AssignmentState, SpeakerAssignment, SpeakerProfile
 from app.utils.time import local_to_utc
 from tests.factories import grant, make_event, make_user
@@ -91,8 +95,6 @@ def assign(session, user, *, state=AssignmentState.invited, role=AssignmentRole.
 
 def publish(event):
     """Publish the agenda as it is set up, with any speaker double bookings the test made."""
-    from app.agenda.services import conflicts_key, open_conflicts
-
     publication = publish_agenda(event, actor=None, accept_conflicts=conflicts_key(open_conflicts(event)))
     db.session.commit()
     return publication
@@ -145,3 +147,37 @@ def image_bytes(fmt="JPEG", size=(60, 80)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (20, 120, 60)).save(out, fmt)
     return out.getvalue()
+
+
+# --- pages -------------------------------------------------------------------------
+
+ANSWER_LINK = re.compile(r"https://summit\.test(/e/astana/speaker/answer/\S+)")
+
+
+def page_text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def answer_path(email: str) -> str:
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == email)
+                                 .order_by(OutboxMessage.id.desc())).first()
+    return ANSWER_LINK.search(message.body_text).group(1)
+
+
+def no_inline_code(page: str) -> None:
+    """Strict CSP: no style attributes, no inline scripts."""
+    assert " style=" not in page
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None
+
+
+def upload_file(client, assignment, data: bytes, name="talk.pdf"):
+    return client.post(f"/e/astana/speaker/sessions/{assignment.id}/slides",
+                       data={"slides-file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def refused_upload(client, assignment, data: bytes, name="talk.pdf"):
+    """Upload a file that is refused: the answer redirects back to the session page, which it returns."""
+    response = upload_file(client, assignment, data, name)
+    assert (response.status_code, response.headers["Location"]) == (
+        302, f"/e/astana/speaker/sessions/{assignment.id}#slides")
+    return client.get(response.headers["Location"])

@@ -1,0 +1,136 @@
+"""Reading the speakers out: the public directory of confirmed speakers and the
+organisers' export."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.events.models import Event
+from app.extensions import db
+from app.registration.models import Registration, RegistrationState
+from app.speakers.models import SlideFile, SpeakerProfile
+from app.speakers.services.assignments import all_assignments
+from app.speakers.services.profiles import profiles_by_user
+from app.utils.countries import country_name
+from app.utils.tabular import Table, build_table, reader_locale
+from app.utils.time import to_zone
+
+
+# --- Public directory ----------------------------------------------------------------
+
+@dataclass
+class DirectoryEntry:
+    user: User
+    profile: SpeakerProfile | None
+    sessions: list = field(default_factory=list)  # PublicSession, with the speaker's role label
+    roles: dict = field(default_factory=dict)      # session id -> role label
+
+    @property
+    def sort_key(self):
+        return ((self.user.family_name or self.user.email).casefold(), (self.user.given_name or "").casefold(),
+                self.user.id)
+
+
+def directory(event: Event, agenda) -> list[DirectoryEntry]:
+    """Confirmed speakers of the sessions in `agenda` (a PublicAgenda the viewer may see),
+    with their accounts and profiles: one query whatever the number of speakers."""
+    sessions_of: dict[int, list] = defaultdict(list)
+    roles: dict[int, dict] = defaultdict(dict)
+    for s in agenda.sessions:
+        for p in s.speakers:
+            sessions_of[p.id].append(s)
+            roles[p.id][s.id] = p.role_label
+    if not sessions_of:
+        return []
+    rows = db.session.execute(
+        select(User, SpeakerProfile).outerjoin(SpeakerProfile, (SpeakerProfile.user_id == User.id)
+                                               & (SpeakerProfile.event_id == event.id))
+        .where(User.id.in_(list(sessions_of))))
+    entries = [DirectoryEntry(user=user, profile=profile, sessions=sessions_of[user.id], roles=roles[user.id])
+               for user, profile in rows]
+    entries.sort(key=lambda e: e.sort_key)
+    return entries
+
+
+# --- Export --------------------------------------------------------------------------
+
+# Column titles of the export, in the reader's language; the same words as the
+# organisers' speaker pages where there are some.
+EXPORT_COLUMNS = {
+    "speaker": _l("Speaker"),
+    "email": _l("Email"),
+    "organisation": _l("Organisation"),
+    "position": _l("Position"),
+    "country": _l("Country code"),
+    "country_name": _l("Country"),
+    "session": _l("Session"),
+    "starts": _l("Starts (event time)"),
+    "ends": _l("Ends (event time)"),
+    "room": _l("Room"),
+    "role": _l("Role"),
+    "state": _l("State"),
+    "decline_reason": _l("Reason for declining"),
+    "invited_at": _l("Invitation sent (event time)"),
+    "answered_at": _l("Answered (event time)"),
+    "av_needs": _l("Audio-visual needs"),
+    "interpretation_needs": _l("Interpretation needs"),
+    "slides_versions": _l("Slide versions"),
+    "available_from": _l("Available from"),
+    "available_until": _l("Available until"),
+    "arrival_date": _l("Arrival date"),
+    "departure_date": _l("Departure date"),
+    "visa_letter_requested": _l("Visa support letter"),
+    "visa_data_from_registration": _l("Passport details in the delegate registration"),
+    "travel_notes": _l("Other travel needs"),
+}
+
+
+def export_table(event: Event) -> Table:
+    """One row per assignment for CSV/XLSX: titles, roles and answers in the
+    reader's language, country names next to the codes, times in the event's zone;
+    a fixed number of queries."""
+    assignments = all_assignments(event)
+    profiles = profiles_by_user(event, [a.user_id for a in assignments])
+    slide_counts = dict(db.session.execute(
+        select(SlideFile.assignment_id, func.count(SlideFile.id)).where(SlideFile.event_id == event.id)
+        .group_by(SlideFile.assignment_id)).all())
+    visa = _registration_visa_flags(event, [a.user_id for a in assignments])
+    locale = reader_locale()
+    rows = []
+    for a in assignments:
+        p = profiles.get(a.user_id)
+        s = a.session
+        rows.append([a.user.formal_name, a.user.email, a.user.organisation, a.user.position, a.user.country,
+                     country_name(a.user.country, locale), s.title, s.starts_at, s.ends_at,
+                     s.room.name if s.room else "", a.role_label, a.state_label, a.decline_reason, a.invited_at, a.answered_at, a.av_needs, a.interpretation_needs,
+                     slide_counts.get(a.id, 0), p.available_from if p else None, p.available_until if p else None,
+                     p.arrival_date if p else None, p.departure_date if p else None,
+                     bool(p and p.visa_letter_requested), visa.get(a.user_id, False),
+                     p.travel_notes if p else ""])
+    return build_table(list(EXPORT_COLUMNS.items()), rows, zone=event.timezone)
+
+
+def _registration_visa_flags(event: Event, user_ids: list[int]) -> dict[int, bool]:
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Registration.user_id, Registration.passport_number,
+                                     Registration.visa_letter_needed)
+                              .where(Registration.event_id == event.id, Registration.user_id.in_(ids),
+                                     Registration.state != RegistrationState.cancelled))
+    return {uid: bool(passport or needed) for uid, passport, needed in rows}
+
+
+def record_export(event: Event, fmt: str, count: int, *, actor) -> None:
+    """Exports carry personal data: who took which one is audited."""
+    record(actor=actor, action="speaker.export", obj=event, event=event, summary=f"{fmt}: {count} rows")
+
+
+def local_day(value: datetime, event: Event) -> date:
+    return to_zone(value, event.timezone).date()
