@@ -5,8 +5,8 @@ from icalendar import Calendar
 
 from app.agenda.models import AgendaSession, Visibility
 from app.agenda.services import delete_session, publish_agenda, update_session
-from app.personal.models import AgendaStar
 from app.extensions import db
+from app.personal.models import AgendaStar
 from tests.checkin.conftest import make_delegate
 from tests.factories import login
 
