@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "app.registration",
     "app.speakers",
     "app.checkin",
+    "app.personal",
 )
 
 
@@ -130,7 +131,7 @@ def register_http_cache(app: Flask) -> None:
 
 def register_models() -> None:
     """Import every models module so the metadata (and Alembic) sees all tables."""
-    for name in ("accounts", "events", "audit", "mail", "agenda", "registration", "speakers", "checkin"):
+    for name in ("accounts", "events", "audit", "mail", "agenda", "registration", "speakers", "checkin", "personal"):
         try:
             importlib.import_module(f"app.{name}.models")
         except ModuleNotFoundError as exc:
@@ -145,9 +146,10 @@ def register_signals(app: Flask) -> None:
     Done here, once, rather than as a side effect of importing a module."""
     from app.agenda import wiring as agenda_wiring
     from app.checkin import wiring as checkin_wiring
+    from app.personal import wiring as personal_wiring
     from app.registration import wiring as registration_wiring
 
-    for wiring in (agenda_wiring, registration_wiring, checkin_wiring):
+    for wiring in (agenda_wiring, registration_wiring, checkin_wiring, personal_wiring):
         wiring.connect(app)
 
 

@@ -136,7 +136,7 @@ def _pick(event):
 
 
 def _visa_letter(event):
-    from app.checkin import letters
+    from app.checkin.services import letters
 
     delegate = _approved_registration(event, visa_letter_needed=True, passport_number="N1234567",
                                       passport_expiry=date(2031, 1, 31), date_of_birth=date(1980, 5, 17),

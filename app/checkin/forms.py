@@ -9,7 +9,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.checkin.badges import SIZE_LABELS
-from app.checkin.letters import PLACEHOLDERS
+from app.checkin.services.letters import PLACEHOLDERS
 from app.checkin.models import BadgeSize
 from app.utils.forms import select_choices, strip_text, text_field
 

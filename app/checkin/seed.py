@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.checkin import services
-from app.checkin.models import AgendaStar
+from app.extensions import db
+from app.personal import services as personal
+from app.personal.models import AgendaStar
 
 DELEGATE = "delegate@example.org"
 WANTED = ("Opening ceremony", "Transboundary water cooperation in the Aral Sea basin",
@@ -16,14 +18,12 @@ WORKSHOP = "Workshop: building a national adaptation plan"
 
 
 def seed(event) -> list[tuple[str, str]]:
-    from app.extensions import db
-
     user = User.by_email(DELEGATE)
-    registration = services.delegate_registration(event, user) if user is not None else None
+    registration = personal.delegate_registration(event, user) if user is not None else None
     if registration is None:
         return []
     services.ensure_badge(registration)
-    agenda = services.delegate_agenda(event, registration)
+    agenda = personal.delegate_agenda(event, registration)
     if agenda is None:
         return []
     already = db.session.scalar(select(AgendaStar.id).where(AgendaStar.user_id == user.id,
@@ -31,7 +31,7 @@ def seed(event) -> list[tuple[str, str]]:
     if already is None:
         for s in agenda.sessions:
             if s.title in WANTED:
-                services.star(event, user, agenda, s.id)
+                personal.star(event, user, agenda, s.id)
             elif s.title == WORKSHOP and s.signup_required:
-                services.sign_up(event, user, agenda, s.id, actor=user)
+                personal.sign_up(event, user, agenda, s.id, actor=user)
     return []

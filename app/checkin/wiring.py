@@ -1,12 +1,10 @@
-"""How on-site work reacts to other domains: connected once by the app factory."""
+"""How on-site work serves other domains: connected once by the app factory."""
 from __future__ import annotations
 
-from app.agenda.services import agenda_published
-from app.checkin.services import promote_after_publication, tell_followers
+from app.checkin.services import current_letter
+from app.personal import providers
 
 
 def connect(app) -> None:
-    """A publication tells the delegates who follow changed sessions, and gives freed
-    workshop places to those waiting."""
-    agenda_published.connect(tell_followers, weak=False)
-    agenda_published.connect(promote_after_publication, weak=False)
+    """The personal agenda page offers the delegate's visa-support letter."""
+    providers.provide_letter(current_letter)

@@ -15,7 +15,7 @@ EVENT_NAV = [
     ("registration.participants", _l("Participants"), "participants"),
     ("registration.register", _l("Register"), "unregistered"),
     ("registration.my_registration", _l("My registration"), "registered"),
-    ("checkin.my_agenda", _l("My agenda"), "registered"),
+    ("personal.my_agenda", _l("My agenda"), "registered"),
     ("speakers.portal", _l("Speaker portal"), "speaker"),
 ]
 

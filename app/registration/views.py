@@ -256,7 +256,7 @@ def my_registration(slug):
 
 def _documents(registration):
     """The delegate's valid visa-support letter and badge, if they have them."""
-    from app.checkin.letters import current_letter
+    from app.checkin.services import current_letter
     from app.checkin.models import Badge
 
     if registration.state != S.approved:

@@ -223,20 +223,21 @@ def _onsite_values(event, accreditation, checkin) -> dict[str, str]:
     from datetime import date
 
     from app.accounts.models import User
-    from app.checkin import letters
     from app.checkin import services as onsite
     from app.checkin.models import CheckInMethod
+    from app.checkin.services import letters
+    from app.personal.services import delegate_registration
     from app.registration import services as registration
     from app.registration.photos import process_photo
 
     def needs_letter(person, passport):
-        found = onsite.delegate_registration(event, User.by_email(person))
+        found = delegate_registration(event, User.by_email(person))
         found.visa_letter_needed = True
         found.passport_number, found.passport_expiry = passport, date(2032, 3, 31)
         found.date_of_birth, found.place_of_birth = date(1981, 5, 17), "Karachi"
         return found
 
-    delegate = onsite.delegate_registration(event, User.by_email("delegate@example.org"))
+    delegate = delegate_registration(event, User.by_email("delegate@example.org"))
     registration.replace_photo(delegate, process_photo(_portrait((205, 214, 230))), actor=delegate.user)
     delegate.visa_letter_needed = True
     delegate.passport_number, delegate.passport_expiry = "N12345678", date(2033, 9, 30)

@@ -8,15 +8,15 @@ from app.registration.models import RegistrationState as RS
 from tests.checkin.conftest import make_delegate
 
 
-def test_every_checkin_endpoint_declares_its_access(app):
+def test_every_onsite_and_personal_agenda_endpoint_declares_its_access(app):
     undeclared = [rule.endpoint for rule in app.url_map.iter_rules()
-                  if rule.endpoint.startswith("checkin.")
+                  if rule.endpoint.startswith(("checkin.", "personal."))
                   and getattr(app.view_functions[rule.endpoint], "_access_rule", None) is None]
     assert undeclared == []
 
 
 def test_nav_endpoints_take_only_the_slug(app):
-    for endpoint in ("checkin.my_agenda", "checkin.desk"):
+    for endpoint in ("personal.my_agenda", "checkin.desk"):
         rules = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
         assert [set(r.arguments) for r in rules] == [{"slug"}]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.checkin import letters, services
+from app.checkin import services
+from app.checkin.services import letters
 from app.extensions import db
 from tests.checkin.conftest import at, make_delegate, outbox
 from tests.factories import login_session, page

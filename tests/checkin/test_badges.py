@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 import segno
@@ -223,3 +224,14 @@ def test_badge_reissue_says_the_new_code_or_why_not(client, summit, staff):
     assert flash_kinds(client.get(listing)) == [("danger", "Only approved delegates have a badge.")]
     assert client.post(listing + "/reissue", data={}).status_code == 400
     assert client.post(listing + "/reissue", data={"pick": "WzEsMV0.forged"}).status_code == 404
+
+
+def test_badge_of_a_kazakh_name_is_named_after_it(client, summit):
+    event, cats = summit
+    registration = make_delegate(event, cats["expert"], given="Әлия", family="Серікқызы")
+    db.session.commit()
+    login(client, registration.user)
+    response = client.get("/e/astana/my-badge.pdf")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('inline; filename="badge-Serikqyzy.pdf"; filename*=UTF-8\'\'')
+    assert unquote(disposition.split("UTF-8''", 1)[1]) == "badge-Серікқызы.pdf"

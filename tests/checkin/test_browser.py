@@ -60,7 +60,7 @@ def _log_in(page, base, user):
 
 def _desk_clock(moment: datetime):
     """The desk's 'now' (the served app runs in this process, so the patch reaches it)."""
-    return mock.patch("app.checkin.services.utcnow", return_value=moment)
+    return mock.patch("app.checkin.services.desk.utcnow", return_value=moment)
 
 
 @pytest.fixture

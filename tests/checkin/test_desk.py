@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.checkin import services
-from app.checkin.models import CheckIn
+from app.checkin.models import CheckIn, CheckInMethod
 from app.extensions import db
+from app.personal import services as personal
 from app.registration.models import RegistrationState as RS
 from app.registration.services import invalidate_badge
 from tests.checkin.conftest import make_delegate, pdf_text
@@ -48,7 +49,7 @@ def _scan(client, code, **extra):
 def _at_event(hour, minute=0):
     """Freeze 'now' at a local time on the event's first day."""
     moment = datetime(2027, 4, 21, hour - 5, minute, tzinfo=UTC)  # Asia/Almaty is UTC+5
-    return mock.patch("app.checkin.services.utcnow", return_value=moment)
+    return mock.patch("app.checkin.services.desk.utcnow", return_value=moment)
 
 
 def test_desk_scan_checks_in_and_second_scan_warns_with_the_time(client, summit, staff, people):
@@ -71,7 +72,7 @@ def test_desk_next_day_checks_in_again(client, summit, staff, people):
     token = _token(people["aliya"])
     with _at_event(9):
         _scan(client, token)
-    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 4, 22, 4, tzinfo=UTC)):
+    with mock.patch("app.checkin.services.desk.utcnow", return_value=datetime(2027, 4, 22, 4, tzinfo=UTC)):
         assert _scan(client, token)["status"] == "admitted"
     assert db.session.scalar(select(func.count(CheckIn.id))) == 2
 
@@ -163,7 +164,7 @@ def test_desk_rejects_forged_and_expired_tokens_with_a_message(client, summit, s
     forged = _scan(client, payload + "." + signature[::-1])
     assert (forged["status"], forged["message"]) == (
         "invalid", "This is not a genuine badge of this event: the code is forged or damaged.")
-    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 5, 1, 6, tzinfo=UTC)):
+    with mock.patch("app.checkin.services.desk.utcnow", return_value=datetime(2027, 5, 1, 6, tzinfo=UTC)):
         expired = _scan(client, token)
     assert (expired["status"], expired["message"]) == ("invalid", "This badge has expired.")
 
@@ -234,8 +235,8 @@ def test_desk_session_door_refuses_categories_not_allowed(client, summit, staff,
 def test_desk_session_door_needs_a_place_for_sign_up_sessions(client, summit, staff, people, agenda):
     event, _ = summit
     workshop = agenda["workshop"].id
-    agenda_view = services.delegate_agenda(event, people["berik"])
-    services.sign_up(event, people["berik"].user, agenda_view, workshop, actor=people["berik"].user)
+    agenda_view = personal.delegate_agenda(event, people["berik"])
+    personal.sign_up(event, people["berik"].user, agenda_view, workshop, actor=people["berik"].user)
     db.session.commit()
     login(client, staff["checkin"])
     with _at_event(11):
@@ -304,7 +305,7 @@ def test_desk_page_loads_for_checkin_role(client, summit, staff):
 def _on(day: str, hour: int = 10):
     """Freeze 'now' at a local time (Asia/Almaty, UTC+5) on `day`."""
     moment = datetime.fromisoformat(f"{day}T{hour - 5:02d}:00:00+00:00")
-    return mock.patch("app.checkin.services.utcnow", return_value=moment)
+    return mock.patch("app.checkin.services.desk.utcnow", return_value=moment)
 
 
 OFF_DAY = "Today, 14 January 2027, is not a day of the event (21 – 23 April 2027). Check in anyway?"
@@ -386,7 +387,7 @@ def test_desk_name_search_query_count_does_not_grow_with_the_matches(client, sum
             assert _scan(client, "serik")["status"] == "matches"
         for n in range(12):
             person = make_delegate(event, cats["expert"], given=f"P{n}", family="Serikuly", photo=False)
-            services.admit(event, person, actor=staff["checkin"], method=services.CheckInMethod.code)
+            services.admit(event, person, actor=staff["checkin"], method=CheckInMethod.code)
         db.session.commit()
         _scan(client, "serik")
         with count_queries() as many:

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
-from app.checkin import letters, services
+from app.checkin import services
+from app.checkin.services import letters
 from app.checkin.models import LetterState, VisaLetter
 from app.extensions import db
 from app.registration.models import Category, RegistrationState as RS

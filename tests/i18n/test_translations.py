@@ -719,7 +719,7 @@ def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
         assert english not in text, english
 
     # Months before the event the desk asks first, in the desk's language.
-    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 1, 14, 5, tzinfo=UTC)):
+    with mock.patch("app.checkin.services.desk.utcnow", return_value=datetime(2027, 1, 14, 5, tzinfo=UTC)):
         asked = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
                      headers={"Accept": "application/json"}).get_json()
     assert (asked["status"], asked["message"]) == (
@@ -729,7 +729,7 @@ def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
         "Бәрібір келуін тіркеу")
 
     # A scan answered in place: the message and the HTML in the JSON come in the desk's language.
-    with mock.patch("app.checkin.services.utcnow", return_value=datetime(2027, 4, 21, 5, tzinfo=UTC)):
+    with mock.patch("app.checkin.services.desk.utcnow", return_value=datetime(2027, 4, 21, 5, tzinfo=UTC)):
         response = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
                         headers={"Accept": "application/json"})
     answer = response.get_json()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.checkin import services
-from app.checkin.models import SessionSignup, SignupState
 from app.extensions import db
+from app.personal import services
+from app.personal.models import SessionSignup, SignupState
 from tests.checkin.conftest import make_delegate
 from tests.factories import run_in_threads
 

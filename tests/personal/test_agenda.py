@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from app.agenda.models import AgendaSession
 from app.agenda.services import delete_session, move_session, publish_agenda
-from app.checkin import services
-from app.checkin.models import AgendaStar, SessionSignup, SignupState
 from app.extensions import db
+from app.personal import services
+from app.personal.models import AgendaStar, SessionSignup, SignupState
 from app.registration.models import RegistrationState as RS
 from tests.checkin.conftest import at, make_delegate, outbox
 from tests.factories import flash_kinds, login

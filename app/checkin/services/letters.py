@@ -25,7 +25,9 @@ from sqlalchemy.orm import joinedload
 from app.audit.services import record
 from app.checkin.badges import Document, _rgb, draw_qr
 from app.checkin.models import LetterState, VisaLetter, new_public_id
-from app.checkin.services import OnsiteError, event_today, settings_for
+from app.checkin.services.desk import event_today
+from app.checkin.services.errors import OnsiteError
+from app.checkin.services.settings import settings_for
 from app.extensions import db
 from app.i18n import formatting_locale
 from app.mail.services import queue_for_user

@@ -1,15 +1,12 @@
-"""The delegate's private calendar feed as calendar apps poll it, and the names of
-downloaded files."""
+"""The delegate's private calendar feed as calendar apps poll it."""
 from __future__ import annotations
-
-from urllib.parse import unquote
 
 from icalendar import Calendar
 
 from app.agenda.models import AgendaSession, Visibility
 from app.agenda.services import delete_session, publish_agenda, update_session
-from app.checkin.models import AgendaStar
 from app.extensions import db
+from app.personal.models import AgendaStar
 from tests.checkin.conftest import make_delegate
 from tests.factories import login
 
@@ -68,17 +65,6 @@ def test_private_feed_marks_a_removed_session_of_mine_cancelled(client, summit, 
     events = {str(e["SUMMARY"]): (str(e["STATUS"]), int(e["SEQUENCE"]))
               for e in Calendar.from_ical(client.get(url).data).walk("VEVENT")}
     assert events == {"Opening plenary": ("CONFIRMED", 0), "Glacier monitoring panel": ("CANCELLED", 1)}
-
-
-def test_badge_of_a_kazakh_name_is_named_after_it(client, summit):
-    event, cats = summit
-    registration = make_delegate(event, cats["expert"], given="Әлия", family="Серікқызы")
-    db.session.commit()
-    login(client, registration.user)
-    response = client.get("/e/astana/my-badge.pdf")
-    disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith('inline; filename="badge-Serikqyzy.pdf"; filename*=UTF-8\'\'')
-    assert unquote(disposition.split("UTF-8''", 1)[1]) == "badge-Серікқызы.pdf"
 
 
 def test_private_feed_cancels_a_session_restricted_away_from_me_only(client, summit, agenda):

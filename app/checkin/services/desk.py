@@ -1,0 +1,315 @@
+"""The check-in desk: what a scan, a typed code or a name finds, admission at the
+entrance or a session's door, and the live counts. The desk writes check-in rows,
+not audit entries (the row is the record)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from app.agenda.services import current_publication
+from app.checkin import badges
+from app.checkin.models import Badge, CheckIn, CheckInMethod
+from app.extensions import db
+from app.personal.models import SignupState
+from app.personal.services import signup_state
+from app.registration.models import Category, Registration, RegistrationState as RS
+from app.utils.time import to_zone, utcnow
+
+VENUE = "venue"
+SEARCH_LIMIT = 20
+SHORT_CODE = re.compile(r"^[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}$")
+
+
+def event_today(event) -> date:
+    return to_zone(utcnow(), event.timezone).date()
+
+
+# Delegates collect their badges the day before the opening (most arrive the evening
+# before), so the desk admits people from then to the last day without asking.
+EARLY_PICKUP = timedelta(days=1)
+
+
+def desk_days(event) -> tuple[date, date]:
+    """The first and last day (in the event's time zone) the desk admits people without asking."""
+    return event.start_date - EARLY_PICKUP, event.end_date
+
+
+def off_day_warning(event, today: date) -> str | None:
+    """What the desk says before admitting anyone on a day outside `desk_days`, else None."""
+    first, last = desk_days(event)
+    if first <= today <= last:
+        return None
+    # Imported here, not at the top: the date formatting lives in the templating layer,
+    # which sits above the domains and imports them.
+    from app.templating import date_range, local_date
+
+    return str(_l("Today, %(today)s, is not a day of the event (%(dates)s). Check in anyway?",
+                  today=local_date(today), dates=date_range(event.start_date, event.end_date)))
+
+
+
+
+def _pick_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kurultai.desk-pick.v1")
+
+
+def pick_token(registration: Registration) -> str:
+    """An opaque handle on a registration for the desk's buttons and photos (no database id in pages)."""
+    return _pick_serializer().dumps([registration.event_id, registration.id])
+
+
+def registration_from_pick(event, token: str) -> Registration | None:
+    try:
+        event_id, registration_id = _pick_serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if event_id != event.id:
+        return None
+    return db.session.get(Registration, registration_id)
+
+
+@dataclass
+class Flag:
+    level: str      # danger | warning | info
+    message: str
+
+
+@dataclass
+class DeskResult:
+    """What the desk shows after a scan, a typed code or a pick from the search."""
+
+    status: str                        # admitted | already | confirm | refused | invalid | matches | empty
+    message: str = ""
+    registration: Registration | None = None
+    checkin: CheckIn | None = None
+    flags: list[Flag] = field(default_factory=list)
+    matches: list[Registration] = field(default_factory=list)
+    checked_in: dict[int, datetime] = field(default_factory=dict)  # when each match came in, by registration id
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("admitted", "already")
+
+
+@dataclass(frozen=True)
+class DeskSession:
+    """A published session whose door is checked: restricted to categories, or with sign-up."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    restricted: bool
+    signup_required: bool
+    category_ids: tuple[int, ...]
+
+
+def desk_sessions(event) -> list[DeskSession]:
+    """The published sessions with access control, in time order (the desk's choice of door)."""
+    publication = current_publication(event)
+    result = []
+    for s in (publication.snapshot or {}).get("sessions", []) if publication else []:
+        restricted = s.get("visibility") == "restricted"
+        if restricted or s.get("signup_required"):
+            result.append(DeskSession(id=s["id"], title=s["title"], starts_at=datetime.fromisoformat(s["starts_at"]),
+                                      ends_at=datetime.fromisoformat(s["ends_at"]), restricted=restricted,
+                                      signup_required=bool(s.get("signup_required")),
+                                      category_ids=tuple(s.get("category_ids") or ())))
+    return sorted(result, key=lambda d: (d.starts_at, d.id))
+
+
+def scope_of(session_id: int | None) -> str:
+    return f"s{session_id}" if session_id else VENUE
+
+
+def _reissued(registration: Registration) -> DeskResult:
+    flags = [f for f in status_flags(registration) if f.level != "info"]
+    return DeskResult("refused", str(_l("This badge was replaced by a newer one: it is no longer valid.")),
+                      registration=registration, flags=flags + [Flag("danger", str(_l("Badge re-issued")))])
+
+
+def find_by_code(event, text: str, *, today: date) -> tuple[Registration | None, DeskResult | None]:
+    """The registration a scanned token or typed short code names, or the refusal to show."""
+    if badges.looks_like_token(text):
+        try:
+            public_id, version = badges.read_token(text, today=today)
+        except badges.BadgeTokenError as exc:
+            return None, DeskResult("invalid", str(exc.message))
+        badge = db.session.scalar(select(Badge).where(Badge.public_id == public_id))
+        if badge is None or badge.event_id != event.id:
+            return None, DeskResult("invalid", str(_l("This badge does not belong to this event.")))
+        registration = badge.registration
+        if version != registration.badge_version:
+            return None, _reissued(registration)
+        return registration, None
+    code = re.sub(r"[-\s]", "", text).upper()
+    badge = db.session.scalar(select(Badge).where(Badge.event_id == event.id, Badge.short_code == code))
+    if badge is None:
+        return None, DeskResult("invalid", str(_l("No badge has the code %(code)s.", code=text.upper())))
+    registration = badge.registration
+    if badge.version != registration.badge_version:
+        return None, _reissued(registration)
+    return registration, None
+
+
+def search(event, text: str) -> list[Registration]:
+    """Registrations whose name or organisation contains `text`, for the desk (drafts and
+    held places left out), at most SEARCH_LIMIT."""
+    text = text.strip()[:100]
+    if len(text) < 2:
+        return []
+    like = f"%{text.lower()}%"
+    full = func.lower(Registration.given_name + " " + Registration.family_name)
+    return list(db.session.scalars(
+        select(Registration).options(joinedload(Registration.category))
+        .where(Registration.event_id == event.id, Registration.user_id.is_not(None), Registration.state != RS.draft,
+               or_(full.like(like), func.lower(Registration.family_name).like(like),
+                   func.lower(Registration.organisation).like(like)))
+        .order_by(Registration.state != RS.approved, Registration.family_name, Registration.given_name)
+        .limit(SEARCH_LIMIT)))
+
+
+def checked_in_today(registrations: list[Registration], scope: str, day: date) -> dict[int, datetime]:
+    """When each of `registrations` came through this door (`scope`) on `day`, by
+    registration id (those not in yet left out), in one query whatever their number."""
+    ids = [r.id for r in registrations]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(CheckIn.registration_id, CheckIn.checked_in_at)
+        .where(CheckIn.registration_id.in_(ids), CheckIn.scope == scope, CheckIn.day == day)).tuples().all())
+
+
+def _session_refusal(registration: Registration, session) -> Flag | None:
+    """Why `registration` may not enter a restricted or sign-up `session` (a DeskSession), if so."""
+    if session.restricted and registration.category_id not in (session.category_ids or []):
+        return Flag("danger", str(_l("Category %(category)s may not attend this session.",
+                                     category=registration.category.name)))
+    if session.signup_required and registration.user_id is not None:
+        state = signup_state(session.id, registration.user_id)
+        if state != SignupState.confirmed:
+            return Flag("danger", str(_l("Not signed up for this session.") if state is None
+                                      else _l("Only on the waitlist of this session.")))
+    return None
+
+
+def admit(event, registration: Registration, *, actor, method: CheckInMethod, session=None,
+          confirmed: bool = False) -> DeskResult:
+    """Check `registration` in at the entrance, or into `session` (a PublicSession).
+
+    Refused (nothing recorded) unless approved, and for a session, unless its
+    category may attend and, where sign-up is needed, it holds a place. A second
+    scan the same day finds the first check-in and says when it was. On a day
+    outside `desk_days` nothing is recorded either: the answer ("confirm") asks,
+    and only a `confirmed` admission goes ahead. Records who checked in whom and
+    when; no audit entry (the check-in row is the record).
+    """
+    flags = status_flags(registration)
+    if registration.state != RS.approved:
+        reason = (_l("Registration cancelled.") if registration.state == RS.cancelled
+                  else _l("Registration not approved."))
+        return DeskResult("refused", str(reason), registration=registration, flags=flags)
+    if session is not None:
+        refusal = _session_refusal(registration, session)
+        if refusal is not None:
+            return DeskResult("refused", refusal.message, registration=registration, flags=flags + [refusal])
+    today = event_today(event)
+    scope = scope_of(session.id if session is not None else None)
+    existing = _checkin_of(registration, scope, today)
+    warning = None if existing is not None or confirmed else off_day_warning(event, today)
+    if warning is not None:
+        return DeskResult("confirm", warning, registration=registration, flags=flags)
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                existing = CheckIn(event_id=event.id, registration_id=registration.id, scope=scope,
+                                   session_id=session.id if session is not None else None, day=today,
+                                   checked_in_at=utcnow(),
+                                   checked_in_by_id=getattr(actor, "id", None), method=method,
+                                   badge_version=registration.badge_version)
+                db.session.add(existing)
+        except IntegrityError:
+            # Two desks scanned the same badge at once: the other one recorded it.
+            existing = _checkin_of(registration, scope, today)
+        else:
+            return DeskResult("admitted", str(_l("Checked in.")), registration=registration, checkin=existing,
+                              flags=flags)
+    when = to_zone(existing.checked_in_at, event.timezone).strftime("%H:%M")
+    flags = flags + [Flag("warning", str(_l("Already checked in today at %(time)s.", time=when)))]
+    return DeskResult("already", str(_l("Already checked in today at %(time)s.", time=when)),
+                      registration=registration, checkin=existing, flags=flags)
+
+
+def _checkin_of(registration: Registration, scope: str, day: date) -> CheckIn | None:
+    return db.session.scalar(select(CheckIn).where(CheckIn.registration_id == registration.id,
+                                                   CheckIn.scope == scope, CheckIn.day == day))
+
+
+def status_flags(registration: Registration) -> list[Flag]:
+    """What the desk must notice about a person before letting them in."""
+    flags = []
+    if registration.state == RS.cancelled:
+        flags.append(Flag("danger", str(_l("Cancelled"))))
+    elif registration.state != RS.approved:
+        flags.append(Flag("danger", str(_l("Not approved"))))
+    if registration.badge_version > 1:
+        flags.append(Flag("info", str(_l("Badge re-issued"))))
+    return flags
+
+
+def scan(event, text: str, *, actor, session=None, confirmed: bool = False) -> DeskResult:
+    """Whatever was typed or scanned into the desk's field: a badge token, a short
+    code, or part of a name (then the matches are listed, nobody is checked in).
+    `confirmed` admits on a day outside the event's days (see `admit`)."""
+    text = (text or "").strip()[:400]
+    if not text:
+        return DeskResult("empty")
+    today = event_today(event)
+    if badges.looks_like_token(text):
+        registration, refusal = find_by_code(event, text, today=today)
+        if refusal is not None:
+            return refusal
+        return admit(event, registration, actor=actor, method=CheckInMethod.qr, session=session, confirmed=confirmed)
+    refusal = None
+    if SHORT_CODE.match(text):
+        registration, refusal = find_by_code(event, text, today=today)
+        if registration is not None:
+            return admit(event, registration, actor=actor, method=CheckInMethod.code, session=session,
+                         confirmed=confirmed)
+        if refusal.status == "refused":
+            return refusal
+    matches = search(event, text)
+    if matches:
+        scope = scope_of(session.id if session is not None else None)
+        return DeskResult("matches", "", matches=matches, checked_in=checked_in_today(matches, scope, today))
+    # An unknown code that is no name either: say so about the code.
+    return refusal or DeskResult("invalid", str(_l("Nobody found for “%(text)s”.", text=text[:60])))
+
+
+def live_counts(event, *, session_id: int | None = None) -> dict:
+    """Checked in today (at the entrance, or into one session) against approved, per category."""
+    today = event_today(event)
+    scope = scope_of(session_id)
+    approved = dict(db.session.execute(
+        select(Registration.category_id, func.count(Registration.id))
+        .where(Registration.event_id == event.id, Registration.state == RS.approved)
+        .group_by(Registration.category_id)).tuples().all())
+    checked = dict(db.session.execute(
+        select(Registration.category_id, func.count(CheckIn.id)).join(Registration, Registration.id == CheckIn.registration_id)
+        .where(CheckIn.event_id == event.id, CheckIn.scope == scope, CheckIn.day == today)
+        .group_by(Registration.category_id)).tuples().all())
+    cats = db.session.execute(select(Category.id, Category.name).where(Category.event_id == event.id)
+                              .order_by(Category.position, Category.id)).all()
+    rows = [{"category": name, "checked_in": checked.get(cid, 0), "approved": approved.get(cid, 0)}
+            for cid, name in cats if approved.get(cid) or checked.get(cid)]
+    return {"day": today.isoformat(), "scope": scope, "checked_in": sum(checked.values()),
+            "approved": sum(approved.values()), "categories": rows}
+

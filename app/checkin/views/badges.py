@@ -1,0 +1,76 @@
+"""Badges in bulk: the print list with its filters, the PDF, re-issue, one badge."""
+from __future__ import annotations
+
+from flask import abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.checkin import bp, services
+from app.checkin.forms import PickForm
+from app.checkin.models import Badge
+from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, registration_from_pick,
+                                      registration_from_posted_pick)
+from app.extensions import db
+from app.policy import requires
+from app.registration.models import Category, Delegation
+from app.utils.inputs import record_id
+from app.utils.views import run_service
+
+
+def _badge_filters() -> dict:
+    args = request.args
+    return {"category": args.get("category", type=record_id), "delegation": args.get("delegation", type=record_id),
+            "country": (args.get("country") or "")[:2].upper(), "q": (args.get("q") or "")[:100]}
+
+
+@bp.route(MANAGE + "/badges")
+@requires("badge.print_bulk")
+def manage_badges(slug):
+    event = g.event
+    filters = _badge_filters()
+    count = services.bulk_count(event, filters)
+    shown = list(db.session.scalars(services.bulk_statement(event, filters).limit(50)))
+    badge_rows = {b.registration_id: b for b in db.session.scalars(
+        select(Badge).where(Badge.registration_id.in_([r.id for r in shown])))} if shown else {}
+    categories = list(db.session.scalars(select(Category).where(Category.event_id == event.id)
+                                         .order_by(Category.position, Category.id)))
+    delegations = list(db.session.scalars(select(Delegation).where(Delegation.event_id == event.id)
+                                          .order_by(Delegation.name)))
+    return render_template("checkin/badges.html", event=event, filters=filters, count=count, shown=shown,
+                           filter_args={k: v for k, v in filters.items() if v},
+                           badge_rows=badge_rows, categories={c.id: c for c in categories},
+                           delegations=delegations, pick=services.pick_token, pick_form=PickForm(),
+                           title=_("Badges"))
+
+
+@bp.route(MANAGE + "/badges.pdf")
+@requires("badge.print_bulk")
+def badges_pdf(slug):
+    event = g.event
+    body, count = services.bulk_badges_pdf(event, _badge_filters(), actor=current_user, locale=locale())
+    db.session.commit()
+    return pdf(body, f"badges-{event.slug}-{count}.pdf", download=True)
+
+
+@bp.route(MANAGE + "/badges/reissue", methods=["POST"])
+@requires("badge.print_bulk")
+def badge_reissue(slug):
+    registration = registration_from_posted_pick(g.event)
+    run_service(lambda: services.reissue_badge(registration, actor=current_user),
+                done=lambda badge: _("New badge for %(name)s (code %(code)s): the old one no longer works.",
+                                     name=registration.full_name, code=badge.display_code))
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
+                    else url_for("checkin.manage_badges", slug=slug))
+
+
+@bp.route(MANAGE + "/badges/<pick>.pdf")
+@requires("badge.print_bulk")
+def badge_one(slug, pick):
+    registration = registration_from_pick(g.event, pick)
+    try:
+        body = services.badge_pdf(registration, locale=locale())
+    except services.OnsiteError:
+        abort(404)
+    db.session.commit()
+    return pdf(body, badge_filename(registration))

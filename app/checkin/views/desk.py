@@ -1,0 +1,141 @@
+"""The check-in desk: one field that takes a scan, a typed code or a name, the door
+it checks (the entrance or a session), live counts, photos and desk printing."""
+from __future__ import annotations
+
+from flask import Response, abort, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.checkin import badges, bp, services
+from app.checkin.forms import PickForm, ScanForm
+from app.checkin.models import CheckInMethod
+from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, registration_from_pick,
+                                      registration_from_posted_pick)
+from app.extensions import db
+from app.policy import requires
+from app.registration.photos import photo_path
+from app.utils.inputs import record_id
+from app.utils.views import run_service
+
+
+def _door(event):
+    """The session whose door the desk is checking (from ?session= or the form), or None for the entrance."""
+    raw = request.values.get("session", type=record_id)
+    if not raw:
+        return None, None
+    sessions = services.desk_sessions(event)
+    door = next((s for s in sessions if s.id == raw), None)
+    if door is None:
+        abort(404)
+    return door, sessions
+
+
+def _result_html(event, result, door, method: CheckInMethod = CheckInMethod.search) -> str:
+    return render_template("checkin/_result.html", event=event, result=result, door=door, method=method.value,
+                           pick_form=PickForm(), pick=services.pick_token)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json"
+
+
+def _confirmation(event, result, door, method: CheckInMethod) -> dict | None:
+    """For an answer asking to confirm: the request that admits the person anyway."""
+    if result.status != "confirm" or result.registration is None:
+        return None
+    fields = {"pick": services.pick_token(result.registration), "method": method.value, "confirm": "1"}
+    if door:
+        fields["session"] = str(door.id)
+    return {"url": url_for("checkin.desk_pick", slug=event.slug), "fields": fields}
+
+
+def _desk_page(event, form, result, door, doors=None, result_html=""):
+    return render_template("checkin/desk.html", event=event, form=form, result=result, door=door,
+                           doors=doors if doors is not None else services.desk_sessions(event),
+                           counts=services.live_counts(event, session_id=door.id if door else None),
+                           result_html=result_html, title=_("Check-in"))
+
+
+def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.search):
+    if _wants_json():
+        confirm = _confirmation(event, result, door, method)
+        return jsonify(status=result.status, message=result.message, html=_result_html(event, result, door, method),
+                       **({"confirm": confirm} if confirm else {}))
+    form = ScanForm()
+    form.code.data = ""
+    return _desk_page(event, form, result, door, result_html=_result_html(event, result, door, method))
+
+
+@bp.route(MANAGE + "/checkin", methods=["GET", "POST"])
+@requires("checkin.operate")
+def desk(slug):
+    """The desk: one field that takes a scan, a typed code or a name. Works without
+    JavaScript (a full page per scan); checkin.js keeps the field focused and
+    answers in place."""
+    event = g.event
+    door, doors = _door(event)
+    form = ScanForm()
+    if request.method == "GET":
+        return _desk_page(event, form, None, door, doors)
+    if form.validate_on_submit():
+        result = services.scan(event, form.code.data, actor=current_user, session=door,
+                               confirmed=form.confirm.data == "1")
+        if result.status != "matches":  # a search writes nothing, and a commit would expire every match
+            db.session.commit()
+    else:
+        result = services.DeskResult("empty")
+    return _desk_answer(event, result, door, _method_of(form.code.data or ""))
+
+
+@bp.route(MANAGE + "/checkin/pick", methods=["POST"])
+@requires("checkin.operate")
+def desk_pick(slug):
+    """Check in the person picked from the name search, or admit one the desk was asked to confirm."""
+    event = g.event
+    door, _doors = _door(event)
+    form = PickForm()
+    registration = registration_from_posted_pick(event)
+    method = next((m for m in CheckInMethod if m.value == form.method.data), CheckInMethod.search)
+    result = services.admit(event, registration, actor=current_user, method=method, session=door,
+                            confirmed=form.confirm.data == "1")
+    db.session.commit()
+    return _desk_answer(event, result, door, method)
+
+
+def _method_of(text: str) -> CheckInMethod:
+    """How the desk's field found someone: a scanned badge token or a typed short code."""
+    return CheckInMethod.qr if badges.looks_like_token(text.strip()) else CheckInMethod.code
+
+
+@bp.route(MANAGE + "/checkin/counts.json")
+@requires("checkin.operate")
+def desk_counts(slug):
+    door, _doors = _door(g.event)
+    response = jsonify(services.live_counts(g.event, session_id=door.id if door else None))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route(MANAGE + "/checkin/photo/<pick>")
+@requires("checkin.operate")
+def desk_photo(slug, pick):
+    """The badge photo of a person the desk is looking at, shrunk to screen size."""
+    registration = registration_from_pick(g.event, pick)
+    picture = badges.print_photo(photo_path(registration.photo_filename))
+    if picture is None:
+        abort(404)
+    response = Response(picture.getvalue(), mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route(MANAGE + "/checkin/print", methods=["POST"])
+@requires("badge.print_desk")
+def desk_print(slug):
+    """Print a new badge at the desk (lost, damaged or changed): the old one stops working."""
+    registration = registration_from_posted_pick(g.event)
+    printed = []  # the PDF, once the re-issue is committed
+    if not run_service(lambda: printed.append(services.print_at_desk(registration, actor=current_user,
+                                                                     locale=locale()))):
+        return redirect(url_for("checkin.desk", slug=slug))
+    return pdf(printed[0], badge_filename(registration))
