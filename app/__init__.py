@@ -146,8 +146,9 @@ def register_signals(app: Flask) -> None:
     from app.agenda import wiring as agenda_wiring
     from app.checkin import wiring as checkin_wiring
     from app.registration import wiring as registration_wiring
+    from app.speakers import wiring as speakers_wiring
 
-    for wiring in (agenda_wiring, registration_wiring, checkin_wiring):
+    for wiring in (agenda_wiring, registration_wiring, checkin_wiring, speakers_wiring):
         wiring.connect(app)
 
 
