@@ -148,8 +148,9 @@ def register_signals(app: Flask) -> None:
     from app.checkin import wiring as checkin_wiring
     from app.personal import wiring as personal_wiring
     from app.registration import wiring as registration_wiring
+    from app.speakers import wiring as speakers_wiring
 
-    for wiring in (agenda_wiring, registration_wiring, checkin_wiring, personal_wiring):
+    for wiring in (agenda_wiring, speakers_wiring, registration_wiring, checkin_wiring, personal_wiring):
         wiring.connect(app)
 
 

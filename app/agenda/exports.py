@@ -8,17 +8,22 @@ for every client.
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Event as ICalEvent, Timezone, vText
 from lxml import etree
 
 from app.agenda.plaintext import markdown_to_text
-from app.agenda.services import PublicAgenda, PublicSession, _slugify, _speaker_models
+from app.agenda.providers import speaker_profiles
+from app.agenda.services.public import PublicAgenda, PublicSession
+from app.agenda.services.publication import slugify
+from app.templating import date_range, local_date
 from app.utils.urls import external_url
 
 GENERATOR = "Kurultai"
@@ -44,7 +49,7 @@ def person_guid(event, person_id: int) -> str:
 
 
 def session_slug(event, s: PublicSession) -> str:
-    tail = f"{s.id}-{_slugify(s.title)[:48]}".strip("-")
+    tail = f"{s.id}-{slugify(s.title)[:48]}".strip("-")
     if len(tail) < 4:
         tail = f"{s.id:04d}-session"
     return f"{acronym(event.slug)}-{tail}"
@@ -143,20 +148,11 @@ def language(s: PublicSession) -> str:
 def _public_profiles(event, agenda: PublicAgenda) -> dict[int, tuple[str | None, str | None]]:
     """{speaker id: (biography as plain text, photo URL)} of the agenda's confirmed speakers,
     whose profiles the public speaker directory shows: one query."""
-    models = _speaker_models()
-    profile = getattr(models, "SpeakerProfile", None) if models else None
     ids = {p.id for s in agenda.sessions for p in s.speakers}
-    if profile is None or not ids:
-        return {}
-    from sqlalchemy import select
-
-    from app.extensions import db
-
     result = {}
-    for row in db.session.scalars(select(profile).where(profile.event_id == event.id, profile.user_id.in_(ids))):
-        avatar = (external_url("speakers.photo", slug=event.slug, user_id=row.user_id)
-                  if row.photo_filename else None)
-        result[row.user_id] = (markdown_to_text(row.bio or "") or None, avatar)
+    for user_id, profile in speaker_profiles(event, ids).items():
+        avatar = external_url("speakers.photo", slug=event.slug, user_id=user_id) if profile.has_photo else None
+        result[user_id] = (markdown_to_text(profile.bio or "") or None, avatar)
     return result
 
 
@@ -356,8 +352,6 @@ class FontMissing(RuntimeError):
 
 
 def _font_paths() -> tuple[str, str]:
-    import os
-
     for folder in FONT_DIRS:
         regular, bold = os.path.join(folder, "DejaVuSans.ttf"), os.path.join(folder, "DejaVuSans-Bold.ttf")
         if os.path.exists(regular) and os.path.exists(bold):
@@ -367,11 +361,9 @@ def _font_paths() -> tuple[str, str]:
 
 def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
     """The published agenda as an A4 PDF, day by day, in the reader's language."""
-    from flask_babel import gettext as _
+    # fpdf is loaded only when a PDF is asked for: it is heavy, and the other feeds never need it.
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
-
-    from app.templating import date_range, local_date
 
     regular, bold = _font_paths()
     page_label = _("Page")

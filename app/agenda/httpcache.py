@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_date, quote_etag, unquote_etag
 
+from app.agenda.cache import public_state
+from app.extensions import db
+
 MARK_HEADER = "X-Public-Cache"
 _PATHS = re.compile(r"^/e/(?P<slug>[A-Za-z0-9-]{1,64})/(?:agenda|schedule\.json|schedule\.xml|agenda\.ics)$")
 # Headers a 304 answer repeats (RFC 9110 section 15.4.5), plus our security headers.
@@ -79,9 +82,6 @@ class PublicPageCache:
             known = self._tokens.get(slug)
         if known is not None and now - known[1] < ttl:
             return known[0]
-        from app.agenda.cache import public_state
-        from app.extensions import db
-
         with self.flask_app.app_context():
             try:
                 state = public_state(slug)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.agenda.models import AgendaSession, Room, SessionType as T, Track, Visibility
 from app.agenda.services import create_session, publish_agenda
 from app.extensions import db
+from app.registration.models import Category
 from app.utils.time import local_to_utc
 
 PLENARY, WATER, CLIMATE, INNOVATION, WORKSHOP, BILATERAL = (
@@ -111,8 +112,6 @@ def seed(event) -> list[tuple[str, str]]:
         return []
     # The restricted bilateral meetings are for the event's first registration category
     # (government delegations in the demo); the registration seed runs first.
-    from app.registration.models import Category
-
     first_category = db.session.scalar(select(Category.id).where(Category.event_id == event.id)
                                        .order_by(Category.position, Category.id).limit(1))
     restricted_to = [first_category] if first_category is not None else []

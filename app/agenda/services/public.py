@@ -1,0 +1,203 @@
+"""The published agenda as public pages and feeds read it: sessions a viewer may see,
+with their confirmed speakers, and the filters of the agenda page."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.agenda import providers
+from app.agenda.models import SESSION_TYPE_LABELS, Publication, SessionType, Visibility
+from app.agenda.providers import PublicSpeaker
+from app.agenda.services.sessions import SDG_NUMBERS
+from app.events.models import Event
+from app.extensions import db
+from app.policy import can
+from app.registration.models import Registration, RegistrationState
+from app.utils.inputs import optional_id
+
+
+def _session_ids(sessions) -> list[int]:
+    return [s if isinstance(s, int) else s.id for s in sessions]
+
+
+def public_speakers(sessions) -> dict[int, list[PublicSpeaker]]:
+    """Confirmed speakers per session id, for public pages and feeds: {session_id: [PublicSpeaker]}.
+
+    The one place public output learns about speakers. Only accepted
+    assignments count: invited, declined and withdrawn speakers never show.
+    The speakers domain answers (app.agenda.providers), in one query whatever the
+    number of sessions. When a speaker's answer changes, call
+    `app.agenda.cache.invalidate_public_cache(event)` so published pages follow.
+    """
+    return providers.confirmed_speakers(_session_ids(sessions))
+
+
+@dataclass
+class PublicSession:
+    id: int
+    uid: str
+    title: str
+    type: str
+    track: dict | None
+    room: dict
+    sdgs: list[int]
+    starts_at: datetime
+    ends_at: datetime
+    abstract: str
+    abstract_html: Markup
+    languages: list[str]
+    capacity: int | None
+    signup_required: bool
+    restricted: bool
+    sequence: int
+    updated_at: datetime
+    speakers: list[PublicSpeaker] = field(default_factory=list)
+    local_start: datetime | None = None   # in the event's zone
+    local_end: datetime | None = None
+    cancelled: bool = False   # taken off the agenda; feeds keep it a while (see feedhistory)
+
+    @property
+    def type_label(self) -> str:
+        try:
+            return str(SESSION_TYPE_LABELS[SessionType(self.type)])
+        except ValueError:
+            return self.type
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+
+@dataclass
+class PublicAgenda:
+    publication: Publication
+    timezone: str
+    rooms: list[dict]
+    tracks: list[dict]
+    sessions: list[PublicSession]
+    # Sessions recently taken off the agenda, for calendars to strike out.
+    cancelled: list[PublicSession] = field(default_factory=list)
+
+    def days(self, sessions: list[PublicSession] | None = None) -> list[tuple[date, list[PublicSession]]]:
+        """(event-local date, sessions) pairs in order, of all sessions or the given ones."""
+        grouped: dict[date, list[PublicSession]] = defaultdict(list)
+        for s in self.sessions if sessions is None else sessions:
+            grouped[s.local_start.date()].append(s)
+        return sorted(grouped.items())
+
+    def session(self, session_id: int) -> PublicSession | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+
+def public_agenda(publication: Publication, *, categories: frozenset[int] | None = frozenset(),
+                  with_speakers: bool = True) -> PublicAgenda:
+    """The sessions of `publication` a viewer may see, with confirmed speakers.
+
+    `categories`: the viewer's registration categories (restricted sessions
+    show when they share one); None shows everything (organisers).
+    """
+    snap = publication.snapshot or {}
+    rooms = {r["id"]: r for r in snap.get("rooms", [])}
+    tracks = {t["id"]: t for t in snap.get("tracks", [])}
+    zone = ZoneInfo(snap.get("timezone") or publication.event.timezone)
+
+    def read(s: dict, cancelled: bool = False) -> PublicSession | None:
+        restricted = s["visibility"] == Visibility.restricted.value
+        if restricted and categories is not None and not (set(s.get("category_ids") or []) & set(categories)):
+            return None
+        starts_at, ends_at = datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"])
+        room = s.get("room") if cancelled else None
+        return PublicSession(
+            id=s["id"], uid=s["uid"], title=s["title"], type=s["type"], track=tracks.get(s["track_id"]),
+            room=room or rooms.get(s["room_id"], {"id": s["room_id"], "name": "", "capacity": None, "location": ""}),
+            sdgs=s["sdgs"], starts_at=starts_at, ends_at=ends_at, local_start=starts_at.astimezone(zone),
+            local_end=ends_at.astimezone(zone), abstract=s["abstract"],
+            abstract_html=Markup(s["abstract_html"]), languages=s["languages"], capacity=s["capacity"],
+            signup_required=s["signup_required"], restricted=restricted, sequence=s["sequence"],
+            updated_at=datetime.fromisoformat(s.get("removed_at") or s["updated_at"]), cancelled=cancelled)
+
+    sessions = [p for p in (read(s) for s in snap.get("sessions", [])) if p is not None]
+    shown = {p.id for p in sessions}
+    cancelled = [p for p in (read(s, True) for s in snap.get("removed", []) if s["id"] not in shown)
+                 if p is not None]
+    room_order = {r["id"]: (r["position"], r["name"]) for r in snap.get("rooms", [])}
+    sessions.sort(key=lambda s: (s.starts_at, room_order.get(s.room["id"], (0, "")), s.id))
+    if with_speakers:
+        speakers = public_speakers(sessions)
+        for s in sessions:
+            s.speakers = speakers.get(s.id, [])
+    return PublicAgenda(publication=publication, timezone=snap.get("timezone", publication.event.timezone),
+                        rooms=sorted(rooms.values(), key=lambda r: (r["position"], r["name"])),
+                        tracks=list(tracks.values()), sessions=sessions, cancelled=cancelled)
+
+
+@dataclass
+class AgendaFilters:
+    track: int | None = None
+    type: str | None = None
+    sdg: int | None = None
+    room: int | None = None
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.track, self.type, self.sdg, self.room, self.q))
+
+    @classmethod
+    def from_args(cls, args) -> "AgendaFilters":
+        """Filters from query arguments; anything malformed is ignored, never an error."""
+        def as_int(name):
+            return optional_id(args.get(name))
+
+        kind = args.get("type") or None
+        if kind not in {t.value for t in SessionType}:
+            kind = None
+        sdg = as_int("sdg")
+        return cls(track=as_int("track"), type=kind, sdg=sdg if sdg in SDG_NUMBERS else None, room=as_int("room"),
+                   q=(args.get("q") or "").strip()[:100])
+
+    def apply(self, sessions: list[PublicSession]) -> list[PublicSession]:
+        needle = self.q.casefold()
+        result = []
+        for s in sessions:
+            if self.track and (s.track or {}).get("id") != self.track:
+                continue
+            if self.type and s.type != self.type:
+                continue
+            if self.sdg and self.sdg not in s.sdgs:
+                continue
+            if self.room and s.room.get("id") != self.room:
+                continue
+            if needle and needle not in search_text(s):
+                continue
+            result.append(s)
+        return result
+
+
+def search_text(s: PublicSession) -> str:
+    """What the search box looks through: title, abstract, room, track and speakers."""
+    parts = [s.title, s.abstract, s.room.get("name", ""), (s.track or {}).get("name", "")]
+    parts += [sp.name for sp in s.speakers] + [sp.organisation for sp in s.speakers]
+    return " ".join(parts).casefold()
+
+
+def viewer_categories(user, event: Event) -> frozenset[int] | None:
+    """Registration categories whose restricted sessions `user` may see (None: all of them).
+
+    Organisers who may read the draft see everything; a delegate sees the sessions
+    of their category once their registration is approved (a submitted, waitlisted,
+    rejected or cancelled one gives nothing).
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if can(user, "agenda.view_draft", event):
+        return None
+    ids = db.session.scalars(select(Registration.category_id).where(
+        Registration.user_id == user.id, Registration.event_id == event.id,
+        Registration.state == RegistrationState.approved))
+    return frozenset(i for i in ids if i is not None)

@@ -1,0 +1,251 @@
+"""The public agenda: its page by day, session pages, and the feeds (JSON, XML, iCalendar, PDF)
+that calendars and conference apps read, with ETags and a cache of rendered bodies."""
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort, current_app, g, render_template, request, session as cookie_session
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from app.agenda import bp, cache, exports
+from app.agenda import services as svc
+from app.agenda.httpcache import mark_public
+from app.agenda.models import SESSION_TYPE_LABELS, SessionType
+from app.agenda.sdgs import SDG_NAMES, sdg_badge, sdg_label
+from app.agenda.timetable import grid_css as _grid_css
+from app.events.services import get_event_or_404
+from app.extensions import db
+from app.policy import has_any_role, public
+from app.utils.downloads import content_disposition
+
+FEED_TYPES = {
+    "pdf": "application/pdf",
+    "json": "application/json",
+    "xml": "application/xml",
+    "ics": "text/calendar; charset=utf-8",
+}
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    return [(t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType]
+
+
+@bp.context_processor
+def _sdg_names():
+    """SDG badges name the goal: sdg_badge(6) is "SDG 6 — Clean water and sanitation"."""
+    return {"sdg_badge": sdg_badge}
+
+
+def _sdg_choices() -> dict[int, str]:
+    """{n: "n — name of the goal"} for the 17 goals, translated."""
+    return {n: str(sdg_label(n)) for n in SDG_NAMES}
+
+
+def _public_state_or_404(slug: str) -> cache.PublicState:
+    """The event (published, or visible to its team) and its current publication, in one query."""
+    state = cache.public_state(slug)
+    if state is None:
+        abort(404)
+    if not state.published and not has_any_role(current_user, state.event):
+        abort(404)
+    return state
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _variant(categories) -> str:
+    if categories is None:
+        return "all"
+    return "c" + "-".join(str(c) for c in sorted(categories)) if categories else "pub"
+
+
+def _agenda_for(state: cache.PublicState, categories=frozenset()):
+    publication = db.session.get(svc.Publication, state.publication_id)
+    return svc.public_agenda(publication, categories=categories)
+
+
+def _not_modified(state: cache.PublicState, etag: str) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return bool(since and state.changed_at and state.changed_at.replace(microsecond=0) <= since)
+
+
+OPEN_FEEDS = ("json", "xml", "ics")
+
+
+def _feed(state: cache.PublicState, kind: str, build, filename: str) -> Response:
+    """A cached feed body with ETag/Last-Modified, answering conditional requests with 304."""
+    if state.publication_id is None:
+        abort(404)
+    locale = _locale()
+    etag = state.etag(kind, locale)
+    if _not_modified(state, etag):
+        response = Response(status=304)
+    else:
+        body, wrote = cache.cached_body(state, state.key(kind, locale),
+                                        lambda: build(state.event, _agenda_for(state)))
+        if wrote:
+            db.session.commit()
+        response = Response(body, mimetype=None, content_type=FEED_TYPES[filename.rsplit(".", 1)[1]])
+        response.headers["Content-Disposition"] = content_disposition(filename, attachment=kind == "pdf")
+    response.set_etag(etag)
+    response.last_modified = state.changed_at
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    if kind in OPEN_FEEDS:
+        # Read-only and public: browser-based schedule apps may read them from any site.
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    if _page_cacheable() and response.status_code == 200:
+        mark_public(response, state.token, locale)
+    return response
+
+
+@bp.route("/e/<slug>/schedule.json")
+@public
+def schedule_json(slug):
+    state = _public_state_or_404(slug)
+    return _feed(state, "json", exports.schedule_json, "schedule.json")
+
+
+@bp.route("/e/<slug>/schedule.xml")
+@public
+def schedule_xml(slug):
+    state = _public_state_or_404(slug)
+    return _feed(state, "xml", exports.schedule_xml, "schedule.xml")
+
+
+@bp.route("/e/<slug>/agenda.ics")
+@public
+def agenda_ics(slug):
+    state = _public_state_or_404(slug)
+    return _feed(state, "ics", exports.calendar_ics, f"{slug}.ics")
+
+
+@bp.route("/e/<slug>/agenda.pdf")
+@public
+def agenda_pdf(slug):
+    state = _public_state_or_404(slug)
+    try:
+        exports._font_paths()
+    except exports.FontMissing:
+        current_app.logger.error("agenda PDF: no DejaVu font installed (apt-get install fonts-dejavu-core)")
+        abort(503)
+    return _feed(state, "pdf", exports.agenda_pdf, f"{slug}-agenda.pdf")
+
+
+@bp.route("/e/<slug>/agenda")
+@public
+def public_agenda(slug):
+    """The published agenda by day; filters work in the page (JS) and without JS (query string)."""
+    state = _public_state_or_404(slug)
+    if state.publication_id is None:
+        g.event = state.event
+        return render_template("agenda/public/not_published.html", event=state.event, title=_("Agenda"))
+    filters = svc.AgendaFilters.from_args(request.args)
+    locale = _locale()
+    if _page_cacheable():
+        # Visitors without an account all get the same page: it is stored whole.
+        def render_page() -> bytes:
+            return _render_agenda_page(state, filters, frozenset(), locale, cache_body=False).encode()
+
+        page, wrote = cache.cached_body(state, state.key("fullpage", locale, "pub"), render_page)
+        if wrote:
+            db.session.commit()
+        response = Response(page, mimetype="text/html")
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        return mark_public(response, state.token, locale)
+    categories = svc.viewer_categories(current_user, state.event)
+    page = _render_agenda_page(state, filters, categories, locale)
+    if db.session.new:
+        db.session.commit()
+    return page
+
+
+def _render_agenda_page(state, filters, categories, locale, cache_body: bool = True, **context):
+    """The agenda page; its body is cached per publication, language and audience unless filtered."""
+    event = state.event
+    g.event = event
+
+    def render_body(agenda=None, shown=None) -> bytes:
+        agenda = agenda or _agenda_for(state, categories)
+        return render_template("agenda/public/_agenda_body.html", event=event, agenda=agenda, filters=filters,
+                               shown=shown if shown is not None else agenda.sessions,
+                               type_choices=_type_choices, sdg_choices=_sdg_choices).encode()
+
+    if filters.active:
+        agenda = _agenda_for(state, categories)
+        body = render_body(agenda, filters.apply(agenda.sessions))
+    elif not cache_body:  # the whole page is being cached instead
+        body = render_body()
+    else:
+        body, _wrote = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
+    return render_template("agenda/public/agenda.html", event=event, body=Markup(body.decode()),
+                           title=_("Agenda"), **context)
+
+
+def _page_cacheable() -> bool:
+    """A whole page may be shared when nothing in it is the visitor's own: no login,
+    no query string (language, filters), no message waiting to be shown."""
+    return (not current_user.is_authenticated and not request.args
+            and not cookie_session.get("_flashes"))
+
+
+@bp.route("/e/<slug>/sessions/<int:session_id>")
+@public
+def public_session(slug, session_id):
+    state = _public_state_or_404(slug)
+    event = g.event = state.event
+    if state.publication_id is None:
+        abort(404)
+    agenda = _agenda_for(state, svc.viewer_categories(current_user, event))
+    session = agenda.session(session_id)
+    if session is None:
+        abort(404)
+    return render_template("agenda/public/session.html", event=event, s=session, title=session.title)
+
+
+@bp.route("/e/<slug>/sessions/<int:session_id>.ics")
+@public
+def session_ics(slug, session_id):
+    """One session as a calendar file, for whoever may see its page (the same rule)."""
+    state = _public_state_or_404(slug)
+    if state.publication_id is None:
+        abort(404)
+    agenda = _agenda_for(state, svc.viewer_categories(current_user, state.event))
+    session = agenda.session(session_id)
+    if session is None:
+        abort(404)
+    body = exports.calendar_ics(state.event, agenda, [session])
+    response = Response(body, content_type=FEED_TYPES["ics"])
+    response.headers["Content-Disposition"] = content_disposition(f"session-{session.id}.ics")
+    response.set_etag(f"{state.etag('ics', 'any')}-{session.id}-{session.sequence}")
+    response.last_modified = state.changed_at
+    # A restricted session is for some people only: no shared cache may keep it.
+    response.headers["Cache-Control"] = "private, no-cache" if session.restricted else "public, no-cache"
+    return response.make_conditional(request)
+
+
+@bp.route("/agenda/grid.css")
+@public
+def grid_css():
+    response = Response(_grid_css(), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/e/<slug>/agenda/tracks.css")
+@public
+def tracks_css(slug):
+    """Track colours as classes, so pages need no style attributes (strict CSP)."""
+    event = get_event_or_404(slug, user=current_user)
+    colours = [(t.id, t.colour if re.fullmatch(r"#[0-9a-fA-F]{6}", t.colour or "") else "#6c757d")
+               for t in svc.tracks_of(event)]
+    css = render_template("agenda/tracks.css", colours=colours)
+    response = Response(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import app.agenda as agenda_package
+from app.agenda import providers
+from app.agenda import services as svc
+from app.speakers import wiring as speakers_wiring
+from app.speakers.conflicts import speaker_conflicts
+from tests.agenda.conftest import add_session, at
+
+
+def test_a_session_nobody_speaks_in_has_no_speakers(summit):
+    event, rooms, _ = summit
+    s = add_session(event, rooms[0], at(9), at(10))
+    assert svc.public_speakers([s]) == {}
+    assert svc.speakers_by_session([s.id]) == {}
+
+
+@pytest.fixture
+def registry():
+    """The registered providers, put back after the test."""
+    saved = dict(providers._providers)
+    yield providers
+    providers._providers.clear()
+    providers._providers.update(saved)
+
+
+def test_the_app_factory_registers_the_speakers_answers(app):
+    assert providers._providers == {
+        "confirmed_speakers": speakers_wiring.confirmed_speakers, "busy_speakers": speakers_wiring.busy_speakers,
+        "speaker_conflicts": speaker_conflicts, "speaker_profiles": speakers_wiring.public_profiles}
+
+
+def test_speaker_conflicts_come_from_the_registered_provider(summit, registry):
+    event, rooms, _ = summit
+    s = add_session(event, rooms[0], at(9), at(10), title="Water")
+    registry.register_speaker_conflicts(lambda sessions, event: [
+        svc.Conflict("speaker", svc.WARNING, (sessions[0].id,), "Dr Qureshi is due twice.")])
+    assert [(c.kind, c.session_ids, c.message) for c in svc.open_conflicts(event)] == [
+        ("speaker", (s.id,), "Dr Qureshi is due twice.")]
+
+
+def test_without_a_provider_there_are_no_speakers(summit, registry):
+    event, rooms, _ = summit
+    s = add_session(event, rooms[0], at(9), at(10))
+    providers._providers.clear()
+    assert (svc.public_speakers([s]), svc.speakers_by_session([s.id]), svc.find_conflicts(event)) == ({}, {}, [])
+
+
+def test_the_agenda_imports_nothing_from_the_speakers_domain():
+    """The speakers domain sits above the agenda: it answers through app.agenda.providers."""
+    offenders = []
+    for path in sorted(Path(agenda_package.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            offenders += [f"{path.name}: {n}" for n in names if n == "importlib" or n.startswith("app.speakers")]
+    assert offenders == []
