@@ -1,25 +1,11 @@
 """Kurultai: summit management. The application factory."""
 from __future__ import annotations
 
-import importlib
 import logging
 
 from flask import Flask
 
 from config import config_from_env
-
-# Domain packages, each exposing a blueprint `bp` whose routes live in `views`.
-BLUEPRINTS = (
-    "app.main",
-    "app.accounts",
-    "app.events",
-    "app.organiser",
-    "app.admin",
-    "app.agenda",
-    "app.registration",
-    "app.speakers",
-    "app.checkin",
-)
 
 
 def create_app(config=None) -> Flask:
@@ -38,14 +24,15 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_models()
     register_blueprints(app)
+    register_policy_facts(app)
     register_signals(app)
+    register_commands(app)
     register_http_cache(app)
-    from app import security, templating, errors, commands
+    from app import errors, security, templating
 
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    commands.init_app(app)
     return app
 
 
@@ -130,14 +117,47 @@ def register_http_cache(app: Flask) -> None:
 
 def register_models() -> None:
     """Import every models module so the metadata (and Alembic) sees all tables."""
-    for name in ("accounts", "events", "audit", "mail", "agenda", "registration", "speakers", "checkin"):
-        try:
-            importlib.import_module(f"app.{name}.models")
-        except ModuleNotFoundError as exc:
-            # A domain not built yet (no package) or without tables (no models
-            # module) is skipped; an import error inside a models module is not.
-            if exc.name not in (f"app.{name}", f"app.{name}.models"):
-                raise
+    from app.accounts import models as accounts_models  # noqa: F401
+    from app.agenda import models as agenda_models  # noqa: F401
+    from app.audit import models as audit_models  # noqa: F401
+    from app.checkin import models as checkin_models  # noqa: F401
+    from app.events import models as events_models  # noqa: F401
+    from app.mail import models as mail_models  # noqa: F401
+    from app.registration import models as registration_models  # noqa: F401
+    from app.speakers import models as speakers_models  # noqa: F401
+
+
+def register_policy_facts(app: Flask) -> None:
+    """What the access rules (app/policy.py) need to know from the domains, which the
+    policy may not import. Each of these belongs in its domain's wiring.connect()."""
+    from sqlalchemy import select
+
+    from app import policy
+    from app.extensions import db
+    from app.registration.models import Registration, RegistrationSettings, RegistrationState
+    from app.speakers.models import SpeakerAssignment
+
+    def participant_list_switched_on(event) -> bool:
+        return bool(db.session.scalar(select(RegistrationSettings.participant_list)
+                                      .where(RegistrationSettings.event_id == event.id)))
+
+    def is_approved_delegate(user, event) -> bool:
+        return db.session.scalar(select(Registration.id).where(
+            Registration.event_id == event.id, Registration.user_id == user.id,
+            Registration.state == RegistrationState.approved).limit(1)) is not None
+
+    def speaks_at_event(user, event) -> bool:
+        return db.session.scalar(select(SpeakerAssignment.id).where(
+            SpeakerAssignment.event_id == event.id, SpeakerAssignment.user_id == user.id).limit(1)) is not None
+
+    def speaks_in_session(user, session_id) -> bool:
+        return db.session.scalar(select(SpeakerAssignment.id).where(
+            SpeakerAssignment.session_id == session_id, SpeakerAssignment.user_id == user.id).limit(1)) is not None
+
+    policy.provide("participant_list_switched_on", participant_list_switched_on)
+    policy.provide("is_approved_delegate", is_approved_delegate)
+    policy.provide("speaks_at_event", speaks_at_event)
+    policy.provide("speaks_in_session", speaks_in_session)
 
 
 def register_signals(app: Flask) -> None:
@@ -145,14 +165,33 @@ def register_signals(app: Flask) -> None:
     Done here, once, rather than as a side effect of importing a module."""
     from app.agenda import wiring as agenda_wiring
     from app.checkin import wiring as checkin_wiring
+    from app.main import wiring as main_wiring
     from app.registration import wiring as registration_wiring
 
-    for wiring in (agenda_wiring, registration_wiring, checkin_wiring):
+    for wiring in (agenda_wiring, registration_wiring, checkin_wiring, main_wiring):
         wiring.connect(app)
 
 
+def register_commands(app: Flask) -> None:
+    """Attach the `flask` command-line tools: the platform's and each domain's."""
+    from app import commands
+    from app.registration import commands as registration_commands  # noqa: F401 (attach to its bp.cli)
+
+    commands.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
-    for module_name in BLUEPRINTS:
-        package = importlib.import_module(module_name)
-        importlib.import_module(f"{module_name}.views")  # attaches the routes to package.bp
+    """Each domain's blueprint; importing its `views` attaches the routes to `bp`."""
+    from app import accounts, admin, agenda, checkin, events, main, organiser, registration, speakers
+    from app.accounts import views as accounts_views  # noqa: F401
+    from app.admin import views as admin_views  # noqa: F401
+    from app.agenda import views as agenda_views  # noqa: F401
+    from app.checkin import views as checkin_views  # noqa: F401
+    from app.main import event_pages  # noqa: F401 (the events blueprint's pages)
+    from app.main import views as main_views  # noqa: F401
+    from app.organiser import views as organiser_views  # noqa: F401
+    from app.registration import views as registration_views  # noqa: F401
+    from app.speakers import views as speakers_views  # noqa: F401
+
+    for package in (main, accounts, events, organiser, admin, agenda, registration, speakers, checkin):
         app.register_blueprint(package.bp)

@@ -13,7 +13,12 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.accounts.labels import greeting
+from app.audit.labels import action_choices, action_label
 from app.i18n import formatting_locale
+from app.main.nav import event_nav
+from app.organiser.nav import nav_for
+from app.policy import can
 from app.utils.countries import country_name
 from app.utils.time import as_utc, utcnow
 
@@ -209,14 +214,8 @@ def _path_without_lang() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from app.audit.labels import action_choices, action_label
-    from app.policy import can
-
     @app.context_processor
     def inject():
-        from app.events.nav import event_nav
-        from app.organiser.nav import nav_for
-
         event = g.get("event")
         return {
             "can": lambda action, target=None: can(current_user, action, target),
@@ -238,8 +237,6 @@ def init_app(app: Flask) -> None:
         language_names=language_names,
         action_label=action_label,
     )
-    from app.accounts.labels import greeting
-
     app.jinja_env.globals.update(
         action_choices=action_choices,
         date_range=date_range,
