@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,16 +17,6 @@ from app.policy import requires
 from app.utils.db import get_in_event_or_404
 from app.utils.forms import select_choices
 from app.utils.paging import page_number
-from app.utils.time import to_zone
-from zoneinfo import ZoneInfo
-
-
-def _local_naive(value, zone):
-    return to_zone(value, zone).replace(tzinfo=None) if value else None
-
-
-def _utc(value: datetime | None, zone: str):
-    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC")) if value else None
 
 
 @bp.route("/")
@@ -44,17 +32,12 @@ def dashboard(slug):
 def settings(slug):
     event = g.event
     form = EventForm(obj=event)
-    if request.method == "GET":
-        form.registration_opens_at.data = _local_naive(event.registration_opens_at, event.timezone)
-        form.registration_closes_at.data = _local_naive(event.registration_closes_at, event.timezone)
     if form.validate_on_submit():
         if event_services.slug_taken(form.slug.data, exclude=event):
             form.slug.errors.append(_("Another event already uses this short name."))
         else:
             data = {name: field.data for name, field in form._fields.items()
                     if name in event_services.EVENT_FIELDS}
-            data["registration_opens_at"] = _utc(form.registration_opens_at.data, form.timezone.data)
-            data["registration_closes_at"] = _utc(form.registration_closes_at.data, form.timezone.data)
             event_services.update_event(event, data, actor=current_user)
             db.session.commit()
             flash(_("The event settings are saved."), "success")
