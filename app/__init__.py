@@ -7,6 +7,11 @@ from flask import Flask
 
 from config import config_from_env
 
+# The functions below import the application's modules inside their bodies on purpose:
+# this file runs first whenever any `app.x` module is imported, so importing the
+# domains here at the top would load the whole application (and its factory) for
+# every `from app.extensions import db`.
+
 
 def create_app(config=None) -> Flask:
     """Build the app from a config class (or the environment's choice)."""

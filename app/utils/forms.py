@@ -6,7 +6,7 @@ import unicodedata
 from flask_babel import get_locale, lazy_gettext as _l
 from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, StopValidation, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from app.utils.countries import country_choices
 from app.utils.inputs import strip_controls
@@ -27,16 +27,12 @@ def select_choices(pairs) -> list[SelectChoice]:
 
 
 def text_field(label, *, max_length: int = 200, required: bool = False, **kwargs):
-    from wtforms.validators import InputRequired, Optional
-
     validators = [InputRequired() if required else Optional(), Length(max=max_length)]
     validators += kwargs.pop("validators", [])
     return StringField(label, validators=validators, filters=[strip_text], **kwargs)
 
 
 def email_field(label=_l("Email address"), **kwargs):
-    from wtforms.validators import InputRequired
-
     return StringField(label, validators=[InputRequired(), Length(max=254),
                                           Email(message=_l("Enter a valid email address."),
                                                 check_deliverability=False)],
