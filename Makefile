@@ -8,7 +8,7 @@ export FLASK_APP = wsgi.py
 SERVER_NAME ?= 127.0.0.1:$(PORT)
 export SERVER_NAME
 
-.PHONY: run test setup install translations db seed serve worker bench clean
+.PHONY: run test lint-imports setup install translations db seed serve worker bench clean
 
 run: setup db seed
 	@echo "Serving Kurultai on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
@@ -16,6 +16,10 @@ run: setup db seed
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The import layers of .importlinter (also checked by tests/test_architecture.py).
+lint-imports: setup
+	$(VENV)/bin/lint-imports
 
 setup: $(VENV)/.installed translations
 

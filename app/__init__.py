@@ -1,26 +1,16 @@
 """Kurultai: summit management. The application factory."""
 from __future__ import annotations
 
-import importlib
 import logging
 
 from flask import Flask
 
 from config import config_from_env
 
-# Domain packages, each exposing a blueprint `bp` whose routes live in `views`.
-BLUEPRINTS = (
-    "app.main",
-    "app.accounts",
-    "app.events",
-    "app.organiser",
-    "app.admin",
-    "app.agenda",
-    "app.registration",
-    "app.speakers",
-    "app.checkin",
-    "app.personal",
-)
+# The functions below import the application's modules inside their bodies on purpose:
+# this file runs first whenever any `app.x` module is imported, so importing the
+# domains here at the top would load the whole application (and its factory) for
+# every `from app.extensions import db`.
 
 
 def create_app(config=None) -> Flask:
@@ -40,13 +30,13 @@ def create_app(config=None) -> Flask:
     register_models()
     register_blueprints(app)
     register_signals(app)
+    register_commands(app)
     register_http_cache(app)
-    from app import security, templating, errors, commands
+    from app import errors, security, templating
 
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    commands.init_app(app)
     return app
 
 
@@ -131,14 +121,15 @@ def register_http_cache(app: Flask) -> None:
 
 def register_models() -> None:
     """Import every models module so the metadata (and Alembic) sees all tables."""
-    for name in ("accounts", "events", "audit", "mail", "agenda", "registration", "speakers", "checkin", "personal"):
-        try:
-            importlib.import_module(f"app.{name}.models")
-        except ModuleNotFoundError as exc:
-            # A domain not built yet (no package) or without tables (no models
-            # module) is skipped; an import error inside a models module is not.
-            if exc.name not in (f"app.{name}", f"app.{name}.models"):
-                raise
+    from app.accounts import models as accounts_models  # noqa: F401
+    from app.agenda import models as agenda_models  # noqa: F401
+    from app.audit import models as audit_models  # noqa: F401
+    from app.checkin import models as checkin_models  # noqa: F401
+    from app.events import models as events_models  # noqa: F401
+    from app.mail import models as mail_models  # noqa: F401
+    from app.personal import models as personal_models  # noqa: F401
+    from app.registration import models as registration_models  # noqa: F401
+    from app.speakers import models as speakers_models  # noqa: F401
 
 
 def register_signals(app: Flask) -> None:
@@ -147,15 +138,37 @@ def register_signals(app: Flask) -> None:
     from app.agenda import wiring as agenda_wiring
     from app.checkin import wiring as checkin_wiring
     from app.personal import wiring as personal_wiring
+    from app.main import wiring as main_wiring
+    from app.personal import wiring as personal_wiring
     from app.registration import wiring as registration_wiring
     from app.speakers import wiring as speakers_wiring
 
-    for wiring in (agenda_wiring, speakers_wiring, registration_wiring, checkin_wiring, personal_wiring):
+    for wiring in (agenda_wiring, speakers_wiring, registration_wiring, checkin_wiring, personal_wiring,
+                   main_wiring):
         wiring.connect(app)
 
 
+def register_commands(app: Flask) -> None:
+    """Attach the `flask` command-line tools: the platform's and each domain's."""
+    from app import commands
+    from app.registration import commands as registration_commands  # noqa: F401 (attach to its bp.cli)
+
+    commands.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
-    for module_name in BLUEPRINTS:
-        package = importlib.import_module(module_name)
-        importlib.import_module(f"{module_name}.views")  # attaches the routes to package.bp
+    """Each domain's blueprint; importing its `views` attaches the routes to `bp`."""
+    from app import accounts, admin, agenda, checkin, events, main, organiser, personal, registration, speakers
+    from app.accounts import views as accounts_views  # noqa: F401
+    from app.admin import views as admin_views  # noqa: F401
+    from app.agenda import views as agenda_views  # noqa: F401
+    from app.checkin import views as checkin_views  # noqa: F401
+    from app.main import event_pages  # noqa: F401 (the events blueprint's pages)
+    from app.main import views as main_views  # noqa: F401
+    from app.organiser import views as organiser_views  # noqa: F401
+    from app.personal import views as personal_views  # noqa: F401
+    from app.registration import views as registration_views  # noqa: F401
+    from app.speakers import views as speakers_views  # noqa: F401
+
+    for package in (main, accounts, events, organiser, admin, agenda, registration, speakers, checkin, personal):
         app.register_blueprint(package.bp)

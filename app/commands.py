@@ -5,12 +5,19 @@ import getpass
 import os
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 
+from app.accounts.models import User
+from app.accounts.passwords import password_problem
+from app.accounts.services import create_user, set_admin
 from app.extensions import db
+from app.mail.worker import deliver_once, run_forever
+from app.seed import seed_demo as run_seed_demo
 
 
 def init_app(app: Flask) -> None:
+    """Called by the app factory's `register_commands`."""
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(send_mail)
@@ -21,9 +28,7 @@ def seed_demo():
     """Create (or refresh) the demo summit and demo accounts. Refused in production."""
     if not current_app.config.get("SEED_ALLOWED"):
         raise click.ClickException("seed-demo is refused under the production configuration.")
-    from app.seed import seed_demo as run
-
-    accounts = run()
+    accounts = run_seed_demo()
     db.session.commit()
     click.echo("Demo summit ready: /e/astana-2027/  (password for every account: summit-demo)")
     for email, what in accounts:
@@ -36,12 +41,6 @@ def seed_demo():
               help="Read from KURULTAI_ADMIN_PASSWORD, or asked for.")
 def create_admin(email, password):
     """Create a platform administrator, or make an existing account one."""
-    from email_validator import EmailNotValidError, validate_email
-
-    from app.accounts.models import User
-    from app.accounts.passwords import password_problem
-    from app.accounts.services import create_user, set_admin
-
     user = User.by_email(email)
     if user is not None:
         if not user.is_admin:
@@ -68,8 +67,6 @@ def create_admin(email, password):
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes when idle.")
 def send_mail(once, interval):
     """Deliver queued email from the outbox, with retries."""
-    from app.mail.worker import deliver_once, run_forever
-
     if once:
         counts = deliver_once()
         click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")

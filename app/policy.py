@@ -18,6 +18,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.events.models import Event, EventRole, EventRoleName as R
+from app.extensions import db
+from app.utils.access import AUTHENTICATED, PUBLIC, ROUTE_RULES, authenticated, declare, public  # noqa: F401
 
 ALL_ROLES = tuple(R)
 
@@ -60,6 +62,35 @@ _OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {}
 _PUBLIC_RULES: dict[str, Callable[[Any, Any], bool]] = {}
 
 
+# Facts the rules need from the domains above (is the participant list switched on,
+# is this user a speaker of the event...): name -> fn, registered by each domain's
+# wiring through `provide`, so that this module never imports a domain's models.
+_FACTS: dict[str, Callable[..., Any]] = {}
+
+
+def provide(name: str, fn: Callable[..., Any]) -> None:
+    """Register the function answering the fact `name` (see the rules that ask for it)."""
+    _FACTS[name] = fn
+
+
+def _fact(name: str, *args) -> Any:
+    try:
+        answer = _FACTS[name]
+    except KeyError:
+        raise LookupError(f"no provider registered for the policy fact {name!r}") from None
+    return answer(*args)
+
+
+def register_object_rule(action: str, fn: Callable[[Any, Any], bool]) -> None:
+    """Register the predicate deciding `action` on a single object (from a domain's wiring)."""
+    _OBJECT_RULES[action] = fn
+
+
+def register_public_rule(action: str, fn: Callable[[Any, Any], bool]) -> None:
+    """Register a predicate asked for every visitor, anonymous ones included."""
+    _PUBLIC_RULES[action] = fn
+
+
 def object_rule(action: str):
     """Register the predicate deciding `action` on a single object."""
 
@@ -88,8 +119,6 @@ def roles_of(user, event: Event) -> frozenset[R]:
     key = ("roles", user.id, event.id)
     if cache is not None and key in cache:
         return cache[key]
-    from app.extensions import db
-
     roles = frozenset(
         db.session.scalars(
             select(EventRole.role).where(EventRole.user_id == user.id, EventRole.event_id == event.id)
@@ -145,6 +174,15 @@ def _is_team(user, event: Event) -> bool:
     return bool(user is not None and getattr(user, "is_active", False) and has_any_role(user, event))
 
 
+@public_rule("event.view")
+def view_event(user, event) -> bool:
+    """A published event is open to everyone; an unpublished one exists only for its
+    team and platform admins (others are told it does not exist)."""
+    if not isinstance(event, Event):
+        return False
+    return event.published or (user is not None and has_any_role(user, event))
+
+
 def matrix() -> dict[str, dict[str, bool]]:
     """Role x action table of the event-scoped rules, as tests and docs show it."""
     return {
@@ -154,60 +192,88 @@ def matrix() -> dict[str, dict[str, bool]]:
 
 
 # --- Route declarations ------------------------------------------------------------
-# Every endpoint declares how it is protected; a test walks app.url_map and fails on
-# any endpoint without a declaration.
-ROUTE_RULES: dict[str, str] = {}
-PUBLIC = "public"
-AUTHENTICATED = "authenticated"
+# Every endpoint declares how it is protected (app/utils/access.py holds the two
+# declarations that need no event, so the account pages can use them too); a test
+# walks app.url_map and fails on any endpoint without a declaration.
 
 
-def declare(endpoint: str, rule: str) -> None:
-    ROUTE_RULES[endpoint] = rule
+def get_event_or_404(slug: str, *, user=None) -> Event:
+    """The event named by `slug`, if `user` may see it (`event.view`); otherwise 404."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or not can(user, "event.view", event):
+        abort(404)
+    return event
 
 
-def public(view):
-    """Mark a view as open to everyone (possibly with its own owner checks inside)."""
-    view._access_rule = PUBLIC
-    return view
+def in_event(model, arg: str, *, by=None) -> Callable[[Event | None, dict], Any]:
+    """A loader for `requires(load=...)`: the `model` row whose primary key (or unique
+    column `by`) is the URL value `arg`, if it belongs to the event; else nothing (404).
+    Another event's id is simply not found, so nobody learns it exists."""
+
+    def load(event: Event | None, values: dict):
+        key = values.get(arg)
+        if key is None or event is None:
+            return None
+        obj = db.session.get(model, key) if by is None else db.session.scalar(select(model).where(by == key))
+        if obj is None or obj.event_id != event.id:
+            return None
+        return obj
+
+    load.consumes = (arg,)
+    return load
 
 
-def authenticated(view):
-    """A logged-in user; the view checks ownership of what it loads."""
-    from flask_login import login_required
-
-    wrapped = login_required(view)
-    wrapped._access_rule = AUTHENTICATED
-    return wrapped
+def _refuse(action: str, status: int):
+    current_app.logger.warning("authorisation refused: user=%s action=%s path=%s",
+                               getattr(current_user, "id", None), action, request.path)
+    abort(status)
 
 
-def requires(action: str):
-    """Protect an event view: the event comes from the `slug` URL argument.
+def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | None = None):
+    """An endpoint's whole access rule. The event comes from the `slug` URL argument
+    (404 if it does not exist or `event.view` refuses it); anonymous users go to the
+    login page.
 
-    Anonymous users go to the login page; logged-in users without the permission
-    get 403, or 404 if they hold no role in an unpublished event (they may not
-    know it exists).
+    Without `load` (the older form), the view gets its URL arguments and finds the
+    event in `g.event`; a user without `action` on the event gets 403.
+
+    With `load` (a dict of view argument name -> loader, such as `in_event(Model, "x_id")`),
+    the view gets `event` and the loaded objects as arguments instead of the URL values
+    they were loaded from (and of `slug`). A loader that finds nothing gives 404. The
+    action is asked of the loaded object named by `on` (404 when refused: the user is not
+    told it exists), or else of the event (403 when refused, before anything is loaded).
+    `load={}` hands over the event alone.
     """
+    if on is not None and (load is None or on not in load):
+        raise ValueError(f"requires({action!r}): on={on!r} names nothing that is loaded")
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            from app.events.services import get_event_or_404
-
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
             slug = kwargs.get("slug")
+            event = None
             if slug is not None:
-                event = get_event_or_404(slug, user=current_user)
-                g.event = event
-                target = event
-            else:
-                target = None
-            if not can(current_user, action, target):
-                current_app.logger.warning(
-                    "authorisation refused: user=%s action=%s path=%s", current_user.id, action, request.path
-                )
-                abort(403)
-            return view(*args, **kwargs)
+                event = g.event = get_event_or_404(slug, user=current_user)
+            if on is None and not can(current_user, action, event):
+                _refuse(action, 403)
+            if load is None:
+                return view(*args, **kwargs)
+            loaded = {}
+            consumed = {"slug"}
+            for name, loader in load.items():
+                obj = loader(event, kwargs)
+                if obj is None:
+                    abort(404)
+                loaded[name] = obj
+                consumed.update(getattr(loader, "consumes", ()))
+            if on is not None and not can(current_user, action, loaded[on]):
+                _refuse(action, 404)
+            rest = {k: v for k, v in kwargs.items() if k not in consumed}
+            if event is not None:
+                rest["event"] = event
+            return view(*args, **rest, **loaded)
 
         wrapper._access_rule = action
         return wrapper
@@ -222,11 +288,7 @@ def ensure(action: str, target) -> None:
     object is not told it exists.
     """
     if not can(current_user, action, target):
-        current_app.logger.warning(
-            "authorisation refused: user=%s action=%s path=%s",
-            getattr(current_user, "id", None), action, request.path,
-        )
-        abort(404)
+        _refuse(action, 404)
 
 
 # --- Registration ------------------------------------------------------------------
@@ -255,11 +317,7 @@ def participant_list_is_public(event: Event) -> bool:
     key = ("participant_list", event.id)
     if cache is not None and key in cache:
         return cache[key]
-    from app.extensions import db
-    from app.registration.models import RegistrationSettings
-
-    switched_on = bool(db.session.scalar(select(RegistrationSettings.participant_list)
-                                         .where(RegistrationSettings.event_id == event.id)))
+    switched_on = bool(_fact("participant_list_switched_on", event))
     if cache is not None:
         cache[key] = switched_on
     return switched_on
@@ -294,8 +352,6 @@ def agenda_track_scope(user, event: Event) -> frozenset[int] | None:
     key = ("agenda_scope", user.id, event.id)
     if cache is not None and key in cache:
         return cache[key]
-    from app.extensions import db
-
     grants = db.session.execute(
         select(EventRole.role, EventRole.track_ids).where(EventRole.user_id == user.id,
                                                           EventRole.event_id == event.id)).all()
@@ -342,12 +398,6 @@ def can_edit_agenda_structure(user, event) -> bool:
 # `speaker.manage` (EVENT_ACTIONS); changing the speakers of a session also needs the
 # right to edit that session, so track-limited programme roles stay in their tracks.
 
-def _speaker_models():
-    from app.speakers import models
-
-    return models
-
-
 @object_rule("speaker.portal")
 def speaker_portal(user, event) -> bool:
     """The speaker portal of `event` opens for a user with at least one assignment in it."""
@@ -357,11 +407,7 @@ def speaker_portal(user, event) -> bool:
     key = ("speaker_portal", user.id, event.id)
     if cache is not None and key in cache:
         return cache[key]
-    from app.extensions import db
-
-    assignment = _speaker_models().SpeakerAssignment
-    found = db.session.scalar(select(assignment.id).where(assignment.event_id == event.id,
-                                                          assignment.user_id == user.id).limit(1)) is not None
+    found = bool(_fact("speaks_at_event", user, event))
     if cache is not None:
         cache[key] = found
     return found
@@ -400,20 +446,11 @@ def download_slides(user, slide) -> bool:
     event = assignment.event
     if roles_of(user, event) & (EVENT_ACTIONS["speaker.manage"] | EVENT_ACTIONS["agenda.view_draft"]):
         return True
-    from app.extensions import db
-
-    models = _speaker_models()
-    if db.session.scalar(select(models.SpeakerAssignment.id).where(
-            models.SpeakerAssignment.session_id == assignment.session_id,
-            models.SpeakerAssignment.user_id == user.id).limit(1)) is not None:
+    if _fact("speaks_in_session", user, assignment.session_id):
         return True
     if not assignment.slides_public:
         return False
-    from app.registration.models import Registration, RegistrationState
-
-    return db.session.scalar(select(Registration.id).where(
-        Registration.event_id == event.id, Registration.user_id == user.id,
-        Registration.state == RegistrationState.approved).limit(1)) is not None
+    return bool(_fact("is_approved_delegate", user, event))
 
 
 # --- On-site -----------------------------------------------------------------------
@@ -421,11 +458,10 @@ def download_slides(user, slide) -> bool:
 # access (desk, bulk printing, letters) comes from EVENT_ACTIONS above: checkin.operate,
 # badge.print_desk, badge.print_bulk, visa_letter.manage.
 
+# States are compared by value (the domains' enums are str enums), so this module
+# needs none of their models.
 def _approved_own(user, registration) -> bool:
-    from app.registration.models import RegistrationState
-
-    return (own_registration(user, registration)
-            and registration.state == RegistrationState.approved)
+    return own_registration(user, registration) and registration.state == "approved"
 
 
 @object_rule("agenda.personal")
@@ -444,7 +480,4 @@ def download_own_badge(user, registration) -> bool:
 @object_rule("visa_letter.own")
 def download_own_letter(user, letter) -> bool:
     """A delegate downloads their own visa-support letter while it is valid and they are approved."""
-    from app.checkin.models import LetterState
-
-    return (letter is not None and letter.state == LetterState.issued
-            and _approved_own(user, letter.registration))
+    return letter is not None and letter.state == "issued" and _approved_own(user, letter.registration)

@@ -1,7 +1,7 @@
 """Request-level security: proxies, session lifetime, response headers."""
 from __future__ import annotations
 
-from flask import Flask, flash, request, session
+from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -30,8 +30,6 @@ def enforce_session_lifetime():
         return
     if not current_user.is_authenticated:
         return
-    from flask import current_app
-
     now = int(utcnow().timestamp())
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
@@ -47,8 +45,6 @@ def enforce_session_lifetime():
 
 
 def set_security_headers(response):
-    from flask import current_app
-
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")

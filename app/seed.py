@@ -1,21 +1,24 @@
 """Demo data: the Regional Ecological Summit 2027 in Astana and one account per role.
 
 Idempotent: running it again updates nothing that exists and adds what is missing.
-Domains extend it with a module `app/<domain>/seed.py` defining `seed(event)`,
-which returns (email, description) pairs of any demo accounts it adds.
+Domains extend it with a module `app/<domain>/seed.py` defining `seed(event)`
+(listed in DOMAIN_SEEDS), which returns (email, description) pairs of any demo accounts it adds.
 """
 from __future__ import annotations
 
-import importlib
 from datetime import date, time
 
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import create_user
+from app.agenda import seed as agenda_seed
 from app.agenda.models import Room, Track
+from app.checkin import seed as checkin_seed
 from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
+from app.registration import seed as registration_seed
+from app.speakers import seed as speakers_seed
 from app.utils.time import local_to_utc
 
 DEMO_PASSWORD = "summit-demo"
@@ -48,7 +51,9 @@ ROLE_ACCOUNTS = [
     ("viewer@example.org", EventRoleName.viewer, "Gulnara", "Bekova", "Ministry of Ecology, Kazakhstan"),
 ]
 
-DOMAIN_SEEDS = ("registration", "agenda", "speakers", "checkin")
+# Each domain's demo data, in this order: registrations first, the agenda and its
+# speakers next, on-site data last.
+DOMAIN_SEEDS = (registration_seed.seed, agenda_seed.seed, speakers_seed.seed, checkin_seed.seed)
 
 
 def _account(email: str, **profile) -> User:
@@ -109,14 +114,7 @@ def seed_demo() -> list[tuple[str, str]]:
             db.session.add(EventRole(event=event, user=user, role=role))
         accounts.append((email, f"{role.value} of {DEMO_SLUG}"))
     db.session.flush()
-    for name in DOMAIN_SEEDS:
-        try:
-            module = importlib.import_module(f"app.{name}.seed")
-        except ModuleNotFoundError as exc:
-            # Domains not built yet, or without demo data, are skipped.
-            if exc.name not in (f"app.{name}", f"app.{name}.seed"):
-                raise
-            continue
-        accounts.extend(module.seed(event) or [])
+    for domain_seed in DOMAIN_SEEDS:
+        accounts.extend(domain_seed(event) or [])
         db.session.flush()
     return accounts

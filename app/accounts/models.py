@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, JSON, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.labels import formal_name
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
@@ -63,8 +64,6 @@ class User(UserMixin, db.Model):
 
     @property
     def formal_name(self) -> str:
-        from app.accounts.labels import formal_name
-
         return formal_name(self.honorific, self.given_name, self.family_name) or self.email
 
     def rotate_session_token(self) -> None:

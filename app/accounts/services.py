@@ -11,7 +11,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from blinker import Namespace
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts import sessions, throttle
 from app.accounts.models import AccountToken, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.signals import email_verified, signals, signed_up  # noqa: F401 (importable from here too)
 from app.audit.services import record, snapshot
 from app.extensions import db
 from app.mail.services import queue_email, queue_for_user
@@ -26,14 +26,6 @@ from app.utils.time import utcnow
 from app.utils.urls import external_url
 
 PROFILE_FIELDS = ("honorific", "given_name", "family_name", "organisation", "position", "country", "locale")
-
-# Other domains react to a newly verified address (registration submits the
-# drafts that waited for it) without accounts knowing about them.
-signals = Namespace()
-email_verified = signals.signal("email-verified")
-# Sent with the new user when a sign-up made an account (the browser that did it is
-# remembered, so that its verification link logs it in there).
-signed_up = signals.signal("signed-up")
 
 # However many sign-ups for a taken address arrive (double clicks, several workers),
 # its owner hears about them at most once in this time.
@@ -262,7 +254,7 @@ def reset_password(raw: str, new_password: str) -> User | None:
     sessions.end_all_sessions(user)
     throttle.clear_account(user.email)
     # Receiving the link proves the address.
-    user.email_verified_at = user.email_verified_at or utcnow()
+    mark_email_verified(user)
     queue_for_user(user, "password_changed")
     return user
 
@@ -309,7 +301,10 @@ def confirm_email_change(raw: str) -> User | None:
     user = token.user
     old_email = user.email
     user.email = new_email
-    user.email_verified_at = utcnow()
+    # The link reached the new address: that address is proven now, whatever was
+    # proven of the old one.
+    user.email_verified_at = None
+    mark_email_verified(user)
     sessions.end_all_sessions(user)
     queue_email(to=old_email, template="email_changed_notice", locale=user.locale, user=user,
                 new_email=new_email)

@@ -10,7 +10,7 @@ from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, EmailOnlyFo
 from app.accounts.landing import landing_for
 from app.accounts.web import device_cookie, end_session, remember_device, signed_up_here, start_session
 from app.extensions import client_ip, db, limiter
-from app.policy import authenticated, public
+from app.utils.access import authenticated, public
 from app.utils.urls import safe_next
 
 def sent_message() -> str:

@@ -6,12 +6,13 @@ session; the rules it applies are in `sessions` and `throttle`.
 """
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import login_user, logout_user
 
 from app.accounts import sessions, throttle
 from app.accounts.models import User
-from app.extensions import client_ip
+from app.accounts.signals import signed_up
+from app.extensions import client_ip, login_manager
 from app.utils.time import utcnow
 
 DEVICE_COOKIE = "kurultai_device"
@@ -67,8 +68,6 @@ def signed_up_here(user: User) -> bool:
 
 
 def _on_signed_up(user: User, **_kwargs) -> None:
-    from flask import has_request_context
-
     # Sign-ups come from the accounts form and the registration form alike; both
     # browsers are marked here, so neither view has to remember to do it.
     if has_request_context():
@@ -76,8 +75,5 @@ def _on_signed_up(user: User, **_kwargs) -> None:
 
 
 def init_app(app) -> None:
-    from app.accounts.services import signed_up
-    from app.extensions import login_manager
-
     login_manager.user_loader(load_user)
     signed_up.connect(_on_signed_up)

@@ -16,7 +16,6 @@ from app.events.labels import ROLE_LABELS
 from app.events.models import Event
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
-from app.organiser.views import _utc
 from app.policy import requires
 from app.utils.paging import page_number
 
@@ -72,8 +71,6 @@ def events():
         else:
             data = {name: field.data for name, field in form._fields.items()
                     if name in event_services.EVENT_FIELDS}
-            data["registration_opens_at"] = _utc(form.registration_opens_at.data, form.timezone.data)
-            data["registration_closes_at"] = _utc(form.registration_closes_at.data, form.timezone.data)
             event = event_services.create_event(data, actor=current_user)
             db.session.commit()
             flash(_("Event created."), "success")

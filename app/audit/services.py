@@ -53,9 +53,9 @@ def record(*, actor, action: str, obj=None, event=None, summary: str = "",
         object_type = object_type or type(obj).__name__
         object_id = object_id if object_id is not None else getattr(obj, "id", "")
     if event is None and obj is not None:
-        from app.events.models import Event
-
-        event = obj if isinstance(obj, Event) else getattr(obj, "event", None)
+        # An event is its own event; anything else may belong to one. (Told apart by
+        # table: the audit sits below the events package and does not import it.)
+        event = obj if getattr(obj, "__tablename__", None) == "events" else getattr(obj, "event", None)
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
         event_id=getattr(event, "id", None),
@@ -87,8 +87,6 @@ def query_entries(*, event=None, action: str | None = None, object_type: str | N
                   actor_email: str | None = None, page: int = 1, per_page: int = 50):
     """A filtered page of audit entries, newest first, with actors and events loaded
     (the platform-wide log shows each entry's time in its own event's zone)."""
-    from app.accounts.models import User
-
     stmt = (select(AuditEntry).options(joinedload(AuditEntry.actor), joinedload(AuditEntry.event))
             .order_by(AuditEntry.id.desc()))
     if event is not None:
@@ -98,7 +96,9 @@ def query_entries(*, event=None, action: str | None = None, object_type: str | N
     if object_type:
         stmt = stmt.where(AuditEntry.object_type == object_type)
     if actor_email:
-        stmt = stmt.join(User, User.id == AuditEntry.actor_id).where(User.email.ilike(f"%{actor_email}%"))
+        # The account model through the relationship: accounts sit above the audit.
+        user = AuditEntry.actor.property.mapper.class_
+        stmt = stmt.join(user, user.id == AuditEntry.actor_id).where(user.email.ilike(f"%{actor_email}%"))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 

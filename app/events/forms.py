@@ -4,12 +4,12 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.accounts.forms import interface_language_choices
 from app.events.models import EventRoleName
-from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
+from app.utils.forms import CountryField, LocalDateTimeField, email_field, select_choices, strip_text, text_field
 from app.utils.time import common_timezones, valid_timezone
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #0b5d3b."))
@@ -30,10 +30,11 @@ class EventForm(FlaskForm):
     end_date = DateField(_l("Last day"), validators=[InputRequired()])
     languages = SelectMultipleField(_l("Languages"), choices=interface_language_choices,
                                     validators=[InputRequired()])
-    registration_opens_at = DateTimeLocalField(_l("Registration opens (event time)"), validators=[Optional()],
-                                               format="%Y-%m-%dT%H:%M")
-    registration_closes_at = DateTimeLocalField(_l("Registration closes (event time)"), validators=[Optional()],
-                                                format="%Y-%m-%dT%H:%M")
+    # In the time zone chosen on this form (it may change with them).
+    registration_opens_at = LocalDateTimeField(_l("Registration opens (event time)"), validators=[Optional()],
+                                               zone=lambda form: form.timezone.data)
+    registration_closes_at = LocalDateTimeField(_l("Registration closes (event time)"), validators=[Optional()],
+                                                zone=lambda form: form.timezone.data)
     contact_email = email_field(_l("Contact email"))
     privacy_notice = TextAreaField(
         _l("Privacy notice"), validators=[Optional(), Length(max=8000)], filters=[strip_text],

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,46 +13,28 @@ from app.events.models import EventRole, EventRoleName
 from app.extensions import db
 from app.organiser import bp
 from app.organiser.services import dashboard_counts
-from app.policy import requires
-from app.utils.db import get_in_event_or_404
+from app.policy import in_event, requires
 from app.utils.forms import select_choices
 from app.utils.paging import page_number
-from app.utils.time import to_zone
-from zoneinfo import ZoneInfo
-
-
-def _local_naive(value, zone):
-    return to_zone(value, zone).replace(tzinfo=None) if value else None
-
-
-def _utc(value: datetime | None, zone: str):
-    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC")) if value else None
 
 
 @bp.route("/")
-@requires("dashboard.view")
-def dashboard(slug):
-    event = g.event
+@requires("dashboard.view", load={})
+def dashboard(event):
     return render_template("organiser/dashboard.html", event=event, counts=dashboard_counts(event),
                            title=_("Dashboard"))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@requires("event.edit")
-def settings(slug):
-    event = g.event
+@requires("event.edit", load={})
+def settings(event):
     form = EventForm(obj=event)
-    if request.method == "GET":
-        form.registration_opens_at.data = _local_naive(event.registration_opens_at, event.timezone)
-        form.registration_closes_at.data = _local_naive(event.registration_closes_at, event.timezone)
     if form.validate_on_submit():
         if event_services.slug_taken(form.slug.data, exclude=event):
             form.slug.errors.append(_("Another event already uses this short name."))
         else:
             data = {name: field.data for name, field in form._fields.items()
                     if name in event_services.EVENT_FIELDS}
-            data["registration_opens_at"] = _utc(form.registration_opens_at.data, form.timezone.data)
-            data["registration_closes_at"] = _utc(form.registration_closes_at.data, form.timezone.data)
             event_services.update_event(event, data, actor=current_user)
             db.session.commit()
             flash(_("The event settings are saved."), "success")
@@ -63,9 +43,8 @@ def settings(slug):
 
 
 @bp.route("/team", methods=["GET", "POST"])
-@requires("team.manage")
-def team(slug):
-    event = g.event
+@requires("team.manage", load={})
+def team(event):
     form = GrantRoleForm()
     form.role.choices = select_choices((r.value, str(ROLE_LABELS[r])) for r in EventRoleName)
     if form.validate_on_submit():
@@ -76,28 +55,25 @@ def team(slug):
             event_services.grant_role(event, user, EventRoleName(form.role.data), actor=current_user)
             db.session.commit()
             flash(_("Role granted to %(name)s.", name=user.display_name), "success")
-            return redirect(url_for("organiser.team", slug=slug))
+            return redirect(url_for("organiser.team", slug=event.slug))
     return render_template("organiser/team.html", event=event, form=form, grants=event_services.team(event),
                            labels=ROLE_LABELS, help=ROLE_HELP, revoke_form=EmptyForm(), title=_("Team"))
 
 
 @bp.route("/team/<int:grant_id>/revoke", methods=["POST"])
-@requires("team.manage")
-def revoke(slug, grant_id):
-    event = g.event
-    grant = get_in_event_or_404(EventRole, grant_id, event)
+@requires("team.manage", load={"grant": in_event(EventRole, "grant_id")})
+def revoke(event, grant):
     form = EmptyForm()
     if form.validate_on_submit():
         event_services.revoke_role(grant, actor=current_user)
         db.session.commit()
         flash(_("Role revoked."), "success")
-    return redirect(url_for("organiser.team", slug=slug))
+    return redirect(url_for("organiser.team", slug=event.slug))
 
 
 @bp.route("/audit")
-@requires("audit.view")
-def audit(slug):
-    event = g.event
+@requires("audit.view", load={})
+def audit(event):
     page = page_number()
     action = request.args.get("action", "")[:64]
     actor = request.args.get("actor", "")[:254]

@@ -11,6 +11,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import policy
 from app.agenda import providers
 from app.agenda.providers import PublicSpeaker, SpeakerProfileSummary
 from app.extensions import db
@@ -52,8 +53,22 @@ def public_profiles(event, user_ids) -> dict[int, SpeakerProfileSummary]:
             for row in rows}
 
 
+def speaks_at_event(user, event) -> bool:
+    """Whether `user` has a speaker assignment in `event`."""
+    return db.session.scalar(select(SpeakerAssignment.id).where(
+        SpeakerAssignment.event_id == event.id, SpeakerAssignment.user_id == user.id).limit(1)) is not None
+
+
+def speaks_in_session(user, session_id) -> bool:
+    """Whether `user` has a speaker assignment in the session `session_id`."""
+    return db.session.scalar(select(SpeakerAssignment.id).where(
+        SpeakerAssignment.session_id == session_id, SpeakerAssignment.user_id == user.id).limit(1)) is not None
+
+
 def connect(app) -> None:
-    """The agenda's questions about speakers are answered here."""
+    """The agenda's and the access rules' questions about speakers are answered here."""
+    policy.provide("speaks_at_event", speaks_at_event)
+    policy.provide("speaks_in_session", speaks_in_session)
     providers.register_confirmed_speakers(confirmed_speakers)
     providers.register_busy_speakers(busy_speakers)
     providers.register_speaker_conflicts(speaker_conflicts)

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from flask import abort
+from sqlalchemy import DateTime, select
 from sqlalchemy.types import TypeDecorator
+
+from app.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -40,11 +43,6 @@ def get_in_event_or_404(model, key, event, *, by=None):
 
     Another event's id is simply not found, so nobody learns it exists.
     """
-    from flask import abort
-    from sqlalchemy import select
-
-    from app.extensions import db
-
     obj = db.session.get(model, key) if by is None else db.session.scalar(select(model).where(by == key))
     if obj is None or obj.event_id != event.id:
         abort(404)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import get_locale, lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, StopValidation, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from app.utils.countries import country_choices
 from app.utils.inputs import strip_controls
+from app.utils.time import local_to_utc, to_zone, valid_timezone
 
 
 def strip_text(value):
@@ -26,16 +27,12 @@ def select_choices(pairs) -> list[SelectChoice]:
 
 
 def text_field(label, *, max_length: int = 200, required: bool = False, **kwargs):
-    from wtforms.validators import InputRequired, Optional
-
     validators = [InputRequired() if required else Optional(), Length(max=max_length)]
     validators += kwargs.pop("validators", [])
     return StringField(label, validators=validators, filters=[strip_text], **kwargs)
 
 
 def email_field(label=_l("Email address"), **kwargs):
-    from wtforms.validators import InputRequired
-
     return StringField(label, validators=[InputRequired(), Length(max=254),
                                           Email(message=_l("Enter a valid email address."),
                                                 check_deliverability=False)],
@@ -73,3 +70,48 @@ class CountryField(SelectField):
         self.data = code
         if code and code not in dict(country_choices("en")):
             raise ValidationError(_l("Select a country from the list."))
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A moment typed and shown as wall-clock time in a time zone (the event's), held in UTC.
+
+    `data` is an aware UTC datetime (or None), ready for a UTCDateTime column, whether
+    it came from the object (`obj=`) or from what was typed. The zone is `zone(form)`
+    when given (e.g. the form's own time zone field), else the form's `event.timezone`;
+    an unknown zone counts as UTC. It is read when the value is, so it may come from a
+    field of the same form."""
+
+    def __init__(self, label=None, validators=None, zone=None, format="%Y-%m-%dT%H:%M", **kwargs):
+        super().__init__(label, validators, format=format, **kwargs)
+        self._zone_of = zone
+        self._held = None
+
+    @property
+    def zone(self) -> str:
+        form = getattr(self, "_form", None)
+        if self._zone_of is not None:
+            zone = self._zone_of(form)
+        else:
+            zone = getattr(getattr(form, "event", None), "timezone", None)
+        return zone if isinstance(zone, str) and valid_timezone(zone) else "UTC"
+
+    @property
+    def data(self):
+        value = self._held
+        if value is not None and value.tzinfo is None:  # typed: wall-clock time in the zone
+            return local_to_utc(value.date(), value.time(), self.zone)
+        return value
+
+    @data.setter
+    def data(self, value):
+        self._held = value
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        value = self._held
+        if value is None:
+            return ""
+        if value.tzinfo is not None:
+            value = to_zone(value, self.zone)
+        return value.strftime(self.format[0])

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Response, send_file
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 
 from app.utils.downloads import content_disposition
 from app.utils.time import to_zone
@@ -43,8 +43,6 @@ _PLAIN_NUMBER = re.compile(r"[+-][0-9][0-9 ().,/-]*")
 
 def reader_locale() -> str:
     """The language the export is read in (the one its titles are in)."""
-    from flask_babel import get_locale
-
     return str(get_locale() or "en")
 
 
@@ -122,6 +120,7 @@ def csv_bytes(table: Table) -> bytes:
 
 def xlsx_bytes(table: Table, sheet_title: str) -> bytes:
     """Written row by row (write-only) to keep memory flat."""
+    # openpyxl is large and only XLSX downloads need it: loaded on the first one.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

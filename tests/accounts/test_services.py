@@ -1,7 +1,8 @@
 """Account services used by other domains, without HTTP."""
 from __future__ import annotations
 
-from app.accounts.services import email_verified, mark_email_verified
+from app.accounts.services import (confirm_email_change, create_token, email_verified, mark_email_verified,
+                                   reset_password)
 from app.extensions import db
 from tests.factories import make_user
 
@@ -45,4 +46,36 @@ def test_login_sessions_end_one_by_one_or_all_at_once_and_do_not_pile_up(app):
     assert db.session.scalar(select(func.count(LoginSession.id))) == 2
     sessions.end_all_sessions(user)
     assert sessions.load_user(user.get_id(), laptop) is None
+    db.session.commit()
+
+
+def _listening():
+    heard = []
+
+    def listener(sender, **_kwargs):
+        heard.append(sender)
+
+    return heard, listener
+
+
+def test_a_password_reset_link_proves_the_address_and_says_so():
+    user = make_user(verified=False)
+    raw = create_token(user, "reset", hours=1)
+    heard, listener = _listening()
+    with email_verified.connected_to(listener):
+        assert reset_password(raw, "a quiet river at dawn") is user
+    assert user.email_verified_at is not None
+    assert heard == [user]  # drafts waiting for the address go ahead
+    db.session.commit()
+
+
+def test_a_confirmed_email_change_proves_the_new_address_and_says_so():
+    user = make_user(verified=False)
+    raw = create_token(user, "email_change", hours=1, payload={"email": "moved@example.org"})
+    heard, listener = _listening()
+    with email_verified.connected_to(listener):
+        assert confirm_email_change(raw) is user
+    assert user.email == "moved@example.org"
+    assert user.email_verified_at is not None
+    assert heard == [user]
     db.session.commit()

@@ -1,12 +1,15 @@
+"""The public pages of an event (its home, privacy notice and colours), on the
+`events` blueprint. They sit here, above the domains, because they ask the policy
+who may see the event and the agenda to render the notice."""
 from __future__ import annotations
 
 from flask import Response, g, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.agenda.services import render_markdown
 from app.events import bp
-from app.events.services import get_event_or_404
-from app.policy import public
+from app.policy import get_event_or_404, public
 
 
 @bp.route("/e/<slug>/")
@@ -20,8 +23,6 @@ def home(slug):
 @public
 def privacy(slug):
     """The event's privacy notice, as its organisers wrote it (Markdown, made safe)."""
-    from app.agenda.services import render_markdown
-
     event = g.event = get_event_or_404(slug, user=current_user)
     return render_template("events/privacy.html", event=event, notice=render_markdown(event.privacy_notice),
                            title=_("Privacy notice"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
-from app.templating import STYLES, event_datetime, event_time, local_date
+from app.utils.formatting import STYLES, event_datetime, event_time, local_date
 from app.utils.time import local_to_utc
 from tests.factories import make_event
 
@@ -101,7 +101,7 @@ def test_lengthening_a_pattern_keeps_its_literal_text_literal():
 
     from babel.dates import format_datetime
 
-    from app.templating import _widen
+    from app.utils.formatting import _widen
 
     # A nearest pattern with an abbreviated weekday and month, and a word that is not a field.
     pattern = _widen("EEE d MMM 'at' HH:mm", "MMMMEEEEdHm")
@@ -114,7 +114,7 @@ def test_lengthening_a_pattern_keeps_its_literal_text_literal():
     ("kk", "2027 ж. 21–23 сәуір", "2027 ж. 28 сәуір – 2 мамыр"),
 ])
 def test_a_date_range_writes_the_shared_month_and_year_once(app, lang, same_month, across_months):
-    from app.templating import date_range
+    from app.utils.formatting import date_range
 
     assert in_language(app, lang, lambda: date_range(WEDNESDAY, date(2027, 4, 23))) == same_month
     assert in_language(app, lang, lambda: date_range(date(2027, 4, 28), date(2027, 5, 2))) == across_months

@@ -1,9 +1,11 @@
-"""The public menu of an event. Domains add their pages here; entries whose
-endpoint does not exist yet are left out."""
+"""The public menu of an event. Domains add their pages here."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
+
+from app.policy import can, participant_list_is_public
+from app.registration.services import live_registration
 
 # (endpoint, label, who sees it: "all", "unregistered" (visitors and users without a
 # registration for the event), "registered" (users with one), "speaker" (has the speaker
@@ -24,8 +26,6 @@ def _is_registered(user, event) -> bool:
     """Whether `user` has a live registration for the event (one query, for users only)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    from app.registration.services import live_registration
-
     return live_registration(event, user) is not None
 
 
@@ -33,29 +33,19 @@ def event_nav(user, event) -> list[tuple[str, str, str]]:
     items = []
     registered = None
     for endpoint, label, audience in EVENT_NAV:
-        if endpoint not in current_app.view_functions:
-            continue
         if audience in ("registered", "unregistered"):
             if registered is None:
                 registered = _is_registered(user, event)
             if registered != (audience == "registered"):
                 continue
         elif audience == "participants":
-            from app.policy import participant_list_is_public
-
             # Shown when the public can open it: organisers previewing a list that is
             # switched off reach it from the registration settings, not from the menu.
             if not participant_list_is_public(event):
                 continue
         elif audience != "all" and not getattr(user, "is_authenticated", False):
             continue
-        if audience == "speaker":
-            from app.policy import can
-
-            try:
-                if not can(user, "speaker.portal", event):
-                    continue
-            except KeyError:
-                continue
+        if audience == "speaker" and not can(user, "speaker.portal", event):
+            continue
         items.append((endpoint, url_for(endpoint, slug=event.slug), str(label)))
     return items
