@@ -23,7 +23,7 @@ from app.agenda.plaintext import markdown_to_text
 from app.agenda.providers import speaker_profiles
 from app.agenda.services.public import PublicAgenda, PublicSession
 from app.agenda.services.publication import slugify
-from app.templating import date_range, local_date
+from app.utils.formatting import date_range, local_date
 from app.utils.urls import external_url
 
 GENERATOR = "Kurultai"

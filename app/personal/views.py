@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.agenda import exports
 from app.events.forms import EmptyForm
-from app.events.services import get_event_or_404
+from app.policy import get_event_or_404
 from app.extensions import db
 from app.personal import bp, providers, services
 from app.policy import authenticated, ensure, public

@@ -21,7 +21,7 @@ from app.agenda.models import AgendaSession
 from app.agenda.services import WARNING, Conflict
 from app.extensions import db
 from app.speakers.models import BUSY_STATES, SpeakerAssignment, SpeakerProfile
-from app.templating import local_date
+from app.utils.formatting import local_date
 from app.utils.time import to_zone
 
 

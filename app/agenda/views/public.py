@@ -15,7 +15,7 @@ from app.agenda.httpcache import mark_public
 from app.agenda.models import SESSION_TYPE_LABELS, SessionType
 from app.agenda.sdgs import SDG_NAMES, sdg_badge, sdg_label
 from app.agenda.timetable import grid_css as _grid_css
-from app.events.services import get_event_or_404
+from app.policy import get_event_or_404
 from app.extensions import db
 from app.policy import has_any_role, public
 from app.utils.downloads import content_disposition

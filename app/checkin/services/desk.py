@@ -22,6 +22,7 @@ from app.personal.models import SignupState
 from app.personal.services import signup_state
 from app.registration.models import Category, Registration, RegistrationState as RS
 from app.utils.time import to_zone, utcnow
+from app.utils.formatting import date_range, local_date
 
 VENUE = "venue"
 SEARCH_LIMIT = 20
@@ -47,10 +48,6 @@ def off_day_warning(event, today: date) -> str | None:
     first, last = desk_days(event)
     if first <= today <= last:
         return None
-    # Imported here, not at the top: the date formatting lives in the templating layer,
-    # which sits above the domains and imports them.
-    from app.templating import date_range, local_date
-
     return str(_l("Today, %(today)s, is not a day of the event (%(dates)s). Check in anyway?",
                   today=local_date(today), dates=date_range(event.start_date, event.end_date)))
 

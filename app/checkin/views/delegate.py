@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.checkin import bp, services
 from app.checkin.services import letters
 from app.checkin.views.common import badge_filename, locale, pdf
-from app.events.services import get_event_or_404
+from app.policy import get_event_or_404
 from app.extensions import db
 from app.personal.services import delegate_registration
 from app.policy import authenticated, ensure, public

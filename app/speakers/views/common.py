@@ -6,7 +6,7 @@ from flask import g, redirect, url_for
 from flask_login import current_user
 
 from app.agenda.models import AgendaSession
-from app.events.services import get_event_or_404
+from app.policy import get_event_or_404
 from app.policy import ensure
 from app.registration.labels import SHORT_LABELS
 from app.speakers import bp
