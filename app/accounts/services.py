@@ -262,7 +262,7 @@ def reset_password(raw: str, new_password: str) -> User | None:
     sessions.end_all_sessions(user)
     throttle.clear_account(user.email)
     # Receiving the link proves the address.
-    user.email_verified_at = user.email_verified_at or utcnow()
+    mark_email_verified(user)
     queue_for_user(user, "password_changed")
     return user
 

@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.accounts.forms import StrongPassword, honorific_choices, interface_language_choices
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
 from app.registration.photos import PhotoError, process_photo
+from app.registration.services.transitions import DETAIL_FIELDS, PASSPORT_FIELDS
 from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
 from app.utils.inputs import whole_number
 
@@ -157,8 +158,6 @@ class DetailsForm(FlaskForm):
 
     def details(self) -> dict:
         """The values for services.apply_details."""
-        from app.registration.services import DETAIL_FIELDS, PASSPORT_FIELDS
-
         data = {name: getattr(self, name).data for name in DETAIL_FIELDS + PASSPORT_FIELDS}
         data["passport_number"] = (data["passport_number"] or "").upper()
         data["answers"] = self.answers()

@@ -15,7 +15,7 @@ from app.events.forms import EmptyForm
 from app.extensions import db, limiter
 from app.policy import authenticated, can, ensure, participant_list_is_public, public, requires
 from app.registration import bp, commands, dashboard, photos, services  # noqa: F401 (commands attach to bp)
-from app.registration.invitations import pending_invitation, same_address
+from app.registration.services import pending_invitation, same_address
 from app.registration.forms import (BulkForm, CancelForm, CategoryForm, DecisionForm, DelegationForm, HoldForm,
                                     InvitationCsvForm, InvitationForm, MemberForm, NoteForm, QuestionForm, RankForm,
                                     SettingsForm, TravelForm, registration_form)
@@ -245,8 +245,6 @@ def my_registration(slug):
         return render_template("registration/none.html", event=event, cancelled=cancelled,
                                led=services.delegations_led(event, current_user), title=_("My registration"))
     ensure("registration.own", registration)
-    if services.submit_if_verified(registration, actor=current_user):
-        db.session.commit()
     letter, badge = _documents(registration)
     return render_template("registration/status.html", event=event, registration=registration,
                            questions=services.questions(event), answer_text=services.answer_text,

@@ -5,9 +5,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.services import create_token, verify_email
+from app.accounts.services import create_token, reset_password, verify_email
 from app.audit.models import AuditEntry
 from app.mail.models import OutboxMessage
+from app.extensions import db
 from app.registration import services
 from app.registration.models import ApprovalMode, Registration, RegistrationState as S, WaitlistMode
 from tests.factories import make_user
@@ -23,7 +24,7 @@ def outbox(template=None):
     stmt = select(OutboxMessage).order_by(OutboxMessage.id)
     if template:
         stmt = stmt.where(OutboxMessage.template == template)
-    return list(services.db.session.scalars(stmt))
+    return list(db.session.scalars(stmt))
 
 
 def test_create_registration_verified_user_is_submitted_and_emailed(event):
@@ -34,7 +35,7 @@ def test_create_registration_verified_user_is_submitted_and_emailed(event):
     assert registration.holds_place is False
     messages = outbox("registration_status")
     assert [(m.to_address, m.locale) for m in messages] == [(user.email, "ru")]
-    actions = list(services.db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions == ["registration.create", "registration.submitted"]
 
 
@@ -46,6 +47,16 @@ def test_create_registration_unverified_user_stays_draft_until_email_verified(ev
     assert outbox("registration_status") == []
     raw = create_token(user, "verify", hours=1)
     verify_email(raw)
+    assert registration.state == S.submitted
+    assert len(outbox("registration_status")) == 1
+
+
+def test_a_draft_is_submitted_when_its_owner_resets_their_password(event, db):
+    """Opening a password-reset link proves the address just as the verification link does."""
+    category = make_category(event)
+    user = make_user(verified=False)
+    registration = register(event, category, user)
+    reset_password(create_token(user, "reset", hours=1), "another long passphrase 42")
     assert registration.state == S.submitted
     assert len(outbox("registration_status")) == 1
 
