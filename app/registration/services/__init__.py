@@ -28,6 +28,7 @@ from app.registration.services.lifecycle import (accept_offer, approve_registrat
                                                  reject_registration, replace_photo, submit_drafts_on_verification,
                                                  submit_registration, submit_verified, update_registration,
                                                  waitlist_registration)  # noqa: F401
+from app.registration.services.registering import Registered, register  # noqa: F401
 from app.registration.services.review import (add_note, answer_text, duplicate_keys, EXPORT_COLUMNS, export_table,
                                               history, is_duplicate, notes, PASSPORT_COLUMNS, record_export,
                                               registration_query, SORTS)  # noqa: F401

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.audit.services import audited_update, record, snapshot
+from app.audit.services import record, snapshot
 from app.extensions import db
 from app.registration import photos
 from app.registration.models import ApprovalMode, Category, Invitation, Registration, RegistrationState
@@ -102,10 +102,11 @@ def invitation_preapproves(registration: Registration) -> bool:
             and settings_for(registration.event).invited_preapproved)
 
 
-def update_registration(registration: Registration, data: dict, *, actor) -> bool:
-    """Save the delegate's changes. An approved registration whose name or
-    passport fields change goes back to review (keeping its place) and its
-    badge stops being valid. Returns True if it went back to review.
+def update_registration(registration: Registration, data: dict, *, actor, photo: bytes | None = None) -> bool:
+    """Save the delegate's changes (and a new badge photo, if one is given). An
+    approved registration whose name or passport fields change goes back to review
+    (keeping its place) and its badge stops being valid. Returns True if it went
+    back to review.
     """
     if registration.state in (RegistrationState.rejected, RegistrationState.cancelled):
         raise RegistrationError(_l("This registration can no longer be changed."))
@@ -116,12 +117,14 @@ def update_registration(registration: Registration, data: dict, *, actor) -> boo
     record(actor=actor, action="registration.update", obj=registration, event=registration.event,
            summary=registration.full_name, before=before, after=snapshot(registration, AUDIT_FIELDS))
     changed = any(getattr(registration, f) != v for f, v in review_before.items())
-    if registration.state == RegistrationState.approved and changed:
+    back_to_review = registration.state == RegistrationState.approved and changed
+    if back_to_review:
         invalidate_badge(registration)
         transition(registration, RegistrationState.submitted, actor=actor,
                    message=_l("Your name or passport details changed, so accreditation checks them again."))
-        return True
-    return False
+    if photo:
+        replace_photo(registration, photo, actor=actor)
+    return back_to_review
 
 
 def cancel_registration(registration: Registration, *, actor, reason: str = "") -> None:
@@ -187,9 +190,9 @@ def replace_photo(registration: Registration, jpeg: bytes, *, actor) -> None:
     """Store a processed badge photo, drop the old file; audited. A new photo
     invalidates a printed badge."""
     old = registration.photo_filename
-    registration.photo_filename = photos.save_photo(jpeg)
+    registration.photo_filename = photos.save_photo_on_commit(jpeg)
     if old:
-        photos.delete_photo(old)
+        photos.delete_photo_on_commit(old)
         if registration.state == RegistrationState.approved:
             invalidate_badge(registration)
     record(actor=actor, action="registration.photo", obj=registration, event=registration.event,
