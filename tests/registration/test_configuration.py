@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.registration import services
 from app.registration.models import ApprovalMode, QuestionKind, Registration
-from tests.factories import grant, login, make_user
+from tests.factories import field_error, grant, login, make_user
 from tests.registration.conftest import form_data, make_category
 
 
@@ -79,3 +79,13 @@ def test_categories_page_refuses_a_choice_question_without_choices(client, event
                            data={"question-label": "Pick", "question-kind": "multi", "question-choices": "only",
                                  "question-submit": "Add question"})
     assert "Give at least two choices, one per line." in response.get_data(as_text=True)
+
+
+def test_a_second_category_of_the_same_name_is_refused_under_the_name(client, event):
+    make_category(event, "Media")
+    officer(client, event)
+    response = client.post(f"/e/{event.slug}/manage/categories",
+                           data={"new-name": "media", "new-approval": "moderated", "new-protocol_rank": "80",
+                                 "new-active": "y", "new-submit": "Save category"})
+    assert field_error(response, "new-name") == "Another category already has this name."
+    assert [c.name for c in services.categories(event)] == ["Media"]

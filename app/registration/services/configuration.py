@@ -2,12 +2,14 @@
 and the event's registration settings; every change audited."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.agenda.cache import invalidate_public_cache
 from app.audit.services import audited_update, record
 from app.extensions import db
 from app.registration.models import Category, Question, QuestionKind, RegistrationSettings
+from app.registration.services.errors import RegistrationError
 from app.registration.services.places import fill_free_places, lock_places
 from app.registration.services.settings import settings_for
 
@@ -28,7 +30,10 @@ def category_name_taken(event, name: str, *, exclude: Category | None = None) ->
 
 
 def save_category(event, category: Category | None, data: dict, *, actor) -> Category:
-    """Create or change a category; audited. A larger capacity fills free places from the waitlist."""
+    """Create or change a category; audited. A larger capacity fills free places from the waitlist.
+    Refused when another category of the event has the name."""
+    if "name" in data and category_name_taken(event, data["name"], exclude=category):
+        raise RegistrationError(_l("Another category already has this name."), field="name")
     created = category is None
     if created:
         category = Category(event_id=event.id)

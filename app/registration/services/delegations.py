@@ -67,7 +67,18 @@ def delegations_led(event, user) -> list[Delegation]:
 
 
 def save_delegation(event, delegation: Delegation | None, data: dict, *, actor) -> Delegation:
-    """Create or change a delegation; audited."""
+    """Create or change a delegation; audited. `data` may name the head by
+    `head_email` (an existing account) instead of `head_user_id`. Refused when no
+    account uses that address, or another delegation of the event has the name."""
+    if "head_email" in data:
+        email = data["head_email"]
+        head = User.by_email(email) if email else None
+        if email and head is None:
+            raise RegistrationError(_l("No account uses this address. Ask the person to create one first."),
+                                    field="head_email")
+        data = {**data, "head_user_id": head.id if head else None}
+    if "name" in data and delegation_name_taken(event, data["name"], exclude=delegation):
+        raise RegistrationError(_l("Another delegation already has this name."), field="name")
     created = delegation is None
     if created:
         delegation = Delegation(event_id=event.id)

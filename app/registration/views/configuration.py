@@ -12,6 +12,7 @@ from app.registration import bp, services
 from app.registration.forms import CategoryForm, QuestionForm, SettingsForm
 from app.registration.models import ApprovalMode, Category, Question, QuestionKind, WaitlistMode
 from app.utils.db import get_in_event_or_404
+from app.utils.views import run_service
 
 
 @bp.route("/e/<slug>/manage/categories", methods=["GET", "POST"])
@@ -25,12 +26,8 @@ def manage_categories(slug):
     if request.method == "GET":
         settings_form.waitlist_mode.data = settings.waitlist_mode.value
     if form.submit.data and form.validate_on_submit():
-        if services.category_name_taken(event, form.name.data):
-            form.name.errors.append(_("Another category already has this name."))
-        else:
-            services.save_category(event, None, _category_data(form), actor=current_user)
-            db.session.commit()
-            flash(_("Category added."), "success")
+        if run_service(lambda: services.save_category(event, None, _category_data(form), actor=current_user),
+                       form=form, done=_("Category added.")):
             return redirect(url_for("registration.manage_categories", slug=slug))
     elif settings_form.submit.data and settings_form.validate_on_submit():
         services.update_settings(event, {
@@ -78,14 +75,10 @@ def manage_category(slug, category_id):
     form = CategoryForm(obj=category)
     if request.method == "GET":
         form.approval.data = category.approval.value
-    if form.validate_on_submit():
-        if services.category_name_taken(event, form.name.data, exclude=category):
-            form.name.errors.append(_("Another category already has this name."))
-        else:
-            services.save_category(event, category, _category_data(form), actor=current_user)
-            db.session.commit()
-            flash(_("Category saved."), "success")
-            return redirect(url_for("registration.manage_categories", slug=slug))
+    if form.validate_on_submit() and run_service(
+            lambda: services.save_category(event, category, _category_data(form), actor=current_user),
+            form=form, done=_("Category saved.")):
+        return redirect(url_for("registration.manage_categories", slug=slug))
     return render_template("registration/manage_category.html", event=event, form=form, category=category,
                            title=category.name)
 

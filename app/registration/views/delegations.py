@@ -5,7 +5,6 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.models import User
 from app.extensions import db
 from app.policy import authenticated, can, requires
 from app.registration import bp, services
@@ -16,16 +15,10 @@ from app.utils.db import get_in_event_or_404
 from app.utils.views import run_service
 
 
-def _delegation_data(event, form) -> dict | None:
-    head_id = None
-    if form.head_email.data:
-        head = User.by_email(form.head_email.data)
-        if head is None:
-            form.head_email.errors.append(_("No account uses this address. Ask the person to create one first."))
-            return None
-        head_id = head.id
+def _delegation_data(form) -> dict:
     return {"name": form.name.data, "country": form.country.data or "", "category_id": form.category.data,
-            "head_user_id": head_id, "quota": form.quota.data, "protocol_rank": form.protocol_rank.data}
+            "head_email": form.head_email.data or "", "quota": form.quota.data,
+            "protocol_rank": form.protocol_rank.data}
 
 
 def _delegation_form(event, **kwargs) -> DelegationForm:
@@ -42,15 +35,10 @@ def manage_delegations(slug):
     if request.method == "POST":
         if not can(current_user, "delegation.manage", event):
             abort(403)
-        if form.validate_on_submit():
-            data = _delegation_data(event, form)
-            if data is not None and services.delegation_name_taken(event, form.name.data):
-                form.name.errors.append(_("Another delegation already has this name."))
-            elif data is not None:
-                services.save_delegation(event, None, data, actor=current_user)
-                db.session.commit()
-                flash(_("Delegation added."), "success")
-                return redirect(url_for("registration.manage_delegations", slug=slug))
+        if form.validate_on_submit() and run_service(
+                lambda: services.save_delegation(event, None, _delegation_data(form), actor=current_user),
+                form=form, done=_("Delegation added.")):
+            return redirect(url_for("registration.manage_delegations", slug=slug))
     return render_template("registration/manage_delegations.html", event=event, form=form, states=RegistrationState,
                            delegations=services.delegations_in_protocol_order(event),
                            counts=services.delegation_counts(event), title=_("Delegations"))
@@ -65,15 +53,10 @@ def manage_delegation(slug, delegation_id):
     if request.method == "GET":
         form.category.data = delegation.category_id
         form.head_email.data = delegation.head.email if delegation.head else ""
-    if form.validate_on_submit():
-        data = _delegation_data(event, form)
-        if data is not None and services.delegation_name_taken(event, form.name.data, exclude=delegation):
-            form.name.errors.append(_("Another delegation already has this name."))
-        elif data is not None:
-            services.save_delegation(event, delegation, data, actor=current_user)
-            db.session.commit()
-            flash(_("Delegation saved."), "success")
-            return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))
+    if form.validate_on_submit() and run_service(
+            lambda: services.save_delegation(event, delegation, _delegation_data(form), actor=current_user),
+            form=form, done=_("Delegation saved.")):
+        return redirect(url_for("registration.delegation", slug=slug, delegation_id=delegation.id))
     return render_template("registration/manage_delegation.html", event=event, form=form, delegation=delegation,
                            title=delegation.name)
 
