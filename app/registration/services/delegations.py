@@ -54,8 +54,8 @@ def members(delegation: Delegation) -> list[Registration]:
         select(Registration).join(Category, Category.id == Registration.category_id)
         .options(joinedload(Registration.category), joinedload(Registration.user))
         .where(Registration.delegation_id == delegation.id)
-        .order_by((Registration.state == RegistrationState.cancelled), Category.protocol_rank, Registration.protocol_rank,
-                  Registration.family_name, Registration.id)))
+        .order_by((Registration.state == RegistrationState.cancelled), Category.protocol_rank,
+                  Registration.protocol_rank, Registration.family_name, Registration.id)))
 
 
 def delegations_led(event, user) -> list[Delegation]:
@@ -108,7 +108,8 @@ def _check_quota(delegation: Delegation) -> None:
     if delegation.quota is None:
         return
     used = db.session.scalar(select(func.count(Registration.id)).where(
-        Registration.delegation_id == delegation.id, Registration.state.not_in((RegistrationState.cancelled, RegistrationState.rejected))))
+        Registration.delegation_id == delegation.id,
+        Registration.state.not_in((RegistrationState.cancelled, RegistrationState.rejected))))
     if used > delegation.quota:
         raise RegistrationError(_l("The delegation's quota of %(quota)d places is used up.", quota=delegation.quota))
 
@@ -129,7 +130,8 @@ def hold_places(delegation: Delegation, count: int, *, actor) -> list[Registrati
     held = []
     for _ in range(count):
         registration = Registration(event=delegation.event, user=None, category=category, delegation=delegation,
-                                    state=RegistrationState.draft, organisation=delegation.name, country=delegation.country)
+                                    state=RegistrationState.draft, organisation=delegation.name,
+                                    country=delegation.country)
         db.session.add(registration)
         held.append(registration)
     db.session.flush()
@@ -184,7 +186,8 @@ def substitute_member(registration: Registration, email: str, data: dict, *, act
     """Put another person on a delegation's place (or name a held place). The place,
     state and approval stay; the replaced person is emailed and their badge stops
     being valid. Audited."""
-    if registration.delegation is None or registration.state in (RegistrationState.cancelled, RegistrationState.rejected):
+    if registration.delegation is None or registration.state in (RegistrationState.cancelled,
+                                                                 RegistrationState.rejected):
         raise RegistrationError(_l("Only a live place of a delegation can be given to someone else."))
     user, set_password_url = _member_account(email, data)
     if user.id == registration.user_id:

@@ -1,4 +1,5 @@
-"""Invitations: sent, resent, revoked, imported from a CSV; and using one: once, atomically, and for the address it was sent to.
+"""Invitations: sent, resent, revoked, imported from a CSV; and using one: once,
+atomically, and for the address it was sent to.
 
 An invitation belongs to an address, not to the browser that opened its link:
 whoever registers with that address (proven) gets what the invitation gives, in

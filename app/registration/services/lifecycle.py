@@ -176,7 +176,8 @@ def bulk_decide(registrations: list[Registration], decision: str, *, actor, mess
     """Apply one decision to many; registrations where it is illegal are skipped.
     Returns (done, skipped)."""
     done = skipped = 0
-    wanted = {"approve": RegistrationState.approved, "reject": RegistrationState.rejected, "waitlist": RegistrationState.waitlisted}[decision]
+    wanted = {"approve": RegistrationState.approved, "reject": RegistrationState.rejected,
+              "waitlist": RegistrationState.waitlisted}[decision]
     for registration in registrations:
         if wanted not in ALLOWED[registration.state]:
             skipped += 1

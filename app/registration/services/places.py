@@ -94,7 +94,8 @@ def fill_free_places(event, category: Category, *, actor) -> list[Registration]:
     says so; either way they are emailed.
     """
     settings = settings_for(event)
-    stmt = (select(Registration).where(Registration.event_id == event.id, Registration.state == RegistrationState.waitlisted,
+    stmt = (select(Registration).where(Registration.event_id == event.id,
+                                       Registration.state == RegistrationState.waitlisted,
                                        Registration.offered_at.is_(None))
             .order_by(Registration.waitlisted_at, Registration.id).limit(500))
     if settings.capacity is None:

@@ -41,4 +41,5 @@ def live_registration(event, user) -> Registration | None:
     if user is None or not getattr(user, "is_authenticated", True):
         return None
     return db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.user_id == user.id, Registration.state != RegistrationState.cancelled))
+        Registration.event_id == event.id, Registration.user_id == user.id,
+        Registration.state != RegistrationState.cancelled))

@@ -14,8 +14,10 @@ from app.utils.urls import external_url
 
 ALLOWED: dict[RegistrationState, frozenset[RegistrationState]] = {
     RegistrationState.draft: frozenset({RegistrationState.submitted, RegistrationState.cancelled}),
-    RegistrationState.submitted: frozenset({RegistrationState.approved, RegistrationState.rejected, RegistrationState.waitlisted, RegistrationState.cancelled}),
-    RegistrationState.waitlisted: frozenset({RegistrationState.approved, RegistrationState.rejected, RegistrationState.cancelled}),
+    RegistrationState.submitted: frozenset({RegistrationState.approved, RegistrationState.rejected,
+                                            RegistrationState.waitlisted, RegistrationState.cancelled}),
+    RegistrationState.waitlisted: frozenset({RegistrationState.approved, RegistrationState.rejected,
+                                             RegistrationState.cancelled}),
     # approved -> submitted: an approved delegate changed their name or passport.
     RegistrationState.approved: frozenset({RegistrationState.cancelled, RegistrationState.submitted}),
     RegistrationState.rejected: frozenset(),

@@ -71,7 +71,8 @@ def manage_invitation_action(slug, invitation_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if action == "resend":
-        run_service(lambda: services.resend_invitation(invitation, actor=current_user), done=_("Invitation sent again."))
+        run_service(lambda: services.resend_invitation(invitation, actor=current_user),
+                    done=_("Invitation sent again."))
     else:
         run_service(lambda: services.revoke_invitation(invitation, actor=current_user), done=_("Invitation revoked."))
     return redirect(url_for("registration.manage_invitations", slug=slug))
