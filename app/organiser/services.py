@@ -6,12 +6,7 @@ from sqlalchemy import func, select
 
 from app.events.models import Event, EventRole
 from app.extensions import db
-
-# No longer read: kept while app.registration.dashboard still installs into it (and
-# defined before importing it, which imports this name back).
-DASHBOARD_FIGURES: list = []  # TODO(issue 12): remove with registration's install()
-
-from app.registration import dashboard as registration_dashboard  # noqa: E402
+from app.registration import dashboard as registration_dashboard
 
 
 def domain_figures() -> tuple:

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy import select
 
+from app.events.models import Event
 from app.extensions import db
 from app.registration import bp
+from app.registration.services import purge_passports, queue_travel_reminders
 
 
 @bp.cli.command("purge-passports")
 def purge_passports_command():
     """Delete passport data of events whose retention period is over (run daily)."""
-    from app.registration.services import purge_passports
-
     purged = purge_passports()
     db.session.commit()
     if not purged:
@@ -24,11 +25,6 @@ def purge_passports_command():
 @click.argument("slug")
 def travel_reminders_command(slug):
     """Email approved delegates of event SLUG who have not given their travel details."""
-    from sqlalchemy import select
-
-    from app.events.models import Event
-    from app.registration.services import queue_travel_reminders
-
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise click.ClickException(f"No event {slug!r}.")

@@ -1,8 +1,9 @@
 """Registration forms: field validation only (the rules live in services)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from babel import Locale
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -14,8 +15,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.accounts.forms import StrongPassword, honorific_choices, interface_language_choices
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
 from app.registration.photos import PhotoError, process_photo
+from app.registration.services.transitions import DETAIL_FIELDS, PASSPORT_FIELDS
 from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
 from app.utils.inputs import whole_number
+from app.utils.time import local_to_utc
 
 LANGUAGES = ("en", "ru", "kk", "zh", "ar", "fr", "es", "de", "tr", "fa", "ur", "hi", "uz", "ky", "tg", "tk", "ja",
              "ko")
@@ -25,8 +28,6 @@ PASSPORT = Regexp(r"^[A-Za-z0-9]{5,20}$", message=_l("Use 5 to 20 letters and di
 
 
 def language_choices(locale: str = "en"):
-    from babel import Locale
-
     names = Locale.parse(locale).languages
     return select_choices((code, names.get(code, code).capitalize()) for code in LANGUAGES)
 
@@ -157,8 +158,6 @@ class DetailsForm(FlaskForm):
 
     def details(self) -> dict:
         """The values for services.apply_details."""
-        from app.registration.services import DETAIL_FIELDS, PASSPORT_FIELDS
-
         data = {name: getattr(self, name).data for name in DETAIL_FIELDS + PASSPORT_FIELDS}
         data["passport_number"] = (data["passport_number"] or "").upper()
         data["answers"] = self.answers()
@@ -319,10 +318,6 @@ class TravelForm(FlaskForm):
         self.parsed: dict = {}
 
     def _moment(self, field):
-        from datetime import datetime
-
-        from app.utils.time import local_to_utc
-
         if not field.data:
             return None
         try:

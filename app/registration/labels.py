@@ -2,43 +2,43 @@
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from app.audit.labels import action_label
-from app.registration.models import RegistrationState as S
+from app.registration.models import RegistrationState
 
 STATE_LABELS = {
-    S.draft: _l("Draft: waiting for your email confirmation"),
-    S.submitted: _l("Submitted: waiting for review"),
-    S.approved: _l("Approved"),
-    S.rejected: _l("Not accepted"),
-    S.waitlisted: _l("On the waitlist"),
-    S.cancelled: _l("Cancelled"),
+    RegistrationState.draft: _l("Draft: waiting for your email confirmation"),
+    RegistrationState.submitted: _l("Submitted: waiting for review"),
+    RegistrationState.approved: _l("Approved"),
+    RegistrationState.rejected: _l("Not accepted"),
+    RegistrationState.waitlisted: _l("On the waitlist"),
+    RegistrationState.cancelled: _l("Cancelled"),
 }
 
 SHORT_LABELS = {
-    S.draft: _l("Draft"),
-    S.submitted: _l("Submitted"),
-    S.approved: _l("Approved"),
-    S.rejected: _l("Rejected"),
-    S.waitlisted: _l("Waitlisted"),
-    S.cancelled: _l("Cancelled"),
+    RegistrationState.draft: _l("Draft"),
+    RegistrationState.submitted: _l("Submitted"),
+    RegistrationState.approved: _l("Approved"),
+    RegistrationState.rejected: _l("Rejected"),
+    RegistrationState.waitlisted: _l("Waitlisted"),
+    RegistrationState.cancelled: _l("Cancelled"),
 }
 
 # The state as a word inside a sentence ("a registration that is approved ...").
 STATE_WORDS = {
-    S.draft: lazy_pgettext("registration state", "draft"),
-    S.submitted: lazy_pgettext("registration state", "submitted"),
-    S.approved: lazy_pgettext("registration state", "approved"),
-    S.rejected: lazy_pgettext("registration state", "rejected"),
-    S.waitlisted: lazy_pgettext("registration state", "waitlisted"),
-    S.cancelled: lazy_pgettext("registration state", "cancelled"),
+    RegistrationState.draft: lazy_pgettext("registration state", "draft"),
+    RegistrationState.submitted: lazy_pgettext("registration state", "submitted"),
+    RegistrationState.approved: lazy_pgettext("registration state", "approved"),
+    RegistrationState.rejected: lazy_pgettext("registration state", "rejected"),
+    RegistrationState.waitlisted: lazy_pgettext("registration state", "waitlisted"),
+    RegistrationState.cancelled: lazy_pgettext("registration state", "cancelled"),
 }
 
 STATE_BADGES = {
-    S.draft: "text-bg-light",
-    S.submitted: "text-bg-info",
-    S.approved: "text-bg-success",
-    S.rejected: "text-bg-danger",
-    S.waitlisted: "text-bg-warning",
-    S.cancelled: "text-bg-secondary",
+    RegistrationState.draft: "text-bg-light",
+    RegistrationState.submitted: "text-bg-info",
+    RegistrationState.approved: "text-bg-success",
+    RegistrationState.rejected: "text-bg-danger",
+    RegistrationState.waitlisted: "text-bg-warning",
+    RegistrationState.cancelled: "text-bg-secondary",
 }
 
 # A registration's history on the organisers' detail page names its audit entries

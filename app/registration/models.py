@@ -9,6 +9,7 @@ from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, S
                         text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.labels import formal_name
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
@@ -210,8 +211,6 @@ class Registration(db.Model):
 
     @property
     def formal_name(self) -> str:
-        from app.accounts.labels import formal_name
-
         return formal_name(self.honorific, self.given_name, self.family_name)
 
     @property
@@ -293,8 +292,6 @@ class Invitation(db.Model):
 
     @property
     def formal_name(self) -> str:
-        from app.accounts.labels import formal_name
-
         return formal_name(self.honorific, self.given_name, self.family_name)
 
     @property

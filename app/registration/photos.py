@@ -15,6 +15,11 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.utils.refusals import Refusal
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -22,8 +27,8 @@ OUTPUT_SIZE = (1200, 1200)
 _NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
 
 
-class PhotoError(ValueError):
-    pass
+class PhotoError(Refusal):
+    """An upload that is not a usable photo (the message says why)."""
 
 
 def process_photo(stream) -> bytes:
@@ -65,6 +70,52 @@ def save_photo(jpeg: bytes) -> str:
     name = f"{secrets.token_hex(16)}.jpg"
     (directory / name).write_bytes(jpeg)
     return name
+
+
+# --- Files follow the transaction ---------------------------------------------------
+# A photo is named when the registration changes and written only when that change
+# commits; an old photo is deleted only then. A rolled-back request leaves no file.
+
+_PENDING = "registration_photo_files"
+
+
+def _pending() -> list:
+    return db.session.info.setdefault(_PENDING, [])
+
+
+def save_photo_on_commit(jpeg: bytes) -> str:
+    """The name the processed photo will have; the file is written when the session commits."""
+    name = f"{secrets.token_hex(16)}.jpg"
+    _pending().append((name, jpeg))
+    return name
+
+
+def delete_photo_on_commit(name: str) -> None:
+    """Delete a stored photo once the change that replaced it commits."""
+    _pending().append((name, None))
+
+
+def _apply_pending(session) -> None:
+    for name, jpeg in session.info.pop(_PENDING, []):
+        if jpeg is None:
+            delete_photo(name)
+        else:
+            directory = photo_dir()
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / name).write_bytes(jpeg)
+
+
+def _drop_pending(session, transaction) -> None:
+    # The outermost transaction ended without a commit (a commit has applied them).
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def connect_session_hooks() -> None:
+    """Called by the wiring: photo files follow the commit (idempotent)."""
+    for name, hook in (("after_commit", _apply_pending), ("after_transaction_end", _drop_pending)):
+        if not sa_event.contains(Session, name, hook):
+            sa_event.listen(Session, name, hook)
 
 
 def photo_path(name: str) -> Path | None:

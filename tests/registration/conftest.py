@@ -7,8 +7,13 @@ from datetime import date
 import pytest
 from PIL import Image
 
+from sqlalchemy import select
+
 from app.extensions import db
+from app.mail.models import OutboxMessage
+from app.registration import services
 from app.registration.models import ApprovalMode, Category, RegistrationSettings
+from tests.factories import make_user
 
 
 def make_category(event, name="Climate expert", *, approval=ApprovalMode.moderated, capacity=None,
@@ -48,6 +53,19 @@ def form_data(category, **overrides) -> dict:
             "arrival_date": "2027-04-20", "departure_date": "2027-04-24", "privacy_consent": "y"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def register(event, category, user=None, **overrides):
+    """`user`'s registration (a new verified person's by default) through the service."""
+    user = user or make_user()
+    return services.create_registration(event, user, details(**overrides), category=category, actor=user)
+
+
+def outbox(template=None):
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+    if template:
+        stmt = stmt.where(OutboxMessage.template == template)
+    return list(db.session.scalars(stmt))
 
 
 def image_bytes(fmt="JPEG", size=(60, 80)) -> bytes:

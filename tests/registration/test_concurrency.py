@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.registration import services
+from app.registration.services import places
 from app.registration.models import ApprovalMode, Registration, RegistrationState as S
 from tests.factories import make_event, make_user, run_in_threads
 from tests.registration.conftest import details, make_category
@@ -79,7 +80,7 @@ def test_concurrent_submissions_overbook_without_the_lock(app, monkeypatch, is_p
         pytest.skip("SQLite runs one write transaction at a time and a submission inserts its row before "
                     "counting places, so even unlocked submissions cannot race there; the approval control "
                     "run below shows the SQLite lock at work.")
-    monkeypatch.setattr(services, "LOCK_PLACES", False)
+    monkeypatch.setattr(places, "LOCK_PLACES", False)
     counts, people, errors = _submit_all(app)
     assert errors == []
     assert counts.get(S.approved, 0) > CAPACITY
@@ -123,7 +124,7 @@ def test_concurrent_approvals_never_exceed_capacity(app):
 @pytest.mark.slow
 def test_concurrent_approvals_overbook_without_the_lock(app, monkeypatch):
     """Control run of the approvals, on both databases."""
-    monkeypatch.setattr(services, "LOCK_PLACES", False)
+    monkeypatch.setattr(places, "LOCK_PLACES", False)
     counts, errors = _approve_all(app)
     # Unlocked SQLite writers may also be refused outright ("database is locked").
     assert all("locked" in str(e) for e in errors), errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
@@ -204,3 +204,21 @@ def test_giving_a_place_to_someone_already_registered_is_refused_under_the_email
     response = client.post(url, data={**person, "email": "second@example.gov.pk"})
     assert (response.headers["Location"], told(client, page)) == (
         page, [("success", "The place now belongs to Ali Khan.")])
+
+
+@pytest.mark.parametrize("change,field,message", [
+    ({"name": "pakistan"}, "name", "Another delegation already has this name."),
+    ({"head_email": "nobody@example.org"}, "head_email",
+     "No account uses this address. Ask the person to create one first."),
+])
+def test_a_second_delegation_is_refused_under_the_field_at_fault(client, event, government, pakistan, change, field,
+                                                                  message):
+    officer = make_user()
+    grant(officer, event, "accreditation")
+    db.session.commit()
+    login(client, officer)
+    data = {"name": "Kazakhstan", "country": "KZ", "category": government.id, "head_email": "", "quota": "5",
+            "protocol_rank": "10"} | change
+    response = client.post(f"/e/{event.slug}/manage/delegations", data=data)
+    assert field_error(response, field) == message
+    assert db.session.scalar(select(func.count(Delegation.id))) == 1

@@ -378,3 +378,14 @@ def test_kept_photos_are_capped_in_number(app, monkeypatch):
         for _ in range(6):
             photos.keep_photo(b"\xff\xd8\xff not really a photo")
         assert len(list((app.config["UPLOAD_DIR"] / "photos" / "kept").glob("*.jpg"))) <= 4
+
+
+def test_opening_the_status_page_changes_nothing(client, event, category):
+    """Submission happens where the address is proven, never because a page was opened."""
+    user = make_user(verified=False)
+    registration = services.create_registration(event, user, details(), category=category, actor=user)
+    user.email_verified_at = utcnow()  # proven behind registration's back: no signal
+    db.session.commit()
+    login(client, user)
+    assert client.get(f"/e/{event.slug}/my-registration").status_code == 200
+    assert state_of(registration) == S.draft

@@ -1,10 +1,13 @@
-"""Searching registrations by name in Cyrillic and Kazakh letters, whatever their case."""
+"""Accreditation's queries: searching by name in any alphabet and case, and likely duplicates."""
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
+
 from app.extensions import db
 from app.registration import services
+from app.registration.models import Registration
 from tests.factories import make_user
 from tests.registration.conftest import details, make_category
 
@@ -38,3 +41,18 @@ def test_the_same_person_typed_in_another_case_is_a_likely_duplicate(event):
     db.session.commit()
     _emails, people = services.duplicate_keys(event)
     assert people == {("әлия", "жұмабаева", born)}
+
+
+def test_duplicates_flag_same_email_and_same_names_with_birth_date(event, db):
+    category = make_category(event)
+    born = date(1980, 5, 1)
+    a = register(event, category, visa_letter_needed=True, passport_number="N1", date_of_birth=born)
+    b = register(event, category, visa_letter_needed=True, passport_number="N2", date_of_birth=born)
+    c = register(event, category, given_name="Other")
+    c.email = a.email
+    db.session.flush()
+    keys = services.duplicate_keys(event)
+    assert [services.is_duplicate(r, keys) for r in (a, b, c)] == [True, True, True]
+    d = register(event, category, given_name="Unique", family_name="Person")
+    assert services.is_duplicate(d, services.duplicate_keys(event)) is False
+    assert db.session.scalar(select(func.count(Registration.id))) == 4

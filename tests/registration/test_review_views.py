@@ -361,28 +361,6 @@ def test_list_query_count_stays_constant_as_registrations_grow(client, event, co
     assert large.count == small.count, "\n".join(small.statements)
 
 
-def test_categories_page_adds_a_category_and_a_question(client, event):
-    officer(client, event)
-    response = client.post(f"/e/{event.slug}/manage/categories",
-                           data={"new-name": "Media", "new-approval": "moderated", "new-capacity": "40",
-                                 "new-protocol_rank": "80", "new-active": "y", "new-submit": "Save category"})
-    assert response.status_code == 302
-    response = client.post(f"/e/{event.slug}/manage/categories",
-                           data={"question-label": "Which field trip?", "question-kind": "choice",
-                                 "question-choices": "Lake Burabay\nCity tour", "question-submit": "Add question"})
-    assert response.status_code == 302
-    page = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
-    assert "Media" in page and "Which field trip?" in page and "Lake Burabay" in page
-
-
-def test_categories_page_refuses_a_choice_question_without_choices(client, event):
-    officer(client, event)
-    response = client.post(f"/e/{event.slug}/manage/categories",
-                           data={"question-label": "Pick", "question-kind": "multi", "question-choices": "only",
-                                 "question-submit": "Add question"})
-    assert "Give at least two choices, one per line." in response.get_data(as_text=True)
-
-
 def test_dashboard_shows_registration_figures(client, event, count_queries):
     experts = make_category(event, "Experts", approval=ApprovalMode.auto, capacity=1)
     make_category(event, "Media")

@@ -1,0 +1,209 @@
+"""Accreditation's view of the registrations: notes, history, duplicates, the
+filtered list and its export."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l, lazy_pgettext
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.accounts.labels import honorific_label
+from app.audit.models import AuditEntry
+from app.audit.services import record
+from app.extensions import db
+from app.registration.labels import SHORT_LABELS
+from app.registration.models import Question, QuestionKind, Registration, RegistrationNote, RegistrationState
+from app.registration.services.settings import questions
+from app.utils.countries import country_name
+from app.utils.languages import language_names
+from app.utils.tabular import Table, build_table, reader_locale
+
+
+def add_note(registration: Registration, body: str, *, actor) -> RegistrationNote:
+    """An organiser-only note; audited without its text."""
+    note = RegistrationNote(registration_id=registration.id, author_id=actor.id, body=body)
+    db.session.add(note)
+    db.session.flush()
+    record(actor=actor, action="registration.note", obj=registration, event=registration.event,
+           summary=registration.full_name)
+    return note
+
+
+def notes(registration: Registration) -> list[RegistrationNote]:
+    return list(db.session.scalars(select(RegistrationNote).options(joinedload(RegistrationNote.author))
+                                   .where(RegistrationNote.registration_id == registration.id)
+                                   .order_by(RegistrationNote.id)))
+
+
+def history(registration: Registration):
+    """The audit entries about this registration, oldest first."""
+    return list(db.session.scalars(select(AuditEntry).options(joinedload(AuditEntry.actor)).where(
+        AuditEntry.object_type == "Registration", AuditEntry.object_id == str(registration.id))
+        .order_by(AuditEntry.id)))
+
+
+def answer_text(question: Question, value) -> str:
+    """A custom answer as one line of text (pages and exports)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if question.kind == QuestionKind.yesno:
+        return str(_l("Yes")) if value in (True, "yes", "y") else str(_l("No"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+SORTS = {
+    "newest": (Registration.id.desc(),),
+    "oldest": (Registration.id,),
+    "name": (Registration.family_name, Registration.given_name, Registration.id),
+    "country": (Registration.country, Registration.family_name, Registration.id),
+    "state": (Registration.state, Registration.id),
+    "category": (Registration.category_id, Registration.family_name, Registration.id),
+}
+
+
+def duplicate_keys(event) -> tuple[set[str], set[tuple]]:
+    """(emails, (given, family, date of birth)) shared by more than one live
+    registration of the event: two aggregate queries whatever the size."""
+    live = (Registration.event_id == event.id, Registration.state != RegistrationState.cancelled)
+    emails = set(db.session.scalars(
+        select(func.lower(Registration.email)).where(*live, Registration.email != "")
+        .group_by(func.lower(Registration.email)).having(func.count(Registration.id) > 1)))
+    people = set(db.session.execute(
+        select(func.lower(Registration.given_name), func.lower(Registration.family_name), Registration.date_of_birth)
+        .where(*live, Registration.date_of_birth.is_not(None))
+        .group_by(func.lower(Registration.given_name), func.lower(Registration.family_name),
+                  Registration.date_of_birth)
+        .having(func.count(Registration.id) > 1)).tuples().all())
+    return emails, people
+
+
+def is_duplicate(registration: Registration, keys: tuple[set[str], set[tuple]]) -> bool:
+    emails, people = keys
+    if registration.state == RegistrationState.cancelled:
+        return False
+    if registration.email and registration.email.lower() in emails:
+        return True
+    return (registration.given_name.lower(), registration.family_name.lower(), registration.date_of_birth) in people
+
+
+def registration_query(event, filters: dict):
+    """The officer list's statement for `filters` (state, category, country,
+    delegation, visa, q, duplicates, other_address, sort), with what the page shows loaded."""
+    stmt = (select(Registration).where(Registration.event_id == event.id)
+            .options(joinedload(Registration.category), joinedload(Registration.delegation)))
+    state = filters.get("state")
+    if state in RegistrationState.__members__:
+        stmt = stmt.where(Registration.state == RegistrationState(state))
+    if filters.get("category"):
+        stmt = stmt.where(Registration.category_id == filters["category"])
+    if filters.get("country"):
+        stmt = stmt.where(Registration.country == filters["country"])
+    if filters.get("delegation"):
+        stmt = stmt.where(Registration.delegation_id == filters["delegation"])
+    if filters.get("visa") in ("yes", "no"):
+        stmt = stmt.where(Registration.visa_letter_needed.is_(filters["visa"] == "yes"))
+    if filters.get("other_address"):
+        stmt = stmt.where(Registration.invitation_other_address.is_(True))
+    search = (filters.get("q") or "").strip()[:100]
+    if search:
+        like = f"%{search.lower()}%"
+        stmt = stmt.where(or_(func.lower(Registration.given_name).like(like),
+                              func.lower(Registration.family_name).like(like),
+                              func.lower(Registration.email).like(like),
+                              func.lower(Registration.organisation).like(like)))
+    if filters.get("duplicates"):
+        emails, people = duplicate_keys(event)
+        conditions = [func.lower(Registration.email).in_(emails)] if emails else []
+        for given, family, born in people:
+            conditions.append((func.lower(Registration.given_name) == given)
+                              & (func.lower(Registration.family_name) == family)
+                              & (Registration.date_of_birth == born))
+        if not conditions:
+            return stmt.where(Registration.id.is_(None))
+        stmt = stmt.where(Registration.state != RegistrationState.cancelled, or_(*conditions))
+    return stmt.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
+
+
+# Column titles of the export, in the reader's language; the same words as the
+# officer's pages where there are some.
+EXPORT_COLUMNS = {
+    "id": _l("Registration number"),
+    "state": _l("State"),
+    "category": _l("Category"),
+    "delegation": _l("Delegation"),
+    "honorific": lazy_pgettext("honorific", "Title"),
+    "given_name": _l("Given name"),
+    "family_name": _l("Family name"),
+    "email": _l("Email"),
+    "organisation": _l("Organisation"),
+    "position": _l("Position"),
+    "country": _l("Country code"),
+    "country_name": _l("Country"),
+    "nationality": _l("Nationality code"),
+    "nationality_name": _l("Nationality"),
+    "phone": _l("Phone"),
+    "languages": _l("Language codes"),
+    "language_names": _l("Languages"),
+    "dietary": _l("Dietary requirements"),
+    "accessibility": _l("Accessibility needs"),
+    "arrival_date": _l("Arrival date"),
+    "departure_date": _l("Departure date"),
+    "visa_letter_needed": _l("Visa-support letter"),
+    "public_listing": _l("Public participant list"),
+    "arrival_flight": _l("Arrival flight"),
+    "arrival_at": _l("Arrival (event time)"),
+    "departure_flight": _l("Departure flight"),
+    "departure_at": _l("Departure (event time)"),
+    "hotel": _l("Hotel"),
+    "airport_transfer": _l("Airport transfer"),
+    "submitted_at": _l("Submitted (event time)"),
+    "badge_version": _l("Badge version"),
+}
+
+
+PASSPORT_COLUMNS = {
+    "passport_number": _l("Passport number"),
+    "passport_expiry": _l("Passport expiry"),
+    "date_of_birth": _l("Date of birth"),
+    "place_of_birth": _l("Place of birth"),
+}
+
+
+def _export_value(registration: Registration, key: str, locale: str = "en"):
+    if key in ("country_name", "nationality_name"):
+        return country_name(getattr(registration, key.removesuffix("_name")), locale)
+    if key == "language_names":
+        return language_names(registration.languages, locale)
+    if key == "state":
+        return SHORT_LABELS[registration.state]
+    if key == "category":
+        return registration.category.name
+    if key == "delegation":
+        return registration.delegation.name if registration.delegation else ""
+    if key == "honorific":
+        return honorific_label(registration.honorific or "")
+    return getattr(registration, key)
+
+
+def export_table(event, filters: dict, *, with_passport: bool) -> Table:
+    """The registrations of the current filter for CSV/XLSX, titles, states, country
+    and language names in the reader's language (next to the codes), dates and numbers
+    typed, times in the event's zone; passport columns only when
+    the reader may see them. Custom questions come last, titled by their label."""
+    qs = questions(event)
+    columns = EXPORT_COLUMNS | (PASSPORT_COLUMNS if with_passport else {})
+    keys = list(columns)
+    locale = reader_locale()
+    rows = []
+    for registration in db.session.scalars(registration_query(event, filters)).unique():
+        answers = registration.answers or {}
+        rows.append([_export_value(registration, key, locale) for key in keys]
+                    + [answer_text(q, answers.get(str(q.id))) for q in qs])
+    return build_table(list(columns.items()) + [(f"question_{q.id}", q.label) for q in qs], rows,
+                       zone=event.timezone)
+
+
+def record_export(event, fmt: str, count: int, *, actor) -> None:
+    """Exports carry personal data: who took which one is audited."""
+    record(actor=actor, action="registration.export", obj=event, event=event, summary=f"{fmt}: {count} rows")
