@@ -17,7 +17,6 @@ APP = ROOT / "app"
 MAX_LINES = 600
 # The domains' own splits (registration, agenda, speakers, checkin, personal) come
 # in the same change; until they do, their modules break these rules.
-PENDING_SPLITS = "domain splits land in the same change"
 
 
 def python_files() -> list[Path]:
@@ -34,13 +33,11 @@ def lint_imports() -> list[str]:
     return command + ["--config", str(ROOT / ".importlinter")]
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING_SPLITS)
 def test_the_import_layers_hold():
     result = subprocess.run(lint_imports(), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING_SPLITS)
 def test_no_module_is_over_600_lines():
     long = [f"{relative(path)}: {n}" for path in python_files()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
@@ -57,7 +54,6 @@ def _imports_importlib(path: Path) -> bool:
     return False
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING_SPLITS)
 def test_importlib_only_in_the_app_factory():
     found = [relative(path) for path in python_files() if path != APP / "__init__.py" and _imports_importlib(path)]
     assert found == []

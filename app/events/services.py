@@ -8,9 +8,6 @@ from app.audit.services import record, snapshot
 from app.events.models import Event, EventRole, EventRoleName
 from app.events.signals import event_changed
 from app.extensions import db
-# Moved to the policy (who may see an event is an access rule; services do not abort).
-# Still importable from here until every view imports it from app.policy.
-from app.policy import get_event_or_404  # noqa: F401  TODO(issue 12): drop with the last caller
 
 EVENT_FIELDS = ("slug", "title", "description", "venue", "city", "country", "timezone", "start_date",
                 "end_date", "languages", "registration_opens_at", "registration_closes_at", "published",

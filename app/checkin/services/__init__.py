@@ -12,7 +12,7 @@ from app.checkin.services.desk import (EARLY_PICKUP, SEARCH_LIMIT, SHORT_CODE, V
                                        live_counts, off_day_warning, pick_token, registration_from_pick, scan,
                                        scope_of, search, status_flags)
 from app.checkin.services.errors import OnsiteError
-from app.checkin.services.letters import (LetterTokenError, current_letter, issue_letter, issue_waiting,
+from app.checkin.services.letters import (LetterTokenError, current_letter, delegate_documents, issue_letter, issue_waiting,
                                           letter_from_token, letter_overview, letter_pdf, letter_status, may_issue,
                                           revoke_letter)
 from app.checkin.services.settings import SETTINGS_FIELDS, settings_for, update_settings
@@ -20,7 +20,7 @@ from app.checkin.services.settings import SETTINGS_FIELDS, settings_for, update_
 __all__ = [
     "EARLY_PICKUP", "SEARCH_LIMIT", "SETTINGS_FIELDS", "SHORT_CODE", "VENUE", "DeskResult", "DeskSession", "Flag",
     "LetterTokenError", "OnsiteError", "admit", "badge_face", "badge_pdf", "bulk_badges_pdf", "bulk_count",
-    "bulk_statement", "checked_in_today", "current_letter", "desk_days", "desk_sessions", "ensure_badge",
+    "bulk_statement", "checked_in_today", "current_letter", "delegate_documents", "desk_days", "desk_sessions", "ensure_badge",
     "event_today", "find_by_code", "issue_letter", "issue_waiting", "letter_from_token", "letter_overview",
     "letter_pdf", "letter_status", "live_counts", "mark_printed", "may_have_badge", "may_issue", "off_day_warning",
     "pick_token", "print_at_desk", "registration_from_pick", "reissue_badge", "revoke_letter", "scan", "scope_of",

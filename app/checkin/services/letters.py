@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
 from app.checkin.badges import Document, _rgb, draw_qr
-from app.checkin.models import LetterState, VisaLetter, new_public_id
+from app.checkin.models import Badge, LetterState, VisaLetter, new_public_id
 from app.checkin.services.desk import event_today
 from app.checkin.services.errors import OnsiteError
 from app.checkin.services.settings import settings_for
@@ -88,6 +88,13 @@ def current_letter(registration: Registration) -> VisaLetter | None:
     return db.session.scalar(select(VisaLetter).where(VisaLetter.registration_id == registration.id,
                                                       VisaLetter.state == LetterState.issued)
                              .order_by(VisaLetter.id.desc()).limit(1))
+
+
+def delegate_documents(registration: Registration):
+    """The delegate's current visa-support letter and badge (each None when there is
+    none): what their registration page offers."""
+    badge = db.session.scalar(select(Badge).where(Badge.registration_id == registration.id))
+    return current_letter(registration), badge
 
 
 def has_passport(registration: Registration) -> bool:

@@ -6,7 +6,7 @@ from flask import abort, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app.events.services import get_event_or_404
+from app.policy import get_event_or_404
 from app.policy import ensure
 from app.registration import bp, photos, services
 from app.registration.labels import SHORT_LABELS, STATE_BADGES, STATE_LABELS

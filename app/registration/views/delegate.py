@@ -12,7 +12,7 @@ from app.accounts.web import start_session
 from app.events.forms import EmptyForm
 from app.extensions import db, limiter
 from app.policy import authenticated, can, ensure, public
-from app.registration import bp, photos, services
+from app.registration import bp, photos, providers, services
 from app.registration.forms import CancelForm, TravelForm, registration_form
 from app.registration.models import Category, Registration, RegistrationState
 from app.registration.services import AlreadyRegistered, RegistrationError, pending_invitation
@@ -161,15 +161,9 @@ def my_registration(slug):
 
 def _documents(registration):
     """The delegate's valid visa-support letter and badge, if they have them."""
-    # Imported here, not at the top: check-in builds on registration (it imports its
-    # services), so a module-level import would tie the two packages in a cycle.
-    from app.checkin.letters import current_letter
-    from app.checkin.models import Badge
-
     if registration.state != RegistrationState.approved:
         return None, None
-    badge = db.session.scalar(select(Badge).where(Badge.registration_id == registration.id))
-    return current_letter(registration), badge
+    return providers.documents_of(registration)
 
 
 @bp.route("/e/<slug>/my-registration/edit", methods=["GET", "POST"])
