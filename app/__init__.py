@@ -137,7 +137,6 @@ def register_signals(app: Flask) -> None:
     Done here, once, rather than as a side effect of importing a module."""
     from app.agenda import wiring as agenda_wiring
     from app.checkin import wiring as checkin_wiring
-    from app.personal import wiring as personal_wiring
     from app.main import wiring as main_wiring
     from app.personal import wiring as personal_wiring
     from app.registration import wiring as registration_wiring
