@@ -106,3 +106,42 @@ def test_the_checks_above_can_fail(tmp_path):
     assert _imports_importlib(sample)
     assert _aborts(sample) == [9]
     assert _module_level_connects(sample) == [4, 7]
+
+
+def _unit_cycles() -> list[list[str]]:
+    """Groups of app's top-level units (packages and modules directly under app/) that
+    import each other, directly or round a loop; imports inside functions count too."""
+    import grimp  # installed with import-linter, which the layer test needs as well
+
+    graph = grimp.build_graph("app")
+    edges: dict[str, set[str]] = {}
+    for module in graph.modules:
+        if module.count(".") < 1:
+            continue
+        unit = module.split(".")[1]
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported.count(".") >= 1 and imported.split(".")[1] != unit:
+                edges.setdefault(unit, set()).add(imported.split(".")[1])
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, stack = set(), [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                stack.extend(edges.get(node, ()))
+        return False
+
+    units = sorted(edges)
+    groups: list[list[str]] = []
+    for unit in units:
+        group = sorted(u for u in units if u != unit and reaches(unit, u) and reaches(u, unit))
+        if group and sorted([unit, *group]) not in groups:
+            groups.append(sorted([unit, *group]))
+    return groups
+
+
+def test_no_import_cycle_between_top_level_units():
+    assert _unit_cycles() == []

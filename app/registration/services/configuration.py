@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.agenda.cache import invalidate_public_cache
 from app.audit.services import audited_update, record
 from app.extensions import db
 from app.registration.models import Category, Question, QuestionKind, RegistrationSettings
 from app.registration.services.errors import RegistrationError
 from app.registration.services.places import fill_free_places, lock_places
 from app.registration.services.settings import settings_for
+from app.registration.signals import participant_list_toggled
 
 
 CATEGORY_FIELDS = ("name", "description", "approval", "invite_only", "capacity", "protocol_rank", "position",
@@ -49,12 +49,13 @@ def save_category(event, category: Category | None, data: dict, *, actor) -> Cat
 
 def update_settings(event, data: dict, *, actor) -> RegistrationSettings:
     """Change the event's registration settings; audited. Opening or closing the
-    participant list also renews the cached public agenda pages, whose menu links to it."""
+    participant list is announced (`participant_list_toggled`): the public agenda's
+    menu links to it."""
     settings = settings_for(event)
     was_listed = bool(settings.participant_list)
     audited_update(settings, data, SETTINGS_FIELDS, actor=actor, action="registration.settings", event=event)
     if was_listed != bool(settings.participant_list):
-        invalidate_public_cache(event)
+        participant_list_toggled.send(event)
     return settings
 
 
