@@ -5,7 +5,9 @@
 - `profiles`: public profiles, photos, availability and travel;
 - `proposals`: needs, proposed session texts and slides;
 - `directory`: the public speaker directory and the organisers' export;
-- `errors`: the refusals (`SpeakerError` and its kinds).
+- `errors`: the refusals (`SpeakerError` and its kinds);
+- `agenda_answers`: what the agenda and the access rules ask of speakers (registered
+  as providers by `app.speakers.wiring`).
 
 The names other code uses are re-exported here, so `services.assign_speaker(...)` and
 `from app.speakers.services import assign_speaker` keep working. Modules of the
