@@ -477,6 +477,15 @@ def download_own_badge(user, registration) -> bool:
     return _approved_own(user, registration)
 
 
+# Asked like a public rule, so that the state condition holds for platform admins too.
+@public_rule("badge.reprint_at_desk")
+def reprint_badge_at_desk(user, registration) -> bool:
+    """The desk prints a new badge for an approved registration only, with `badge.print_desk`."""
+    event = getattr(registration, "event", None)
+    return (event is not None and can(user, "badge.print_desk", event)
+            and getattr(registration, "state", None) == "approved")
+
+
 @object_rule("visa_letter.own")
 def download_own_letter(user, letter) -> bool:
     """A delegate downloads their own visa-support letter while it is valid and they are approved."""
