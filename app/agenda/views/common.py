@@ -1,8 +1,7 @@
-"""What the organiser's agenda pages share: the URL prefix, event-local times in forms,
+"""What the organiser's agenda pages share: the URL prefix,
 loading a room, track or session of the event, and track-scoped editing rights."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from flask import url_for
@@ -18,14 +17,6 @@ from app.utils.inputs import optional_id
 from app.utils.time import to_zone
 
 MANAGE = "/e/<slug>/manage/agenda"
-
-
-def local_to_utc(value: datetime | None, event) -> datetime | None:
-    return value.replace(tzinfo=event.tz).astimezone(UTC) if value else None
-
-
-def utc_to_local(value: datetime | None, event) -> datetime | None:
-    return to_zone(value, event.timezone).replace(tzinfo=None) if value else None
 
 
 def session_or_404(event, session_id: int) -> AgendaSession:
@@ -67,8 +58,8 @@ def session_data(form: SessionForm, event, rooms: dict[int, Room], tracks: dict[
             return None
     return {
         "title": form.title.data, "type": SessionType(form.type.data), "track": track, "room": room,
-        "sdgs": sorted(set(form.sdgs.data or [])), "starts_at": local_to_utc(form.starts_at.data, event),
-        "ends_at": local_to_utc(form.ends_at.data, event), "abstract": form.abstract.data or "",
+        "sdgs": sorted(set(form.sdgs.data or [])), "starts_at": form.starts_at.data,
+        "ends_at": form.ends_at.data, "abstract": form.abstract.data or "",
         "languages": list(form.languages.data or []), "capacity": form.capacity.data,
         "signup_required": bool(form.signup_required.data), "visibility": Visibility(form.visibility.data),
         "category_ids": form.category_id_list,

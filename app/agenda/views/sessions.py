@@ -11,12 +11,13 @@ from app.agenda import bp
 from app.agenda import services as svc
 from app.agenda.forms import MoveForm, SessionForm
 from app.agenda.models import Room
-from app.agenda.views.common import (MANAGE, editable_tracks, local_to_utc, may_edit, rooms_tracks, session_data,
-                                     session_or_404, timetable_url, utc_to_local)
+from app.agenda.views.common import (MANAGE, editable_tracks, may_edit, rooms_tracks, session_data,
+                                     session_or_404, timetable_url)
 from app.events.forms import EmptyForm
 from app.extensions import db
 from app.policy import ensure, requires
 from app.utils.inputs import optional_id
+from app.utils.time import local_to_utc, to_zone
 from app.utils.views import run_service
 
 
@@ -53,8 +54,8 @@ def _prefill_edit(form: SessionForm, session, event) -> None:
     form.visibility.data = session.visibility.value
     form.room_id.data = str(session.room_id)
     form.track_id.data = str(session.track_id) if session.track_id else ""
-    form.starts_at.data = utc_to_local(session.starts_at, event)
-    form.ends_at.data = utc_to_local(session.ends_at, event)
+    form.starts_at.data = session.starts_at
+    form.ends_at.data = session.ends_at
     form.categories.data = list(session.category_ids or [])
 
 
@@ -67,7 +68,8 @@ def session_new(slug):
         flash(_("Add a room first: every session takes place in one."), "warning")
         return redirect(url_for("agenda.room_new", slug=slug))
     allowed_tracks = tracks if may_edit(event, None) else editable_tracks(event, tracks)
-    form = SessionForm(rooms=rooms, tracks=allowed_tracks, categories=svc.registration_categories(event))
+    form = SessionForm(event=event, rooms=rooms, tracks=allowed_tracks,
+                       categories=svc.registration_categories(event))
     if not may_edit(event, None):
         form.track_id.choices = form.track_id.choices[1:]  # a track-limited editor must pick one of theirs
     if request.method == "GET":
@@ -91,7 +93,7 @@ def session_edit(slug, session_id):
     rooms, tracks = rooms_tracks(event)
     editable = may_edit(event, session.track_id)
     allowed_tracks = tracks if may_edit(event, None) else editable_tracks(event, tracks)
-    form = SessionForm(obj=session, rooms=rooms, tracks=allowed_tracks if editable else tracks,
+    form = SessionForm(obj=session, event=event, rooms=rooms, tracks=allowed_tracks if editable else tracks,
                        categories=svc.registration_categories(event))
     if request.method == "GET":
         _prefill_edit(form, session, event)
@@ -116,18 +118,18 @@ def session_move(slug, session_id):
     session = session_or_404(event, session_id)
     ensure("agenda.edit_session", session)
     rooms = svc.rooms_of(event)
-    form = MoveForm(rooms=rooms)
+    form = MoveForm(event=event, rooms=rooms)
     if request.method == "GET":
         form.room_id.data = str(session.room_id)
-        form.starts_at.data = utc_to_local(session.starts_at, event)
-        form.ends_at.data = utc_to_local(session.ends_at, event)
+        form.starts_at.data = session.starts_at
+        form.ends_at.data = session.ends_at
     if form.validate_on_submit():
         room = {str(r.id): r for r in rooms}.get(form.room_id.data)
         if room is None:
             form.room_id.errors = list(form.room_id.errors) + [_("Choose a room of this event.")]
         elif run_service(lambda: svc.move_session(session, room=room, actor=current_user,
-                                                  starts_at=local_to_utc(form.starts_at.data, event),
-                                                  ends_at=local_to_utc(form.ends_at.data, event)),
+                                                  starts_at=form.starts_at.data,
+                                                  ends_at=form.ends_at.data),
                          form=form, done=lambda _r: _("Session “%(title)s” moved.", title=session.title)):
             return redirect(timetable_url(event, session))
     return render_template("agenda/manage/move.html", event=event, form=form, session=session,
@@ -145,7 +147,7 @@ def _parse_local(value, event) -> datetime | None:
         parsed = datetime.strptime(value[:16], "%Y-%m-%dT%H:%M")
     except ValueError:
         return None
-    return local_to_utc(parsed, event)
+    return local_to_utc(parsed.date(), parsed.time(), event.timezone)
 
 
 def _move_request(event) -> tuple[Room | None, datetime | None, datetime | None, tuple | None]:
@@ -184,8 +186,8 @@ def session_move_json(slug, session_id):
     conflicts = svc.conflicts_by_session(svc.find_conflicts(event))
     return jsonify(
         session={"id": session.id, "room_id": session.room_id, "sequence": session.sequence,
-                 "start": utc_to_local(session.starts_at, event).strftime("%Y-%m-%dT%H:%M"),
-                 "end": utc_to_local(session.ends_at, event).strftime("%Y-%m-%dT%H:%M")},
+                 "start": to_zone(session.starts_at, event.timezone).strftime("%Y-%m-%dT%H:%M"),
+                 "end": to_zone(session.ends_at, event.timezone).strftime("%Y-%m-%dT%H:%M")},
         conflicts={str(k): [c.message for c in v] for k, v in conflicts.items()},
         message=_("Session “%(title)s” moved.", title=session.title))
 
