@@ -229,7 +229,8 @@ def _refuse(action: str, status: int):
     abort(status)
 
 
-def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | None = None):
+def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | None = None,
+             event_action: str | None = None):
     """An endpoint's whole access rule. The event comes from the `slug` URL argument
     (404 if it does not exist or `event.view` refuses it); anonymous users go to the
     login page.
@@ -243,21 +244,30 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
     action is asked of the loaded object named by `on` (404 when refused: the user is not
     told it exists), or else of the event (403 when refused, before anything is loaded).
     `load={}` hands over the event alone.
+
+    With `on`, `event_action` is asked of the event first, before anything is loaded
+    (403 when refused): an organiser page whose object has a rule of its own. An action
+    with a public rule (see `public_rule`) is asked of anonymous visitors too, who are
+    then not sent to the login page.
     """
     if on is not None and (load is None or on not in load):
         raise ValueError(f"requires({action!r}): on={on!r} names nothing that is loaded")
+    if event_action is not None and on is None:
+        raise ValueError(f"requires({action!r}): event_action is asked only with on=...")
+    open_to_all = action in _PUBLIC_RULES
+    event_check = action if on is None else event_action
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if not current_user.is_authenticated:
+            if not open_to_all and not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
             slug = kwargs.get("slug")
             event = None
             if slug is not None:
                 event = g.event = get_event_or_404(slug, user=current_user)
-            if on is None and not can(current_user, action, event):
-                _refuse(action, 403)
+            if event_check is not None and not can(current_user, event_check, event):
+                _refuse(event_check, 403)
             if load is None:
                 return view(*args, **kwargs)
             loaded = {}
@@ -275,7 +285,8 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
                 rest["event"] = event
             return view(*args, **rest, **loaded)
 
-        wrapper._access_rule = action
+        # What the route declares: the event's action, or "public" for a public rule.
+        wrapper._access_rule = event_action or (PUBLIC if open_to_all else action)
         return wrapper
 
     return decorate
