@@ -242,7 +242,8 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
     the view gets `event` and the loaded objects as arguments instead of the URL values
     they were loaded from (and of `slug`). A loader that finds nothing gives 404. The
     action is asked of the loaded object named by `on` (404 when refused: the user is not
-    told it exists), or else of the event (403 when refused, before anything is loaded).
+    told it exists; `on="event"` names the event), or else of the event (403 when refused,
+    before anything is loaded).
     `load={}` hands over the event alone.
 
     With `on`, `event_action` is asked of the event first, before anything is loaded
@@ -250,7 +251,7 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
     with a public rule (see `public_rule`) is asked of anonymous visitors too, who are
     then not sent to the login page.
     """
-    if on is not None and (load is None or on not in load):
+    if on is not None and (load is None or (on not in load and on != "event")):
         raise ValueError(f"requires({action!r}): on={on!r} names nothing that is loaded")
     if event_action is not None and on is None:
         raise ValueError(f"requires({action!r}): event_action is asked only with on=...")
@@ -278,7 +279,7 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
                     abort(404)
                 loaded[name] = obj
                 consumed.update(getattr(loader, "consumes", ()))
-            if on is not None and not can(current_user, action, loaded[on]):
+            if on is not None and not can(current_user, action, event if on == "event" else loaded[on]):
                 _refuse(action, 404)
             rest = {k: v for k, v in kwargs.items() if k not in consumed}
             if event is not None:
@@ -437,9 +438,11 @@ def own_speaker_profile(user, profile) -> bool:
 
 
 @object_rule("speaker.manage_session")
-def manage_session_speakers(user, session) -> bool:
+def manage_session_speakers(user, target) -> bool:
     """Assign, reorder, remind and remove the speakers of this session, and decide its
-    proposed texts: `speaker.manage` on the event and the right to edit the session."""
+    proposed texts: `speaker.manage` on the event and the right to edit the session.
+    `target` is the session, or a speaker assignment or proposed text of it."""
+    session = target if hasattr(target, "track_id") else getattr(target, "session", None)
     event = getattr(session, "event", None)
     if event is None or not can(user, "speaker.manage", event):
         return False

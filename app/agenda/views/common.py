@@ -1,5 +1,5 @@
 """What the organiser's agenda pages share: the URL prefix,
-loading a room, track or session of the event, and track-scoped editing rights."""
+and track-scoped editing rights."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -12,23 +12,10 @@ from app.agenda import services as svc
 from app.agenda.forms import SessionForm
 from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibility
 from app.policy import can
-from app.utils.db import get_in_event_or_404
 from app.utils.inputs import optional_id
 from app.utils.time import to_zone
 
 MANAGE = "/e/<slug>/manage/agenda"
-
-
-def session_or_404(event, session_id: int) -> AgendaSession:
-    return get_in_event_or_404(AgendaSession, session_id, event)
-
-
-def room_or_404(event, room_id: int) -> Room:
-    return get_in_event_or_404(Room, room_id, event)
-
-
-def track_or_404(event, track_id: int) -> Track:
-    return get_in_event_or_404(Track, track_id, event)
 
 
 def may_edit(event, track_id: int | None) -> bool:

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.agenda import bp
 from app.agenda import services as svc
 from app.agenda.forms import MoveForm, SessionForm
-from app.agenda.models import Room
+from app.agenda.models import AgendaSession, Room
 from app.agenda.views.common import (MANAGE, editable_tracks, may_edit, rooms_tracks, session_data,
-                                     session_or_404, timetable_url)
+                                     timetable_url)
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import ensure, requires
+from app.policy import in_event, requires
 from app.utils.inputs import optional_id
 from app.utils.time import local_to_utc, to_zone
 from app.utils.views import run_service
@@ -60,13 +60,12 @@ def _prefill_edit(form: SessionForm, session, event) -> None:
 
 
 @bp.route(MANAGE + "/sessions/new", methods=["GET", "POST"])
-@requires("agenda.edit")
-def session_new(slug):
-    event = g.event
+@requires("agenda.edit", load={})
+def session_new(event):
     rooms, tracks = rooms_tracks(event)
     if not rooms:
         flash(_("Add a room first: every session takes place in one."), "warning")
-        return redirect(url_for("agenda.room_new", slug=slug))
+        return redirect(url_for("agenda.room_new", slug=event.slug))
     allowed_tracks = tracks if may_edit(event, None) else editable_tracks(event, tracks)
     form = SessionForm(event=event, rooms=rooms, tracks=allowed_tracks,
                        categories=svc.registration_categories(event))
@@ -86,10 +85,8 @@ def session_new(slug):
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>", methods=["GET", "POST"])
-@requires("agenda.view_draft")
-def session_edit(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
+@requires("agenda.view_draft", load={"session": in_event(AgendaSession, "session_id")})
+def session_edit(event, session):
     rooms, tracks = rooms_tracks(event)
     editable = may_edit(event, session.track_id)
     allowed_tracks = tracks if may_edit(event, None) else editable_tracks(event, tracks)
@@ -112,11 +109,9 @@ def session_edit(slug, session_id):
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>/move", methods=["GET", "POST"])
-@requires("agenda.edit")
-def session_move(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
-    ensure("agenda.edit_session", session)
+@requires("agenda.edit_session", load={"session": in_event(AgendaSession, "session_id")},
+          on="session", event_action="agenda.edit")
+def session_move(event, session):
     rooms = svc.rooms_of(event)
     form = MoveForm(event=event, rooms=rooms)
     if request.method == "GET":
@@ -168,12 +163,10 @@ def _move_request(event) -> tuple[Room | None, datetime | None, datetime | None,
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>/move.json", methods=["POST"])
-@requires("agenda.edit")
-def session_move_json(slug, session_id):
+@requires("agenda.edit_session", load={"session": in_event(AgendaSession, "session_id")},
+          on="session", event_action="agenda.edit")
+def session_move_json(event, session):
     """The drag and drop endpoint: {"room_id", "start", "end"} in event time, CSRF token in X-CSRFToken."""
-    event = g.event
-    session = session_or_404(event, session_id)
-    ensure("agenda.edit_session", session)
     room, starts_at, ends_at, error = _move_request(event)
     if error is not None:
         return error
@@ -193,13 +186,11 @@ def session_move_json(slug, session_id):
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>/delete", methods=["POST"])
-@requires("agenda.edit")
-def session_delete(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
-    ensure("agenda.edit_session", session)
+@requires("agenda.edit_session", load={"session": in_event(AgendaSession, "session_id")},
+          on="session", event_action="agenda.edit")
+def session_delete(event, session):
     if EmptyForm().validate_on_submit():
         title = session.title
         run_service(lambda: svc.delete_session(session, actor=current_user),
                     done=_("Session “%(title)s” deleted.", title=title))
-    return redirect(url_for("agenda.manage_list", slug=slug))
+    return redirect(url_for("agenda.manage_list", slug=event.slug))

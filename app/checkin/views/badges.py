@@ -25,9 +25,8 @@ def _badge_filters() -> dict:
 
 
 @bp.route(MANAGE + "/badges")
-@requires("badge.print_bulk")
-def manage_badges(slug):
-    event = g.event
+@requires("badge.print_bulk", load={})
+def manage_badges(event):
     filters = _badge_filters()
     count = services.bulk_count(event, filters)
     shown = list(db.session.scalars(services.bulk_statement(event, filters).limit(50)))
@@ -45,9 +44,8 @@ def manage_badges(slug):
 
 
 @bp.route(MANAGE + "/badges.pdf")
-@requires("badge.print_bulk")
-def badges_pdf(slug):
-    event = g.event
+@requires("badge.print_bulk", load={})
+def badges_pdf(event):
     body, count = services.bulk_badges_pdf(event, _badge_filters(), actor=current_user, locale=locale())
     db.session.commit()
     return pdf(body, f"badges-{event.slug}-{count}.pdf", download=True)

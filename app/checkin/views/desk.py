@@ -67,12 +67,11 @@ def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.sear
 
 
 @bp.route(MANAGE + "/checkin", methods=["GET", "POST"])
-@requires("checkin.operate")
-def desk(slug):
+@requires("checkin.operate", load={})
+def desk(event):
     """The desk: one field that takes a scan, a typed code or a name. Works without
     JavaScript (a full page per scan); checkin.js keeps the field focused and
     answers in place."""
-    event = g.event
     door, doors = _door(event)
     form = ScanForm()
     if request.method == "GET":
@@ -88,10 +87,9 @@ def desk(slug):
 
 
 @bp.route(MANAGE + "/checkin/pick", methods=["POST"])
-@requires("checkin.operate")
-def desk_pick(slug):
+@requires("checkin.operate", load={})
+def desk_pick(event):
     """Check in the person picked from the name search, or admit one the desk was asked to confirm."""
-    event = g.event
     door, _doors = _door(event)
     form = PickForm()
     registration = registration_from_posted_pick(event)

@@ -37,9 +37,8 @@ def _colours(settings, categories) -> tuple[dict, dict]:
 
 
 @bp.route(MANAGE + "/onsite-settings", methods=["GET", "POST"])
-@requires("badge.print_bulk")
-def manage_settings(slug):
-    event = g.event
+@requires("badge.print_bulk", load={})
+def manage_settings(event):
     settings = services.settings_for(event)
     categories = list(db.session.scalars(select(Category).where(Category.event_id == event.id)
                                          .order_by(Category.position, Category.id)))
@@ -54,7 +53,7 @@ def manage_settings(slug):
         data["category_colours"] = {str(cid): colour for cid, colour in colours.items()}
         if run_service(lambda: services.update_settings(event, data, actor=current_user), form=form,
                        done=_("Badge and letter settings saved.")):
-            return redirect(url_for("checkin.manage_settings", slug=slug))
+            return redirect(url_for("checkin.manage_settings", slug=event.slug))
     return render_template("checkin/settings.html", event=event, form=form, categories=categories, colours=colours,
                            colour_errors=colour_errors, placeholders=letters.PLACEHOLDERS,
                            title=_("Badge and letter settings"))
@@ -63,9 +62,8 @@ def manage_settings(slug):
 # --- Visa-support letters ----------------------------------------------------------------
 
 @bp.route(MANAGE + "/visa-letters")
-@requires("visa_letter.manage")
-def manage_letters(slug):
-    event = g.event
+@requires("visa_letter.manage", load={})
+def manage_letters(event):
     waiting, issued = letters.letter_overview(event)
     return render_template("checkin/letters.html", event=event, waiting=waiting, letters=issued,
                            ready=any(letters.may_issue(r) for r in waiting),
