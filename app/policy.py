@@ -257,6 +257,9 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
         raise ValueError(f"requires({action!r}): event_action is asked only with on=...")
     open_to_all = action in _PUBLIC_RULES
     event_check = action if on is None else event_action
+    # What the route declares (tests list them): the event's action; "public" for a public
+    # rule; "authenticated" for an owner rule asked of what is loaded.
+    declared = event_action or (PUBLIC if open_to_all else action if on is None else AUTHENTICATED)
 
     def decorate(view):
         @wraps(view)
@@ -286,8 +289,7 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
                 rest["event"] = event
             return view(*args, **rest, **loaded)
 
-        # What the route declares: the event's action, or "public" for a public rule.
-        wrapper._access_rule = event_action or (PUBLIC if open_to_all else action)
+        wrapper._access_rule = declared
         return wrapper
 
     return decorate
@@ -435,6 +437,20 @@ def own_assignment(user, assignment) -> bool:
 def own_speaker_profile(user, profile) -> bool:
     """A speaker edits their own profile, nobody else's."""
     return profile is not None and profile.user_id == user.id
+
+
+@public_rule("speaker.view_photo")
+def view_speaker_photo(user, profile) -> bool:
+    """A speaker's photo (of their profile for one event): public once they are a
+    confirmed speaker of the published agenda the visitor sees; before that, for the
+    speaker and the organisers who manage speakers."""
+    event = getattr(profile, "event", None)
+    if not isinstance(event, Event) or not can(user, "event.view", event):
+        return False
+    if user is not None and getattr(user, "is_authenticated", False) and (
+            profile.user_id == user.id or can(user, "speaker.manage", event)):
+        return True
+    return bool(_fact("speaker_is_listed", user, profile))
 
 
 @object_rule("speaker.manage_session")

@@ -11,13 +11,14 @@ from app import policy
 from app.agenda import providers
 from app.speakers.conflicts import speaker_conflicts
 from app.speakers.services.agenda_answers import (busy_speakers, confirmed_speakers, public_profiles,
-                                                  speaks_at_event, speaks_in_session)
+                                                  speaker_is_listed, speaks_at_event, speaks_in_session)
 
 
 def connect(app) -> None:
     """The agenda's and the access rules' questions about speakers are answered here."""
     policy.provide("speaks_at_event", speaks_at_event)
     policy.provide("speaks_in_session", speaks_in_session)
+    policy.provide("speaker_is_listed", speaker_is_listed)
     providers.register_confirmed_speakers(confirmed_speakers)
     providers.register_busy_speakers(busy_speakers)
     providers.register_speaker_conflicts(speaker_conflicts)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.agenda.providers import PublicSpeaker, SpeakerProfileSummary
 from app.extensions import db
 from app.speakers.models import BUSY_STATES, ROLE_LABELS, AssignmentState, SpeakerAssignment, SpeakerProfile
+from app.speakers.services.directory import listed_entry
 
 
 def confirmed_speakers(session_ids: list[int]) -> dict[int, list[PublicSpeaker]]:
@@ -57,3 +58,9 @@ def speaks_in_session(user, session_id) -> bool:
     """Whether `user` has a speaker assignment in the session `session_id`."""
     return db.session.scalar(select(SpeakerAssignment.id).where(
         SpeakerAssignment.session_id == session_id, SpeakerAssignment.user_id == user.id).limit(1)) is not None
+
+
+def speaker_is_listed(viewer, profile) -> bool:
+    """Whether the owner of `profile` is a confirmed speaker of the published agenda as
+    `viewer` sees it (then their photo is public)."""
+    return listed_entry(profile.event, profile.user_id, viewer) is not None
