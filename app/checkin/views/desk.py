@@ -2,14 +2,14 @@
 it checks (the entrance or a session), live counts, photos and desk printing."""
 from __future__ import annotations
 
-from flask import Response, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.checkin import badges, bp, services
 from app.checkin.forms import PickForm, ScanForm
 from app.checkin.models import CheckInMethod
-from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, registration_from_pick,
+from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, picked,
                                       registration_from_posted_pick)
 from app.extensions import db
 from app.policy import requires
@@ -106,19 +106,18 @@ def _method_of(text: str) -> CheckInMethod:
 
 
 @bp.route(MANAGE + "/checkin/counts.json")
-@requires("checkin.operate")
-def desk_counts(slug):
-    door, _doors = _door(g.event)
-    response = jsonify(services.live_counts(g.event, session_id=door.id if door else None))
+@requires("checkin.operate", load={})
+def desk_counts(event):
+    door, _doors = _door(event)
+    response = jsonify(services.live_counts(event, session_id=door.id if door else None))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.route(MANAGE + "/checkin/photo/<pick>")
-@requires("checkin.operate")
-def desk_photo(slug, pick):
+@requires("checkin.operate", load={"registration": picked})
+def desk_photo(event, registration):
     """The badge photo of a person the desk is looking at, shrunk to screen size."""
-    registration = registration_from_pick(g.event, pick)
     picture = badges.print_photo(photo_path(registration.photo_filename))
     if picture is None:
         abort(404)
@@ -128,12 +127,12 @@ def desk_photo(slug, pick):
 
 
 @bp.route(MANAGE + "/checkin/print", methods=["POST"])
-@requires("badge.print_desk")
-def desk_print(slug):
+@requires("badge.print_desk", load={})
+def desk_print(event):
     """Print a new badge at the desk (lost, damaged or changed): the old one stops working."""
-    registration = registration_from_posted_pick(g.event)
+    registration = registration_from_posted_pick(event)
     printed = []  # the PDF, once the re-issue is committed
     if not run_service(lambda: printed.append(services.print_at_desk(registration, actor=current_user,
                                                                      locale=locale()))):
-        return redirect(url_for("checkin.desk", slug=slug))
+        return redirect(url_for("checkin.desk", slug=event.slug))
     return pdf(printed[0], badge_filename(registration))
