@@ -223,6 +223,18 @@ def in_event(model, arg: str, *, by=None) -> Callable[[Event | None, dict], Any]
     return load
 
 
+def by_id(model, arg: str) -> Callable[[Event | None, dict], Any]:
+    """A loader for `requires(load=...)` outside any event (platform pages): the `model`
+    row whose primary key is the URL value `arg`, or nothing (404)."""
+
+    def load(event: Event | None, values: dict):
+        key = values.get(arg)
+        return db.session.get(model, key) if key is not None else None
+
+    load.consumes = (arg,)
+    return load
+
+
 def _refuse(action: str, status: int):
     current_app.logger.warning("authorisation refused: user=%s action=%s path=%s",
                                getattr(current_user, "id", None), action, request.path)

@@ -140,3 +140,15 @@ def test_a_public_rule_is_asked_of_anonymous_visitors_without_sending_them_to_lo
     assert call(app, None, view, slug=event.slug) is event
     with pytest.raises(NotFound):
         call(app, None, view, slug=hidden.slug)
+
+
+def test_a_platform_page_loads_its_object_by_id_or_answers_404(app):
+    admin, someone = make_user(), make_user()
+    admin.is_admin = True
+    db.session.flush()
+    view = policy.requires("admin.users", load={"user": policy.by_id(type(someone), "user_id")})(lambda user: user)
+    assert call(app, admin, view, user_id=someone.id) is someone
+    with pytest.raises(NotFound):
+        call(app, admin, view, user_id=10**6)
+    with pytest.raises(Forbidden):
+        call(app, someone, view, user_id=someone.id)
