@@ -223,13 +223,26 @@ def in_event(model, arg: str, *, by=None) -> Callable[[Event | None, dict], Any]
     return load
 
 
+def by_id(model, arg: str) -> Callable[[Event | None, dict], Any]:
+    """A loader for `requires(load=...)` outside any event (platform pages): the `model`
+    row whose primary key is the URL value `arg`, or nothing (404)."""
+
+    def load(event: Event | None, values: dict):
+        key = values.get(arg)
+        return db.session.get(model, key) if key is not None else None
+
+    load.consumes = (arg,)
+    return load
+
+
 def _refuse(action: str, status: int):
     current_app.logger.warning("authorisation refused: user=%s action=%s path=%s",
                                getattr(current_user, "id", None), action, request.path)
     abort(status)
 
 
-def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | None = None):
+def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | None = None,
+             event_action: str | None = None):
     """An endpoint's whole access rule. The event comes from the `slug` URL argument
     (404 if it does not exist or `event.view` refuses it); anonymous users go to the
     login page.
@@ -241,23 +254,36 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
     the view gets `event` and the loaded objects as arguments instead of the URL values
     they were loaded from (and of `slug`). A loader that finds nothing gives 404. The
     action is asked of the loaded object named by `on` (404 when refused: the user is not
-    told it exists), or else of the event (403 when refused, before anything is loaded).
+    told it exists; `on="event"` names the event), or else of the event (403 when refused,
+    before anything is loaded).
     `load={}` hands over the event alone.
+
+    With `on`, `event_action` is asked of the event first, before anything is loaded
+    (403 when refused): an organiser page whose object has a rule of its own. An action
+    with a public rule (see `public_rule`) is asked of anonymous visitors too, who are
+    then not sent to the login page.
     """
-    if on is not None and (load is None or on not in load):
+    if on is not None and (load is None or (on not in load and on != "event")):
         raise ValueError(f"requires({action!r}): on={on!r} names nothing that is loaded")
+    if event_action is not None and on is None:
+        raise ValueError(f"requires({action!r}): event_action is asked only with on=...")
+    open_to_all = action in _PUBLIC_RULES
+    event_check = action if on is None else event_action
+    # What the route declares (tests list them): the event's action; "public" for a public
+    # rule; "authenticated" for an owner rule asked of what is loaded.
+    declared = event_action or (PUBLIC if open_to_all else action if on is None else AUTHENTICATED)
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if not current_user.is_authenticated:
+            if not open_to_all and not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
             slug = kwargs.get("slug")
             event = None
             if slug is not None:
                 event = g.event = get_event_or_404(slug, user=current_user)
-            if on is None and not can(current_user, action, event):
-                _refuse(action, 403)
+            if event_check is not None and not can(current_user, event_check, event):
+                _refuse(event_check, 403)
             if load is None:
                 return view(*args, **kwargs)
             loaded = {}
@@ -268,14 +294,14 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
                     abort(404)
                 loaded[name] = obj
                 consumed.update(getattr(loader, "consumes", ()))
-            if on is not None and not can(current_user, action, loaded[on]):
+            if on is not None and not can(current_user, action, event if on == "event" else loaded[on]):
                 _refuse(action, 404)
             rest = {k: v for k, v in kwargs.items() if k not in consumed}
             if event is not None:
                 rest["event"] = event
             return view(*args, **rest, **loaded)
 
-        wrapper._access_rule = action
+        wrapper._access_rule = declared
         return wrapper
 
     return decorate
@@ -425,10 +451,26 @@ def own_speaker_profile(user, profile) -> bool:
     return profile is not None and profile.user_id == user.id
 
 
+@public_rule("speaker.view_photo")
+def view_speaker_photo(user, profile) -> bool:
+    """A speaker's photo (of their profile for one event): public once they are a
+    confirmed speaker of the published agenda the visitor sees; before that, for the
+    speaker and the organisers who manage speakers."""
+    event = getattr(profile, "event", None)
+    if not isinstance(event, Event) or not can(user, "event.view", event):
+        return False
+    if user is not None and getattr(user, "is_authenticated", False) and (
+            profile.user_id == user.id or can(user, "speaker.manage", event)):
+        return True
+    return bool(_fact("speaker_is_listed", user, profile))
+
+
 @object_rule("speaker.manage_session")
-def manage_session_speakers(user, session) -> bool:
+def manage_session_speakers(user, target) -> bool:
     """Assign, reorder, remind and remove the speakers of this session, and decide its
-    proposed texts: `speaker.manage` on the event and the right to edit the session."""
+    proposed texts: `speaker.manage` on the event and the right to edit the session.
+    `target` is the session, or a speaker assignment or proposed text of it."""
+    session = target if hasattr(target, "track_id") else getattr(target, "session", None)
     event = getattr(session, "event", None)
     if event is None or not can(user, "speaker.manage", event):
         return False
@@ -475,6 +517,15 @@ def use_personal_agenda(user, registration) -> bool:
 def download_own_badge(user, registration) -> bool:
     """A delegate downloads their own badge once their registration is approved."""
     return _approved_own(user, registration)
+
+
+# Asked like a public rule, so that the state condition holds for platform admins too.
+@public_rule("badge.reprint_at_desk")
+def reprint_badge_at_desk(user, registration) -> bool:
+    """The desk prints a new badge for an approved registration only, with `badge.print_desk`."""
+    event = getattr(registration, "event", None)
+    return (event is not None and can(user, "badge.print_desk", event)
+            and getattr(registration, "state", None) == "approved")
 
 
 @object_rule("visa_letter.own")

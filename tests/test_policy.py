@@ -472,3 +472,16 @@ def test_participant_page_answers_each_kind_of_user(client, persona, switched_on
         login_session(client, user)
     expected = 200 if PARTICIPANT_LIST_TABLE[(switched_on, published)][PERSONAS.index(persona)] else 404
     assert client.get(f"/e/{event.slug}/participants").status_code == expected
+
+
+def test_the_desk_reprints_badges_of_approved_registrations_only_even_for_admins():
+    from types import SimpleNamespace
+
+    from app.events.models import Event
+    from app.policy import can
+
+    admin = SimpleNamespace(is_authenticated=True, is_active=True, is_admin=True, id=1)
+    event = Event()
+    assert can(admin, "badge.reprint_at_desk", SimpleNamespace(event=event, state="approved"))
+    assert not can(admin, "badge.reprint_at_desk", SimpleNamespace(event=event, state="pending"))
+    assert not can(None, "badge.reprint_at_desk", SimpleNamespace(event=event, state="approved"))

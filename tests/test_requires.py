@@ -105,3 +105,50 @@ def test_event_view_is_one_rule_for_everyone(app):
     assert policy.can(None, "event.view", public) and policy.can(outsider, "event.view", public)
     assert policy.can(member, "event.view", draft)
     assert not policy.can(outsider, "event.view", draft) and not policy.can(None, "event.view", draft)
+
+
+def test_an_event_action_is_asked_first_with_403_then_the_object_rule_with_404(app):
+    secretary, viewer, outsider_secretary = make_user(), make_user(), make_user()
+    event = make_event()
+    grant(secretary, event, "secretariat")
+    grant(viewer, event, "viewer")
+    grant(outsider_secretary, event, "secretariat")
+    mine = grant(secretary, event, "checkin")
+    db.session.flush()
+    policy.register_object_rule("test_role.own", lambda user, role: role.user_id == user.id)
+    try:
+        view = policy.requires("test_role.own", load={"role": policy.in_event(EventRole, "grant_id")},
+                               on="role", event_action="team.manage")(lambda event, role: role)
+        assert view._access_rule == "team.manage"
+        assert call(app, secretary, view, slug=event.slug, grant_id=mine.id) is mine
+        with pytest.raises(Forbidden):  # no right on the event: refused before loading
+            call(app, viewer, view, slug=event.slug, grant_id=10**6)
+        with pytest.raises(NotFound):  # the right on the event, but not on this object
+            call(app, outsider_secretary, view, slug=event.slug, grant_id=mine.id)
+    finally:
+        policy._OBJECT_RULES.pop("test_role.own")
+    with pytest.raises(ValueError):
+        policy.requires("team.manage", load={}, event_action="team.manage")
+
+
+def test_a_public_rule_is_asked_of_anonymous_visitors_without_sending_them_to_log_in(app):
+    event = make_event(published=True)
+    hidden = make_event(published=False)
+    db.session.flush()
+    view = policy.requires("event.view", load={})(lambda event: event)
+    assert view._access_rule == policy.PUBLIC
+    assert call(app, None, view, slug=event.slug) is event
+    with pytest.raises(NotFound):
+        call(app, None, view, slug=hidden.slug)
+
+
+def test_a_platform_page_loads_its_object_by_id_or_answers_404(app):
+    admin, someone = make_user(), make_user()
+    admin.is_admin = True
+    db.session.flush()
+    view = policy.requires("admin.users", load={"user": policy.by_id(type(someone), "user_id")})(lambda user: user)
+    assert call(app, admin, view, user_id=someone.id) is someone
+    with pytest.raises(NotFound):
+        call(app, admin, view, user_id=10**6)
+    with pytest.raises(Forbidden):
+        call(app, someone, view, user_id=someone.id)

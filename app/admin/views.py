@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -16,7 +16,7 @@ from app.events.labels import ROLE_LABELS
 from app.events.models import Event
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
-from app.policy import requires
+from app.policy import by_id, requires
 from app.utils.paging import page_number
 
 
@@ -35,9 +35,8 @@ def users():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@requires("admin.users")
-def user_detail(user_id):
-    user = db.session.get(User, user_id) or abort(404)
+@requires("admin.users", load={"user": by_id(User, "user_id")})
+def user_detail(user):
     form = UserFlagForm()
     if form.validate_on_submit():
         value = form.value.data == "1"
@@ -93,9 +92,8 @@ def outbox():
 
 
 @bp.route("/outbox/<int:message_id>")
-@requires("admin.outbox")
-def outbox_message(message_id):
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+@requires("admin.outbox", load={"message": by_id(OutboxMessage, "message_id")})
+def outbox_message(message):
     return render_template("admin/outbox_message.html", message=message, title=message.subject)
 
 

@@ -13,7 +13,6 @@ import re
 import uuid
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event as ICalEvent, Timezone, vText
@@ -24,6 +23,7 @@ from app.agenda.providers import speaker_profiles
 from app.agenda.services.public import PublicAgenda, PublicSession
 from app.agenda.services.publication import slugify
 from app.utils.formatting import date_range, local_date
+from app.utils.time import to_zone
 from app.utils.urls import external_url
 
 GENERATOR = "Kurultai"
@@ -58,10 +58,6 @@ def session_slug(event, s: PublicSession) -> str:
 def _hhmm(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _local(value: datetime, zone: str) -> datetime:
-    return value.astimezone(ZoneInfo(zone))
 
 
 def _days(event, agenda: PublicAgenda) -> list[tuple[int, date, datetime, datetime, list[PublicSession]]]:
@@ -167,13 +163,13 @@ def _json_person(event, p, profiles: dict) -> dict:
 
 
 def _json_event(event, s: PublicSession, zone: str, profiles: dict | None = None) -> dict:
-    start = _local(s.starts_at, zone)
+    start = to_zone(s.starts_at, zone)
     return {
         "id": s.id,
         "guid": s.uid,
         "date": start.isoformat(),
         "start": start.strftime("%H:%M"),
-        "end": _local(s.ends_at, zone).isoformat(),
+        "end": to_zone(s.ends_at, zone).isoformat(),
         "duration": _hhmm(s.duration),
         "room": s.room["name"],
         "slug": session_slug(event, s),
@@ -235,7 +231,7 @@ def schedule_xml(event, agenda: PublicAgenda) -> bytes:
 
 
 def _xml_event(parent, event, s: PublicSession, zone: str) -> None:
-    start = _local(s.starts_at, zone)
+    start = to_zone(s.starts_at, zone)
     el = _sub(parent, "event", id=s.id, guid=s.uid)
     _sub(el, "room", s.room["name"])
     _sub(el, "title", s.title)

@@ -4,13 +4,13 @@ from __future__ import annotations
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField,
                      SubmitField, TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.agenda.models import SESSION_TYPE_LABELS, VISIBILITY_LABELS, SessionType, Visibility
 from app.agenda.sdgs import SDG_NAMES, sdg_label
-from app.utils.forms import select_choices, strip_text, text_field
+from app.utils.forms import LocalDateTimeField, select_choices, strip_text, text_field
 from app.utils.inputs import record_id
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1565c0."))
@@ -73,10 +73,10 @@ class SessionForm(FlaskForm):
     track_id = SelectField(_l("Track"), choices=[], validate_choice=False)
     sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=record_id)
     room_id = SelectField(_l("Room"), choices=[], validate_choice=False)
-    starts_at = DateTimeLocalField(_l("Starts (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    starts_at = LocalDateTimeField(_l("Starts (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                    validators=[InputRequired(message=_l("Enter a date and time."))],
                                    render_kw={"step": 300})
-    ends_at = DateTimeLocalField(_l("Ends (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    ends_at = LocalDateTimeField(_l("Ends (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                  validators=[InputRequired(message=_l("Enter a date and time."))],
                                  render_kw={"step": 300})
     abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=10000)],
@@ -91,7 +91,8 @@ class SessionForm(FlaskForm):
                                  description=_l("For restricted sessions: the delegates of these categories see it."))
     submit = SubmitField(_l("Save session"))
 
-    def __init__(self, *args, rooms=(), tracks=(), categories=(), **kwargs):
+    def __init__(self, *args, event=None, rooms=(), tracks=(), categories=(), **kwargs):
+        self.event = event  # its zone is the one of the times
         super().__init__(*args, **kwargs)
         self.categories.choices = select_choices((c.id, c.name) for c in categories)
         self.type.choices = select_choices((t.value, str(SESSION_TYPE_LABELS[t])) for t in SessionType)
@@ -126,15 +127,16 @@ class MoveForm(FlaskForm):
     """The keyboard-friendly way to do what dragging does on the timetable."""
 
     room_id = SelectField(_l("Room"), choices=[], validate_choice=False)
-    starts_at = DateTimeLocalField(_l("Starts (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    starts_at = LocalDateTimeField(_l("Starts (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                    validators=[InputRequired(message=_l("Enter a date and time."))],
                                    render_kw={"step": 300})
-    ends_at = DateTimeLocalField(_l("Ends (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    ends_at = LocalDateTimeField(_l("Ends (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                  validators=[InputRequired(message=_l("Enter a date and time."))],
                                  render_kw={"step": 300})
     submit = SubmitField(_l("Move session"))
 
-    def __init__(self, *args, rooms=(), **kwargs):
+    def __init__(self, *args, event=None, rooms=(), **kwargs):
+        self.event = event  # its zone is the one of the times
         super().__init__(*args, **kwargs)
         self.room_id.choices = _room_choices(rooms)
 

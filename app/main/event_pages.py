@@ -3,36 +3,32 @@
 who may see the event and the agenda to render the notice."""
 from __future__ import annotations
 
-from flask import Response, g, render_template
+from flask import Response, render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.agenda.services import render_markdown
 from app.events import bp
-from app.policy import get_event_or_404, public
+from app.policy import requires
 
 
 @bp.route("/e/<slug>/")
-@public
-def home(slug):
-    event = g.event = get_event_or_404(slug, user=current_user)
+@requires("event.view", load={})
+def home(event):
     return render_template("events/home.html", event=event, title=event.title)
 
 
 @bp.route("/e/<slug>/privacy")
-@public
-def privacy(slug):
+@requires("event.view", load={})
+def privacy(event):
     """The event's privacy notice, as its organisers wrote it (Markdown, made safe)."""
-    event = g.event = get_event_or_404(slug, user=current_user)
     return render_template("events/privacy.html", event=event, notice=render_markdown(event.privacy_notice),
                            title=_("Privacy notice"))
 
 
 @bp.route("/e/<slug>/theme.css")
-@public
-def theme(slug):
+@requires("event.view", load={})
+def theme(event):
     """The event's colours as a stylesheet, so pages need no inline styles (strict CSP)."""
-    event = get_event_or_404(slug, user=current_user)
     css = render_template("events/theme.css", event=event)
     response = Response(css, mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -11,7 +11,7 @@ from app.events.forms import EmptyForm
 from app.policy import get_event_or_404
 from app.extensions import db
 from app.personal import bp, providers, services
-from app.policy import authenticated, ensure, public
+from app.policy import authenticated, ensure, public, requires
 from app.utils.downloads import content_disposition
 from app.utils.views import run_service
 
@@ -30,14 +30,15 @@ def _delegate_or_none(event):
     return registration
 
 
-def _delegate_or_404(event):
-    """The current user's approved registration for a posted change (400 without a valid form)."""
-    registration = _delegate_or_none(event)
-    if registration is None:
-        abort(404)
+def own_registration(event, values):
+    """A loader for `requires`: the current user's registration for `event`."""
+    return services.delegate_registration(event, current_user) if event is not None else None
+
+
+def _posted() -> None:
+    """A change is posted with a valid form (400 otherwise)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return registration
 
 
 @bp.route("/e/<slug>/my-agenda")
@@ -65,60 +66,58 @@ def my_agenda(slug):
                            title=_("My agenda"))
 
 
-def _agenda_action(slug, session_id, action):
-    event = _public_event(slug)
-    registration = _delegate_or_404(event)
+def _agenda_action(event, registration, session_id, action):
+    _posted()
     agenda = services.delegate_agenda(event, registration)
     run_service(lambda: action(event, agenda), done=lambda message: message)
-    return redirect(url_for("personal.my_agenda", slug=slug) + f"#s{session_id}")
+    return redirect(url_for("personal.my_agenda", slug=event.slug) + f"#s{session_id}")
 
 
 @bp.route("/e/<slug>/my-agenda/<int:session_id>/star", methods=["POST"])
-@authenticated
-def agenda_star(slug, session_id):
+@requires("agenda.personal", load={"registration": own_registration}, on="registration")
+def agenda_star(event, registration, session_id):
     def act(event, agenda):
         services.star(event, current_user, agenda, session_id)
         return _("Added to your agenda.")
-    return _agenda_action(slug, session_id, act)
+    return _agenda_action(event, registration, session_id, act)
 
 
 @bp.route("/e/<slug>/my-agenda/<int:session_id>/unstar", methods=["POST"])
-@authenticated
-def agenda_unstar(slug, session_id):
+@requires("agenda.personal", load={"registration": own_registration}, on="registration")
+def agenda_unstar(event, registration, session_id):
     def act(event, agenda):
         services.unstar(event, current_user, session_id)
         return _("Removed from your agenda.")
-    return _agenda_action(slug, session_id, act)
+    return _agenda_action(event, registration, session_id, act)
 
 
 @bp.route("/e/<slug>/my-agenda/<int:session_id>/signup", methods=["POST"])
-@authenticated
-def agenda_signup(slug, session_id):
+@requires("agenda.personal", load={"registration": own_registration}, on="registration")
+def agenda_signup(event, registration, session_id):
     def act(event, agenda):
         signup = services.sign_up(event, current_user, agenda, session_id, actor=current_user)
         if signup.state.value == "confirmed":
             return _("You have a place in this session.")
         return _("The session is full: you are on its waitlist and will be emailed if a place frees.")
-    return _agenda_action(slug, session_id, act)
+    return _agenda_action(event, registration, session_id, act)
 
 
 @bp.route("/e/<slug>/my-agenda/<int:session_id>/withdraw", methods=["POST"])
-@authenticated
-def agenda_withdraw(slug, session_id):
+@requires("agenda.personal", load={"registration": own_registration}, on="registration")
+def agenda_withdraw(event, registration, session_id):
     def act(event, agenda):
         services.withdraw(event, current_user, session_id, actor=current_user, agenda=agenda)
         return _("You gave up your place in this session.")
-    return _agenda_action(slug, session_id, act)
+    return _agenda_action(event, registration, session_id, act)
 
 
 @bp.route("/e/<slug>/my-agenda/feed/reset", methods=["POST"])
-@authenticated
-def feed_reset(slug):
-    event = _public_event(slug)
-    _delegate_or_404(event)
+@requires("agenda.personal", load={"registration": own_registration}, on="registration")
+def feed_reset(event, registration):
+    _posted()
     run_service(lambda: services.reset_feed(event, current_user, actor=current_user),
                 done=_("Your calendar has a new address: the old one no longer works."))
-    return redirect(url_for("personal.my_agenda", slug=slug) + "#feed")
+    return redirect(url_for("personal.my_agenda", slug=event.slug) + "#feed")
 
 
 @bp.route("/e/<slug>/my-agenda/<token>.ics")

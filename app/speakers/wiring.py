@@ -2,73 +2,23 @@
 
 The agenda may not import this domain, so it asks through the providers in
 `app.agenda.providers`: who speaks in which session, which speakers are double-booked
-or unavailable, and what their public profiles say.
+or unavailable, and what their public profiles say. The answers are queries of
+`app.speakers.services.agenda_answers`.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from app import policy
 from app.agenda import providers
-from app.agenda.providers import PublicSpeaker, SpeakerProfileSummary
-from app.extensions import db
 from app.speakers.conflicts import speaker_conflicts
-from app.speakers.models import BUSY_STATES, ROLE_LABELS, AssignmentState, SpeakerAssignment, SpeakerProfile
-
-
-def confirmed_speakers(session_ids: list[int]) -> dict[int, list[PublicSpeaker]]:
-    """Accepted speakers per session, in their order: one query whatever the number of sessions."""
-    stmt = (select(SpeakerAssignment).options(joinedload(SpeakerAssignment.user))
-            .where(SpeakerAssignment.session_id.in_(session_ids),
-                   SpeakerAssignment.state == AssignmentState.accepted)
-            .order_by(SpeakerAssignment.session_id, SpeakerAssignment.position, SpeakerAssignment.id))
-    result: dict[int, list[PublicSpeaker]] = defaultdict(list)
-    for row in db.session.scalars(stmt):
-        user, role = row.user, row.role
-        result[row.session_id].append(PublicSpeaker(
-            id=user.id, name=user.formal_name, organisation=user.organisation or "",
-            position=user.position or "", role=str(role or ""), role_label=str(ROLE_LABELS.get(role, role or ""))))
-    return dict(result)
-
-
-def busy_speakers(session_ids: list[int]) -> dict[int, set[int]]:
-    """User ids of the speakers invited to or holding each session."""
-    rows = db.session.execute(select(SpeakerAssignment.session_id, SpeakerAssignment.user_id)
-                              .where(SpeakerAssignment.session_id.in_(session_ids),
-                                     SpeakerAssignment.state.in_(BUSY_STATES)))
-    result: dict[int, set[int]] = defaultdict(set)
-    for session_id, user_id in rows:
-        result[session_id].add(user_id)
-    return dict(result)
-
-
-def public_profiles(event, user_ids) -> dict[int, SpeakerProfileSummary]:
-    """Biography and whether there is a photo, of the given speakers for `event`: one query."""
-    rows = db.session.scalars(select(SpeakerProfile).where(SpeakerProfile.event_id == event.id,
-                                                           SpeakerProfile.user_id.in_(user_ids)))
-    return {row.user_id: SpeakerProfileSummary(bio=row.bio or "", has_photo=bool(row.photo_filename))
-            for row in rows}
-
-
-def speaks_at_event(user, event) -> bool:
-    """Whether `user` has a speaker assignment in `event`."""
-    return db.session.scalar(select(SpeakerAssignment.id).where(
-        SpeakerAssignment.event_id == event.id, SpeakerAssignment.user_id == user.id).limit(1)) is not None
-
-
-def speaks_in_session(user, session_id) -> bool:
-    """Whether `user` has a speaker assignment in the session `session_id`."""
-    return db.session.scalar(select(SpeakerAssignment.id).where(
-        SpeakerAssignment.session_id == session_id, SpeakerAssignment.user_id == user.id).limit(1)) is not None
+from app.speakers.services.agenda_answers import (busy_speakers, confirmed_speakers, public_profiles,
+                                                  speaker_is_listed, speaks_at_event, speaks_in_session)
 
 
 def connect(app) -> None:
     """The agenda's and the access rules' questions about speakers are answered here."""
     policy.provide("speaks_at_event", speaks_at_event)
     policy.provide("speaks_in_session", speaks_in_session)
+    policy.provide("speaker_is_listed", speaker_is_listed)
     providers.register_confirmed_speakers(confirmed_speakers)
     providers.register_busy_speakers(busy_speakers)
     providers.register_speaker_conflicts(speaker_conflicts)

@@ -8,7 +8,7 @@ import pytest
 import app.agenda as agenda_package
 from app.agenda import providers
 from app.agenda import services as svc
-from app.speakers import wiring as speakers_wiring
+from app.speakers.services import agenda_answers
 from app.speakers.conflicts import speaker_conflicts
 from tests.agenda.conftest import add_session, at
 
@@ -31,8 +31,8 @@ def registry():
 
 def test_the_app_factory_registers_the_speakers_answers(app):
     assert providers._providers == {
-        "confirmed_speakers": speakers_wiring.confirmed_speakers, "busy_speakers": speakers_wiring.busy_speakers,
-        "speaker_conflicts": speaker_conflicts, "speaker_profiles": speakers_wiring.public_profiles}
+        "confirmed_speakers": agenda_answers.confirmed_speakers, "busy_speakers": agenda_answers.busy_speakers,
+        "speaker_conflicts": speaker_conflicts, "speaker_profiles": agenda_answers.public_profiles}
 
 
 def test_speaker_conflicts_come_from_the_registered_provider(summit, registry):

@@ -43,3 +43,15 @@ def test_own_rules_refuse_other_speakers(summit):
 
     assert (can(mine.user, "speaker.own_assignment", mine), can(mine.user, "speaker.own_assignment", other),
             can(mine.user, "speaker.own_profile", svc.profile_for(event, other.user))) == (True, False, False)
+
+
+def test_a_speaker_photo_before_publication_is_for_the_speaker_and_the_organisers_only(summit):
+    event, (water, *_rest) = summit
+    assignment = assign(water, make_speaker())
+    profile = svc.ensure_profile(event, assignment.user)
+    organiser, stranger = make_user(), make_user()
+    grant(organiser, event, "programme")
+    db.session.flush()
+
+    assert [can(user, "speaker.view_photo", profile) for user in (assignment.user, organiser, stranger, None)] == [
+        True, True, False, False]

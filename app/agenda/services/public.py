@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from app.extensions import db
 from app.policy import can
 from app.registration.models import Registration, RegistrationState
 from app.utils.inputs import optional_id
+from app.utils.time import to_zone
 
 
 def _session_ids(sessions) -> list[int]:
@@ -104,7 +104,7 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
     snap = publication.snapshot or {}
     rooms = {r["id"]: r for r in snap.get("rooms", [])}
     tracks = {t["id"]: t for t in snap.get("tracks", [])}
-    zone = ZoneInfo(snap.get("timezone") or publication.event.timezone)
+    zone = snap.get("timezone") or publication.event.timezone
 
     def read(s: dict, cancelled: bool = False) -> PublicSession | None:
         restricted = s["visibility"] == Visibility.restricted.value
@@ -115,8 +115,8 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
         return PublicSession(
             id=s["id"], uid=s["uid"], title=s["title"], type=s["type"], track=tracks.get(s["track_id"]),
             room=room or rooms.get(s["room_id"], {"id": s["room_id"], "name": "", "capacity": None, "location": ""}),
-            sdgs=s["sdgs"], starts_at=starts_at, ends_at=ends_at, local_start=starts_at.astimezone(zone),
-            local_end=ends_at.astimezone(zone), abstract=s["abstract"],
+            sdgs=s["sdgs"], starts_at=starts_at, ends_at=ends_at, local_start=to_zone(starts_at, zone),
+            local_end=to_zone(ends_at, zone), abstract=s["abstract"],
             abstract_html=Markup(s["abstract_html"]), languages=s["languages"], capacity=s["capacity"],
             signup_required=s["signup_required"], restricted=restricted, sequence=s["sequence"],
             updated_at=datetime.fromisoformat(s.get("removed_at") or s["updated_at"]), cancelled=cancelled)

@@ -1,8 +1,7 @@
-"""What the organiser's agenda pages share: the URL prefix, event-local times in forms,
-loading a room, track or session of the event, and track-scoped editing rights."""
+"""What the organiser's agenda pages share: the URL prefix,
+and track-scoped editing rights."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from flask import url_for
@@ -13,31 +12,10 @@ from app.agenda import services as svc
 from app.agenda.forms import SessionForm
 from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibility
 from app.policy import can
-from app.utils.db import get_in_event_or_404
 from app.utils.inputs import optional_id
 from app.utils.time import to_zone
 
 MANAGE = "/e/<slug>/manage/agenda"
-
-
-def local_to_utc(value: datetime | None, event) -> datetime | None:
-    return value.replace(tzinfo=event.tz).astimezone(UTC) if value else None
-
-
-def utc_to_local(value: datetime | None, event) -> datetime | None:
-    return to_zone(value, event.timezone).replace(tzinfo=None) if value else None
-
-
-def session_or_404(event, session_id: int) -> AgendaSession:
-    return get_in_event_or_404(AgendaSession, session_id, event)
-
-
-def room_or_404(event, room_id: int) -> Room:
-    return get_in_event_or_404(Room, room_id, event)
-
-
-def track_or_404(event, track_id: int) -> Track:
-    return get_in_event_or_404(Track, track_id, event)
 
 
 def may_edit(event, track_id: int | None) -> bool:
@@ -67,8 +45,8 @@ def session_data(form: SessionForm, event, rooms: dict[int, Room], tracks: dict[
             return None
     return {
         "title": form.title.data, "type": SessionType(form.type.data), "track": track, "room": room,
-        "sdgs": sorted(set(form.sdgs.data or [])), "starts_at": local_to_utc(form.starts_at.data, event),
-        "ends_at": local_to_utc(form.ends_at.data, event), "abstract": form.abstract.data or "",
+        "sdgs": sorted(set(form.sdgs.data or [])), "starts_at": form.starts_at.data,
+        "ends_at": form.ends_at.data, "abstract": form.abstract.data or "",
         "languages": list(form.languages.data or []), "capacity": form.capacity.data,
         "signup_required": bool(form.signup_required.data), "visibility": Visibility(form.visibility.data),
         "category_ids": form.category_id_list,

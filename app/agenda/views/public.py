@@ -15,9 +15,8 @@ from app.agenda.httpcache import mark_public
 from app.agenda.models import SESSION_TYPE_LABELS, SessionType
 from app.agenda.sdgs import SDG_NAMES, sdg_badge, sdg_label
 from app.agenda.timetable import grid_css as _grid_css
-from app.policy import get_event_or_404
 from app.extensions import db
-from app.policy import has_any_role, public
+from app.policy import can, get_event_or_404, public
 from app.utils.downloads import content_disposition
 
 FEED_TYPES = {
@@ -44,11 +43,9 @@ def _sdg_choices() -> dict[int, str]:
 
 
 def _public_state_or_404(slug: str) -> cache.PublicState:
-    """The event (published, or visible to its team) and its current publication, in one query."""
+    """The event, if the visitor may see it (`event.view`), and its current publication, in one query."""
     state = cache.public_state(slug)
-    if state is None:
-        abort(404)
-    if not state.published and not has_any_role(current_user, state.event):
+    if state is None or not can(current_user, "event.view", state.event):
         abort(404)
     return state
 

@@ -14,9 +14,8 @@ from app.utils.views import run_service
 
 
 @bp.route(MANAGE + "/publish", methods=["GET", "POST"])
-@requires("agenda.publish")
-def manage_publish(slug):
-    event = g.event
+@requires("agenda.publish", load={})
+def manage_publish(event):
     may_publish = can(current_user, "agenda.edit_structure", event)
     form = PublishForm()
     if request.method == "POST":
@@ -26,7 +25,7 @@ def manage_publish(slug):
         if form.validate_on_submit() and run_service(
                 lambda: svc.publish_agenda(event, actor=current_user, accept_conflicts=accepted), form=form,
                 done=lambda publication: _("Agenda version %(version)d is public.", version=publication.version)):
-            return redirect(url_for("agenda.manage_publish", slug=slug))
+            return redirect(url_for("agenda.manage_publish", slug=event.slug))
     still_open = svc.open_conflicts(event)
     form.conflicts_seen.data = svc.conflicts_key(still_open)
     form.publish_anyway.data = False  # a confirmation covers one list of conflicts, once

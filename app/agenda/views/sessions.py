@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.agenda import bp
 from app.agenda import services as svc
 from app.agenda.forms import MoveForm, SessionForm
-from app.agenda.models import Room
-from app.agenda.views.common import (MANAGE, editable_tracks, local_to_utc, may_edit, rooms_tracks, session_data,
-                                     session_or_404, timetable_url, utc_to_local)
+from app.agenda.models import AgendaSession, Room
+from app.agenda.views.common import (MANAGE, editable_tracks, may_edit, rooms_tracks, session_data,
+                                     timetable_url)
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import ensure, requires
+from app.policy import in_event, requires
 from app.utils.inputs import optional_id
+from app.utils.time import local_to_utc, to_zone
 from app.utils.views import run_service
 
 
@@ -53,21 +54,21 @@ def _prefill_edit(form: SessionForm, session, event) -> None:
     form.visibility.data = session.visibility.value
     form.room_id.data = str(session.room_id)
     form.track_id.data = str(session.track_id) if session.track_id else ""
-    form.starts_at.data = utc_to_local(session.starts_at, event)
-    form.ends_at.data = utc_to_local(session.ends_at, event)
+    form.starts_at.data = session.starts_at
+    form.ends_at.data = session.ends_at
     form.categories.data = list(session.category_ids or [])
 
 
 @bp.route(MANAGE + "/sessions/new", methods=["GET", "POST"])
-@requires("agenda.edit")
-def session_new(slug):
-    event = g.event
+@requires("agenda.edit", load={})
+def session_new(event):
     rooms, tracks = rooms_tracks(event)
     if not rooms:
         flash(_("Add a room first: every session takes place in one."), "warning")
-        return redirect(url_for("agenda.room_new", slug=slug))
+        return redirect(url_for("agenda.room_new", slug=event.slug))
     allowed_tracks = tracks if may_edit(event, None) else editable_tracks(event, tracks)
-    form = SessionForm(rooms=rooms, tracks=allowed_tracks, categories=svc.registration_categories(event))
+    form = SessionForm(event=event, rooms=rooms, tracks=allowed_tracks,
+                       categories=svc.registration_categories(event))
     if not may_edit(event, None):
         form.track_id.choices = form.track_id.choices[1:]  # a track-limited editor must pick one of theirs
     if request.method == "GET":
@@ -84,14 +85,12 @@ def session_new(slug):
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>", methods=["GET", "POST"])
-@requires("agenda.view_draft")
-def session_edit(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
+@requires("agenda.view_draft", load={"session": in_event(AgendaSession, "session_id")})
+def session_edit(event, session):
     rooms, tracks = rooms_tracks(event)
     editable = may_edit(event, session.track_id)
     allowed_tracks = tracks if may_edit(event, None) else editable_tracks(event, tracks)
-    form = SessionForm(obj=session, rooms=rooms, tracks=allowed_tracks if editable else tracks,
+    form = SessionForm(obj=session, event=event, rooms=rooms, tracks=allowed_tracks if editable else tracks,
                        categories=svc.registration_categories(event))
     if request.method == "GET":
         _prefill_edit(form, session, event)
@@ -110,24 +109,22 @@ def session_edit(slug, session_id):
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>/move", methods=["GET", "POST"])
-@requires("agenda.edit")
-def session_move(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
-    ensure("agenda.edit_session", session)
+@requires("agenda.edit_session", load={"session": in_event(AgendaSession, "session_id")},
+          on="session", event_action="agenda.edit")
+def session_move(event, session):
     rooms = svc.rooms_of(event)
-    form = MoveForm(rooms=rooms)
+    form = MoveForm(event=event, rooms=rooms)
     if request.method == "GET":
         form.room_id.data = str(session.room_id)
-        form.starts_at.data = utc_to_local(session.starts_at, event)
-        form.ends_at.data = utc_to_local(session.ends_at, event)
+        form.starts_at.data = session.starts_at
+        form.ends_at.data = session.ends_at
     if form.validate_on_submit():
         room = {str(r.id): r for r in rooms}.get(form.room_id.data)
         if room is None:
             form.room_id.errors = list(form.room_id.errors) + [_("Choose a room of this event.")]
         elif run_service(lambda: svc.move_session(session, room=room, actor=current_user,
-                                                  starts_at=local_to_utc(form.starts_at.data, event),
-                                                  ends_at=local_to_utc(form.ends_at.data, event)),
+                                                  starts_at=form.starts_at.data,
+                                                  ends_at=form.ends_at.data),
                          form=form, done=lambda _r: _("Session “%(title)s” moved.", title=session.title)):
             return redirect(timetable_url(event, session))
     return render_template("agenda/manage/move.html", event=event, form=form, session=session,
@@ -145,7 +142,7 @@ def _parse_local(value, event) -> datetime | None:
         parsed = datetime.strptime(value[:16], "%Y-%m-%dT%H:%M")
     except ValueError:
         return None
-    return local_to_utc(parsed, event)
+    return local_to_utc(parsed.date(), parsed.time(), event.timezone)
 
 
 def _move_request(event) -> tuple[Room | None, datetime | None, datetime | None, tuple | None]:
@@ -166,12 +163,10 @@ def _move_request(event) -> tuple[Room | None, datetime | None, datetime | None,
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>/move.json", methods=["POST"])
-@requires("agenda.edit")
-def session_move_json(slug, session_id):
+@requires("agenda.edit_session", load={"session": in_event(AgendaSession, "session_id")},
+          on="session", event_action="agenda.edit")
+def session_move_json(event, session):
     """The drag and drop endpoint: {"room_id", "start", "end"} in event time, CSRF token in X-CSRFToken."""
-    event = g.event
-    session = session_or_404(event, session_id)
-    ensure("agenda.edit_session", session)
     room, starts_at, ends_at, error = _move_request(event)
     if error is not None:
         return error
@@ -184,20 +179,18 @@ def session_move_json(slug, session_id):
     conflicts = svc.conflicts_by_session(svc.find_conflicts(event))
     return jsonify(
         session={"id": session.id, "room_id": session.room_id, "sequence": session.sequence,
-                 "start": utc_to_local(session.starts_at, event).strftime("%Y-%m-%dT%H:%M"),
-                 "end": utc_to_local(session.ends_at, event).strftime("%Y-%m-%dT%H:%M")},
+                 "start": to_zone(session.starts_at, event.timezone).strftime("%Y-%m-%dT%H:%M"),
+                 "end": to_zone(session.ends_at, event.timezone).strftime("%Y-%m-%dT%H:%M")},
         conflicts={str(k): [c.message for c in v] for k, v in conflicts.items()},
         message=_("Session “%(title)s” moved.", title=session.title))
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>/delete", methods=["POST"])
-@requires("agenda.edit")
-def session_delete(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
-    ensure("agenda.edit_session", session)
+@requires("agenda.edit_session", load={"session": in_event(AgendaSession, "session_id")},
+          on="session", event_action="agenda.edit")
+def session_delete(event, session):
     if EmptyForm().validate_on_submit():
         title = session.title
         run_service(lambda: svc.delete_session(session, actor=current_user),
                     done=_("Session “%(title)s” deleted.", title=title))
-    return redirect(url_for("agenda.manage_list", slug=slug))
+    return redirect(url_for("agenda.manage_list", slug=event.slug))

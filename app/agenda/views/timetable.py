@@ -15,9 +15,8 @@ from app.policy import requires
 
 
 @bp.route(MANAGE)
-@requires("agenda.view_draft")
-def manage_timetable(slug):
-    event = g.event
+@requires("agenda.view_draft", load={})
+def manage_timetable(event):
     days = event_days(event)
     try:
         day = date.fromisoformat(request.args.get("day", ""))
@@ -35,9 +34,8 @@ def manage_timetable(slug):
 
 
 @bp.route(MANAGE + "/list")
-@requires("agenda.view_draft")
-def manage_list(slug):
-    event = g.event
+@requires("agenda.view_draft", load={})
+def manage_list(event):
     sessions = svc.sessions_of(event)
     conflicts = svc.conflicts_by_session(svc.find_conflicts(event, sessions))
     editable = {s.id for s in sessions if may_edit(event, s.track_id)}
@@ -47,9 +45,8 @@ def manage_list(slug):
 
 
 @bp.route(MANAGE + "/conflicts")
-@requires("agenda.view_draft")
-def manage_conflicts(slug):
-    event = g.event
+@requires("agenda.view_draft", load={})
+def manage_conflicts(event):
     sessions = svc.sessions_of(event)
     conflicts = svc.find_conflicts(event, sessions)
     by_id = {s.id: s for s in sessions}

@@ -1,7 +1,7 @@
 """Badges in bulk: the print list with its filters, the PDF, re-issue, one badge."""
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.checkin import bp, services
 from app.checkin.forms import PickForm
 from app.checkin.models import Badge
-from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, registration_from_pick,
+from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, picked,
                                       registration_from_posted_pick)
 from app.extensions import db
 from app.policy import requires
@@ -25,9 +25,8 @@ def _badge_filters() -> dict:
 
 
 @bp.route(MANAGE + "/badges")
-@requires("badge.print_bulk")
-def manage_badges(slug):
-    event = g.event
+@requires("badge.print_bulk", load={})
+def manage_badges(event):
     filters = _badge_filters()
     count = services.bulk_count(event, filters)
     shown = list(db.session.scalars(services.bulk_statement(event, filters).limit(50)))
@@ -45,29 +44,27 @@ def manage_badges(slug):
 
 
 @bp.route(MANAGE + "/badges.pdf")
-@requires("badge.print_bulk")
-def badges_pdf(slug):
-    event = g.event
+@requires("badge.print_bulk", load={})
+def badges_pdf(event):
     body, count = services.bulk_badges_pdf(event, _badge_filters(), actor=current_user, locale=locale())
     db.session.commit()
     return pdf(body, f"badges-{event.slug}-{count}.pdf", download=True)
 
 
 @bp.route(MANAGE + "/badges/reissue", methods=["POST"])
-@requires("badge.print_bulk")
-def badge_reissue(slug):
-    registration = registration_from_posted_pick(g.event)
+@requires("badge.print_bulk", load={})
+def badge_reissue(event):
+    registration = registration_from_posted_pick(event)
     run_service(lambda: services.reissue_badge(registration, actor=current_user),
                 done=lambda badge: _("New badge for %(name)s (code %(code)s): the old one no longer works.",
                                      name=registration.full_name, code=badge.display_code))
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
-                    else url_for("checkin.manage_badges", slug=slug))
+                    else url_for("checkin.manage_badges", slug=event.slug))
 
 
 @bp.route(MANAGE + "/badges/<pick>.pdf")
-@requires("badge.print_bulk")
-def badge_one(slug, pick):
-    registration = registration_from_pick(g.event, pick)
+@requires("badge.print_bulk", load={"registration": picked})
+def badge_one(event, registration):
     try:
         body = services.badge_pdf(registration, locale=locale())
     except services.OnsiteError:

@@ -34,6 +34,15 @@ def badge_filename(registration: Registration) -> str:
     return f"badge-{filename_part(registration.family_name, 'badge')}.pdf"
 
 
+def picked(event, values) -> Registration | None:
+    """A loader for `requires`: the registration the URL's pick token names, if it is of `event`."""
+    pick = values.get("pick")
+    return services.registration_from_pick(event, pick) if event is not None and pick else None
+
+
+picked.consumes = ("pick",)
+
+
 def registration_from_pick(event, pick: str) -> Registration:
     """The registration a pick token of `event` names; 404 for a forged pick or one of another event."""
     registration = services.registration_from_pick(event, pick)

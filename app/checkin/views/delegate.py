@@ -2,47 +2,40 @@
 verification."""
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.checkin import bp, services
 from app.checkin.services import letters
 from app.checkin.views.common import badge_filename, locale, pdf
-from app.policy import get_event_or_404
 from app.extensions import db
 from app.personal.services import delegate_registration
-from app.policy import authenticated, ensure, public
+from app.policy import public, requires
 
 
-def _own_registration_or_404(slug, action: str):
-    """The current user's approved registration for the event, checked against the owner rule `action`."""
-    event = get_event_or_404(slug, user=current_user)
-    g.event = event
-    registration = delegate_registration(event, current_user)
-    if registration is None:
-        abort(404)
-    ensure(action, registration)
-    return registration
+def own_registration(event, values):
+    """A loader for `requires`: the current user's live registration for `event`."""
+    return delegate_registration(event, current_user) if event is not None else None
+
+
+def own_letter(event, values):
+    """A loader for `requires`: the visa-support letter of the current user's registration."""
+    registration = own_registration(event, values)
+    return letters.current_letter(registration) if registration is not None else None
 
 
 @bp.route("/e/<slug>/my-badge.pdf")
-@authenticated
-def my_badge(slug):
-    registration = _own_registration_or_404(slug, "badge.own")
+@requires("badge.own", load={"registration": own_registration}, on="registration")
+def my_badge(event, registration):
     body = services.badge_pdf(registration, locale=locale())
     db.session.commit()
     return pdf(body, badge_filename(registration))
 
 
 @bp.route("/e/<slug>/my-visa-letter.pdf")
-@authenticated
-def my_letter(slug):
-    registration = _own_registration_or_404(slug, "agenda.personal")
-    letter = letters.current_letter(registration)
-    if letter is None:
-        abort(404)
-    ensure("visa_letter.own", letter)
+@requires("visa_letter.own", load={"letter": own_letter}, on="letter")
+def my_letter(event, letter):
     try:
         body = letters.letter_pdf(letter, request.args.get("lang", "en"))
     except services.OnsiteError:

@@ -2,14 +2,14 @@
 it checks (the entrance or a session), live counts, photos and desk printing."""
 from __future__ import annotations
 
-from flask import Response, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.checkin import badges, bp, services
 from app.checkin.forms import PickForm, ScanForm
 from app.checkin.models import CheckInMethod
-from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, registration_from_pick,
+from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, picked,
                                       registration_from_posted_pick)
 from app.extensions import db
 from app.policy import requires
@@ -67,12 +67,11 @@ def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.sear
 
 
 @bp.route(MANAGE + "/checkin", methods=["GET", "POST"])
-@requires("checkin.operate")
-def desk(slug):
+@requires("checkin.operate", load={})
+def desk(event):
     """The desk: one field that takes a scan, a typed code or a name. Works without
     JavaScript (a full page per scan); checkin.js keeps the field focused and
     answers in place."""
-    event = g.event
     door, doors = _door(event)
     form = ScanForm()
     if request.method == "GET":
@@ -88,10 +87,9 @@ def desk(slug):
 
 
 @bp.route(MANAGE + "/checkin/pick", methods=["POST"])
-@requires("checkin.operate")
-def desk_pick(slug):
+@requires("checkin.operate", load={})
+def desk_pick(event):
     """Check in the person picked from the name search, or admit one the desk was asked to confirm."""
-    event = g.event
     door, _doors = _door(event)
     form = PickForm()
     registration = registration_from_posted_pick(event)
@@ -108,19 +106,18 @@ def _method_of(text: str) -> CheckInMethod:
 
 
 @bp.route(MANAGE + "/checkin/counts.json")
-@requires("checkin.operate")
-def desk_counts(slug):
-    door, _doors = _door(g.event)
-    response = jsonify(services.live_counts(g.event, session_id=door.id if door else None))
+@requires("checkin.operate", load={})
+def desk_counts(event):
+    door, _doors = _door(event)
+    response = jsonify(services.live_counts(event, session_id=door.id if door else None))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.route(MANAGE + "/checkin/photo/<pick>")
-@requires("checkin.operate")
-def desk_photo(slug, pick):
+@requires("checkin.operate", load={"registration": picked})
+def desk_photo(event, registration):
     """The badge photo of a person the desk is looking at, shrunk to screen size."""
-    registration = registration_from_pick(g.event, pick)
     picture = badges.print_photo(photo_path(registration.photo_filename))
     if picture is None:
         abort(404)
@@ -130,12 +127,12 @@ def desk_photo(slug, pick):
 
 
 @bp.route(MANAGE + "/checkin/print", methods=["POST"])
-@requires("badge.print_desk")
-def desk_print(slug):
+@requires("badge.print_desk", load={})
+def desk_print(event):
     """Print a new badge at the desk (lost, damaged or changed): the old one stops working."""
-    registration = registration_from_posted_pick(g.event)
+    registration = registration_from_posted_pick(event)
     printed = []  # the PDF, once the re-issue is committed
     if not run_service(lambda: printed.append(services.print_at_desk(registration, actor=current_user,
                                                                      locale=locale()))):
-        return redirect(url_for("checkin.desk", slug=slug))
+        return redirect(url_for("checkin.desk", slug=event.slug))
     return pdf(printed[0], badge_filename(registration))

@@ -1,7 +1,7 @@
 """Visa-support letters (the list, issue, revoke, the PDF) and the badge and letter settings."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,9 +13,8 @@ from app.checkin.services import letters
 from app.checkin.views.common import MANAGE, pdf, registration_from_posted_pick
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import requires
+from app.policy import in_event, requires
 from app.registration.models import Category
-from app.utils.db import get_in_event_or_404
 from app.utils.views import run_service
 
 
@@ -37,9 +36,8 @@ def _colours(settings, categories) -> tuple[dict, dict]:
 
 
 @bp.route(MANAGE + "/onsite-settings", methods=["GET", "POST"])
-@requires("badge.print_bulk")
-def manage_settings(slug):
-    event = g.event
+@requires("badge.print_bulk", load={})
+def manage_settings(event):
     settings = services.settings_for(event)
     categories = list(db.session.scalars(select(Category).where(Category.event_id == event.id)
                                          .order_by(Category.position, Category.id)))
@@ -54,7 +52,7 @@ def manage_settings(slug):
         data["category_colours"] = {str(cid): colour for cid, colour in colours.items()}
         if run_service(lambda: services.update_settings(event, data, actor=current_user), form=form,
                        done=_("Badge and letter settings saved.")):
-            return redirect(url_for("checkin.manage_settings", slug=slug))
+            return redirect(url_for("checkin.manage_settings", slug=event.slug))
     return render_template("checkin/settings.html", event=event, form=form, categories=categories, colours=colours,
                            colour_errors=colour_errors, placeholders=letters.PLACEHOLDERS,
                            title=_("Badge and letter settings"))
@@ -63,9 +61,8 @@ def manage_settings(slug):
 # --- Visa-support letters ----------------------------------------------------------------
 
 @bp.route(MANAGE + "/visa-letters")
-@requires("visa_letter.manage")
-def manage_letters(slug):
-    event = g.event
+@requires("visa_letter.manage", load={})
+def manage_letters(event):
     waiting, issued = letters.letter_overview(event)
     return render_template("checkin/letters.html", event=event, waiting=waiting, letters=issued,
                            ready=any(letters.may_issue(r) for r in waiting),
@@ -75,44 +72,42 @@ def manage_letters(slug):
 
 
 @bp.route(MANAGE + "/visa-letters/issue", methods=["POST"])
-@requires("visa_letter.manage")
-def letter_issue(slug):
-    registration = registration_from_posted_pick(g.event)
+@requires("visa_letter.manage", load={})
+def letter_issue(event):
+    registration = registration_from_posted_pick(event)
     run_service(lambda: letters.issue_letter(registration, actor=current_user),
                 done=lambda letter: _("Letter %(reference)s issued to %(name)s.", reference=letter.reference,
                                       name=letter.holder_name))
-    return redirect(url_for("checkin.manage_letters", slug=slug))
+    return redirect(url_for("checkin.manage_letters", slug=event.slug))
 
 
 @bp.route(MANAGE + "/visa-letters/issue-all", methods=["POST"])
-@requires("visa_letter.manage")
-def letter_issue_all(slug):
+@requires("visa_letter.manage", load={})
+def letter_issue_all(event):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    run_service(lambda: letters.issue_waiting(g.event, actor=current_user),
+    run_service(lambda: letters.issue_waiting(event, actor=current_user),
                 done=lambda issued: ngettext("%(num)d letter issued.", "%(num)d letters issued.", len(issued)))
-    return redirect(url_for("checkin.manage_letters", slug=slug))
+    return redirect(url_for("checkin.manage_letters", slug=event.slug))
 
 
 @bp.route(MANAGE + "/visa-letters/<public_id>/revoke", methods=["POST"])
-@requires("visa_letter.manage")
-def letter_revoke(slug, public_id):
-    letter = get_in_event_or_404(VisaLetter, public_id, g.event, by=VisaLetter.public_id)
+@requires("visa_letter.manage", load={"letter": in_event(VisaLetter, "public_id", by=VisaLetter.public_id)})
+def letter_revoke(event, letter):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
     run_service(lambda: letters.revoke_letter(letter, actor=current_user, reason=form.reason.data or ""),
                 done=lambda _r: _("Letter %(reference)s revoked.", reference=letter.reference))
-    return redirect(url_for("checkin.manage_letters", slug=slug))
+    return redirect(url_for("checkin.manage_letters", slug=event.slug))
 
 
 @bp.route(MANAGE + "/visa-letters/<public_id>.pdf")
-@requires("visa_letter.manage")
-def letter_pdf(slug, public_id):
-    letter = get_in_event_or_404(VisaLetter, public_id, g.event, by=VisaLetter.public_id)
+@requires("visa_letter.manage", load={"letter": in_event(VisaLetter, "public_id", by=VisaLetter.public_id)})
+def letter_pdf(event, letter):
     try:
         body = letters.letter_pdf(letter, request.args.get("lang", "en"))
     except services.OnsiteError as exc:
         flash(str(exc.message), "danger")
-        return redirect(url_for("checkin.manage_letters", slug=slug))
+        return redirect(url_for("checkin.manage_letters", slug=event.slug))
     return pdf(body, f"visa-letter-{letter.reference}.pdf")

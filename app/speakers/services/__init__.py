@@ -5,7 +5,9 @@
 - `profiles`: public profiles, photos, availability and travel;
 - `proposals`: needs, proposed session texts and slides;
 - `directory`: the public speaker directory and the organisers' export;
-- `errors`: the refusals (`SpeakerError` and its kinds).
+- `errors`: the refusals (`SpeakerError` and its kinds);
+- `agenda_answers`: what the agenda and the access rules ask of speakers (registered
+  as providers by `app.speakers.wiring`).
 
 The names other code uses are re-exported here, so `services.assign_speaker(...)` and
 `from app.speakers.services import assign_speaker` keep working. Modules of the
@@ -20,8 +22,8 @@ from app.speakers.services.assignments import (ASSIGNMENT_FIELDS, INVITED_ACCOUN
                                                link_days, my_assignments, needs_password, open_assignments,
                                                remind, remind_open, remove_assignment, search_people,
                                                state_counts, transition, update_assignment, withdraw)
-from app.speakers.services.directory import (EXPORT_COLUMNS, DirectoryEntry, directory, export_table, local_day,
-                                             record_export)
+from app.speakers.services.directory import (EXPORT_COLUMNS, DirectoryEntry, directory, export_table, listed_entry,
+                                             local_day, record_export)
 from app.speakers.services.errors import IllegalTransition, SpeakerError
 from app.speakers.services.profiles import (BIO_MAX, MAX_LINKS, PROFILE_FIELDS, TRAVEL_FIELDS, USER_FIELDS,
                                             bio_html, check_bio, ensure_profile, live_registration,
@@ -38,7 +40,7 @@ __all__ = [
     "co_speakers", "counts_by_session", "decline", "invite_new_speaker", "is_overdue", "link_days",
     "my_assignments", "needs_password", "open_assignments", "remind", "remind_open", "remove_assignment",
     "search_people", "state_counts", "transition", "update_assignment", "withdraw",
-    "EXPORT_COLUMNS", "DirectoryEntry", "directory", "export_table", "local_day", "record_export",
+    "EXPORT_COLUMNS", "DirectoryEntry", "directory", "export_table", "listed_entry", "local_day", "record_export",
     "IllegalTransition", "SpeakerError",
     "BIO_MAX", "MAX_LINKS", "PROFILE_FIELDS", "TRAVEL_FIELDS", "USER_FIELDS", "bio_html", "check_bio",
     "ensure_profile", "live_registration", "profile_for", "profiles_by_user", "registration_has_visa_data",

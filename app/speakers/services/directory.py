@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.agenda import services as agenda_services
+from app.agenda.cache import public_state
 from app.audit.services import record
 from app.events.models import Event
 from app.extensions import db
@@ -35,6 +37,20 @@ class DirectoryEntry:
     def sort_key(self):
         return ((self.user.family_name or self.user.email).casefold(), (self.user.given_name or "").casefold(),
                 self.user.id)
+
+
+def listed_entry(event: Event, user_id: int, viewer) -> DirectoryEntry | None:
+    """The directory entry of `user_id` if they are a confirmed speaker of the published
+    agenda as `viewer` (a user, or anonymous) sees it; else None."""
+    state = public_state(event.slug)
+    if state is None or state.publication_id is None:
+        return None
+    publication = db.session.get(agenda_services.Publication, state.publication_id)
+    public = agenda_services.public_agenda(publication,
+                                           categories=agenda_services.viewer_categories(viewer, event))
+    if not any(p.id == user_id for s in public.sessions for p in s.speakers):
+        return None
+    return next((e for e in directory(event, public) if e.user.id == user_id), None)
 
 
 def directory(event: Event, agenda) -> list[DirectoryEntry]:

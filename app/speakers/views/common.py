@@ -5,14 +5,11 @@ from __future__ import annotations
 from flask import g, redirect, url_for
 from flask_login import current_user
 
-from app.agenda.models import AgendaSession
 from app.policy import get_event_or_404
-from app.policy import ensure
 from app.registration.labels import SHORT_LABELS
 from app.speakers import bp
 from app.speakers import services as svc
 from app.speakers.models import PROPOSAL_LABELS, ROLE_LABELS, STATE_LABELS, SpeakerAssignment
-from app.utils.db import get_in_event_or_404
 
 MANAGE = "/e/<slug>/manage/speakers"
 PORTAL = "/e/<slug>/speaker"
@@ -28,26 +25,6 @@ def public_event(slug):
     event = get_event_or_404(slug, user=current_user)
     g.event = event
     return event
-
-
-def session_or_404(event, session_id: int) -> AgendaSession:
-    return get_in_event_or_404(AgendaSession, session_id, event)
-
-
-def assignment_or_404(event, assignment_id: int) -> SpeakerAssignment:
-    return get_in_event_or_404(SpeakerAssignment, assignment_id, event)
-
-
-def portal_event(slug):
-    event = public_event(slug)
-    ensure("speaker.portal", event)
-    return event
-
-
-def own_assignment(event, assignment_id: int) -> SpeakerAssignment:
-    assignment = assignment_or_404(event, assignment_id)
-    ensure("speaker.own_assignment", assignment)
-    return assignment
 
 
 def to_my_session(slug, assignment: SpeakerAssignment):

@@ -3,22 +3,22 @@ session's speakers (assigning, inviting, answers recorded for them, reminders) a
 proposed changes."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import User
 from app.agenda import services as agenda
+from app.agenda.models import AgendaSession
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import can, ensure, requires
+from app.policy import can, in_event, requires
 from app.speakers import bp, conflicts
 from app.speakers import services as svc
 from app.speakers.forms import AssignExistingForm, AssignmentForm, DecisionForm, InviteNewForm, RecordAnswerForm
 from app.speakers.models import AssignmentRole, AssignmentState as A, SessionProposal, SpeakerAssignment
-from app.speakers.views.common import MANAGE, assignment_or_404, session_or_404
+from app.speakers.views.common import MANAGE
 from app.utils import tabular
-from app.utils.db import get_in_event_or_404
 from app.utils.inputs import optional_id
 from app.utils.views import run_service
 
@@ -26,10 +26,9 @@ from app.utils.views import run_service
 # --- Organisers: lists --------------------------------------------------------------
 
 @bp.route(MANAGE)
-@requires("speaker.manage")
-def manage_list(slug):
+@requires("speaker.manage", load={})
+def manage_list(event):
     """Every assignment at a glance: state, open ones flagged, filters, reminders, export."""
-    event = g.event
     state = request.args.get("state", "")[:12]
     q = request.args.get("q", "")[:100]
     assignments = svc.all_assignments(event, state=state, q=q)
@@ -39,29 +38,26 @@ def manage_list(slug):
 
 
 @bp.route(MANAGE + "/sessions")
-@requires("speaker.manage")
-def manage_sessions(slug):
+@requires("speaker.manage", load={})
+def manage_sessions(event):
     """The sessions with how many speakers are invited, confirmed, declined."""
-    event = g.event
     sessions = [s for s in agenda.sessions_of(event) if s.type.value != "break"]
     return render_template("speakers/manage/sessions.html", event=event, sessions=sessions,
                            counts=svc.counts_by_session(event), states=list(A), title=_("Speakers by session"))
 
 
 @bp.route(MANAGE + "/proposals")
-@requires("speaker.manage")
-def manage_proposals(slug):
-    event = g.event
+@requires("speaker.manage", load={})
+def manage_proposals(event):
     proposals = svc.pending_proposals(event)
     return render_template("speakers/manage/proposals.html", event=event, proposals=proposals,
                            form=DecisionForm(), title=_("Proposed changes"))
 
 
 @bp.route(MANAGE + "/people/<int:user_id>")
-@requires("speaker.manage")
-def manage_person(slug, user_id):
+@requires("speaker.manage", load={})
+def manage_person(event, user_id):
     """One speaker: profile, availability, travel, needs, every session and slide."""
-    event = g.event
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
@@ -78,9 +74,8 @@ def manage_person(slug, user_id):
 
 
 @bp.route(MANAGE + "/export.<fmt>")
-@requires("speaker.manage")
-def manage_export(slug, fmt):
-    event = g.event
+@requires("speaker.manage", load={})
+def manage_export(event, fmt):
     if fmt not in tabular.FORMATS:
         abort(404)
     table = svc.export_table(event)
@@ -90,16 +85,15 @@ def manage_export(slug, fmt):
 
 
 @bp.route(MANAGE + "/remind", methods=["POST"])
-@requires("speaker.manage")
-def remind_all(slug):
-    event = g.event
+@requires("speaker.manage", load={})
+def remind_all(event):
     if EmptyForm().validate_on_submit():
         sent, skipped = svc.remind_open(event, actor=current_user,
                                         allowed=lambda a: can(current_user, "speaker.manage_session", a.session))
         db.session.commit()
         flash(_("Reminders sent: %(sent)d. Skipped (reminded less than a day ago): %(skipped)d.", sent=sent,
                 skipped=skipped), "success" if sent else "info")
-    return redirect(url_for("speakers.manage_list", slug=slug, state="invited"))
+    return redirect(url_for("speakers.manage_list", slug=event.slug, state="invited"))
 
 
 # --- Organisers: one session ---------------------------------------------------------
@@ -136,19 +130,15 @@ def _render_session(event, session, *, assign_form=None, invite_form=None, answe
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>")
-@requires("speaker.manage")
-def manage_session(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
+@requires("speaker.manage", load={"session": in_event(AgendaSession, "session_id")})
+def manage_session(event, session):
     return _render_session(event, session)
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>/assign", methods=["POST"])
-@requires("speaker.manage")
-def assign_existing(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
-    ensure("speaker.manage_session", session)
+@requires("speaker.manage_session", load={"session": in_event(AgendaSession, "session_id")},
+          on="session", event_action="speaker.manage")
+def assign_existing(event, session):
     form = AssignExistingForm()
     if form.validate_on_submit():
         user_id = optional_id(form.user_id.data)
@@ -159,22 +149,20 @@ def assign_existing(slug, session_id):
                                                     note=form.note.data or "", actor=current_user),
                          form=form, done=lambda _r: _("%(name)s is invited; the email is on its way.",
                                                       name=user.formal_name)):
-            return redirect(url_for("speakers.manage_session", slug=slug, session_id=session.id))
+            return redirect(url_for("speakers.manage_session", slug=event.slug, session_id=session.id))
     return _render_session(event, session, assign_form=form)
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>/invite", methods=["POST"])
-@requires("speaker.manage")
-def invite_new(slug, session_id):
-    event = g.event
-    session = session_or_404(event, session_id)
-    ensure("speaker.manage_session", session)
+@requires("speaker.manage_session", load={"session": in_event(AgendaSession, "session_id")},
+          on="session", event_action="speaker.manage")
+def invite_new(event, session):
     form = InviteNewForm()
     if form.validate_on_submit() and run_service(lambda: svc.invite_new_speaker(
             session, email=form.email.data, role=AssignmentRole(form.role.data), note=form.note.data or "",
             locale=form.locale.data, actor=current_user, **{k: getattr(form, k).data or "" for k in svc.USER_FIELDS}),
             form=form, done=_invited):
-        return redirect(url_for("speakers.manage_session", slug=slug, session_id=session.id))
+        return redirect(url_for("speakers.manage_session", slug=event.slug, session_id=session.id))
     return _render_session(event, session, invite_form=form)
 
 
@@ -186,21 +174,15 @@ def _invited(result) -> str:
              name=assignment.user.formal_name)
 
 
-def _managed_assignment(event, assignment_id: int) -> SpeakerAssignment:
-    assignment = assignment_or_404(event, assignment_id)
-    ensure("speaker.manage_session", assignment.session)
-    return assignment
-
-
 def _back(assignment: SpeakerAssignment):
     return redirect(url_for("speakers.manage_session", slug=assignment.event.slug,
                             session_id=assignment.session_id))
 
 
 @bp.route(MANAGE + "/assignments/<int:assignment_id>", methods=["POST"])
-@requires("speaker.manage")
-def assignment_update(slug, assignment_id):
-    assignment = _managed_assignment(g.event, assignment_id)
+@requires("speaker.manage_session", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment", event_action="speaker.manage")
+def assignment_update(event, assignment):
     form = AssignmentForm(prefix=f"a{assignment.id}")
     if form.validate_on_submit():
         run_service(lambda: svc.update_assignment(assignment, {"role": form.role.data, "position": form.position.data,
@@ -212,10 +194,10 @@ def assignment_update(slug, assignment_id):
 
 
 @bp.route(MANAGE + "/assignments/<int:assignment_id>/answer", methods=["POST"])
-@requires("speaker.manage")
-def assignment_answer(slug, assignment_id):
+@requires("speaker.manage_session", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment", event_action="speaker.manage")
+def assignment_answer(event, assignment):
     """Record an answer the speaker gave another way (phone, letter)."""
-    assignment = _managed_assignment(g.event, assignment_id)
     if not svc.answers_open(assignment):  # answered meanwhile, from a page left open
         flash(svc.IllegalTransition(assignment.state, assignment.state).message, "danger")
         return _back(assignment)
@@ -224,37 +206,36 @@ def assignment_answer(slug, assignment_id):
             lambda: svc.transition(assignment, A(form.answer.data), actor=current_user, reason=form.reason.data or ""),
             form=form, field="answer", done=_("Answer recorded.")):
         return _back(assignment)
-    return _render_session(g.event, assignment.session, answer_forms={assignment.id: form})
+    return _render_session(event, assignment.session, answer_forms={assignment.id: form})
 
 
 @bp.route(MANAGE + "/assignments/<int:assignment_id>/remind", methods=["POST"])
-@requires("speaker.manage")
-def assignment_remind(slug, assignment_id):
-    assignment = _managed_assignment(g.event, assignment_id)
+@requires("speaker.manage_session", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment", event_action="speaker.manage")
+def assignment_remind(event, assignment):
     if EmptyForm().validate_on_submit():
         run_service(lambda: svc.remind(assignment, actor=current_user),
                     done=lambda _r: _("Reminder sent to %(name)s.", name=assignment.user.formal_name))
-    return redirect(request.form.get("back") == "list" and url_for("speakers.manage_list", slug=slug)
-                    or url_for("speakers.manage_session", slug=slug, session_id=assignment.session_id))
+    return redirect(request.form.get("back") == "list" and url_for("speakers.manage_list", slug=event.slug)
+                    or url_for("speakers.manage_session", slug=event.slug, session_id=assignment.session_id))
 
 
 @bp.route(MANAGE + "/assignments/<int:assignment_id>/remove", methods=["POST"])
-@requires("speaker.manage")
-def assignment_remove(slug, assignment_id):
-    assignment = _managed_assignment(g.event, assignment_id)
+@requires("speaker.manage_session", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment", event_action="speaker.manage")
+def assignment_remove(event, assignment):
     session_id = assignment.session_id
     if EmptyForm().validate_on_submit():
         name = assignment.user.formal_name
         run_service(lambda: svc.remove_assignment(assignment, actor=current_user),
                     done=_("%(name)s is no longer on this session.", name=name))
-    return redirect(url_for("speakers.manage_session", slug=slug, session_id=session_id))
+    return redirect(url_for("speakers.manage_session", slug=event.slug, session_id=session_id))
 
 
 @bp.route(MANAGE + "/proposals/<int:proposal_id>", methods=["POST"])
-@requires("speaker.manage")
-def proposal_decide(slug, proposal_id):
-    proposal = get_in_event_or_404(SessionProposal, proposal_id, g.event)
-    ensure("speaker.manage_session", proposal.session)
+@requires("speaker.manage_session", load={"proposal": in_event(SessionProposal, "proposal_id")},
+          on="proposal", event_action="speaker.manage")
+def proposal_decide(event, proposal):
     form = DecisionForm()
     if form.validate_on_submit() and (form.approve.data or form.reject.data):
         run_service(lambda: svc.decide_proposal(proposal, approve=bool(form.approve.data), note=form.note.data or "",
@@ -263,5 +244,5 @@ def proposal_decide(slug, proposal_id):
                     if form.approve.data else _("Proposal rejected; the speaker is told."))
     target = request.form.get("back")
     if target == "session":
-        return redirect(url_for("speakers.manage_session", slug=slug, session_id=proposal.session_id))
-    return redirect(url_for("speakers.manage_proposals", slug=slug))
+        return redirect(url_for("speakers.manage_session", slug=event.slug, session_id=proposal.session_id))
+    return redirect(url_for("speakers.manage_proposals", slug=event.slug))

@@ -9,20 +9,19 @@ from flask_login import current_user
 
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import authenticated, ensure
+from app.policy import ensure, in_event, requires
 from app.speakers import bp, uploads
 from app.speakers import services as svc
 from app.speakers.forms import DeclineForm, NeedsForm, ProfileForm, ProposalForm, SlidesForm, TravelForm, WithdrawForm
 from app.speakers.models import SpeakerAssignment
-from app.speakers.views.common import PORTAL, own_assignment, portal_event, to_my_session
+from app.speakers.views.common import PORTAL, to_my_session
 from app.utils.views import run_service
 
 
 @bp.route(PORTAL + "/")
-@authenticated
-def portal(slug):
+@requires("speaker.portal", load={}, on="event")
+def portal(event):
     """My sessions: time, room, role, answer, co-speakers; links to profile and travel."""
-    event = portal_event(slug)
     assignments = svc.my_assignments(event, current_user)
     co = svc.co_speakers([a.session_id for a in assignments])
     registration = svc.live_registration(event, current_user)
@@ -53,10 +52,9 @@ def _render_my_session(event, assignment, *, status=200, **forms):
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>")
-@authenticated
-def my_session(slug, assignment_id):
-    event = portal_event(slug)
-    assignment = own_assignment(event, assignment_id)
+@requires("speaker.own_assignment", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment")
+def my_session(event, assignment):
     return _render_my_session(event, assignment, slides_form=_slides_form(assignment))
 
 
@@ -75,63 +73,60 @@ def _slides_form(assignment: SpeakerAssignment) -> SlidesForm:
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/accept", methods=["POST"])
-@authenticated
-def accept_session(slug, assignment_id):
-    event = portal_event(slug)
-    assignment = own_assignment(event, assignment_id)
+@requires("speaker.own_assignment", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment")
+def accept_session(event, assignment):
     if EmptyForm().validate_on_submit():
         run_service(lambda: svc.accept(assignment, actor=current_user),
                     done=lambda _r: _("Thank you: your participation in “%(title)s” is confirmed.",
                                       title=assignment.session.title))
-    return to_my_session(slug, assignment)
+    return to_my_session(event.slug, assignment)
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/decline", methods=["POST"])
-@authenticated
-def decline_session(slug, assignment_id):
-    return _answer_with_reason(slug, assignment_id, "decline", DeclineForm, svc.decline, lambda assignment: _(
+@requires("speaker.own_assignment", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment")
+def decline_session(event, assignment):
+    return _answer_with_reason(event, assignment, "decline", DeclineForm, svc.decline, lambda assignment: _(
         "You declined “%(title)s”. Thank you for letting us know.", title=assignment.session.title))
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/withdraw", methods=["POST"])
-@authenticated
-def withdraw_session(slug, assignment_id):
-    return _answer_with_reason(slug, assignment_id, "withdraw", WithdrawForm, svc.withdraw, lambda assignment: _(
+@requires("speaker.own_assignment", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment")
+def withdraw_session(event, assignment):
+    return _answer_with_reason(event, assignment, "withdraw", WithdrawForm, svc.withdraw, lambda assignment: _(
         "You withdrew from “%(title)s”.", title=assignment.session.title))
 
 
-def _answer_with_reason(slug, assignment_id, name: str, form_class, answer, done):
+def _answer_with_reason(event, assignment, name: str, form_class, answer, done):
     """Decline or withdraw (`answer`) with the reason typed in the form `name`, then back to the session;
     a reason the form refuses shows the session page again."""
-    event = portal_event(slug)
-    assignment = own_assignment(event, assignment_id)
     form = form_class(prefix=name)
     if form.validate_on_submit():
         run_service(lambda: answer(assignment, actor=current_user, reason=form.reason.data or ""), category="info",
                     done=lambda _r: done(assignment))
-        return to_my_session(slug, assignment)
+        return to_my_session(event.slug, assignment)
     return _render_my_session(event, assignment, **{f"{name}_form": form})
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/proposal", methods=["POST"])
-@authenticated
-def propose(slug, assignment_id):
-    event = portal_event(slug)
-    assignment = own_assignment(event, assignment_id)
+@requires("speaker.own_assignment", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment")
+def propose(event, assignment):
     form = ProposalForm(prefix="proposal")
     if form.validate_on_submit() and run_service(
             lambda: svc.propose_change(assignment, title=form.title.data, abstract=form.abstract.data or "",
                                        actor=current_user),
             form=form, done=_("Proposal sent: the programme team will approve or reject it.")):
-        return to_my_session(slug, assignment)
+        return to_my_session(event.slug, assignment)
     return _render_my_session(event, assignment, proposal_form=form)
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/needs", methods=["POST"])
-@authenticated
-def needs(slug, assignment_id):
-    event = portal_event(slug)
-    assignment = own_assignment(event, assignment_id)
+@requires("speaker.own_assignment", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment")
+def needs(event, assignment):
     form = NeedsForm(prefix="needs")
     if form.validate_on_submit() and run_service(
             lambda: svc.update_needs(assignment, {"av_needs": form.av_needs.data or "",
@@ -139,18 +134,17 @@ def needs(slug, assignment_id):
                                                   "slides_public": bool(form.slides_public.data)},
                                      actor=current_user),
             form=form, done=_("Saved.")):
-        return to_my_session(slug, assignment)
+        return to_my_session(event.slug, assignment)
     return _render_my_session(event, assignment, needs_form=form)
 
 
 @bp.route(PORTAL + "/sessions/<int:assignment_id>/slides", methods=["POST"])
-@authenticated
-def upload_slides(slug, assignment_id):
+@requires("speaker.own_assignment", load={"assignment": in_event(SpeakerAssignment, "assignment_id")},
+          on="assignment")
+def upload_slides(event, assignment):
     """Slides are checked by content; a refused file leaves earlier versions as they were.
     Either way the answer is a redirect to the session page, where a refusal shows under
     the file field."""
-    event = portal_event(slug)
-    assignment = own_assignment(event, assignment_id)
     form = SlidesForm(prefix="slides")
     upload = form.file.data
     if form.validate_on_submit() and run_service(
@@ -158,17 +152,16 @@ def upload_slides(slug, assignment_id):
                                    actor=current_user),
             form=form, field="file", done=lambda slide: _("Slides uploaded (version %(version)d).",
                                                           version=slide.version)):
-        return to_my_session(slug, assignment)
+        return to_my_session(event.slug, assignment)
     errors = [str(message) for field in form for message in field.errors]  # the file's, or an expired form's
     cookie_session[SLIDES_REFUSED] = {"assignment": assignment.id, "errors": errors or [_("Choose a file.")]}
-    return redirect(url_for("speakers.my_session", slug=slug, assignment_id=assignment.id, _anchor="slides"))
+    return redirect(url_for("speakers.my_session", slug=event.slug, assignment_id=assignment.id, _anchor="slides"))
 
 
 @bp.route(PORTAL + "/profile", methods=["GET", "POST"])
-@authenticated
-def edit_profile(slug):
+@requires("speaker.portal", load={}, on="event")
+def edit_profile(event):
     """The public profile, with a preview of how the directory shows it."""
-    event = portal_event(slug)
     profile = svc.ensure_profile(event, current_user)
     ensure("speaker.own_profile", profile)
     form = ProfileForm()
@@ -183,16 +176,15 @@ def edit_profile(slug):
                                      {"bio": form.bio.data or "", "links": form.links}, photo=form.photo_jpeg,
                                      actor=current_user),
             form=form, done=_("Profile saved.")):
-        return redirect(url_for("speakers.edit_profile", slug=slug))
+        return redirect(url_for("speakers.edit_profile", slug=event.slug))
     db.session.commit()  # the profile row, when this was the first visit
     return render_template("speakers/portal/profile.html", event=event, form=form, profile=profile,
                            person=current_user, bio=svc.bio_html(profile), title=_("My speaker profile"))
 
 
 @bp.route(PORTAL + "/travel", methods=["GET", "POST"])
-@authenticated
-def travel(slug):
-    event = portal_event(slug)
+@requires("speaker.portal", load={}, on="event")
+def travel(event):
     profile = svc.ensure_profile(event, current_user)
     ensure("speaker.own_profile", profile)
     registration = svc.live_registration(event, current_user)
@@ -210,7 +202,7 @@ def travel(slug):
         data["nationality"] = data["nationality"] or ""
         data["visa_letter_requested"] = bool(data["visa_letter_requested"])
         if run_service(lambda: svc.update_travel(profile, data, actor=current_user), form=form, done=_("Saved.")):
-            return redirect(url_for("speakers.travel", slug=slug))
+            return redirect(url_for("speakers.travel", slug=event.slug))
     db.session.commit()
     return render_template("speakers/portal/travel.html", event=event, form=form, registration=registration,
                            visa_from_registration=svc.registration_has_visa_data(registration),

@@ -10,24 +10,19 @@ from app.accounts.models import User
 from app.agenda import services as agenda
 from app.agenda.cache import public_state
 from app.extensions import db
-from app.policy import authenticated, can, ensure, has_any_role, public
+from app.policy import can, in_event, public, requires
 from app.speakers import bp, uploads
 from app.speakers import services as svc
 from app.speakers.models import SlideFile
-from app.speakers.views.common import public_event
-from app.utils.db import get_in_event_or_404
 from app.utils.downloads import content_disposition
 
 
 # --- Files --------------------------------------------------------------------------
 
 @bp.route("/e/<slug>/slides/<int:slide_id>")
-@authenticated
-def slides_download(slug, slide_id):
+@requires("speaker.download_slides", load={"slide": in_event(SlideFile, "slide_id")}, on="slide")
+def slides_download(event, slide):
     """Always a download (attachment, nosniff, sandboxed), never shown inline."""
-    event = public_event(slug)
-    slide = get_in_event_or_404(SlideFile, slide_id, event)
-    ensure("speaker.download_slides", slide)
     path = uploads.slides_path(slide.stored_name)
     if path is None:
         abort(404)
@@ -40,38 +35,26 @@ def slides_download(slug, slide_id):
     return response
 
 
-def _listed(event, user_id: int):
-    """The directory entry of a confirmed speaker the viewer may see, or None."""
-    state = public_state(event.slug)
-    if state is None or state.publication_id is None:
-        return None
-    publication = db.session.get(agenda.Publication, state.publication_id)
-    public = agenda.public_agenda(publication, categories=agenda.viewer_categories(current_user, event))
-    if not any(p.id == user_id for s in public.sessions for p in s.speakers):
-        return None
-    return next((e for e in svc.directory(event, public) if e.user.id == user_id), None)
+def speaker_profile(event, values):
+    """A loader for `requires`: the profile for `event` of the speaker `user_id` in the URL."""
+    user_id = values.get("user_id")
+    user = db.session.get(User, user_id) if event is not None and user_id is not None else None
+    return svc.profile_for(event, user) if user is not None else None
+
+
+speaker_profile.consumes = ("user_id",)
 
 
 @bp.route("/e/<slug>/speakers/<int:user_id>/photo")
-@public
-def photo(slug, user_id):
+@requires("speaker.view_photo", load={"profile": speaker_profile}, on="profile")
+def photo(event, profile):
     """A speaker's photo: public once they are a confirmed speaker, else for them and the organisers."""
-    event = public_event(slug)
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    profile = svc.profile_for(event, user)
-    if profile is None or not profile.photo_filename:
-        abort(404)
-    allowed = (current_user.is_authenticated and (current_user.id == user.id
-                                                  or can(current_user, "speaker.manage", event)))
-    if not allowed and _listed(event, user.id) is None:
-        abort(404)
-    path = uploads.photo_path(profile.photo_filename)
+    path = uploads.photo_path(profile.photo_filename) if profile.photo_filename else None
     if path is None:
         abort(404)
     response = send_file(path, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "public, max-age=300" if not allowed else "private, no-store"
+    personal = can(current_user, "speaker.own_profile", profile) or can(current_user, "speaker.manage", event)
+    response.headers["Cache-Control"] = "private, no-store" if personal else "public, max-age=300"
     return response
 
 
@@ -82,8 +65,7 @@ def photo(slug, user_id):
 def directory(slug):
     """Confirmed speakers of the published agenda, by family name: a fixed number of queries."""
     state = public_state(slug)
-    # policy: event.view
-    if state is None or not (state.event.published or has_any_role(current_user, state.event)):
+    if state is None or not can(current_user, "event.view", state.event):
         abort(404)
     event = g.event = state.event
     entries = []
@@ -96,10 +78,9 @@ def directory(slug):
 
 
 @bp.route("/e/<slug>/speakers/<int:user_id>")
-@public
-def profile(slug, user_id):
-    event = public_event(slug)
-    entry = _listed(event, user_id)
+@requires("event.view", load={})
+def profile(event, user_id):
+    entry = svc.listed_entry(event, user_id, current_user)
     if entry is None:
         abort(404)
     return render_template("speakers/public/profile.html", event=event, entry=entry,
