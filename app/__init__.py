@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "app.registration",
     "app.speakers",
     "app.checkin",
+    "app.api",
 )
 
 
@@ -130,7 +131,7 @@ def register_http_cache(app: Flask) -> None:
 
 def register_models() -> None:
     """Import every models module so the metadata (and Alembic) sees all tables."""
-    for name in ("accounts", "events", "audit", "mail", "agenda", "registration", "speakers", "checkin"):
+    for name in ("accounts", "events", "audit", "mail", "agenda", "registration", "speakers", "checkin", "api"):
         try:
             importlib.import_module(f"app.{name}.models")
         except ModuleNotFoundError as exc:

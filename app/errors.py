@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.api.errors import error_response as api_error_response
 from app.extensions import db
 
 
@@ -41,6 +42,8 @@ def init_app(app: Flask) -> None:
     def http_error(error):
         if error.code in (301, 302, 303, 307, 308) or error.code is None:
             return error
+        if request.path.startswith("/api/"):
+            return api_error_response(error)
         return render_error(error.code)
 
     @app.errorhandler(Exception)
@@ -49,4 +52,6 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if app.testing and app.config.get("PROPAGATE_EXCEPTIONS_IN_TESTS", True):
             raise error
+        if request.path.startswith("/api/"):
+            return api_error_response(status=500)
         return render_error(500)

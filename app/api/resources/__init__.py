@@ -1,0 +1,7 @@
+"""The API's resources, one module per group, each a flask-smorest blueprint."""
+from __future__ import annotations
+
+from app.api.resources.public import blp as public_blp
+from app.api.resources.token import blp as token_blp
+
+RESOURCE_BLUEPRINTS = (token_blp, public_blp)
