@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from app.api.resources.public import blp as public_blp
+from app.api.resources.registrations import blp as registrations_blp
 from app.api.resources.token import blp as token_blp
 
-RESOURCE_BLUEPRINTS = (token_blp, public_blp)
+RESOURCE_BLUEPRINTS = (token_blp, public_blp, registrations_blp)
