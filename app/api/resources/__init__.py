@@ -1,8 +1,9 @@
 """The API's resources, one module per group, each a flask-smorest blueprint."""
 from __future__ import annotations
 
+from app.api.resources.accreditation import blp as accreditation_blp
 from app.api.resources.public import blp as public_blp
 from app.api.resources.registrations import blp as registrations_blp
 from app.api.resources.token import blp as token_blp
 
-RESOURCE_BLUEPRINTS = (token_blp, public_blp, registrations_blp)
+RESOURCE_BLUEPRINTS = (token_blp, public_blp, registrations_blp, accreditation_blp)
