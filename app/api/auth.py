@@ -20,6 +20,9 @@ from app.extensions import client_ip, limiter
 from app.utils.time import utcnow
 
 TOKEN = "api_token"
+# Object rules refine an event action: a service token needs that action listed.
+SERVICE_BASE_ACTION = {"agenda.edit_session": "agenda.edit", "agenda.edit_structure": "agenda.publish",
+                       "speaker.manage_session": "speaker.manage"}
 
 
 def current_token():
@@ -115,7 +118,8 @@ def allows(token, action: str, target, *, write: bool = False) -> bool:
         return False
     if write and not token.writable:
         return False
-    if token.kind == token_services.TokenKind.service and action not in (token.actions or []):
+    if (token.kind == token_services.TokenKind.service
+            and SERVICE_BASE_ACTION.get(action, action) not in (token.actions or [])):
         return False
     return policy.can(token.user, action, target)
 
