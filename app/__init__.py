@@ -145,10 +145,11 @@ def register_signals(app: Flask) -> None:
     """Connect each domain's receivers to the signals of the domains it reacts to.
     Done here, once, rather than as a side effect of importing a module."""
     from app.agenda import wiring as agenda_wiring
+    from app.api import wiring as api_wiring
     from app.checkin import wiring as checkin_wiring
     from app.registration import wiring as registration_wiring
 
-    for wiring in (agenda_wiring, registration_wiring, checkin_wiring):
+    for wiring in (agenda_wiring, registration_wiring, checkin_wiring, api_wiring):
         wiring.connect(app)
 
 

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from app.api.models import TokenScope
 from app.api.services.tokens import MAX_DAYS, SERVICE_ACTIONS
+from app.api.services.webhooks import EVENT_TYPES
 from app.utils.forms import select_choices, text_field
 from app.utils.inputs import record_id
 
@@ -34,3 +35,11 @@ class ServiceTokenForm(FlaskForm):
     days = IntegerField(_l("Valid for (days)"), default=90,
                         validators=[InputRequired(), NumberRange(min=1, max=MAX_DAYS)])
     submit = SubmitField(_l("Create token"))
+
+
+class WebhookForm(FlaskForm):
+    url = text_field(_l("Address (URL)"), max_length=500, required=True)
+    secret = text_field(_l("Secret (left empty, one is made for you)"), max_length=128)
+    events = SelectMultipleField(_l("Events"), choices=select_choices((e, e) for e in EVENT_TYPES),
+                                 validators=[InputRequired()])
+    submit = SubmitField(_l("Add webhook"))

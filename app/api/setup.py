@@ -6,6 +6,7 @@ from flask import Flask, current_app, g, request
 from flask_smorest import Api
 
 from app.api import auth
+from app.api.commands import send_webhooks_command
 from app.api.models import ApiToken
 from app.api.resources import RESOURCE_BLUEPRINTS
 from app.api.schemas import ErrorSchema
@@ -19,6 +20,9 @@ DEFAULTS = {
     "OPENAPI_VERSION": "3.1.0",
     "API_RATE_LIMIT_TOKEN": "600 per minute",
     "API_RATE_LIMIT_ADDRESS": "300 per minute",
+    "API_REQUIRE_IF_MATCH": False,
+    # Networks webhooks may reach although they are not public (e.g. "10.0.0.0/8").
+    "WEBHOOK_ALLOWED_NETWORKS": [],
 }
 
 
@@ -43,6 +47,7 @@ def init_api(app: Flask) -> None:
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
         csrf.exempt(blp)
     app.extensions["kurultai_api"] = api
+    app.cli.add_command(send_webhooks_command)
     app.before_request(_before)
     app.after_request(_after)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import swagger_ui
 from flask import abort, current_app, jsonify, render_template, send_from_directory
 
-from app.api import bp, pages  # noqa: F401 (pages attaches the token pages to bp)
+from app.api import bp, pages, webhook_pages  # noqa: F401 (they attach their pages to bp)
 from app.api.auth import public
 from app.api.setup import API_PREFIX, init_api
 
