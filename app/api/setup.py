@@ -46,6 +46,11 @@ def init_api(app: Flask) -> None:
     for blp in RESOURCE_BLUEPRINTS:
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
         csrf.exempt(blp)
+    # A resource class (several methods on one address) declares its access once.
+    for function in app.view_functions.values():
+        rule = getattr(getattr(function, "view_class", None), "_access_rule", None)
+        if rule is not None:
+            function._access_rule = rule
     app.extensions["kurultai_api"] = api
     app.cli.add_command(send_webhooks_command)
     app.before_request(_before)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from app import policy
 from app.accounts.models import User
 from app.agenda import services as agenda_services
 from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibility
@@ -141,7 +143,6 @@ def create_session(loaded, slug):
     return show(session)
 
 
-@blp.route("/events/<slug>/agenda/sessions/<int:session_id>")
 @blp.response(200, DraftSessionSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.doc(security=SECURITY)
@@ -155,7 +156,6 @@ def get_session(slug, session_id):
     return data, 200, {"ETag": etag_of(data)}
 
 
-@blp.route("/events/<slug>/agenda/sessions/<int:session_id>", methods=["PATCH"])
 @blp.arguments(DraftSessionPatch)
 @blp.response(200, DraftSessionSchema)
 @blp.alt_response(412, schema=ErrorSchema)
@@ -223,7 +223,6 @@ def _assignment(a: SpeakerAssignment) -> dict:
             "note": a.note or "", "state": getattr(a.state, "value", a.state)}
 
 
-@blp.route("/events/<slug>/agenda/sessions/<int:session_id>/speakers")
 @blp.response(200, AssignmentSchema(many=True))
 @blp.doc(security=SECURITY)
 @token_required
@@ -235,7 +234,6 @@ def list_assignments(slug, session_id):
     return [_assignment(a) for a in speaker_services.assignments_of_session(session)]
 
 
-@blp.route("/events/<slug>/agenda/sessions/<int:session_id>/speakers", methods=["POST"])
 @idempotent
 @blp.arguments(AssignmentSchema)
 @blp.response(201, AssignmentSchema)
@@ -254,3 +252,19 @@ def assign(loaded, slug, session_id):
     assignment = run(lambda: speaker_services.assign_speaker(session, user, role=AssignmentRole(loaded["role"]),
                                                              note=loaded["note"], actor=current_token().user))
     return _assignment(assignment)
+
+
+# One rule per address, its methods together (a path with another method is then a 405
+# only for a real object, and an impossible id is a 404 whatever the method).
+@blp.route("/events/<slug>/agenda/sessions/<int:session_id>")
+class SessionResource(MethodView):
+    _access_rule = policy.AUTHENTICATED
+    get = staticmethod(get_session)
+    patch = staticmethod(update_session)
+
+
+@blp.route("/events/<slug>/agenda/sessions/<int:session_id>/speakers")
+class SessionSpeakers(MethodView):
+    _access_rule = policy.AUTHENTICATED
+    get = staticmethod(list_assignments)
+    post = staticmethod(assign)

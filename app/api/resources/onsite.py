@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 
 from flask import Response
+from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from app import policy
 from app.api.auth import allows, authorise, current_token, public, token_required
 from app.api.errors import ApiError
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
@@ -162,7 +164,6 @@ def _registration(slug, registration_id):
     return load_in_event(Registration, registration_id, event)
 
 
-@blp.route("/events/<slug>/registrations/<int:registration_id>/visa-letter", methods=["POST"])
 @idempotent
 @blp.response(201, LetterSchema)
 @blp.alt_response(409, schema=ErrorSchema)
@@ -176,7 +177,6 @@ def issue_letter(slug, registration_id):
     return _letter(letter)
 
 
-@blp.route("/events/<slug>/registrations/<int:registration_id>/visa-letter")
 @blp.response(200, LetterSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.doc(security=SECURITY)
@@ -190,6 +190,15 @@ def letter_status(slug, registration_id):
     if letter is None:
         raise ApiError(404)
     return _letter(letter)
+
+
+@blp.route("/events/<slug>/registrations/<int:registration_id>/visa-letter")
+class VisaLetterResource(MethodView):
+    """One rule for the address, its methods together (see agenda.SessionResource)."""
+
+    _access_rule = policy.AUTHENTICATED
+    get = staticmethod(letter_status)
+    post = staticmethod(issue_letter)
 
 
 @blp.route("/visa-letters/verify/<token>")
