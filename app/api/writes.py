@@ -7,6 +7,7 @@ ahead, unless the operator sets API_REQUIRE_IF_MATCH, when it is refused with 42
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 import hashlib
 import json
 from functools import wraps
@@ -58,11 +59,11 @@ def idempotent(view):
         if not key or token is None:
             return view(*args, **kwargs)
         if len(key) > 255:
-            raise ApiError(400, fields={IDEMPOTENCY_HEADER: ["1-255"]})
+            raise ApiError(400, fields={IDEMPOTENCY_HEADER: [_("At most 255 characters.")]})
         digest = idempotency.request_hash(request.method, request.path, request.get_data())
         outcome, row = idempotency.claim(token.id, key, digest)
         if outcome == "mismatch":
-            raise ApiError(422, fields={IDEMPOTENCY_HEADER: ["used with another request"]})
+            raise ApiError(422, fields={IDEMPOTENCY_HEADER: [_("This key was used with another request.")]})
         if outcome == "busy":
             raise ApiError(409)
         if outcome == "replay":

@@ -1,6 +1,7 @@
 """Categories, delegations with their members, and invitations (one or a batch)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -120,7 +121,7 @@ def create_category(data, slug):
     authorise("registration.configure", event, write=True)
     data["approval"] = ApprovalMode(data["approval"])
     if registration_services.category_name_taken(event, data["name"]):
-        raise ApiError(422, fields={"name": ["already used"]})
+        raise ApiError(422, fields={"name": [_("This name is already used.")]})
     category = run(lambda: registration_services.save_category(event, None, data, actor=current_token().user))
     return _category(category)
 
@@ -151,7 +152,7 @@ def create_delegation(data, slug):
         load_in_event(Category, data["category_id"], event, status=422, field="category_id")
     data["head_user_id"] = None
     if registration_services.delegation_name_taken(event, data["name"]):
-        raise ApiError(422, fields={"name": ["already used"]})
+        raise ApiError(422, fields={"name": [_("This name is already used.")]})
     delegation = run(lambda: registration_services.save_delegation(event, None, data, actor=current_token().user))
     return _delegation(delegation)
 

@@ -2,6 +2,7 @@
 assigned to sessions. Track-limited programme roles stay in their tracks, as on the pages."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from types import SimpleNamespace
 
 from flask.views import MethodView
@@ -248,7 +249,7 @@ def assign(loaded, slug, session_id):
     authorise("speaker.manage_session", session, write=True)
     user = db.session.scalar(select(User).where(db.func.lower(User.email) == loaded["email"].lower()))
     if user is None:
-        raise ApiError(422, fields={"email": ["No account uses this address."]})
+        raise ApiError(422, fields={"email": [_("No account uses this address.")]})
     assignment = run(lambda: speaker_services.assign_speaker(session, user, role=AssignmentRole(loaded["role"]),
                                                              note=loaded["note"], actor=current_token().user))
     return _assignment(assignment)

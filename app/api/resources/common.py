@@ -1,6 +1,7 @@
 """What the token resources share: the event of the URL, objects loaded in it."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.api.auth import current_token
@@ -26,5 +27,5 @@ def load_in_event(model, key: int, event: Event, *, status: int = 404, field: st
     """The `model` row `key` of `event`; another event's row is not found."""
     obj = db.session.get(model, key) if 0 < key < 2**31 else None
     if obj is None or obj.event_id != event.id:
-        raise ApiError(status, fields={field: ["not found in this event"]} if field else None)
+        raise ApiError(status, fields={field: [_("Not found in this event.")]} if field else None)
     return obj

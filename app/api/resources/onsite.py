@@ -2,6 +2,7 @@
 (issue, status, verify a letter's token) and a person's badge as a PDF."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 import base64
 
 from flask import Response
@@ -101,9 +102,9 @@ def _cursor(value: str | None) -> int:
     try:
         number = int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
     except ValueError:
-        raise ApiError(422, fields={"cursor": ["not a cursor of this list"]}) from None
+        raise ApiError(422, fields={"cursor": [_("This is not a cursor of this list.")]}) from None
     if not 0 <= number < 2**31:
-        raise ApiError(422, fields={"cursor": ["not a cursor of this list"]})
+        raise ApiError(422, fields={"cursor": [_("This is not a cursor of this list.")]})
     return number
 
 

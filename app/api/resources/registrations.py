@@ -2,6 +2,7 @@
 behalf, change state, decide many at once. The same rules as the officer's pages."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 import base64
 
 from flask_smorest import Blueprint
@@ -117,9 +118,9 @@ def _cursor(value: str | None) -> int:
     try:
         number = int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
     except ValueError:
-        raise ApiError(422, fields={"cursor": ["not a cursor of this list"]}) from None
+        raise ApiError(422, fields={"cursor": [_("This is not a cursor of this list.")]}) from None
     if not 0 <= number < 2**31:
-        raise ApiError(422, fields={"cursor": ["not a cursor of this list"]})
+        raise ApiError(422, fields={"cursor": [_("This is not a cursor of this list.")]})
     return number
 
 
@@ -191,7 +192,7 @@ def create_registration(data, slug):
     authorise("registration.review", event, write=True)
     user = User.by_email(email)
     if user is None:
-        raise ApiError(422, fields={"email": ["No account uses this address: send an invitation instead."]})
+        raise ApiError(422, fields={"email": [_("No account uses this address: send an invitation instead.")]})
     registration = run(lambda: registration_services.create_registration(event, user, data, category=category,
                                                                          actor=current_token().user))
     return show(registration)
