@@ -27,6 +27,8 @@ def _messages():
 
 
 def render_error(code: int, message: str | None = None):
+    if request.path.startswith("/api/"):
+        return api_error_response(status=code, message=message)
     message = message or _messages().get(code, _("Something went wrong."))
     if _wants_json():
         return jsonify(error={"code": code, "message": message}), code
@@ -52,6 +54,4 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if app.testing and app.config.get("PROPAGATE_EXCEPTIONS_IN_TESTS", True):
             raise error
-        if request.path.startswith("/api/"):
-            return api_error_response(status=500)
         return render_error(500)

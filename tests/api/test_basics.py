@@ -76,3 +76,24 @@ def test_rate_limits_per_token(make_app):
         # Without the token, the address's own (higher) limit still lets the caller in.
         anonymous = client.get("/api/v1/events").status_code
     assert answers == [200, 200, 429] and anonymous == 200
+
+
+def test_token_calls_need_no_csrf_token_but_pages_still_do(make_app):
+    from tests.api.conftest import World
+
+    world = World()
+    user = make_user()
+    from tests.factories import grant
+
+    grant(user, world.event, "secretariat")
+    db.session.commit()
+    secret = personal_token(user, world.event)
+    other = make_app(WTF_CSRF_ENABLED=True)
+    with other.app_context():
+        client = other.test_client()
+        made = client.post("/api/v1/events/astana/categories", headers=bearer(secret), json={"name": "Press"})
+        unknown = client.post("/api/v1/nothing", json={})
+        page = client.post("/account/api-tokens", data={"name": "x"})
+    assert made.status_code == 201
+    assert unknown.status_code in (400, 404) and set(unknown.get_json()["error"]) == {"code", "message", "fields"}
+    assert page.status_code in (302, 400)  # a page without the form's token is refused (or sent to log in)
