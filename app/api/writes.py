@@ -22,6 +22,13 @@ from app.extensions import db
 from app.utils.refusals import Refusal
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# The headers as the OpenAPI document describes them.
+IDEMPOTENCY_PARAM = {"in": "header", "name": IDEMPOTENCY_HEADER, "required": False,
+                     "schema": {"type": "string", "maxLength": 255},
+                     "description": "A repeat with the same key and body replays the first answer; "
+                                    "another body under the key is a 422."}
+IF_MATCH_PARAM = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+                  "description": "The ETag read; another one is a 412 (428 when required and missing)."}
 
 
 def etag_of(data) -> str:

@@ -10,7 +10,7 @@ from app.api.resources.common import SECURITY, event_for_token, load_in_event
 from app.api.resources.registrations import RegistrationSchema, show as show_registration
 from app.api.errors import ApiError
 from app.api.schemas import ErrorSchema
-from app.api.writes import idempotent, run
+from app.api.writes import IDEMPOTENCY_PARAM, idempotent, run
 from app.registration import services as registration_services
 from app.registration.models import ApprovalMode, Category, Delegation
 
@@ -113,7 +113,7 @@ def list_categories(slug):
 @blp.arguments(CategorySchema)
 @blp.response(201, CategorySchema)
 @blp.alt_response(422, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def create_category(data, slug):
     """A new registration category."""
@@ -142,7 +142,7 @@ def list_delegations(slug):
 @blp.arguments(DelegationSchema)
 @blp.response(201, DelegationSchema)
 @blp.alt_response(422, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def create_delegation(data, slug):
     """A new delegation."""
@@ -195,7 +195,7 @@ def _invitation_targets(event, data):
 @blp.arguments(InvitationSchema)
 @blp.response(201, InvitationSchema)
 @blp.alt_response(409, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def create_invitation(data, slug):
     """Invite one person by email."""
@@ -212,7 +212,7 @@ def create_invitation(data, slug):
 @idempotent
 @blp.arguments(InvitationBatch)
 @blp.response(200, BatchResult)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def invite_batch(data, slug):
     """Invite everyone in a CSV text; bad lines are reported and skipped."""

@@ -18,7 +18,7 @@ from app.api.auth import authorise, current_token, token_required
 from app.api.errors import ApiError
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
 from app.api.schemas import ErrorSchema
-from app.api.writes import check_if_match, etag_of, idempotent, run
+from app.api.writes import IDEMPOTENCY_PARAM, IF_MATCH_PARAM, check_if_match, etag_of, idempotent, run
 from app.extensions import db
 from app.speakers import services as speaker_services
 from app.speakers.models import AssignmentRole, SpeakerAssignment
@@ -132,7 +132,7 @@ def list_sessions(slug):
 @blp.arguments(DraftSessionSchema)
 @blp.response(201, DraftSessionSchema)
 @blp.alt_response(422, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def create_session(loaded, slug):
     """A new session in the draft."""
@@ -160,7 +160,7 @@ def get_session(slug, session_id):
 @blp.arguments(DraftSessionPatch)
 @blp.response(200, DraftSessionSchema)
 @blp.alt_response(412, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IF_MATCH_PARAM])
 @token_required
 def update_session(loaded, slug, session_id):
     """Change a session: only the fields sent. Send If-Match with the ETag you read."""
@@ -181,7 +181,7 @@ def update_session(loaded, slug, session_id):
 @blp.arguments(MoveSchema)
 @blp.response(200, DraftSessionSchema)
 @blp.alt_response(412, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IF_MATCH_PARAM])
 @token_required
 def move_session(loaded, slug, session_id):
     """Another room and/or time for a session (If-Match as for a change)."""
@@ -201,7 +201,7 @@ def move_session(loaded, slug, session_id):
 @blp.arguments(PublishSchema)
 @blp.response(200, PublishResult)
 @blp.alt_response(409, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def publish(loaded, slug):
     """Publish the draft. Open conflicts refuse it (409, with their key) unless accepted."""
@@ -239,7 +239,7 @@ def list_assignments(slug, session_id):
 @blp.arguments(AssignmentSchema)
 @blp.response(201, AssignmentSchema)
 @blp.alt_response(409, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def assign(loaded, slug, session_id):
     """Invite a person with an account to speak in the session (they get an email)."""

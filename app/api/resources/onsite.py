@@ -16,7 +16,7 @@ from app.api.auth import allows, authorise, current_token, public, token_require
 from app.api.errors import ApiError
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
 from app.api.schemas import CursorArgs, ErrorSchema
-from app.api.writes import idempotent, run
+from app.api.writes import IDEMPOTENCY_PARAM, idempotent, run
 from app.checkin import letters as letter_services
 from app.checkin import services as checkin_services
 from app.checkin.models import CheckIn
@@ -112,7 +112,7 @@ def _cursor(value: str | None) -> int:
 @idempotent
 @blp.arguments(ScanSchema)
 @blp.response(200, ScanResult)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def scan(data, slug):
     """Check a person in at the entrance by the code on their badge."""
@@ -168,7 +168,7 @@ def _registration(slug, registration_id):
 @idempotent
 @blp.response(201, LetterSchema)
 @blp.alt_response(409, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def issue_letter(slug, registration_id):
     """Issue the delegate's visa-support letter (an earlier one is superseded)."""

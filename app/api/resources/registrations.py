@@ -14,7 +14,7 @@ from app.api.auth import allows, authorise, current_token, may, token_required
 from app.api.errors import ApiError
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
 from app.api.schemas import CursorArgs, ErrorSchema
-from app.api.writes import check_if_match, etag_of, idempotent, run
+from app.api.writes import IDEMPOTENCY_PARAM, IF_MATCH_PARAM, check_if_match, etag_of, idempotent, run
 from app.extensions import db
 from app.registration import services as registration_services
 from app.registration.models import Category, Delegation, Registration, RegistrationState
@@ -171,7 +171,7 @@ def get_registration(slug, registration_id):
 @blp.arguments(RegistrationCreate)
 @blp.response(201, RegistrationSchema)
 @blp.alt_response(409, schema=ErrorSchema)
-@blp.doc(security=SECURITY, parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"}}])
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def create_registration(data, slug):
     """Register someone on their behalf: an existing account, or a member of a delegation
@@ -204,7 +204,7 @@ def create_registration(data, slug):
 @blp.response(200, RegistrationSchema)
 @blp.alt_response(409, schema=ErrorSchema)
 @blp.alt_response(412, schema=ErrorSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM, IF_MATCH_PARAM])
 @token_required
 def change_state(data, slug, registration_id):
     """Approve, reject, waitlist or cancel. Send If-Match with the ETag you read."""
@@ -231,7 +231,7 @@ def change_state(data, slug, registration_id):
 @idempotent
 @blp.arguments(BulkDecision)
 @blp.response(200, BulkResult)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAM])
 @token_required
 def bulk_decide(data, slug):
     """One decision for many registrations; those where it does not apply are skipped."""
