@@ -1,7 +1,7 @@
 """Schemas shared by the resources: errors, pages of a list."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class ErrorBody(Schema):
@@ -16,7 +16,7 @@ class ErrorSchema(Schema):
 
 class CursorArgs(Schema):
     cursor = fields.Str(load_default=None, metadata={"description": "From `next_cursor` of the previous page."})
-    limit = fields.Int(load_default=50, validate=lambda n: 1 <= n <= 200,
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200),
                        metadata={"description": "Items per page, 1-200."})
 
 

@@ -15,6 +15,8 @@ from tests.factories import make_event, make_user
     ("DELETE", "/api/v1/events", 405),
     ("GET", "/api/v1/token", 401),
     ("GET", "/api/v1/events/x/participants?page=abc", 422),
+    ("GET", "/api/v1/events/x/participants?page=-1", 422),
+    ("GET", "/api/v1/events/x/registrations?limit=-5", 422),
 ])
 def test_errors_are_json_never_html(client, method, url, status):
     response = client.open(url, method=method)

@@ -46,6 +46,7 @@ def test_scan_list_and_counts(client, world):
     assert bogus.status_code == 200 and bogus.get_json()["status"] in ("invalid", "refused")
     listed = client.get(f"{BASE}/checkins", headers=bearer(desk)).get_json()
     assert [c["registration_id"] for c in listed["items"]] == [registration.id]
+    assert client.get(f"{BASE}/checkins", headers=bearer(desk), query_string={"limit": -9680}).status_code == 422
     counts = client.get(f"{BASE}/checkins/counts", headers=bearer(desk)).get_json()
     assert counts["checked_in"] == 1 and counts["approved"] == 1
     for role in ("protocol", "programme", "viewer"):

@@ -40,6 +40,9 @@ def test_list_filters_and_cursor_pages(client, world):
     assert [r["id"] for r in approved["items"]] == [regs[0].id, regs[2].id, regs[4].id]
     assert client.get(BASE, headers=bearer(secret), query_string={"cursor": "!!"}).status_code == 422
     assert client.get(BASE, headers=bearer(secret), query_string={"state": "nonsense"}).status_code == 422
+    for limit in (-5, 0, 201):
+        response = client.get(BASE, headers=bearer(secret), query_string={"limit": limit})
+        assert response.status_code == 422 and "limit" in response.get_json()["error"]["fields"]
 
 
 @pytest.mark.parametrize("role, status", [("secretariat", 200), ("accreditation", 200), ("protocol", 200),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from app import policy
@@ -88,7 +88,7 @@ class SpeakerSchema(Schema):
 
 
 class PageArgs(Schema):
-    page = fields.Int(load_default=1, validate=lambda n: 1 <= n <= 10000)
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10000))
 
 
 class ParticipantSchema(Schema):
