@@ -70,3 +70,13 @@ def test_invitations_single_and_batch(client, world):
     other = client.post(f"{BASE}/invitations", headers=bearer(secret),
                         json={"email": "c@example.org", "category_id": 999999})
     assert other.status_code == 422 and "category_id" in other.get_json()["error"]["fields"]
+
+
+def test_control_characters_and_odd_line_ends_are_cleaned_not_a_server_error(client, world):
+    secret = token(world)
+    response = client.post(f"{BASE}/invitations/batch", headers=bearer(secret),
+                           json={"csv": "\u0004\u0006\u001b\rD\u008c\ud9e1\ude82\r\nz@example.org,Zed\x00",
+                                 "category_id": world.category.id, "message": ">\udab4\udc6c"})
+    assert response.status_code == 200
+    assert response.get_json()["invited"] == 1
+    assert db.session.scalar(select(Invitation.given_name).where(Invitation.email == "z@example.org")) == "Zed"

@@ -9,7 +9,7 @@ from app.api.auth import allows, authorise, current_token, token_required
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
 from app.api.resources.registrations import RegistrationSchema, show as show_registration
 from app.api.errors import ApiError
-from app.api.schemas import ErrorSchema
+from app.api.schemas import ErrorSchema, Input
 from app.api.writes import IDEMPOTENCY_PARAM, idempotent, run
 from app.registration import services as registration_services
 from app.registration.models import ApprovalMode, Category, Delegation
@@ -20,7 +20,7 @@ ID = validate.Range(min=1, max=2**31 - 1)
 COUNT = validate.Range(min=0, max=100000)
 
 
-class CategorySchema(Schema):
+class CategorySchema(Input):
     id = fields.Int(dump_only=True)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     description = fields.Str(load_default="", validate=validate.Length(max=500))
@@ -32,7 +32,7 @@ class CategorySchema(Schema):
     active = fields.Bool(load_default=True)
 
 
-class DelegationSchema(Schema):
+class DelegationSchema(Input):
     id = fields.Int(dump_only=True)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     country = fields.Str(load_default="", validate=validate.Length(max=2))
@@ -46,7 +46,7 @@ class DelegationDetail(DelegationSchema):
     members = fields.List(fields.Nested(RegistrationSchema), dump_only=True)
 
 
-class InvitationSchema(Schema):
+class InvitationSchema(Input):
     id = fields.Int(dump_only=True)
     email = fields.Email(required=True)
     category_id = fields.Int(required=True, validate=ID)
@@ -60,7 +60,7 @@ class InvitationSchema(Schema):
     expires_at = fields.DateTime(dump_only=True)
 
 
-class InvitationBatch(Schema):
+class InvitationBatch(Input):
     csv = fields.Str(required=True, validate=validate.Length(min=1, max=200000),
                      metadata={"description": "Lines of email, given_name, family_name, honorific, locale."})
     category_id = fields.Int(required=True, validate=ID)

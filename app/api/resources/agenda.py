@@ -17,7 +17,7 @@ from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibilit
 from app.api.auth import authorise, current_token, token_required
 from app.api.errors import ApiError
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
-from app.api.schemas import ErrorSchema
+from app.api.schemas import ErrorSchema, Input
 from app.api.writes import IDEMPOTENCY_PARAM, IF_MATCH_PARAM, check_if_match, etag_of, idempotent, run
 from app.extensions import db
 from app.speakers import services as speaker_services
@@ -28,7 +28,7 @@ blp = Blueprint("api_agenda", __name__, description="The draft agenda and its sp
 ID = validate.Range(min=1, max=2**31 - 1)
 
 
-class DraftSessionSchema(Schema):
+class DraftSessionSchema(Input):
     id = fields.Int(dump_only=True)
     title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
     type = fields.Str(load_default="panel", validate=validate.OneOf([t.value for t in SessionType]))
@@ -45,7 +45,7 @@ class DraftSessionSchema(Schema):
     category_ids = fields.List(fields.Int(validate=ID), load_default=list)
 
 
-class DraftSessionPatch(Schema):
+class DraftSessionPatch(Input):
     """Every field optional: what is sent changes."""
 
     title = fields.Str(validate=validate.Length(min=1, max=300))
@@ -63,13 +63,13 @@ class DraftSessionPatch(Schema):
     category_ids = fields.List(fields.Int(validate=ID))
 
 
-class MoveSchema(Schema):
+class MoveSchema(Input):
     room_id = fields.Int(required=True, validate=ID)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
 
 
-class PublishSchema(Schema):
+class PublishSchema(Input):
     accept_conflicts = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200),
                                   metadata={"description": "The conflicts key of a 409 answer, to publish anyway."})
 
@@ -78,7 +78,7 @@ class PublishResult(Schema):
     version = fields.Int(required=True)
 
 
-class AssignmentSchema(Schema):
+class AssignmentSchema(Input):
     id = fields.Int(dump_only=True)
     session_id = fields.Int(dump_only=True)
     user_id = fields.Int(dump_only=True)

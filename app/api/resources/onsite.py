@@ -15,7 +15,7 @@ from app import policy
 from app.api.auth import allows, authorise, current_token, public, token_required
 from app.api.errors import ApiError
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
-from app.api.schemas import CursorArgs, ErrorSchema
+from app.api.schemas import CursorArgs, ErrorSchema, Input
 from app.api.writes import IDEMPOTENCY_PARAM, idempotent, run
 from app.checkin import letters as letter_services
 from app.checkin import services as checkin_services
@@ -28,7 +28,7 @@ blp = Blueprint("api_onsite", __name__, description="Check-in, visa-support lett
 ID = validate.Range(min=1, max=2**31 - 1)
 
 
-class ScanSchema(Schema):
+class ScanSchema(Input):
     code = fields.Str(required=True, validate=validate.Length(min=1, max=400),
                       metadata={"description": "The badge's QR content or its short code."})
     confirmed = fields.Bool(load_default=False, metadata={"description": "Admit on a day outside the event."})

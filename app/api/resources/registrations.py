@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.api.auth import allows, authorise, current_token, may, token_required
 from app.api.errors import ApiError
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
-from app.api.schemas import CursorArgs, ErrorSchema
+from app.api.schemas import CursorArgs, ErrorSchema, Input
 from app.api.writes import IDEMPOTENCY_PARAM, IF_MATCH_PARAM, check_if_match, etag_of, idempotent, run
 from app.extensions import db
 from app.registration import services as registration_services
@@ -68,7 +68,7 @@ class RegistrationFilters(CursorArgs):
     q = fields.Str(validate=validate.Length(max=100))
 
 
-class RegistrationCreate(Schema):
+class RegistrationCreate(Input):
     email = fields.Email(required=True)
     category_id = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     delegation_id = fields.Int(validate=validate.Range(min=1, max=2**31 - 1))
@@ -86,12 +86,12 @@ class RegistrationCreate(Schema):
     public_listing = fields.Bool(load_default=False)
 
 
-class StateChange(Schema):
+class StateChange(Input):
     state = fields.Str(required=True, validate=validate.OneOf(["approved", "rejected", "waitlisted", "cancelled"]))
     message = fields.Str(load_default="", validate=validate.Length(max=2000))
 
 
-class BulkDecision(Schema):
+class BulkDecision(Input):
     ids = fields.List(fields.Int(validate=validate.Range(min=1, max=2**31 - 1)), required=True,
                       validate=validate.Length(min=1, max=500))
     decision = fields.Str(required=True, validate=validate.OneOf(DECISIONS))
