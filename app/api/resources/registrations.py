@@ -220,8 +220,6 @@ def change_state(data, slug, registration_id):
     if decision is None:
         run(lambda: registration_services.cancel_registration(registration, actor=actor, reason=data["message"]))
     else:
-        if RegistrationState(data["state"]) not in registration_services.ALLOWED[registration.state]:
-            raise ApiError(409)
         run(lambda: registration_services.decide(registration, decision, actor=actor, message=data["message"]))
     shown = show(registration)
     return shown, 200, {"ETag": etag_of(shown)}
