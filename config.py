@@ -122,6 +122,13 @@ class Config:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_SENSITIVE = os.environ.get("RATELIMIT_SENSITIVE", "5 per minute;30 per hour")
 
+    # The JSON API (app/api): limits per token and per address, If-Match required on
+    # writes, and the networks webhooks may reach although they are not public.
+    API_RATE_LIMIT_TOKEN = os.environ.get("API_RATE_LIMIT_TOKEN", "600 per minute")
+    API_RATE_LIMIT_ADDRESS = os.environ.get("API_RATE_LIMIT_ADDRESS", "300 per minute")
+    API_REQUIRE_IF_MATCH = _env_bool("API_REQUIRE_IF_MATCH", False)
+    WEBHOOK_ALLOWED_NETWORKS = [n for n in os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "").split(",") if n.strip()]
+
     # How long a worker trusts its copy of an event's publication token before checking
     # the database again: a new publication reaches every worker within this time.
     PUBLIC_CACHE_TTL = float(os.environ.get("PUBLIC_CACHE_TTL", "1"))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.api.errors import error_response as api_error_response
 from app.extensions import db
 
 
@@ -26,6 +27,8 @@ def _messages():
 
 
 def render_error(code: int, message: str | None = None):
+    if request.path.startswith("/api/"):
+        return api_error_response(status=code, message=message)
     message = message or _messages().get(code, _("Something went wrong."))
     if _wants_json():
         return jsonify(error={"code": code, "message": message}), code
@@ -41,6 +44,8 @@ def init_app(app: Flask) -> None:
     def http_error(error):
         if error.code in (301, 302, 303, 307, 308) or error.code is None:
             return error
+        if request.path.startswith("/api/"):
+            return api_error_response(error)
         return render_error(error.code)
 
     @app.errorhandler(Exception)

@@ -54,6 +54,7 @@ def _sample_values() -> dict[str, str]:
     """A real value for every URL argument, taken from the demo summit."""
     from app.accounts.models import User
     from app.agenda.models import AgendaSession, Room, Track
+    from app.api.models import ApiToken, Webhook, WebhookDelivery
     from app.checkin import services as checkin
     from app.checkin.models import VisaLetter
     from app.events.models import EventRole
@@ -77,6 +78,8 @@ def _sample_values() -> dict[str, str]:
         "proposal_id": first(SessionProposal.id), "slide_id": first(SlideFile.id),
         "grant_id": first(EventRole.id, EventRole.user_id != User.by_email("secretariat@example.org").id),
         "public_id": first(VisaLetter.public_id) or "x",
+        "token_id": first(ApiToken.id), "webhook_id": first(Webhook.id), "delivery_id": first(WebhookDelivery.id),
+        "change": "disable",
     }
     approved = db.session.scalar(select(Registration).where(Registration.state == RegistrationState.approved)
                                  .order_by(Registration.id).limit(1))

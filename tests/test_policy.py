@@ -206,7 +206,17 @@ SAMPLE_URLS = {
     "checkin.desk_photo": lambda event: {"pick": _pick(event)},
     "checkin.badge_one": lambda event: {"pick": _pick(event)},
     "checkin.letter_pdf": lambda event: {"public_id": _visa_letter(event).public_id},
+    "api.webhook": lambda event: {"webhook_id": _webhook(event).id},
 }
+
+
+def _webhook(event):
+    from app.api.models import Webhook
+
+    hook = Webhook(event_id=event.id, url="https://hooks.example.org/kurultai", secret="s",
+                   events=["registration.approved"])
+    db.session.add(hook)
+    return _flushed(hook)
 
 
 def _furnished_event(**fields):

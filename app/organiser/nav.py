@@ -23,6 +23,8 @@ NAV = [
     ("checkin.manage_badges", "badge.print_bulk", _l("Badges")),
     ("checkin.manage_letters", "visa_letter.manage", _l("Visa-support letters")),
     ("organiser.team", "team.manage", _l("Team")),
+    ("api.service_tokens", "team.manage", _l("Service tokens")),
+    ("api.webhooks", "team.manage", _l("Webhooks")),
     ("organiser.settings", "event.edit", _l("Settings")),
     ("organiser.audit", "audit.view", _l("Audit log")),
 ]

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 # comparison below also checks it against the policy and app/organiser/nav.py.
 NAV_OF = {
     "secretariat": ["Dashboard", "Registrations", "Invitations", "Delegations", "Categories and questions", "Agenda",
-                    "Speakers", "Check-in", "Badges", "Visa-support letters", "Team", "Settings", "Audit log"],
+                    "Speakers", "Check-in", "Badges", "Visa-support letters", "Team", "Service tokens", "Webhooks",
+                    "Settings", "Audit log"],
     "programme": ["Dashboard", "Agenda", "Speakers"],
     "accreditation": ["Dashboard", "Registrations", "Invitations", "Delegations", "Categories and questions",
                       "Badges", "Visa-support letters"],

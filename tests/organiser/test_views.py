@@ -21,7 +21,7 @@ EXPECTED_NAV = {
     "secretariat": ["organiser.dashboard", "registration.manage_list", "registration.manage_invitations",
                     "registration.manage_delegations", "registration.manage_categories", "agenda.manage_timetable",
                     "speakers.manage_list", "checkin.desk", "checkin.manage_badges", "checkin.manage_letters",
-                    "organiser.team", "organiser.settings", "organiser.audit"],
+                    "organiser.team", "api.service_tokens", "api.webhooks", "organiser.settings", "organiser.audit"],
     "programme": ["organiser.dashboard", "agenda.manage_timetable", "speakers.manage_list"],
     "accreditation": ["organiser.dashboard", "registration.manage_list", "registration.manage_invitations",
                       "registration.manage_delegations", "registration.manage_categories", "checkin.manage_badges",

@@ -1,0 +1,1 @@
+"""The API's own rules: tokens, idempotent replays, webhooks."""

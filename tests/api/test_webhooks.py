@@ -1,0 +1,228 @@
+"""Webhooks: registered by the secretariat, queued from the domains' changes,
+signed, retried with backoff, logged, sent again by hand, switched off after
+repeated failure, and never aimed at addresses inside the network (SSRF)."""
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from sqlalchemy import select
+
+from app.api.models import Webhook, WebhookDelivery
+from app.api.services import webhooks
+from app.extensions import db
+from app.utils.refusals import Refusal
+from app.utils.time import utcnow
+from tests.factories import grant, login_session, make_user, page
+
+ALLOW_LOOPBACK = {"WEBHOOK_ALLOWED_NETWORKS": ["127.0.0.0/8"]}
+
+
+class Receiver:
+    """A local HTTP server on loopback that answers each POST with the next status."""
+
+    def __init__(self, statuses=(200,)):
+        self.statuses = list(statuses)
+        self.requests: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = []
+
+    def start(statuses=(200,)):
+        made.append(Receiver(statuses))
+        return made[-1]
+
+    yield start
+    for r in made:
+        r.close()
+
+
+@pytest.fixture
+def loopback_allowed(app):
+    app.config.update(ALLOW_LOOPBACK)
+    yield app.config
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = []
+
+
+def hook_for(world, url, events=("registration.approved",), config=None, secret="s3cret"):
+    hook = webhooks.create_webhook(world.event, url=url, events=list(events), secret=secret,
+                                   config=config, actor=world.organiser)
+    db.session.commit()
+    return hook
+
+
+def test_approval_is_delivered_signed(world, receiver, loopback_allowed):
+    listener = receiver()
+    hook_for(world, listener.url, config=loopback_allowed)
+    registration = world.registration(approve=True)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert delivery.event_type == "registration.approved" and delivery.status == "pending"
+    assert webhooks.send_due(loopback_allowed) == 1
+    headers, body = listener.requests[0]
+    payload = json.loads(body)
+    assert payload["type"] == "registration.approved"
+    assert payload["object"] == {"type": "Registration", "id": str(registration.id)}
+    assert "Serikova" not in body.decode()  # no personal data: the receiver reads it through the API
+    assert webhooks.verify("s3cret", headers["Kurultai-Signature"], body)
+    assert not webhooks.verify("other", headers["Kurultai-Signature"], body)
+    assert not webhooks.verify("s3cret", headers["Kurultai-Signature"], body + b" ")
+    assert headers["Kurultai-Signature"].startswith(f"t={headers['Kurultai-Timestamp']},v1=")
+    db.session.expire_all()
+    assert delivery.status == "delivered" and delivery.response_code == 200 and delivery.attempts == 1
+
+
+def test_stale_signature_is_refused_by_verify():
+    body = b"{}"
+    header = webhooks.sign("k", 1000, body)
+    assert webhooks.verify("k", header, body, now=1100)
+    assert not webhooks.verify("k", header, body, now=1000 + 301)
+    assert not webhooks.verify("k", "garbage", body)
+
+
+def test_only_subscribed_events_of_the_hooks_event_are_queued(world, loopback_allowed):
+    hook_for(world, "http://127.0.0.1:9/x", events=["session.published"], config=loopback_allowed)
+    world.registration(approve=True)
+    assert db.session.scalar(select(WebhookDelivery)) is None
+    from app.agenda import services as agenda_services
+
+    agenda_services.publish_agenda(world.event, actor=world.organiser)
+    db.session.commit()
+    assert [d.event_type for d in db.session.scalars(select(WebhookDelivery))] == ["session.published"]
+
+
+def test_checkins_are_events_too(world, loopback_allowed):
+    from app.checkin import services as checkin_services
+
+    hook_for(world, "http://127.0.0.1:9/x", events=["checkin.created"], config=loopback_allowed)
+    registration = world.registration(approve=True)
+    checkin_services.scan(world.event, checkin_services.token_for(checkin_services.ensure_badge(registration),
+                                                                  world.event),
+                          actor=world.organiser, confirmed=True)
+    db.session.commit()
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert delivery.event_type == "checkin.created" and delivery.payload["object"]["id"] == str(registration.id)
+
+
+def test_failures_retry_with_backoff_then_give_up_and_switch_the_hook_off(world, receiver, loopback_allowed):
+    listener = receiver(statuses=(500,))
+    hook = hook_for(world, listener.url, config=loopback_allowed)
+    for n in range(webhooks.DISABLE_AFTER):
+        world.registration(f"G{n}", f"F{n}", approve=True)
+    now = utcnow()
+    waits = []
+    for _round in range(webhooks.MAX_ATTEMPTS):
+        webhooks.send_due(loopback_allowed, now=now)
+        pending = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.status == "pending")).all()
+        if pending:
+            waits.append(pending[0].next_attempt_at - now)
+            assert webhooks.send_due(loopback_allowed, now=now) == 0  # not due yet
+            now = max(d.next_attempt_at for d in pending)
+    assert waits == sorted(waits) and waits[0] >= timedelta(seconds=30) and waits[1] == 2 * waits[0]
+    db.session.expire_all()
+    assert {d.status for d in db.session.scalars(select(WebhookDelivery))} == {"failed"}
+    assert all(d.response_code == 500 for d in db.session.scalars(select(WebhookDelivery)))
+    assert hook.active is False and hook.disabled_at is not None
+    assert len(listener.requests) == webhooks.DISABLE_AFTER * webhooks.MAX_ATTEMPTS
+    # Switched off: new changes queue nothing.
+    world.registration("Late", "One", approve=True)
+    assert db.session.scalar(select(db.func.count(WebhookDelivery.id))) == webhooks.DISABLE_AFTER
+
+
+def test_unreachable_receiver_is_logged_and_retried(world, loopback_allowed):
+    hook_for(world, "http://127.0.0.1:9/closed", config=loopback_allowed)
+    world.registration(approve=True)
+    webhooks.send_due(loopback_allowed)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert delivery.status == "pending" and delivery.attempts == 1 and delivery.error
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/x", "http://localhost/x", "http://169.254.169.254/latest",
+                                 "http://10.1.2.3/x", "http://192.168.0.1/x", "http://[::1]/x", "ftp://example.org/x",
+                                 "file:///etc/passwd", "http://user:pw@93.184.216.34/x", "http://0.0.0.0/x",
+                                 "not a url"])
+def test_addresses_inside_the_network_are_refused(world, app, url):
+    with pytest.raises(Refusal):
+        webhooks.create_webhook(world.event, url=url, events=["registration.approved"], secret="",
+                                config=app.config, actor=world.organiser)
+
+
+def test_a_hook_whose_address_turned_private_is_not_called(world, receiver, loopback_allowed):
+    listener = receiver()
+    hook_for(world, listener.url, config=loopback_allowed)
+    world.registration(approve=True)
+    loopback_allowed["WEBHOOK_ALLOWED_NETWORKS"] = []
+    webhooks.send_due(loopback_allowed)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert listener.requests == [] and delivery.status == "pending" and "network" in delivery.error
+
+
+def test_secretariat_pages_register_log_and_redeliver(client, world, receiver, loopback_allowed):
+    listener = receiver()
+    secretariat = make_user()
+    grant(secretariat, world.event, "secretariat")
+    db.session.commit()
+    login_session(client, secretariat)
+    url = "/e/astana/manage/webhooks"
+    doc = page(client.get(url))
+    token = doc.xpath("//input[@name='csrf_token']/@value")
+    data = {"url": listener.url, "secret": "", "events": ["registration.approved", "checkin.created"]}
+    if token:
+        data["csrf_token"] = token[0]
+    assert client.post(url, data=data).status_code == 302
+    hook = db.session.scalar(select(Webhook))
+    assert len(hook.secret) >= 32 and hook.events == ["registration.approved", "checkin.created"]
+    world.registration(approve=True)
+    webhooks.send_due(loopback_allowed)
+    detail = client.get(f"{url}/{hook.id}").get_data(as_text=True)
+    assert "delivered" in detail and "200" in detail
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert client.post(f"{url}/{hook.id}/deliveries/{delivery.id}/redeliver").status_code == 302
+    webhooks.send_due(loopback_allowed)
+    assert len(listener.requests) == 2 and listener.requests[0][1] == listener.requests[1][1]
+    assert client.post(f"{url}/{hook.id}/disable").status_code == 302
+    db.session.expire_all()
+    assert hook.active is False
+    assert client.post(f"{url}/{hook.id}/enable").status_code == 302
+    refused = client.post(url, data={**data, "url": "http://10.0.0.1/x"})
+    assert refused.status_code == 200 and "network" in refused.get_data(as_text=True)
+    other = make_user()
+    grant(other, world.event, "accreditation")
+    db.session.commit()
+    login_session(client, other)
+    assert client.get(url).status_code == 403
+
+
+def test_send_webhooks_command(app, world, receiver, loopback_allowed):
+    listener = receiver()
+    hook_for(world, listener.url, config=loopback_allowed)
+    world.registration(approve=True)
+    result = app.test_cli_runner().invoke(args=["send-webhooks"])
+    assert result.exit_code == 0 and "1 deliveries attempted" in result.output
+    assert len(listener.requests) == 1
