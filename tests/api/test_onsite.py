@@ -7,6 +7,7 @@ from datetime import date
 from PIL import Image
 
 from app.checkin import services as checkin_services
+from app.checkin.services.letters import letter_token
 from app.extensions import db
 from app.registration import services as registration_services
 from tests.api.support import bearer, personal_token, service_token
@@ -57,8 +58,6 @@ def test_scan_list_and_counts(client, world):
 
 
 def test_visa_letters_issue_status_and_verify(client, world):
-    from app.checkin import letters
-
     registration = approved_with_photo(world, visa_letter_needed=True, passport_number="N1234567",
                                        passport_expiry=date(2031, 1, 31), date_of_birth=date(1980, 5, 17),
                                        place_of_birth="Almaty")
@@ -71,8 +70,8 @@ def test_visa_letters_issue_status_and_verify(client, world):
     # The delegate's own token reads their letter; the protocol officer may not.
     assert client.get(url, headers=bearer(personal_token(registration.user, world.event))).status_code == 200
     assert client.get(url, headers=bearer(token(world, "protocol"))).status_code == 403
-    letter = letters.current_letter(registration)
-    verified = client.get(f"/api/v1/visa-letters/verify/{letters.letter_token(letter)}")
+    letter = checkin_services.current_letter(registration)
+    verified = client.get(f"/api/v1/visa-letters/verify/{letter_token(letter)}")
     assert verified.status_code == 200 and verified.get_json()["holder_name"]
     assert verified.headers["Access-Control-Allow-Origin"] == "*"
     forged = client.get("/api/v1/visa-letters/verify/forged-token")
