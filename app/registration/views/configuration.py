@@ -7,11 +7,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
-from app.policy import requires
+from app.policy import in_event, requires
 from app.registration import bp, services
 from app.registration.forms import CategoryForm, QuestionForm, SettingsForm
 from app.registration.models import ApprovalMode, Category, Question, QuestionKind, WaitlistMode
-from app.utils.db import get_in_event_or_404
 from app.utils.views import run_service
 
 
@@ -68,27 +67,23 @@ def _category_data(form) -> dict:
 
 
 @bp.route("/e/<slug>/manage/categories/<int:category_id>", methods=["GET", "POST"])
-@requires("registration.configure")
-def manage_category(slug, category_id):
-    event = g.event
-    category = get_in_event_or_404(Category, category_id, event)
+@requires("registration.configure", load={"category": in_event(Category, "category_id")})
+def manage_category(event, category):
     form = CategoryForm(obj=category)
     if request.method == "GET":
         form.approval.data = category.approval.value
     if form.validate_on_submit() and run_service(
             lambda: services.save_category(event, category, _category_data(form), actor=current_user),
             form=form, done=_("Category saved.")):
-        return redirect(url_for("registration.manage_categories", slug=slug))
+        return redirect(url_for("registration.manage_categories", slug=event.slug))
     return render_template("registration/manage_category.html", event=event, form=form, category=category,
                            title=category.name)
 
 
 @bp.route("/e/<slug>/manage/questions/<int:question_id>/toggle", methods=["POST"])
-@requires("registration.configure")
-def manage_question_toggle(slug, question_id):
-    event = g.event
-    question = get_in_event_or_404(Question, question_id, event)
+@requires("registration.configure", load={"question": in_event(Question, "question_id")})
+def manage_question_toggle(event, question):
     services.set_question_active(question, not question.active, actor=current_user)
     db.session.commit()
     flash(_("Question updated."), "success")
-    return redirect(url_for("registration.manage_categories", slug=slug))
+    return redirect(url_for("registration.manage_categories", slug=event.slug))

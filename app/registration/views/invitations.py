@@ -8,12 +8,11 @@ from sqlalchemy import select
 
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import requires
+from app.policy import in_event, requires
 from app.registration import bp, services
 from app.registration.forms import InvitationCsvForm, InvitationForm
 from app.registration.models import Category, Delegation, Invitation
 from app.registration.views.common import category_choices
-from app.utils.db import get_in_event_or_404
 from app.utils.forms import select_choices
 from app.utils.views import run_service
 
@@ -62,12 +61,10 @@ def manage_invitations(slug):
 
 
 @bp.route("/e/<slug>/manage/invitations/<int:invitation_id>/<action>", methods=["POST"])
-@requires("invitation.manage")
-def manage_invitation_action(slug, invitation_id, action):
-    event = g.event
+@requires("invitation.manage", load={"invitation": in_event(Invitation, "invitation_id")})
+def manage_invitation_action(event, invitation, action):
     if action not in ("resend", "revoke"):
         abort(404)
-    invitation = get_in_event_or_404(Invitation, invitation_id, event)
     if not EmptyForm().validate_on_submit():
         abort(400)
     if action == "resend":
@@ -75,4 +72,4 @@ def manage_invitation_action(slug, invitation_id, action):
                     done=_("Invitation sent again."))
     else:
         run_service(lambda: services.revoke_invitation(invitation, actor=current_user), done=_("Invitation revoked."))
-    return redirect(url_for("registration.manage_invitations", slug=slug))
+    return redirect(url_for("registration.manage_invitations", slug=event.slug))

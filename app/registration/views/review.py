@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import can, requires
+from app.policy import can, in_event, requires
 from app.registration import bp, services
 from app.registration.forms import BulkForm, DecisionForm, NoteForm
 from app.registration.labels import SHORT_LABELS, history_label
@@ -17,7 +17,6 @@ from app.registration.models import Delegation, Registration, RegistrationState
 from app.registration.views.common import PER_PAGE, current_locale
 from app.utils import tabular
 from app.utils.countries import country_choices
-from app.utils.db import get_in_event_or_404
 from app.utils.inputs import optional_id, record_id
 from app.utils.paging import page_number
 from app.utils.views import run_service
@@ -61,10 +60,8 @@ def manage_list(slug):
 
 
 @bp.route("/e/<slug>/manage/registrations/<int:registration_id>")
-@requires("registration.view")
-def manage_detail(slug, registration_id):
-    event = g.event
-    registration = get_in_event_or_404(Registration, registration_id, event)
+@requires("registration.view", load={"registration": in_event(Registration, "registration_id")})
+def manage_detail(event, registration):
     return render_template("registration/manage_detail.html", event=event, registration=registration,
                            history=services.history(registration), history_label=history_label,
                            notes=services.notes(registration),
@@ -74,10 +71,8 @@ def manage_detail(slug, registration_id):
 
 
 @bp.route("/e/<slug>/manage/registrations/<int:registration_id>/decide", methods=["POST"])
-@requires("registration.review")
-def manage_decide(slug, registration_id):
-    event = g.event
-    registration = get_in_event_or_404(Registration, registration_id, event)
+@requires("registration.review", load={"registration": in_event(Registration, "registration_id")})
+def manage_decide(event, registration):
     form = DecisionForm()
     if form.validate_on_submit():
         # The outcome decides the colour: an approval may end on the waitlist.
@@ -89,14 +84,12 @@ def manage_decide(slug, registration_id):
                 flash(_("The registration is now %(state)s.", state=_state_label(registration.state)), "success")
     else:
         flash(_("Choose a decision."), "danger")
-    return redirect(url_for("registration.manage_detail", slug=slug, registration_id=registration.id))
+    return redirect(url_for("registration.manage_detail", slug=event.slug, registration_id=registration.id))
 
 
 @bp.route("/e/<slug>/manage/registrations/<int:registration_id>/notes", methods=["POST"])
-@requires("registration.review")
-def manage_note(slug, registration_id):
-    event = g.event
-    registration = get_in_event_or_404(Registration, registration_id, event)
+@requires("registration.review", load={"registration": in_event(Registration, "registration_id")})
+def manage_note(event, registration):
     form = NoteForm()
     if form.validate_on_submit():
         services.add_note(registration, form.body.data, actor=current_user)
@@ -104,7 +97,7 @@ def manage_note(slug, registration_id):
         flash(_("Note added."), "success")
     else:
         flash(" ".join(form.body.errors) or _("The note is empty."), "danger")
-    return redirect(url_for("registration.manage_detail", slug=slug, registration_id=registration.id))
+    return redirect(url_for("registration.manage_detail", slug=event.slug, registration_id=registration.id))
 
 
 @bp.route("/e/<slug>/manage/registrations/bulk", methods=["POST"])
