@@ -307,6 +307,18 @@ def own_registration(user, registration) -> bool:
     return registration is not None and registration.user_id is not None and registration.user_id == user.id
 
 
+@object_rule("registration.change")
+def change_own_registration(user, registration) -> bool:
+    """A delegate changes or cancels their own registration until it is rejected."""
+    return own_registration(user, registration) and registration.state != "rejected"
+
+
+@object_rule("registration.travel")
+def give_travel_details(user, registration) -> bool:
+    """An approved delegate gives their flights and hotel."""
+    return _approved_own(user, registration)
+
+
 @object_rule("delegation.lead")
 def lead_delegation(user, delegation) -> bool:
     """The head of a delegation registers members, holds places and sees its status."""
