@@ -14,9 +14,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.forms import StrongPassword, honorific_choices, interface_language_choices
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
-from app.registration.photos import PhotoError, process_photo
 from app.registration.services.transitions import DETAIL_FIELDS, PASSPORT_FIELDS
 from app.utils.forms import CountryField, LocalDateTimeField, email_field, select_choices, strip_text, text_field
+from app.utils.images import PhotoError, process_photo
 from app.utils.inputs import whole_number
 from app.utils.time import to_zone
 

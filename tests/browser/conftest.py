@@ -186,7 +186,7 @@ def _speaker_values(event, programme) -> dict[str, str]:
     {speaker_session_id} (the session of {assignment_id}) and {answer_token} (the emailed
     link of someone invited by email, who has no password yet)."""
     from app.accounts.models import User
-    from app.registration.photos import process_photo
+    from app.utils.images import process_photo
     from app.speakers import services as speakers
     from app.speakers import uploads
     from app.speakers.models import AssignmentRole, AssignmentState
@@ -228,7 +228,7 @@ def _onsite_values(event, accreditation, checkin) -> dict[str, str]:
     from app.checkin.services import letters
     from app.personal.services import delegate_registration
     from app.registration import services as registration
-    from app.registration.photos import process_photo
+    from app.utils.images import process_photo
 
     def needs_letter(person, passport):
         found = delegate_registration(event, User.by_email(person))
