@@ -57,6 +57,7 @@ def _prepare_data(live: LiveServer) -> None:
     from app.accounts import services as accounts
     from app.accounts.models import User
     from app.events import services as events
+    from app import policy
     from app.events.models import EventRoleName
     from app.mail.models import OutboxMessage
     from app.seed import DEMO_SLUG, seed_demo
@@ -68,7 +69,7 @@ def _prepare_data(live: LiveServer) -> None:
 
     db.create_all()
     seed_demo()
-    event = events.get_event_or_404(DEMO_SLUG)
+    event = policy.get_event_or_404(DEMO_SLUG)
     # The demo closes registration in April 2027; the sweep checks the registration
     # form whatever today's date is.
     event.registration_opens_at, event.registration_closes_at = utcnow() - timedelta(days=30), \
