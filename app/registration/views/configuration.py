@@ -1,7 +1,7 @@
 """The organisers' configuration: categories, custom questions and registration settings."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,9 +15,8 @@ from app.utils.views import run_service
 
 
 @bp.route("/e/<slug>/manage/categories", methods=["GET", "POST"])
-@requires("registration.configure")
-def manage_categories(slug):
-    event = g.event
+@requires("registration.configure", load={})
+def manage_categories(event):
     form = CategoryForm(prefix="new")
     settings = services.settings_for(event)
     settings_form = SettingsForm(prefix="settings", obj=settings)
@@ -27,7 +26,7 @@ def manage_categories(slug):
     if form.submit.data and form.validate_on_submit():
         if run_service(lambda: services.save_category(event, None, _category_data(form), actor=current_user),
                        form=form, done=_("Category added.")):
-            return redirect(url_for("registration.manage_categories", slug=slug))
+            return redirect(url_for("registration.manage_categories", slug=event.slug))
     elif settings_form.submit.data and settings_form.validate_on_submit():
         services.update_settings(event, {
             "capacity": settings_form.capacity.data,
@@ -39,14 +38,14 @@ def manage_categories(slug):
         }, actor=current_user)
         db.session.commit()
         flash(_("Registration settings saved."), "success")
-        return redirect(url_for("registration.manage_categories", slug=slug))
+        return redirect(url_for("registration.manage_categories", slug=event.slug))
     elif question_form.submit.data and question_form.validate_on_submit():
         services.add_question(event, label=question_form.label.data, kind=QuestionKind(question_form.kind.data),
                               choices=question_form.choice_list(), required=question_form.required.data,
                               position=question_form.position.data or 0, actor=current_user)
         db.session.commit()
         flash(_("Question added."), "success")
-        return redirect(url_for("registration.manage_categories", slug=slug))
+        return redirect(url_for("registration.manage_categories", slug=event.slug))
     cats = list(db.session.scalars(select(Category).where(Category.event_id == event.id)
                                    .order_by(Category.position, Category.id)))
     taken = services.places_taken_by_category(event)

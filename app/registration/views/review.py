@@ -2,7 +2,7 @@
 notes, bulk decisions, the export and travel reminders."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -38,9 +38,8 @@ def _filters() -> dict:
 
 
 @bp.route("/e/<slug>/manage/registrations")
-@requires("registration.view")
-def manage_list(slug):
-    event = g.event
+@requires("registration.view", load={})
+def manage_list(event):
     filters = _filters()
     page = page_number()
     pagination = db.paginate(services.registration_query(event, filters), page=page, per_page=PER_PAGE,
@@ -101,14 +100,13 @@ def manage_note(event, registration):
 
 
 @bp.route("/e/<slug>/manage/registrations/bulk", methods=["POST"])
-@requires("registration.review")
-def manage_bulk(slug):
-    event = g.event
+@requires("registration.review", load={})
+def manage_bulk(event):
     form = BulkForm()
     ids = [i for i in map(optional_id, request.form.getlist("selected")) if i is not None][:500]
     if not form.validate_on_submit() or not ids:
         flash(_("Select registrations and a decision."), "danger")
-        return redirect(url_for("registration.manage_list", slug=slug))
+        return redirect(url_for("registration.manage_list", slug=event.slug))
     registrations = list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.id.in_(ids)).order_by(Registration.id)))
     done, skipped = services.bulk_decide(registrations, form.decision.data, actor=current_user,
@@ -116,13 +114,12 @@ def manage_bulk(slug):
     db.session.commit()
     flash(_("%(done)d registrations changed, %(skipped)d skipped (the decision does not apply to them).",
             done=done, skipped=skipped), "success" if done else "warning")
-    return redirect(url_for("registration.manage_list", slug=slug))
+    return redirect(url_for("registration.manage_list", slug=event.slug))
 
 
 @bp.route("/e/<slug>/manage/registrations/export.<fmt>")
-@requires("registration.export")
-def manage_export(slug, fmt):
-    event = g.event
+@requires("registration.export", load={})
+def manage_export(event, fmt):
     if fmt not in tabular.FORMATS:
         abort(404)
     table = services.export_table(event, _filters(),
@@ -137,11 +134,10 @@ def _state_label(state: RegistrationState) -> str:
 
 
 @bp.route("/e/<slug>/manage/registrations/travel-reminders", methods=["POST"])
-@requires("registration.review")
-def manage_travel_reminders(slug):
-    event = g.event
+@requires("registration.review", load={})
+def manage_travel_reminders(event):
     if EmptyForm().validate_on_submit():
         count = services.queue_travel_reminders(event, actor=current_user)
         db.session.commit()
         flash(_("%(n)d reminders queued.", n=count), "success")
-    return redirect(url_for("registration.manage_list", slug=slug))
+    return redirect(url_for("registration.manage_list", slug=event.slug))
