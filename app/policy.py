@@ -337,6 +337,15 @@ def act_for_delegation(user, delegation) -> bool:
     return lead_delegation(user, delegation) or can(user, "delegation.manage", delegation)
 
 
+@object_rule("delegation.give_place")
+def give_delegation_place(user, place) -> bool:
+    """A live place of a delegation (a member's registration) is named or given to someone
+    else by those who act for the delegation; a cancelled or rejected one is not."""
+    delegation = getattr(place, "delegation", None)
+    return (delegation is not None and place.state not in ("cancelled", "rejected")
+            and act_for_delegation(user, delegation))
+
+
 @object_rule("registration.photo")
 def see_badge_photo(user, registration) -> bool:
     """The badge photo: its owner, and organisers who may see registrations."""
