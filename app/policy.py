@@ -183,6 +183,12 @@ def view_event(user, event) -> bool:
     return event.published or (user is not None and has_any_role(user, event))
 
 
+def known_actions() -> frozenset[str]:
+    """Every action `can()` answers: the event-scoped and admin ones, and those decided by
+    an object or public rule."""
+    return frozenset(EVENT_ACTIONS) | ADMIN_ACTIONS | frozenset(_OBJECT_RULES) | frozenset(_PUBLIC_RULES)
+
+
 def matrix() -> dict[str, dict[str, bool]]:
     """Role x action table of the event-scoped rules, as tests and docs show it."""
     return {
@@ -327,10 +333,49 @@ def own_registration(user, registration) -> bool:
     return registration is not None and registration.user_id is not None and registration.user_id == user.id
 
 
+@object_rule("registration.change")
+def change_own_registration(user, registration) -> bool:
+    """A delegate changes or cancels their own registration until it is rejected."""
+    return own_registration(user, registration) and registration.state != "rejected"
+
+
+@object_rule("registration.travel")
+def give_travel_details(user, registration) -> bool:
+    """An approved delegate gives their flights and hotel."""
+    return _approved_own(user, registration)
+
+
 @object_rule("delegation.lead")
 def lead_delegation(user, delegation) -> bool:
     """The head of a delegation registers members, holds places and sees its status."""
     return delegation is not None and delegation.head_user_id is not None and delegation.head_user_id == user.id
+
+
+@object_rule("delegation.see")
+def see_delegation(user, delegation) -> bool:
+    """A delegation's page: its head, and organisers who may view delegations."""
+    return lead_delegation(user, delegation) or can(user, "delegation.view", delegation)
+
+
+@object_rule("delegation.act")
+def act_for_delegation(user, delegation) -> bool:
+    """Register members, hold and give places: its head, and organisers who manage delegations."""
+    return lead_delegation(user, delegation) or can(user, "delegation.manage", delegation)
+
+
+@object_rule("delegation.give_place")
+def give_delegation_place(user, place) -> bool:
+    """A live place of a delegation (a member's registration) is named or given to someone
+    else by those who act for the delegation; a cancelled or rejected one is not."""
+    delegation = getattr(place, "delegation", None)
+    return (delegation is not None and place.state not in ("cancelled", "rejected")
+            and act_for_delegation(user, delegation))
+
+
+@object_rule("registration.photo")
+def see_badge_photo(user, registration) -> bool:
+    """The badge photo: its owner, and organisers who may see registrations."""
+    return own_registration(user, registration) or can(user, "registration.view", registration)
 
 
 def participant_list_is_public(event: Event) -> bool:

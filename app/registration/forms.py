@@ -1,7 +1,7 @@
 """Registration forms: field validation only (the rules live in services)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l, lazy_pgettext
@@ -14,11 +14,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.forms import StrongPassword, honorific_choices, interface_language_choices
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
-from app.registration.photos import PhotoError, process_photo
 from app.registration.services.transitions import DETAIL_FIELDS, PASSPORT_FIELDS
-from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
+from app.utils.forms import CountryField, LocalDateTimeField, email_field, select_choices, strip_text, text_field
+from app.utils.images import PhotoError, process_photo
 from app.utils.inputs import whole_number
-from app.utils.time import local_to_utc
+from app.utils.time import to_zone
 
 LANGUAGES = ("en", "ru", "kk", "zh", "ar", "fr", "es", "de", "tr", "fa", "ur", "hi", "uz", "ky", "tg", "tk", "ja",
              "ko")
@@ -303,46 +303,40 @@ class TravelForm(FlaskForm):
     """Flights and hotel; times are typed in the event's time zone and stored in UTC."""
 
     arrival_flight = text_field(_l("Arrival flight"), max_length=40, validators=[FLIGHT])
-    arrival_at = StringField(_l("Arrival date and time (local time at the venue)"),
-                             validators=[Optional(), Length(max=20)], render_kw={"type": "datetime-local"})
+    arrival_at = LocalDateTimeField(_l("Arrival date and time (local time at the venue)"), validators=[Optional()],
+                                    invalid=_l("Enter a date and time like 2027-04-20 14:30."))
     departure_flight = text_field(_l("Departure flight"), max_length=40, validators=[FLIGHT])
-    departure_at = StringField(_l("Departure date and time (local time at the venue)"),
-                               validators=[Optional(), Length(max=20)], render_kw={"type": "datetime-local"})
+    departure_at = LocalDateTimeField(_l("Departure date and time (local time at the venue)"),
+                                      validators=[Optional()],
+                                      invalid=_l("Enter a date and time like 2027-04-20 14:30."))
     hotel = text_field(_l("Hotel"), max_length=200)
     airport_transfer = BooleanField(_l("I need an airport transfer"))
     submit = SubmitField(_l("Save travel details"))
 
     def __init__(self, *args, event=None, **kwargs):
+        self.event = event  # before the fields read their values: it gives their time zone
         super().__init__(*args, **kwargs)
-        self.event = event
-        self.parsed: dict = {}
 
-    def _moment(self, field):
-        if not field.data:
-            return None
-        try:
-            local = datetime.strptime(field.data, "%Y-%m-%dT%H:%M")
-        except ValueError as exc:
-            raise ValidationError(_l("Enter a date and time like 2027-04-20 14:30.")) from exc
-        if self.event is not None and not (self.event.start_date - timedelta(days=30) <= local.date()
-                                           <= self.event.end_date + timedelta(days=30)):
+    def _near_the_event(self, field):
+        if field.data is None or self.event is None:
+            return
+        day = to_zone(field.data, self.event.timezone).date()
+        if not (self.event.start_date - timedelta(days=30) <= day <= self.event.end_date + timedelta(days=30)):
             raise ValidationError(_l("Choose a time within a month of the event."))
-        return local_to_utc(local.date(), local.time(), self.event.timezone if self.event else "UTC")
 
     def validate_arrival_at(self, field):
-        self.parsed["arrival_at"] = self._moment(field)
+        self._near_the_event(field)
 
     def validate_departure_at(self, field):
-        moment = self._moment(field)
-        self.parsed["departure_at"] = moment
-        arrival = self.parsed.get("arrival_at")
-        if moment is not None and arrival is not None and moment <= arrival:
+        self._near_the_event(field)
+        arrival = self.arrival_at.data
+        if field.data is not None and arrival is not None and field.data <= arrival:
             raise ValidationError(_l("Departure cannot be before arrival."))
 
     def travel_data(self) -> dict:
-        return {"arrival_flight": (self.arrival_flight.data or "").upper(), "arrival_at": self.parsed.get("arrival_at"),
+        return {"arrival_flight": (self.arrival_flight.data or "").upper(), "arrival_at": self.arrival_at.data,
                 "departure_flight": (self.departure_flight.data or "").upper(),
-                "departure_at": self.parsed.get("departure_at"), "hotel": self.hotel.data or "",
+                "departure_at": self.departure_at.data, "hotel": self.hotel.data or "",
                 "airport_transfer": bool(self.airport_transfer.data)}
 
 

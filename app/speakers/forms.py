@@ -11,10 +11,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, URL
 
 from app.accounts.forms import honorific_choices, interface_language_choices
 from app.accounts.passwords import password_problem
-from app.registration.photos import PhotoError, process_photo
 from app.speakers.models import ROLE_LABELS, STATE_LABELS, AssignmentRole
 from app.speakers.services import BIO_MAX
 from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
+from app.utils.images import PhotoError, process_photo
 
 
 def role_choices():

@@ -81,10 +81,19 @@ class LocalDateTimeField(DateTimeLocalField):
     an unknown zone counts as UTC. It is read when the value is, so it may come from a
     field of the same form."""
 
-    def __init__(self, label=None, validators=None, zone=None, format="%Y-%m-%dT%H:%M", **kwargs):
+    def __init__(self, label=None, validators=None, zone=None, format="%Y-%m-%dT%H:%M", invalid=None, **kwargs):
         super().__init__(label, validators, format=format, **kwargs)
         self._zone_of = zone
         self._held = None
+        self._invalid = invalid  # the error for what is not a date and time, if not the usual one
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            if self._invalid is None:
+                raise
+            raise ValueError(str(self._invalid)) from None
 
     @property
     def zone(self) -> str:

@@ -57,6 +57,7 @@ def _prepare_data(live: LiveServer) -> None:
     from app.accounts import services as accounts
     from app.accounts.models import User
     from app.events import services as events
+    from app import policy
     from app.events.models import EventRoleName
     from app.mail.models import OutboxMessage
     from app.seed import DEMO_SLUG, seed_demo
@@ -68,7 +69,7 @@ def _prepare_data(live: LiveServer) -> None:
 
     db.create_all()
     seed_demo()
-    event = events.get_event_or_404(DEMO_SLUG)
+    event = policy.get_event_or_404(DEMO_SLUG)
     # The demo closes registration in April 2027; the sweep checks the registration
     # form whatever today's date is.
     event.registration_opens_at, event.registration_closes_at = utcnow() - timedelta(days=30), \
@@ -186,7 +187,7 @@ def _speaker_values(event, programme) -> dict[str, str]:
     {speaker_session_id} (the session of {assignment_id}) and {answer_token} (the emailed
     link of someone invited by email, who has no password yet)."""
     from app.accounts.models import User
-    from app.registration.photos import process_photo
+    from app.utils.images import process_photo
     from app.speakers import services as speakers
     from app.speakers import uploads
     from app.speakers.models import AssignmentRole, AssignmentState
@@ -228,7 +229,7 @@ def _onsite_values(event, accreditation, checkin) -> dict[str, str]:
     from app.checkin.services import letters
     from app.personal.services import delegate_registration
     from app.registration import services as registration
-    from app.registration.photos import process_photo
+    from app.utils.images import process_photo
 
     def needs_letter(person, passport):
         found = delegate_registration(event, User.by_email(person))

@@ -389,3 +389,20 @@ def test_opening_the_status_page_changes_nothing(client, event, category):
     login(client, user)
     assert client.get(f"/e/{event.slug}/my-registration").status_code == 200
     assert state_of(registration) == S.draft
+
+
+@pytest.mark.parametrize("decision, shown, hidden", [
+    ("approve", ["/my-registration/edit", "/my-registration/travel", "/my-badge.pdf", "/my-agenda",
+                 "/my-registration/cancel"], []),
+    ("reject", [], ["/my-registration/edit", "/my-registration/travel", "/my-badge.pdf", "/my-agenda",
+                    "/my-registration/cancel"]),
+])
+def test_the_status_page_offers_what_the_delegate_may_do(client, event, category, delegate, decision, shown,
+                                                         hidden):
+    client.post(f"/e/{event.slug}/register", data=form_data(category))
+    services.decide(only_registration(), decision, actor=make_user(is_admin=True))
+    db.session.commit()
+    page = client.get(f"/e/{event.slug}/my-registration").get_data(as_text=True)
+    buttons = re.findall(r'class="btn[^"]*" href="/e/[^/"]+(/[^"]*)"', page)
+    assert set(shown) <= set(buttons)
+    assert not set(hidden) & set(buttons)

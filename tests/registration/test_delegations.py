@@ -222,3 +222,16 @@ def test_a_second_delegation_is_refused_under_the_field_at_fault(client, event, 
     response = client.post(f"/e/{event.slug}/manage/delegations", data=data)
     assert field_error(response, field) == message
     assert db.session.scalar(select(func.count(Delegation.id))) == 1
+
+
+def test_the_delegation_page_offers_to_give_only_live_places(client, event, pakistan, head):
+    login(client, head)
+    page = f"/e/{event.slug}/delegations/{pakistan.id}"
+    client.post(page + "/hold", data={"hold-count": "2"})
+    first, second = db.session.scalars(select(Registration).where(Registration.delegation_id == pakistan.id)
+                                       .order_by(Registration.id)).all()
+    services.cancel_registration(second, actor=head, reason="")
+    db.session.commit()
+    html = client.get(page).get_data(as_text=True)
+    assert f"/places/{first.id}/replace" in html
+    assert f"/places/{second.id}/replace" not in html

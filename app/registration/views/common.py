@@ -2,12 +2,11 @@
 the reader's language, and a photo kept while a form is corrected."""
 from __future__ import annotations
 
-from flask import abort, current_app, g, request, session
+from flask import current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
 from app.policy import get_event_or_404
-from app.policy import ensure
 from app.registration import bp, photos, services
 from app.registration.labels import SHORT_LABELS, STATE_BADGES, STATE_LABELS
 from app.registration.models import Registration
@@ -39,13 +38,9 @@ def public_event(slug):
     return event
 
 
-def own_registration(event) -> Registration:
-    """The current user's live registration, or 404."""
-    registration = services.live_registration(event, current_user)
-    if registration is None:
-        abort(404)
-    ensure("registration.own", registration)
-    return registration
+def own_registration(event, values: dict) -> Registration | None:
+    """A loader for `requires`: the current user's live registration in the event, if any."""
+    return services.live_registration(event, current_user) if event is not None else None
 
 
 def kept_photo_key(event) -> str:

@@ -1,24 +1,22 @@
 """The organisers' configuration: categories, custom questions and registration settings."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
-from app.policy import requires
+from app.policy import in_event, requires
 from app.registration import bp, services
 from app.registration.forms import CategoryForm, QuestionForm, SettingsForm
 from app.registration.models import ApprovalMode, Category, Question, QuestionKind, WaitlistMode
-from app.utils.db import get_in_event_or_404
 from app.utils.views import run_service
 
 
 @bp.route("/e/<slug>/manage/categories", methods=["GET", "POST"])
-@requires("registration.configure")
-def manage_categories(slug):
-    event = g.event
+@requires("registration.configure", load={})
+def manage_categories(event):
     form = CategoryForm(prefix="new")
     settings = services.settings_for(event)
     settings_form = SettingsForm(prefix="settings", obj=settings)
@@ -28,7 +26,7 @@ def manage_categories(slug):
     if form.submit.data and form.validate_on_submit():
         if run_service(lambda: services.save_category(event, None, _category_data(form), actor=current_user),
                        form=form, done=_("Category added.")):
-            return redirect(url_for("registration.manage_categories", slug=slug))
+            return redirect(url_for("registration.manage_categories", slug=event.slug))
     elif settings_form.submit.data and settings_form.validate_on_submit():
         services.update_settings(event, {
             "capacity": settings_form.capacity.data,
@@ -40,14 +38,14 @@ def manage_categories(slug):
         }, actor=current_user)
         db.session.commit()
         flash(_("Registration settings saved."), "success")
-        return redirect(url_for("registration.manage_categories", slug=slug))
+        return redirect(url_for("registration.manage_categories", slug=event.slug))
     elif question_form.submit.data and question_form.validate_on_submit():
         services.add_question(event, label=question_form.label.data, kind=QuestionKind(question_form.kind.data),
                               choices=question_form.choice_list(), required=question_form.required.data,
                               position=question_form.position.data or 0, actor=current_user)
         db.session.commit()
         flash(_("Question added."), "success")
-        return redirect(url_for("registration.manage_categories", slug=slug))
+        return redirect(url_for("registration.manage_categories", slug=event.slug))
     cats = list(db.session.scalars(select(Category).where(Category.event_id == event.id)
                                    .order_by(Category.position, Category.id)))
     taken = services.places_taken_by_category(event)
@@ -68,27 +66,23 @@ def _category_data(form) -> dict:
 
 
 @bp.route("/e/<slug>/manage/categories/<int:category_id>", methods=["GET", "POST"])
-@requires("registration.configure")
-def manage_category(slug, category_id):
-    event = g.event
-    category = get_in_event_or_404(Category, category_id, event)
+@requires("registration.configure", load={"category": in_event(Category, "category_id")})
+def manage_category(event, category):
     form = CategoryForm(obj=category)
     if request.method == "GET":
         form.approval.data = category.approval.value
     if form.validate_on_submit() and run_service(
             lambda: services.save_category(event, category, _category_data(form), actor=current_user),
             form=form, done=_("Category saved.")):
-        return redirect(url_for("registration.manage_categories", slug=slug))
+        return redirect(url_for("registration.manage_categories", slug=event.slug))
     return render_template("registration/manage_category.html", event=event, form=form, category=category,
                            title=category.name)
 
 
 @bp.route("/e/<slug>/manage/questions/<int:question_id>/toggle", methods=["POST"])
-@requires("registration.configure")
-def manage_question_toggle(slug, question_id):
-    event = g.event
-    question = get_in_event_or_404(Question, question_id, event)
+@requires("registration.configure", load={"question": in_event(Question, "question_id")})
+def manage_question_toggle(event, question):
     services.set_question_active(question, not question.active, actor=current_user)
     db.session.commit()
     flash(_("Question updated."), "success")
-    return redirect(url_for("registration.manage_categories", slug=slug))
+    return redirect(url_for("registration.manage_categories", slug=event.slug))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.web import start_session
 from app.events.forms import EmptyForm
 from app.extensions import db, limiter
-from app.policy import authenticated, can, ensure, public
+from app.policy import in_event, public, requires
 from app.registration import bp, photos, providers, services
 from app.registration.forms import CancelForm, TravelForm, registration_form
 from app.registration.models import Category, Registration, RegistrationState
@@ -19,8 +19,6 @@ from app.registration.services import AlreadyRegistered, RegistrationError, pend
 from app.registration.views.common import (category_choices, current_locale, drop_kept_photo, forget_sent_photo,
                                            keep_photo_for_form, own_registration, public_event, sensitive_limit,
                                            sent_photo)
-from app.utils.db import get_in_event_or_404
-from app.utils.time import to_zone
 from app.utils.views import run_service, show_refusal
 
 PROFILE_PREFILL = ("honorific", "given_name", "family_name", "organisation", "position", "country")
@@ -141,9 +139,8 @@ def check_email_page(event, email):
 
 
 @bp.route("/e/<slug>/my-registration")
-@authenticated
-def my_registration(slug):
-    event = public_event(slug)
+@requires("event.view", load={})
+def my_registration(event):
     registration = services.live_registration(event, current_user)
     if registration is None:
         cancelled = db.session.scalar(select(Registration).where(
@@ -151,7 +148,6 @@ def my_registration(slug):
             .order_by(Registration.id.desc()))
         return render_template("registration/none.html", event=event, cancelled=cancelled,
                                led=services.delegations_led(event, current_user), title=_("My registration"))
-    ensure("registration.own", registration)
     letter, badge = _documents(registration)
     return render_template("registration/status.html", event=event, registration=registration,
                            questions=services.questions(event), answer_text=services.answer_text,
@@ -167,13 +163,11 @@ def _documents(registration):
 
 
 @bp.route("/e/<slug>/my-registration/edit", methods=["GET", "POST"])
-@authenticated
-def edit_registration(slug):
-    event = public_event(slug)
-    registration = own_registration(event)
+@requires("registration.own", load={"registration": own_registration}, on="registration")
+def edit_registration(event, registration):
     if registration.state == RegistrationState.rejected:
         flash(_("This registration can no longer be changed."), "warning")
-        return redirect(url_for("registration.my_registration", slug=slug))
+        return redirect(url_for("registration.my_registration", slug=event.slug))
     form = registration_form(event, questions=services.questions(event), editing=True, locale=current_locale(),
                              obj=registration)
     if request.method == "GET":
@@ -190,45 +184,38 @@ def edit_registration(slug):
                     "will check your registration again."), "warning")
         else:
             flash(_("Your changes are saved."), "success")
-        return redirect(url_for("registration.my_registration", slug=slug))
+        return redirect(url_for("registration.my_registration", slug=event.slug))
     kept_photo = keep_photo_for_form(form, event) if request.method == "POST" else drop_kept_photo(event)
     return render_template("registration/edit.html", event=event, form=form, registration=registration,
                            kept_photo=kept_photo, title=_("Change my registration"))
 
 
 @bp.route("/e/<slug>/my-registration/cancel", methods=["GET", "POST"])
-@authenticated
-def cancel_registration(slug):
-    event = public_event(slug)
-    registration = own_registration(event)
+@requires("registration.own", load={"registration": own_registration}, on="registration")
+def cancel_registration(event, registration):
     form = CancelForm()
     if form.validate_on_submit():
         run_service(lambda: services.cancel_registration(registration, actor=current_user, reason=form.reason.data),
                done=_("Your registration is cancelled."), category="info")
-        return redirect(url_for("registration.my_registration", slug=slug))
+        return redirect(url_for("registration.my_registration", slug=event.slug))
     return render_template("registration/cancel.html", event=event, form=form, registration=registration,
                            title=_("Cancel my registration"))
 
 
 @bp.route("/e/<slug>/my-registration/accept", methods=["POST"])
-@authenticated
-def accept_offer(slug):
-    event = public_event(slug)
-    registration = own_registration(event)
+@requires("registration.own", load={"registration": own_registration}, on="registration")
+def accept_offer(event, registration):
     if EmptyForm().validate_on_submit():
         run_service(lambda: services.accept_offer(registration, actor=current_user),
                done=_("The place is yours: your registration is approved."))
-    return redirect(url_for("registration.my_registration", slug=slug))
+    return redirect(url_for("registration.my_registration", slug=event.slug))
 
 
 @bp.route("/e/<slug>/registrations/<int:registration_id>/photo")
-@authenticated
-def photo(slug, registration_id):
+@requires("registration.photo", load={"registration": in_event(Registration, "registration_id")},
+          on="registration")
+def photo(event, registration):
     """The badge photo, for its owner and the organisers who may see registrations."""
-    event = public_event(slug)
-    registration = get_in_event_or_404(Registration, registration_id, event)
-    if not (can(current_user, "registration.own", registration) or can(current_user, "registration.view", event)):
-        abort(404)
     path = photos.photo_path(registration.photo_filename)
     if path is None:
         abort(404)
@@ -237,26 +224,17 @@ def photo(slug, registration_id):
     return response
 
 
-def _local_input(value, event) -> str:
-    return to_zone(value, event.timezone).strftime("%Y-%m-%dT%H:%M") if value else ""
-
-
 @bp.route("/e/<slug>/my-registration/travel", methods=["GET", "POST"])
-@authenticated
-def travel(slug):
-    event = public_event(slug)
-    registration = own_registration(event)
+@requires("registration.own", load={"registration": own_registration}, on="registration")
+def travel(event, registration):
     if registration.state != RegistrationState.approved:
         flash(_("Travel details are asked for once the registration is approved."), "info")
-        return redirect(url_for("registration.my_registration", slug=slug))
+        return redirect(url_for("registration.my_registration", slug=event.slug))
     form = TravelForm(obj=registration, event=event)
-    if request.method == "GET":
-        form.arrival_at.data = registration.arrival_at and _local_input(registration.arrival_at, event)
-        form.departure_at.data = registration.departure_at and _local_input(registration.departure_at, event)
     if form.validate_on_submit():
         services.update_travel(registration, form.travel_data(), actor=current_user)
         db.session.commit()
         flash(_("Your travel details are saved."), "success")
-        return redirect(url_for("registration.my_registration", slug=slug))
+        return redirect(url_for("registration.my_registration", slug=event.slug))
     return render_template("registration/travel.html", event=event, form=form, registration=registration,
                            title=_("Travel details"))

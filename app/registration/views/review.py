@@ -2,14 +2,14 @@
 notes, bulk decisions, the export and travel reminders."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import can, requires
+from app.policy import can, in_event, requires
 from app.registration import bp, services
 from app.registration.forms import BulkForm, DecisionForm, NoteForm
 from app.registration.labels import SHORT_LABELS, history_label
@@ -17,7 +17,6 @@ from app.registration.models import Delegation, Registration, RegistrationState
 from app.registration.views.common import PER_PAGE, current_locale
 from app.utils import tabular
 from app.utils.countries import country_choices
-from app.utils.db import get_in_event_or_404
 from app.utils.inputs import optional_id, record_id
 from app.utils.paging import page_number
 from app.utils.views import run_service
@@ -39,9 +38,8 @@ def _filters() -> dict:
 
 
 @bp.route("/e/<slug>/manage/registrations")
-@requires("registration.view")
-def manage_list(slug):
-    event = g.event
+@requires("registration.view", load={})
+def manage_list(event):
     filters = _filters()
     page = page_number()
     pagination = db.paginate(services.registration_query(event, filters), page=page, per_page=PER_PAGE,
@@ -61,10 +59,8 @@ def manage_list(slug):
 
 
 @bp.route("/e/<slug>/manage/registrations/<int:registration_id>")
-@requires("registration.view")
-def manage_detail(slug, registration_id):
-    event = g.event
-    registration = get_in_event_or_404(Registration, registration_id, event)
+@requires("registration.view", load={"registration": in_event(Registration, "registration_id")})
+def manage_detail(event, registration):
     return render_template("registration/manage_detail.html", event=event, registration=registration,
                            history=services.history(registration), history_label=history_label,
                            notes=services.notes(registration),
@@ -74,10 +70,8 @@ def manage_detail(slug, registration_id):
 
 
 @bp.route("/e/<slug>/manage/registrations/<int:registration_id>/decide", methods=["POST"])
-@requires("registration.review")
-def manage_decide(slug, registration_id):
-    event = g.event
-    registration = get_in_event_or_404(Registration, registration_id, event)
+@requires("registration.review", load={"registration": in_event(Registration, "registration_id")})
+def manage_decide(event, registration):
     form = DecisionForm()
     if form.validate_on_submit():
         # The outcome decides the colour: an approval may end on the waitlist.
@@ -89,14 +83,12 @@ def manage_decide(slug, registration_id):
                 flash(_("The registration is now %(state)s.", state=_state_label(registration.state)), "success")
     else:
         flash(_("Choose a decision."), "danger")
-    return redirect(url_for("registration.manage_detail", slug=slug, registration_id=registration.id))
+    return redirect(url_for("registration.manage_detail", slug=event.slug, registration_id=registration.id))
 
 
 @bp.route("/e/<slug>/manage/registrations/<int:registration_id>/notes", methods=["POST"])
-@requires("registration.review")
-def manage_note(slug, registration_id):
-    event = g.event
-    registration = get_in_event_or_404(Registration, registration_id, event)
+@requires("registration.review", load={"registration": in_event(Registration, "registration_id")})
+def manage_note(event, registration):
     form = NoteForm()
     if form.validate_on_submit():
         services.add_note(registration, form.body.data, actor=current_user)
@@ -104,18 +96,17 @@ def manage_note(slug, registration_id):
         flash(_("Note added."), "success")
     else:
         flash(" ".join(form.body.errors) or _("The note is empty."), "danger")
-    return redirect(url_for("registration.manage_detail", slug=slug, registration_id=registration.id))
+    return redirect(url_for("registration.manage_detail", slug=event.slug, registration_id=registration.id))
 
 
 @bp.route("/e/<slug>/manage/registrations/bulk", methods=["POST"])
-@requires("registration.review")
-def manage_bulk(slug):
-    event = g.event
+@requires("registration.review", load={})
+def manage_bulk(event):
     form = BulkForm()
     ids = [i for i in map(optional_id, request.form.getlist("selected")) if i is not None][:500]
     if not form.validate_on_submit() or not ids:
         flash(_("Select registrations and a decision."), "danger")
-        return redirect(url_for("registration.manage_list", slug=slug))
+        return redirect(url_for("registration.manage_list", slug=event.slug))
     registrations = list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.id.in_(ids)).order_by(Registration.id)))
     done, skipped = services.bulk_decide(registrations, form.decision.data, actor=current_user,
@@ -123,13 +114,12 @@ def manage_bulk(slug):
     db.session.commit()
     flash(_("%(done)d registrations changed, %(skipped)d skipped (the decision does not apply to them).",
             done=done, skipped=skipped), "success" if done else "warning")
-    return redirect(url_for("registration.manage_list", slug=slug))
+    return redirect(url_for("registration.manage_list", slug=event.slug))
 
 
 @bp.route("/e/<slug>/manage/registrations/export.<fmt>")
-@requires("registration.export")
-def manage_export(slug, fmt):
-    event = g.event
+@requires("registration.export", load={})
+def manage_export(event, fmt):
     if fmt not in tabular.FORMATS:
         abort(404)
     table = services.export_table(event, _filters(),
@@ -144,11 +134,10 @@ def _state_label(state: RegistrationState) -> str:
 
 
 @bp.route("/e/<slug>/manage/registrations/travel-reminders", methods=["POST"])
-@requires("registration.review")
-def manage_travel_reminders(slug):
-    event = g.event
+@requires("registration.review", load={})
+def manage_travel_reminders(event):
     if EmptyForm().validate_on_submit():
         count = services.queue_travel_reminders(event, actor=current_user)
         db.session.commit()
         flash(_("%(n)d reminders queued.", n=count), "success")
-    return redirect(url_for("registration.manage_list", slug=slug))
+    return redirect(url_for("registration.manage_list", slug=event.slug))
