@@ -197,6 +197,19 @@ def make_app(app, database_url, tmp_path):
 
 
 @pytest.fixture
+def clock():
+    """The application's clock (what `app.utils.time.utcnow()` answers): tests fix it
+    with `clock.set(datetime(..., tzinfo=UTC))`, move it with `clock.advance(minutes=5)`
+    or hold it for a block with `with clock.at(moment):`. It follows the system clock
+    again after the test."""
+    from app.utils.time import clock as app_clock
+
+    app_clock.reset()
+    yield app_clock
+    app_clock.reset()
+
+
+@pytest.fixture
 def db(app):
     return _db
 
