@@ -210,6 +210,21 @@ def clock():
 
 
 @pytest.fixture
+def leave_out_locks(app):
+    """For a concurrency test's control run: `leave_out_locks("places")` makes the app
+    skip that serialising lock (see app.utils.locks) until the test ends."""
+    from app.utils.locks import EXTENSION, Locks
+
+    before = app.extensions[EXTENSION]
+
+    def leave_out(*names: str) -> None:
+        app.extensions[EXTENSION] = Locks(leave_out=names)
+
+    yield leave_out
+    app.extensions[EXTENSION] = before
+
+
+@pytest.fixture
 def db(app):
     return _db
 
