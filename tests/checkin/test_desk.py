@@ -178,7 +178,7 @@ def test_desk_rejects_forged_and_expired_tokens_with_a_message(client, summit, s
 
 
 def test_desk_rejects_a_badge_of_another_event(client, summit, staff, people):
-    from tests.checkin.conftest import make_category
+    from tests.factories import make_category
     from tests.factories import make_event
 
     other = make_event("almaty-forum")

@@ -24,8 +24,8 @@ from app.registration.services import cancel_registration, create_registration
 from app.speakers.models import AssignmentRole, AssignmentState
 from app.utils.time import local_to_utc
 from tests.checkin.conftest import make_delegate
-from tests.factories import grant, login, make_event, make_user
-from tests.registration.conftest import details, make_category
+from tests.factories import grant, login, make_category, make_event, make_user
+from tests.registration.conftest import details
 from tests.speakers.conftest import assign
 
 ROOT = Path(__file__).resolve().parents[2]

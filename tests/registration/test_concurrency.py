@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.registration import services
 from app.registration.models import ApprovalMode, Registration, RegistrationState as S
-from tests.factories import make_event, make_user, run_in_threads
-from tests.registration.conftest import details, make_category
+from tests.factories import make_category, make_event, make_user, run_in_threads
+from tests.registration.conftest import details
 
 THREADS = 50
 CAPACITY = 20
