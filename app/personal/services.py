@@ -36,6 +36,7 @@ from app.utils.refusals import Refusal
 from app.utils.time import utcnow
 from app.utils.urls import external_url
 
+
 class AgendaRefusal(Refusal):
     """A refusal of a star or a sign-up the delegate can read (translated when shown)."""
 
