@@ -197,6 +197,34 @@ def make_app(app, database_url, tmp_path):
 
 
 @pytest.fixture
+def clock():
+    """The application's clock (what `app.utils.time.utcnow()` answers): tests fix it
+    with `clock.set(datetime(..., tzinfo=UTC))`, move it with `clock.advance(minutes=5)`
+    or hold it for a block with `with clock.at(moment):`. It follows the system clock
+    again after the test."""
+    from app.utils.time import clock as app_clock
+
+    app_clock.reset()
+    yield app_clock
+    app_clock.reset()
+
+
+@pytest.fixture
+def leave_out_locks(app):
+    """For a concurrency test's control run: `leave_out_locks("places")` makes the app
+    skip that serialising lock (see app.utils.locks) until the test ends."""
+    from app.utils.locks import EXTENSION, Locks
+
+    before = app.extensions[EXTENSION]
+
+    def leave_out(*names: str) -> None:
+        app.extensions[EXTENSION] = Locks(leave_out=names)
+
+    yield leave_out
+    app.extensions[EXTENSION] = before
+
+
+@pytest.fixture
 def db(app):
     return _db
 

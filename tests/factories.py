@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import itertools
 import threading
+import io
 from datetime import date
+
+from PIL import Image
 
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
 from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
+from app.registration.models import ApprovalMode, Category
 from app.utils.time import utcnow
 
 PASSWORD = "correct horse battery"
@@ -199,3 +203,18 @@ def run_in_threads(app, jobs) -> list[Exception]:
     for thread in threads:
         thread.join(timeout=120)
     return errors
+
+
+def make_category(event, name="Climate expert", *, approval=ApprovalMode.moderated, **fields) -> Category:
+    """A registration category of `event` (the model's defaults for the rest)."""
+    category = Category(event_id=event.id, name=name, approval=approval, **fields)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def image_bytes(fmt="JPEG", size=(60, 80)) -> bytes:
+    """A small plain image in `fmt`, as an upload would carry it."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 120, 60)).save(out, fmt)
+    return out.getvalue()

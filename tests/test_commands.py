@@ -147,7 +147,7 @@ def test_seeded_restricted_sessions_are_for_government_delegations(app):
     from app.seed import seed_demo
 
     from tests.factories import make_event
-    from tests.registration.conftest import make_category
+    from tests.factories import make_category
 
     make_category(make_event("earlier-summit"), "Government delegation")  # the demo's ids do not start at 1
     seed_demo()

@@ -31,13 +31,10 @@ from app.extensions import db
 from app.mail.services import queue_for_user
 from app.personal.models import AgendaFeed, AgendaStar, SessionPlaces, SessionSignup, SignupState, new_feed_key
 from app.registration.models import Registration, RegistrationState as RS
+from app.utils.locks import serialising
 from app.utils.refusals import Refusal
 from app.utils.time import utcnow
 from app.utils.urls import external_url
-
-# Switched off only by the control run of the concurrency test, to prove that the
-# test can see the race the lock prevents. Never switch it off anywhere else.
-LOCK_SIGNUPS = True
 
 
 class AgendaRefusal(Refusal):
@@ -101,6 +98,7 @@ def unstar(event, user, session_id: int) -> None:
     db.session.flush()
 
 
+@serialising("signups")
 def lock_session(session_id: int) -> None:
     """Serialise every change to who holds a place in one session until the transaction ends.
 
@@ -108,8 +106,6 @@ def lock_session(session_id: int) -> None:
     SQLite: a write to that row; SQLite allows one writer at a time, so the write
     holds every other writer back until this transaction ends.
     """
-    if not LOCK_SIGNUPS:
-        return
     if db.session.get(SessionPlaces, session_id) is None:
         try:
             with db.session.begin_nested():

@@ -109,7 +109,8 @@ def test_a_double_clicked_sign_up_makes_one_account_and_one_email(app):
 
 def test_a_double_clicked_registration_without_an_account_makes_one_account_and_one_registration(app):
     from app.registration.models import Registration
-    from tests.registration.conftest import form_data, make_category
+    from tests.registration.conftest import form_data
+    from tests.factories import make_category
 
     summit = make_event()
     category = make_category(summit)

@@ -10,8 +10,8 @@ from app.extensions import db
 from app.registration import services as registration
 from app.speakers.models import AssignmentRole, AssignmentState, SpeakerAssignment
 from app.utils.time import utcnow
-from tests.factories import PASSWORD, grant, make_event, make_user
-from tests.registration.conftest import details, make_category
+from tests.factories import grant, make_category, make_event, make_user, PASSWORD
+from tests.registration.conftest import details
 
 
 def lands(client, user, next_url: str | None = None) -> str:

@@ -85,7 +85,7 @@ def test_create_session_form_bad_input_gives_field_error(client, summit, program
 
 
 def test_restricted_session_form_offers_the_events_registration_categories(client, summit, programme):
-    from tests.registration.conftest import make_category
+    from tests.factories import make_category
 
     event, rooms, _ = summit
     ministers = make_category(event, "Ministers")

@@ -93,7 +93,8 @@ def test_restricted_session_shows_to_approved_delegates_of_its_category_only(cli
     """The registration decides: approved delegates of an allowed category see the
     restricted session; a submitted, waitlisted or cancelled registration does not."""
     from app.registration import services as registration
-    from tests.registration.conftest import details, make_category
+    from tests.registration.conftest import details
+    from tests.factories import make_category
 
     event = make_event("astana", start_date=DAY1, end_date=DAY1 + timedelta(days=2))
     room = Room(event=event, name="Plenary")

@@ -17,7 +17,7 @@ from tests.factories import grant, login_session, make_event, make_user, page
 @pytest.fixture
 def roundtable():
     """A published agenda with a roundtable for the ministers' category only."""
-    from tests.registration.conftest import make_category
+    from tests.factories import make_category
 
     event = make_event("astana", start_date=DAY1, end_date=DAY1 + timedelta(days=2))
     room = Room(event=event, name="Plenary")

@@ -19,10 +19,10 @@ from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibilit
 from app.agenda.services import publish_agenda
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from app.registration.models import ApprovalMode, Category, Registration, RegistrationState as RS
+from app.registration.models import Registration, RegistrationState as RS
 from app.registration.photos import save_photo
 from app.utils.time import local_to_utc, utcnow
-from tests.factories import grant, make_event, make_user
+from tests.factories import grant, make_category, make_event, make_user
 
 ZONE = "Asia/Almaty"
 DAY1 = date(2027, 4, 21)
@@ -49,14 +49,6 @@ def photo_bytes(colour=(30, 110, 160), size=(600, 800)) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
-
-
-def make_category(event, name, **fields) -> Category:
-    category = Category(event_id=event.id, name=name, approval=fields.pop("approval", ApprovalMode.moderated),
-                        **fields)
-    db.session.add(category)
-    db.session.flush()
-    return category
 
 
 def make_delegate(event, category, *, given="Aliya", family="Serikova", state=RS.approved, photo=True,

@@ -32,7 +32,7 @@ def test_owner_rules_allow_the_approved_owner_only(app, summit):
 
 
 def test_pick_tokens_do_not_cross_events(app, summit):
-    from tests.checkin.conftest import make_category
+    from tests.factories import make_category
     from tests.factories import make_event
 
     event, cats = summit

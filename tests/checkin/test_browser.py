@@ -9,7 +9,6 @@ where Chromium or Playwright is missing, unless KURULTAI_REQUIRE_BROWSER=1).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from unittest import mock
 
 import pytest
 from sqlalchemy import func, select
@@ -58,39 +57,35 @@ def _log_in(page, base, user):
     page.wait_for_url(lambda url: "/account/login" not in url)
 
 
-def _desk_clock(moment: datetime):
-    """The desk's 'now' (the served app runs in this process, so the patch reaches it)."""
-    return mock.patch("app.checkin.services.desk.utcnow", return_value=moment)
-
-
 @pytest.fixture
-def event_day():
-    with _desk_clock(datetime(2027, 4, 21, 4, 12, tzinfo=UTC)):  # 09:12 in Astana, on the first day
-        yield
+def event_day(clock):
+    """The app's clock (the served app runs in this process, so setting it reaches it)."""
+    clock.set(datetime(2027, 4, 21, 4, 12, tzinfo=UTC))  # 09:12 in Astana, on the first day
+    return clock
 
 
-def test_desk_asks_before_admitting_months_before_the_event(live_server, page, summit, staff):
+def test_desk_asks_before_admitting_months_before_the_event(live_server, page, summit, staff, clock):
     event, cats = summit
     aliya = make_delegate(event, cats["government"], given="Aliya", family="Serikova")
     badge = services.ensure_badge(aliya)
     db.session.commit()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    clock.set(datetime(2027, 1, 14, 5, tzinfo=UTC))
     _log_in(page, live_server, staff["checkin"])
-    with _desk_clock(datetime(2027, 1, 14, 5, tzinfo=UTC)):
-        page.goto(f"{live_server}/e/astana/manage/checkin")
-        field = page.locator("#code")
-        field.type(badge.display_code)
-        field.press("Enter")
-        page.wait_for_selector(".desk-result[data-status=confirm]")
-        assert page.locator("#desk-message").inner_text() == (
-            "Today, 14 January 2027, is not a day of the event (21 – 23 April 2027). Check in anyway?")
-        # the field stays the scanner's: a badge scanned now must not press the button
-        assert (field.input_value(), page.evaluate("document.activeElement.id")) == ("", "code")
-        assert db.session.scalar(select(func.count(CheckIn.id))) == 0
-        page.locator("#desk-confirm button").click()
-        page.wait_for_selector(".desk-result[data-status=admitted]")
-        _wait_for_checked_count(page, "1")
+    page.goto(f"{live_server}/e/astana/manage/checkin")
+    field = page.locator("#code")
+    field.type(badge.display_code)
+    field.press("Enter")
+    page.wait_for_selector(".desk-result[data-status=confirm]")
+    assert page.locator("#desk-message").inner_text() == (
+        "Today, 14 January 2027, is not a day of the event (21 – 23 April 2027). Check in anyway?")
+    # the field stays the scanner's: a badge scanned now must not press the button
+    assert (field.input_value(), page.evaluate("document.activeElement.id")) == ("", "code")
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+    page.locator("#desk-confirm button").click()
+    page.wait_for_selector(".desk-result[data-status=admitted]")
+    _wait_for_checked_count(page, "1")
     assert page.locator("#desk-name").inner_text() == "Dr Aliya Serikova"
     db.session.expire_all()
     assert [(c.day.isoformat(), c.method.value) for c in db.session.scalars(select(CheckIn))] == [

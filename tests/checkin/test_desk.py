@@ -3,7 +3,6 @@ session doors, live counts, printing at the desk, and what a checkin user can re
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from unittest import mock
 
 import lxml.html
 import pytest
@@ -39,6 +38,14 @@ def _token(registration):
     return services.token_for(badge, registration.event)
 
 
+@pytest.fixture
+def clock(clock):
+    """The desk's clock starts on the morning of the event's first day, before anyone logs in
+    (a login lasts hours, so moving the clock by months would end it)."""
+    clock.set(_at_event(9))
+    return clock
+
+
 def _scan(client, code, **extra):
     response = client.post("/e/astana/manage/checkin", data={"code": code, **extra},
                            headers={"Accept": "application/json"})
@@ -47,17 +54,16 @@ def _scan(client, code, **extra):
 
 
 def _at_event(hour, minute=0):
-    """Freeze 'now' at a local time on the event's first day."""
-    moment = datetime(2027, 4, 21, hour - 5, minute, tzinfo=UTC)  # Asia/Almaty is UTC+5
-    return mock.patch("app.checkin.services.desk.utcnow", return_value=moment)
+    """A moment at a local time on the event's first day."""
+    return datetime(2027, 4, 21, hour - 5, minute, tzinfo=UTC)  # Asia/Almaty is UTC+5
 
 
-def test_desk_scan_checks_in_and_second_scan_warns_with_the_time(client, summit, staff, people):
+def test_desk_scan_checks_in_and_second_scan_warns_with_the_time(client, summit, staff, people, clock):
     login(client, staff["checkin"])
     token = _token(people["aliya"])
-    with _at_event(9, 12):
+    with clock.at(_at_event(9, 12)):
         first = _scan(client, token)
-    with _at_event(9, 40):
+    with clock.at(_at_event(9, 40)):
         second = _scan(client, token)
     assert (first["status"], first["message"]) == ("admitted", "Checked in.")
     assert (second["status"], second["message"]) == ("already", "Already checked in today at 09:12.")
@@ -67,23 +73,24 @@ def test_desk_scan_checks_in_and_second_scan_warns_with_the_time(client, summit,
         (people["aliya"].id, "venue", staff["checkin"].id, "qr")]
 
 
-def test_desk_next_day_checks_in_again(client, summit, staff, people):
+def test_desk_next_day_checks_in_again(client, summit, staff, people, clock):
     login(client, staff["checkin"])
     token = _token(people["aliya"])
-    with _at_event(9):
+    with clock.at(_at_event(9)):
         _scan(client, token)
-    with mock.patch("app.checkin.services.desk.utcnow", return_value=datetime(2027, 4, 22, 4, tzinfo=UTC)):
-        assert _scan(client, token)["status"] == "admitted"
+    clock.set(datetime(2027, 4, 22, 4, tzinfo=UTC))
+    login(client, staff["checkin"])  # yesterday's login has run out
+    assert _scan(client, token)["status"] == "admitted"
     assert db.session.scalar(select(func.count(CheckIn.id))) == 2
 
 
 @pytest.mark.parametrize("typed", ["as printed", "lower case", "without dash"])
-def test_desk_short_code_typed_by_hand(client, summit, staff, people, typed):
+def test_desk_short_code_typed_by_hand(client, summit, staff, people, typed, clock):
     login(client, staff["checkin"])
     badge = services.ensure_badge(people["berik"])
     code = {"as printed": badge.display_code, "lower case": badge.display_code.lower(),
             "without dash": badge.short_code}[typed]
-    with _at_event(10):
+    with clock.at(_at_event(10)):
         answer = _scan(client, code)
     assert (answer["status"], "Berik Zhakupov" in answer["html"]) == ("admitted", True)
     assert db.session.scalar(select(CheckIn.method)).value == "code"
@@ -95,15 +102,15 @@ def test_desk_unknown_short_code_says_so(client, summit, staff, people):
     assert (answer["status"], answer["message"]) == ("invalid", "No badge has the code ZZZZ-ZZZZ.")
 
 
-def test_desk_name_search_lists_matches_and_pick_checks_in(client, summit, staff, people):
+def test_desk_name_search_lists_matches_and_pick_checks_in(client, summit, staff, people, clock):
+    clock.set(_at_event(11))
     login(client, staff["checkin"])
     answer = _scan(client, "zhak")
     assert answer["status"] == "matches"
     assert "Berik Zhakupov" in answer["html"] and "Aliya" not in answer["html"]
     assert db.session.scalar(select(func.count(CheckIn.id))) == 0
-    with _at_event(11):
-        response = client.post("/e/astana/manage/checkin/pick", data={"pick": services.pick_token(people["berik"])},
-                               headers={"Accept": "application/json"})
+    response = client.post("/e/astana/manage/checkin/pick", data={"pick": services.pick_token(people["berik"])},
+                           headers={"Accept": "application/json"})
     assert (response.status_code, response.get_json()["status"]) == (200, "admitted")
     assert db.session.scalar(select(CheckIn.method)).value == "search"
 
@@ -131,7 +138,7 @@ def test_desk_refuses_registrations_not_approved_with_a_flag(client, summit, sta
     assert db.session.scalar(select(func.count(CheckIn.id))) == 0
 
 
-def test_desk_refuses_the_old_badge_after_a_reissue(client, summit, staff, people):
+def test_desk_refuses_the_old_badge_after_a_reissue(client, summit, staff, people, clock):
     old_token = _token(people["aliya"])
     old_code = services.ensure_badge(people["aliya"]).display_code
     services.reissue_badge(people["aliya"], actor=staff["accreditation"])
@@ -142,7 +149,7 @@ def test_desk_refuses_the_old_badge_after_a_reissue(client, summit, staff, peopl
         assert answer["status"] in ("refused", "invalid")
     assert _scan(client, old_token)["message"] == "This badge was replaced by a newer one: it is no longer valid."
     assert _scan(client, old_code)["message"] == f"No badge has the code {old_code}."
-    with _at_event(9):
+    with clock.at(_at_event(9)):
         assert _scan(client, _token(people["aliya"]))["status"] == "admitted"
 
 
@@ -157,20 +164,21 @@ def test_desk_refuses_a_badge_replaced_by_a_substitution(client, summit, staff, 
     assert 'desk-flag">Badge re-issued</span>' in answer["html"]
 
 
-def test_desk_rejects_forged_and_expired_tokens_with_a_message(client, summit, staff, people):
+def test_desk_rejects_forged_and_expired_tokens_with_a_message(client, summit, staff, people, clock):
     login(client, staff["checkin"])
     token = _token(people["aliya"])
     payload, signature = token.rsplit(".", 1)
     forged = _scan(client, payload + "." + signature[::-1])
     assert (forged["status"], forged["message"]) == (
         "invalid", "This is not a genuine badge of this event: the code is forged or damaged.")
-    with mock.patch("app.checkin.services.desk.utcnow", return_value=datetime(2027, 5, 1, 6, tzinfo=UTC)):
-        expired = _scan(client, token)
+    clock.set(datetime(2027, 5, 1, 6, tzinfo=UTC))
+    login(client, staff["checkin"])  # the login of the event's first day has run out
+    expired = _scan(client, token)
     assert (expired["status"], expired["message"]) == ("invalid", "This badge has expired.")
 
 
 def test_desk_rejects_a_badge_of_another_event(client, summit, staff, people):
-    from tests.checkin.conftest import make_category
+    from tests.factories import make_category
     from tests.factories import make_event
 
     other = make_event("almaty-forum")
@@ -181,9 +189,9 @@ def test_desk_rejects_a_badge_of_another_event(client, summit, staff, people):
     assert (answer["status"], answer["message"]) == ("invalid", "This badge does not belong to this event.")
 
 
-def test_desk_without_javascript_renders_the_full_page(client, summit, staff, people):
+def test_desk_without_javascript_renders_the_full_page(client, summit, staff, people, clock):
     login(client, staff["checkin"])
-    with _at_event(9):
+    with clock.at(_at_event(9)):
         response = client.post("/e/astana/manage/checkin", data={"code": _token(people["aliya"])})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -196,9 +204,9 @@ def test_desk_empty_scan_is_no_error(client, summit, staff):
     assert client.post("/e/astana/manage/checkin", data={"code": ""}).status_code == 200
 
 
-def test_desk_counts_by_category(client, summit, staff, people):
+def test_desk_counts_by_category(client, summit, staff, people, clock):
     login(client, staff["checkin"])
-    with _at_event(9):
+    with clock.at(_at_event(9)):
         _scan(client, _token(people["aliya"]))
         counts = client.get("/e/astana/manage/checkin/counts.json").get_json()
     assert counts == {"day": "2027-04-21", "scope": "venue", "checked_in": 1, "approved": 2, "categories": [
@@ -221,27 +229,27 @@ def test_desk_counts_query_count_is_constant(client, summit, staff, count_querie
     assert many.count == few.count
 
 
-def test_desk_session_door_refuses_categories_not_allowed(client, summit, staff, people, agenda):
+def test_desk_session_door_refuses_categories_not_allowed(client, summit, staff, people, agenda, clock):
+    clock.set(_at_event(15))
     login(client, staff["checkin"])
     door = agenda["ministerial"].id
-    with _at_event(15):
-        minister = _scan(client, _token(people["aliya"]), session=str(door))
-        expert = _scan(client, _token(people["berik"]), session=str(door))
+    minister = _scan(client, _token(people["aliya"]), session=str(door))
+    expert = _scan(client, _token(people["berik"]), session=str(door))
     assert minister["status"] == "admitted"
     assert (expert["status"], expert["message"]) == ("refused", "Category Climate expert may not attend this session.")
     assert [(c.scope, c.session_id) for c in db.session.scalars(select(CheckIn))] == [(f"s{door}", door)]
 
 
-def test_desk_session_door_needs_a_place_for_sign_up_sessions(client, summit, staff, people, agenda):
+def test_desk_session_door_needs_a_place_for_sign_up_sessions(client, summit, staff, people, agenda, clock):
     event, _ = summit
     workshop = agenda["workshop"].id
     agenda_view = personal.delegate_agenda(event, people["berik"])
     personal.sign_up(event, people["berik"].user, agenda_view, workshop, actor=people["berik"].user)
     db.session.commit()
+    clock.set(_at_event(11))
     login(client, staff["checkin"])
-    with _at_event(11):
-        berik = _scan(client, _token(people["berik"]), session=str(workshop))
-        aliya = _scan(client, _token(people["aliya"]), session=str(workshop))
+    berik = _scan(client, _token(people["berik"]), session=str(workshop))
+    aliya = _scan(client, _token(people["aliya"]), session=str(workshop))
     assert berik["status"] == "admitted"
     assert (aliya["status"], aliya["message"]) == ("refused", "Not signed up for this session.")
 
@@ -303,9 +311,8 @@ def test_desk_page_loads_for_checkin_role(client, summit, staff):
 # --- days outside the event --------------------------------------------------------------
 
 def _on(day: str, hour: int = 10):
-    """Freeze 'now' at a local time (Asia/Almaty, UTC+5) on `day`."""
-    moment = datetime.fromisoformat(f"{day}T{hour - 5:02d}:00:00+00:00")
-    return mock.patch("app.checkin.services.desk.utcnow", return_value=moment)
+    """A moment at a local time (Asia/Almaty, UTC+5) on `day`."""
+    return datetime.fromisoformat(f"{day}T{hour - 5:02d}:00:00+00:00")
 
 
 OFF_DAY = "Today, 14 January 2027, is not a day of the event (21 – 23 April 2027). Check in anyway?"
@@ -318,9 +325,9 @@ def test_desk_days_run_from_the_day_before_to_the_last_day(summit):
     assert [day for day, warning in answers.items() if warning] == ["2027-04-19", "2027-04-24"]
 
 
-def test_desk_without_javascript_asks_before_admitting_outside_the_event_days(client, summit, staff, people):
+def test_desk_without_javascript_asks_before_admitting_outside_the_event_days(client, summit, staff, people, clock):
     login(client, staff["checkin"])
-    with _on("2027-01-14"):
+    with clock.at(_on("2027-01-14")):
         asked = client.post("/e/astana/manage/checkin", data={"code": _token(people["aliya"])})
     doc = page(asked)
     assert doc.xpath('string(//*[@id="desk-message"])') == OFF_DAY
@@ -329,24 +336,24 @@ def test_desk_without_javascript_asks_before_admitting_outside_the_event_days(cl
     fields = {i.get("name"): i.get("value") for i in confirm.xpath(".//input[@type='hidden']")}
     assert (confirm.get("action"), fields["confirm"], fields["method"], confirm.xpath("string(.//button)")) == (
         "/e/astana/manage/checkin/pick", "1", "qr", "Check in anyway")
-    with _on("2027-01-14"):
+    with clock.at(_on("2027-01-14")):
         admitted = client.post(confirm.get("action"), data=fields)
     assert page(admitted).xpath('string(//*[@id="desk-message"])') == "Checked in."
     assert [(c.day.isoformat(), c.method.value) for c in db.session.scalars(select(CheckIn))] == [
         ("2027-01-14", "qr")]
 
 
-def test_desk_json_answer_asks_for_confirmation_and_the_confirmation_admits(client, summit, staff, people):
+def test_desk_json_answer_asks_for_confirmation_and_the_confirmation_admits(client, summit, staff, people, clock):
     login(client, staff["checkin"])
     code = services.ensure_badge(people["berik"]).display_code
-    with _on("2027-01-14"):
+    with clock.at(_on("2027-01-14")):
         asked = _scan(client, code)
     assert (asked["status"], asked["message"]) == ("confirm", OFF_DAY)
     assert asked["confirm"]["url"] == "/e/astana/manage/checkin/pick"
     assert (asked["confirm"]["fields"]["confirm"], asked["confirm"]["fields"]["method"]) == ("1", "code")
     assert "Check in anyway" in asked["html"]
     assert db.session.scalar(select(func.count(CheckIn.id))) == 0
-    with _on("2027-01-14"):
+    with clock.at(_on("2027-01-14")):
         admitted = client.post(asked["confirm"]["url"], data=asked["confirm"]["fields"],
                                headers={"Accept": "application/json"}).get_json()
         rescanned = _scan(client, _token(people["aliya"]), confirm="1")
@@ -354,33 +361,33 @@ def test_desk_json_answer_asks_for_confirmation_and_the_confirmation_admits(clie
     assert sorted(c.method.value for c in db.session.scalars(select(CheckIn))) == ["code", "qr"]
 
 
-def test_desk_admits_the_day_before_for_early_badge_pickup_without_asking(client, summit, staff, people):
+def test_desk_admits_the_day_before_for_early_badge_pickup_without_asking(client, summit, staff, people, clock):
     login(client, staff["checkin"])
-    with _on("2027-04-20", 17):
+    with clock.at(_on("2027-04-20", 17)):
         answer = _scan(client, _token(people["aliya"]))
     assert (answer["status"], answer["message"]) == ("admitted", "Checked in.")
 
 
 # --- who is in already, in the name search --------------------------------------------------
 
-def test_desk_name_search_shows_who_is_checked_in_already(client, summit, staff, people):
+def test_desk_name_search_shows_who_is_checked_in_already(client, summit, staff, people, clock):
     event, cats = summit
     make_delegate(event, cats["expert"], given="Dana", family="Serikbayeva")
     db.session.commit()
     login(client, staff["checkin"])
-    with _at_event(9, 14):
+    with clock.at(_at_event(9, 14)):
         _scan(client, _token(people["aliya"]))
-    with _at_event(10):
+    with clock.at(_at_event(10)):
         html = _scan(client, "serik")["html"]
     rows = lxml.html.fromstring(html).xpath('//ul[contains(@class, "desk-matches")]/li')
     assert [(row.xpath("string(.//strong)"), row.xpath('string(.//*[contains(@class, "desk-checked-in")])'))
             for row in rows] == [("Dr Dana Serikbayeva", ""), ("Dr Aliya Serikova", "Checked in at 09:14")]
 
 
-def test_desk_name_search_query_count_does_not_grow_with_the_matches(client, summit, staff, people, count_queries):
+def test_desk_name_search_query_count_does_not_grow_with_the_matches(client, summit, staff, people, count_queries, clock):
     event, cats = summit
     login(client, staff["checkin"])
-    with _at_event(9):
+    with clock.at(_at_event(9)):
         _scan(client, _token(people["aliya"]))
         _scan(client, "serik")  # the same warm-up as before the second count
         with count_queries() as few:

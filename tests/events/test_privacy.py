@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.seed import DEMO_SLUG, seed_demo
-from tests.factories import grant, login_session, make_event, make_user, page
+from tests.factories import grant, login_session, make_category, make_event, make_user, page
 from tests.organiser.test_views import settings_data
-from tests.registration.conftest import make_category
 
 
 def test_consent_on_the_registration_form_links_to_the_events_privacy_notice(client):

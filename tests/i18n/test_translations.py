@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from unittest import mock
 
 import lxml.html
 import pytest
@@ -25,8 +24,8 @@ from app.registration.services import cancel_registration, create_registration
 from app.speakers.models import AssignmentRole, AssignmentState
 from app.utils.time import local_to_utc
 from tests.checkin.conftest import make_delegate
-from tests.factories import grant, login, make_event, make_user
-from tests.registration.conftest import details, make_category
+from tests.factories import grant, login, make_category, make_event, make_user
+from tests.registration.conftest import details
 from tests.speakers.conftest import assign
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -688,7 +687,7 @@ def test_speaker_invitation_to_a_russian_speaking_user_has_a_russian_subject(cli
 
 # --- the check-in desk -----------------------------------------------------------
 
-def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
+def test_checkin_desk_in_kazakh(client, db, kazakh_sessions, clock):
     event, _aral, _bonds = kazakh_sessions
     category = make_category(event, "Сарапшылар")
     delegate = make_delegate(event, category, given="Әлия", family="Серікова", honorific="", organisation="ҚазҰУ",
@@ -697,6 +696,7 @@ def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
     officer = make_user(given_name="Асқар", family_name="Нұров", locale="kk")
     grant(officer, event, "checkin")
     db.session.commit()
+    clock.set(datetime(2027, 4, 21, 5, tzinfo=UTC))  # the event's first day, 10:00 in Astana
     login(client, officer)
 
     doc = page(get(client, f"/e/{event.slug}/manage/checkin"))
@@ -719,7 +719,7 @@ def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
         assert english not in text, english
 
     # Months before the event the desk asks first, in the desk's language.
-    with mock.patch("app.checkin.services.desk.utcnow", return_value=datetime(2027, 1, 14, 5, tzinfo=UTC)):
+    with clock.at(datetime(2027, 1, 14, 5, tzinfo=UTC)):
         asked = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
                      headers={"Accept": "application/json"}).get_json()
     assert (asked["status"], asked["message"]) == (
@@ -729,9 +729,8 @@ def test_checkin_desk_in_kazakh(client, db, kazakh_sessions):
         "Бәрібір келуін тіркеу")
 
     # A scan answered in place: the message and the HTML in the JSON come in the desk's language.
-    with mock.patch("app.checkin.services.desk.utcnow", return_value=datetime(2027, 4, 21, 5, tzinfo=UTC)):
-        response = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
-                        headers={"Accept": "application/json"})
+    response = post(client, f"/e/{event.slug}/manage/checkin", data={"code": badge.display_code},
+                    headers={"Accept": "application/json"})
     answer = response.get_json()
     assert (answer["status"], answer["message"]) == ("admitted", "Келуі тіркелді.")
     result = lxml.html.fromstring(answer["html"])

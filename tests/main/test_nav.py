@@ -89,7 +89,8 @@ def test_cached_public_agenda_page_follows_the_switch(app, client, event):
 
 
 def test_menu_offers_register_until_the_person_has_registered(client, event):
-    from tests.registration.conftest import details, make_category
+    from tests.registration.conftest import details
+    from tests.factories import make_category
 
     user = make_user()
     db.session.commit()

@@ -11,9 +11,8 @@ from app.audit.models import AuditEntry
 from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
 from app.seed import DEMO_SLUG, ROLE_ACCOUNTS, seed_demo
-from tests.factories import (field_error, flashes, grant, login_session, make_event, make_user, page,
-                             queries_for)
-from tests.registration.conftest import details, make_category
+from tests.factories import (field_error, flashes, grant, login_session, make_category, make_event, make_user, page, queries_for)
+from tests.registration.conftest import details
 
 # Every organiser menu entry each role should see, in menu order. Entries whose
 # page does not exist yet are left out when comparing.

@@ -59,9 +59,9 @@ def test_concurrent_sign_ups_never_exceed_the_capacity(app, summit, agenda):
 
 
 @pytest.mark.slow
-def test_concurrent_sign_ups_overbook_without_the_lock(app, summit, agenda, monkeypatch):
+def test_concurrent_sign_ups_overbook_without_the_lock(app, summit, agenda, leave_out_locks):
     """Control run, on both databases: proves the test above would see the race if the lock were missing."""
-    monkeypatch.setattr(services, "LOCK_SIGNUPS", False)
+    leave_out_locks("signups")
     counts, errors = _sign_up_all(app, summit, agenda)
     # Unlocked SQLite writers may also be refused outright ("database is locked").
     assert all("locked" in str(e) for e in errors), errors

@@ -1,28 +1,16 @@
 """Builders for registration tests."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
-from PIL import Image
-
 from sqlalchemy import select
 
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
-from app.registration.models import ApprovalMode, Category, RegistrationSettings
+from app.registration.models import RegistrationSettings
 from tests.factories import make_user
-
-
-def make_category(event, name="Climate expert", *, approval=ApprovalMode.moderated, capacity=None,
-                  invite_only=False, protocol_rank=100, **fields) -> Category:
-    category = Category(event_id=event.id, name=name, approval=approval, capacity=capacity,
-                        invite_only=invite_only, protocol_rank=protocol_rank, **fields)
-    db.session.add(category)
-    db.session.flush()
-    return category
 
 
 def set_event_settings(event, **fields) -> RegistrationSettings:
@@ -66,12 +54,6 @@ def outbox(template=None):
     if template:
         stmt = stmt.where(OutboxMessage.template == template)
     return list(db.session.scalars(stmt))
-
-
-def image_bytes(fmt="JPEG", size=(60, 80)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (20, 120, 60)).save(out, fmt)
-    return out.getvalue()
 
 
 @pytest.fixture

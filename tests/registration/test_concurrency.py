@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.registration import services
-from app.registration.services import places
 from app.registration.models import ApprovalMode, Registration, RegistrationState as S
-from tests.factories import make_event, make_user, run_in_threads
-from tests.registration.conftest import details, make_category
+from tests.factories import make_category, make_event, make_user, run_in_threads
+from tests.registration.conftest import details
 
 THREADS = 50
 CAPACITY = 20
@@ -74,13 +73,13 @@ def test_concurrent_submissions_never_exceed_capacity(app):
 
 
 @pytest.mark.slow
-def test_concurrent_submissions_overbook_without_the_lock(app, monkeypatch, is_postgres):
+def test_concurrent_submissions_overbook_without_the_lock(app, leave_out_locks, is_postgres):
     """Control run: proves the test above would see the race if the lock were missing."""
     if not is_postgres:
         pytest.skip("SQLite runs one write transaction at a time and a submission inserts its row before "
                     "counting places, so even unlocked submissions cannot race there; the approval control "
                     "run below shows the SQLite lock at work.")
-    monkeypatch.setattr(places, "LOCK_PLACES", False)
+    leave_out_locks("places")
     counts, people, errors = _submit_all(app)
     assert errors == []
     assert counts.get(S.approved, 0) > CAPACITY
@@ -122,9 +121,9 @@ def test_concurrent_approvals_never_exceed_capacity(app):
 
 
 @pytest.mark.slow
-def test_concurrent_approvals_overbook_without_the_lock(app, monkeypatch):
+def test_concurrent_approvals_overbook_without_the_lock(app, leave_out_locks):
     """Control run of the approvals, on both databases."""
-    monkeypatch.setattr(places, "LOCK_PLACES", False)
+    leave_out_locks("places")
     counts, errors = _approve_all(app)
     # Unlocked SQLite writers may also be refused outright ("database is locked").
     assert all("locked" in str(e) for e in errors), errors

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.registration import services
 from app.registration.models import ApprovalMode, QuestionKind, Registration
-from tests.factories import field_error, grant, login, make_user
-from tests.registration.conftest import form_data, make_category
+from tests.factories import field_error, grant, login, make_category, make_user
+from tests.registration.conftest import form_data
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import ApprovalMode, Registration, RegistrationState as S
 from app.utils.time import utcnow
-from tests.factories import PASSWORD, audit_actions, login, make_user, told
-from tests.registration.conftest import details, form_data, image_bytes, make_category
+from tests.factories import audit_actions, image_bytes, login, make_category, make_user, PASSWORD, told
+from tests.registration.conftest import details, form_data
 
 
 def count(model=Registration):

@@ -11,8 +11,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import ApprovalMode, Delegation, Registration, RegistrationState as S
-from tests.factories import audit_actions, field_error, grant, login, make_user, told
-from tests.registration.conftest import make_category
+from tests.factories import audit_actions, field_error, grant, login, make_category, make_user, told
 
 
 @pytest.fixture

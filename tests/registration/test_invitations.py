@@ -13,8 +13,8 @@ from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import Delegation, Invitation, InvitationState, Registration, RegistrationState as S
 from app.utils.time import utcnow
-from tests.factories import PASSWORD, audit_actions, field_error, grant, login, make_user, page, told
-from tests.registration.conftest import details, form_data, make_category
+from tests.factories import audit_actions, field_error, grant, login, make_category, make_user, page, PASSWORD, told
+from tests.registration.conftest import details, form_data
 
 
 @pytest.fixture

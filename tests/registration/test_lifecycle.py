@@ -10,8 +10,8 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.registration import services
 from app.registration.models import ApprovalMode, Registration, RegistrationState as S
-from tests.factories import make_user
-from tests.registration.conftest import details, image_bytes, make_category, outbox, register
+from tests.factories import image_bytes, make_category, make_user
+from tests.registration.conftest import details, outbox, register
 
 
 def test_create_registration_verified_user_is_submitted_and_emailed(event):

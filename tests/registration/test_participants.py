@@ -8,8 +8,8 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.registration import services
 from app.registration.models import Registration, RegistrationState as S
-from tests.factories import grant, login_session, make_event, make_user, page, queries_for
-from tests.registration.conftest import details, make_category, set_event_settings
+from tests.factories import grant, login_session, make_category, make_event, make_user, page, queries_for
+from tests.registration.conftest import details, set_event_settings
 
 
 @pytest.fixture

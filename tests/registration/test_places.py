@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from app.registration import services
 from app.registration.models import ApprovalMode, RegistrationState as S, WaitlistMode
-from tests.factories import make_user
-from tests.registration.conftest import details, make_category, outbox, register, set_event_settings
+from tests.factories import make_category, make_user
+from tests.registration.conftest import details, outbox, register, set_event_settings
 
 
 def test_auto_category_approves_while_places_are_free_then_waitlists(event):

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from tests.factories import page
-from tests.registration.conftest import make_category
+from tests.factories import make_category, page
 
 HIDDEN_WORD = {"en": "(required)", "ru": "(обязательное поле)", "kk": "(міндетті өріс)"}
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.registration import services
-from tests.factories import make_user
-from tests.registration.conftest import details, make_category, set_event_settings
+from tests.factories import make_category, make_user
+from tests.registration.conftest import details, set_event_settings
 
 VISA = dict(visa_letter_needed=True, passport_number="AB1234567", passport_expiry=date(2031, 1, 1),
             date_of_birth=date(1975, 3, 2), place_of_birth="Karachi")

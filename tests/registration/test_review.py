@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.registration import services
 from app.registration.models import Registration
-from tests.factories import make_user
-from tests.registration.conftest import details, make_category
+from tests.factories import make_category, make_user
+from tests.registration.conftest import details
 
 
 def register(event, category, **overrides):

@@ -14,8 +14,8 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import ApprovalMode, QuestionKind, Registration, RegistrationState as S
-from tests.factories import audit_actions, grant, login, make_event, make_user, page as html, told
-from tests.registration.conftest import details, make_category
+from tests.factories import audit_actions, grant, login, make_category, make_event, make_user, page as html, told
+from tests.registration.conftest import details
 
 
 @pytest.fixture

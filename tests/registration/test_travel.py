@@ -10,8 +10,8 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration import services
 from app.registration.models import ApprovalMode, Registration
-from tests.factories import grant, login, make_user
-from tests.registration.conftest import details, form_data, make_category
+from tests.factories import grant, login, make_category, make_user
+from tests.registration.conftest import details, form_data
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import zipfile
 from datetime import date, time, timedelta
 
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
 from app.agenda import cache
@@ -141,12 +140,6 @@ def zip_bomb_pptx(megabytes: int = 60) -> bytes:
 
 def exe_bytes() -> bytes:
     return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 200 + b"This program cannot be run in DOS mode."
-
-
-def image_bytes(fmt="JPEG", size=(60, 80)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (20, 120, 60)).save(out, fmt)
-    return out.getvalue()
 
 
 # --- pages -------------------------------------------------------------------------

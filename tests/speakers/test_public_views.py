@@ -14,9 +14,8 @@ from app.agenda import cache
 from app.extensions import db
 from app.speakers import services as svc
 from app.speakers.models import AssignmentRole as R, AssignmentState as S, SpeakerAssignment
-from tests.factories import login, page as html
-from tests.speakers.conftest import (assign, exe_bytes, image_bytes, make_speaker, no_inline_code, page_text,
-                                     publish)
+from tests.factories import image_bytes, login, page as html
+from tests.speakers.conftest import assign, exe_bytes, make_speaker, no_inline_code, page_text, publish
 
 
 # --- the public side ----------------------------------------------------------------

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.personal.models import SignupState
 from app.personal.services import signup_state
 from app.registration.models import Category, Registration, RegistrationState as RS
-from app.utils.time import to_zone, utcnow
+from app.utils.time import local_today, to_zone, utcnow
 from app.utils.formatting import date_range, local_date
 
 VENUE = "venue"
@@ -30,7 +30,7 @@ SHORT_CODE = re.compile(r"^[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}$")
 
 
 def event_today(event) -> date:
-    return to_zone(utcnow(), event.timezone).date()
+    return local_today(event.timezone)
 
 
 # Delegates collect their badges the day before the opening (most arrive the evening

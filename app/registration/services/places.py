@@ -16,14 +16,11 @@ from app.registration.models import Category, Registration, RegistrationSettings
 from app.registration.services.errors import IllegalTransition
 from app.registration.services.settings import settings_for
 from app.registration.services.transitions import ALLOWED, notify_delegate, transition
+from app.utils.locks import serialising
 from app.utils.time import utcnow
 
 
-# Switched off only by the control run of the concurrency test, to prove that the
-# test can see the race the lock prevents. Never switch it off anywhere else.
-LOCK_PLACES = True
-
-
+@serialising("places")
 def lock_places(event, category: Category, registration: Registration | None = None) -> None:
     """Serialise every change to who holds a place in `category` (and in the event,
     when the event has a capacity), until the transaction ends.
@@ -33,8 +30,6 @@ def lock_places(event, category: Category, registration: Registration | None = N
     SQLite: a write to the category row; SQLite allows one writer at a time, so
     the write holds every other writer back until this transaction ends.
     """
-    if not LOCK_PLACES:
-        return
     settings = settings_for(event)
     if db.session.get_bind().dialect.name == "postgresql":
         if settings.capacity is not None:
