@@ -55,5 +55,4 @@ def init_app(app: Flask) -> None:
         date_range=date_range,
         greeting=lambda person: greeting(person.honorific, person.formal_name),
         now_utc=utcnow,
-        view_names=lambda: current_app.view_functions,
     )
