@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.web import start_session
 from app.events.forms import EmptyForm
 from app.extensions import db, limiter
-from app.policy import in_event, public, requires
+from app.policy import authenticated, in_event, public, requires
 from app.registration import bp, photos, providers, services
 from app.registration.forms import CancelForm, TravelForm, registration_form
 from app.registration.models import Category, Registration, RegistrationState
@@ -139,6 +139,7 @@ def check_email_page(event, email):
 
 
 @bp.route("/e/<slug>/my-registration")
+@authenticated
 @requires("event.view", load={})
 def my_registration(event):
     registration = services.live_registration(event, current_user)
