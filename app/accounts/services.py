@@ -226,9 +226,10 @@ def request_password_reset(email: str, *, locale: str = "en") -> None:
     """Queue a reset link if the address has an active account; otherwise do nothing visible.
 
     The same work is done either way (a token made and hashed, the message rendered
-    in the account's language, or `locale` for an unknown address), so the answer
-    takes as long and an address's having an account cannot be timed. Only for an
-    active account are the token and the message stored.
+    in the account's language, or `locale` for an unknown address, and a row written
+    in the transaction), so the answer takes as long and an address's having an
+    account cannot be timed. Only for an active account are the token and the message
+    kept.
     """
     user = User.by_email(email)
     known = user is not None and user.active
@@ -240,7 +241,12 @@ def request_password_reset(email: str, *, locale: str = "en") -> None:
     if known:
         _store_token(user, "reset", token_hash, hours=hours)
     else:
-        db.session.expunge(message)
+        # The message row is written and taken back in the same transaction, so that an
+        # unknown address commits a write too: on PostgreSQL a commit that wrote waits
+        # for the log to reach the disk and an empty one does not, which would tell
+        # known addresses from unknown ones by time alone.
+        db.session.flush()
+        db.session.delete(message)
 
 
 def reset_password(raw: str, new_password: str) -> User | None:

@@ -6,7 +6,7 @@ import html
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from app.accounts.models import AccountToken, User
 from app.accounts.services import create_token
@@ -457,9 +457,21 @@ def test_forgot_password_does_the_same_work_for_known_and_unknown_addresses(clie
     monkeypatch.setattr(mail, "render_template",
                         lambda name, **context: work.append(name) or real_render(name, **context))
 
-    client.post("/account/forgot", data={"email": "known@example.org"})
-    known, work[:] = list(work), []
-    client.post("/account/forgot", data={"email": "unknown@example.org"})
+    writes = []
+
+    def count_writes(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement.split()[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", count_writes)
+    try:
+        client.post("/account/forgot", data={"email": "known@example.org"})
+        known, known_writes, work[:], writes[:] = list(work), list(writes), [], []
+        client.post("/account/forgot", data={"email": "unknown@example.org"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_writes)
     assert known == work == ["hash", "mail/reset_password.txt", "mail/_layout.html"]
+    # Both commit a write (a commit that wrote waits for the disk; an empty one would not).
+    assert known_writes and writes, (known_writes, writes)
     assert [m.to_address for m in outbox()] == ["known@example.org"]
     assert [t.user.email for t in db.session.scalars(select(AccountToken))] == ["known@example.org"]
