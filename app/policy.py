@@ -17,39 +17,39 @@ from flask import abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.events.models import Event, EventRole, EventRoleName as R
+from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
 from app.utils.access import AUTHENTICATED, PUBLIC, ROUTE_RULES, authenticated, declare, public  # noqa: F401
 
-ALL_ROLES = tuple(R)
+ALL_ROLES = tuple(EventRoleName)
 
 # Event-scoped actions and the organiser roles that hold them.
-EVENT_ACTIONS: dict[str, frozenset[R]] = {
+EVENT_ACTIONS: dict[str, frozenset[EventRoleName]] = {
     # organiser area and event settings
     "manage.access": frozenset(ALL_ROLES),
     "dashboard.view": frozenset(ALL_ROLES),
-    "event.edit": frozenset({R.secretariat}),
-    "team.manage": frozenset({R.secretariat}),
-    "audit.view": frozenset({R.secretariat}),
+    "event.edit": frozenset({EventRoleName.secretariat}),
+    "team.manage": frozenset({EventRoleName.secretariat}),
+    "audit.view": frozenset({EventRoleName.secretariat}),
     # registration and accreditation
-    "registration.view": frozenset({R.secretariat, R.accreditation, R.protocol}),
-    "registration.review": frozenset({R.secretariat, R.accreditation}),
-    "registration.export": frozenset({R.secretariat, R.accreditation, R.protocol}),
-    "registration.view_passport": frozenset({R.secretariat, R.accreditation}),
-    "registration.configure": frozenset({R.secretariat, R.accreditation}),
-    "invitation.manage": frozenset({R.secretariat, R.accreditation}),
-    "delegation.view": frozenset({R.secretariat, R.accreditation, R.protocol}),
-    "delegation.manage": frozenset({R.secretariat, R.accreditation}),
+    "registration.view": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.protocol}),
+    "registration.review": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
+    "registration.export": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.protocol}),
+    "registration.view_passport": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
+    "registration.configure": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
+    "invitation.manage": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
+    "delegation.view": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.protocol}),
+    "delegation.manage": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
     # agenda and speakers
-    "agenda.view_draft": frozenset({R.secretariat, R.programme, R.viewer}),
-    "agenda.edit": frozenset({R.secretariat, R.programme}),
-    "agenda.publish": frozenset({R.secretariat, R.programme}),
-    "speaker.manage": frozenset({R.secretariat, R.programme}),
+    "agenda.view_draft": frozenset({EventRoleName.secretariat, EventRoleName.programme, EventRoleName.viewer}),
+    "agenda.edit": frozenset({EventRoleName.secretariat, EventRoleName.programme}),
+    "agenda.publish": frozenset({EventRoleName.secretariat, EventRoleName.programme}),
+    "speaker.manage": frozenset({EventRoleName.secretariat, EventRoleName.programme}),
     # on-site
-    "checkin.operate": frozenset({R.secretariat, R.checkin}),
-    "badge.print_bulk": frozenset({R.secretariat, R.accreditation}),
-    "badge.print_desk": frozenset({R.secretariat, R.accreditation, R.checkin}),
-    "visa_letter.manage": frozenset({R.secretariat, R.accreditation}),
+    "checkin.operate": frozenset({EventRoleName.secretariat, EventRoleName.checkin}),
+    "badge.print_bulk": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
+    "badge.print_desk": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.checkin}),
+    "visa_letter.manage": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
 }
 
 # Platform-wide actions: platform admins only.
@@ -111,7 +111,7 @@ def public_rule(action: str):
     return register
 
 
-def roles_of(user, event: Event) -> frozenset[R]:
+def roles_of(user, event: Event) -> frozenset[EventRoleName]:
     """The organiser roles `user` holds in `event`, cached per request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -430,7 +430,7 @@ def agenda_track_scope(user, event: Event) -> frozenset[int] | None:
     for role, track_ids in grants:
         if role not in EVENT_ACTIONS["agenda.edit"]:
             continue
-        if role != R.programme or not track_ids:
+        if role != EventRoleName.programme or not track_ids:
             scope = None
             break
         scope = scope | frozenset(int(t) for t in track_ids)

@@ -33,5 +33,5 @@ def seed(event) -> list[tuple[str, str]]:
             if s.title in WANTED:
                 personal.star(event, user, agenda, s.id)
             elif s.title == WORKSHOP and s.signup_required:
-                personal.sign_up(event, user, agenda, s.id, actor=user)
+                personal.sign_up_for_workshop(event, user, agenda, s.id, actor=user)
     return []

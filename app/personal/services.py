@@ -131,7 +131,7 @@ def waitlist_length(session_id: int) -> int:
         SessionSignup.session_id == session_id, SessionSignup.state == SignupState.waitlisted)) or 0
 
 
-def sign_up(event, user, agenda, session_id: int, *, actor) -> SessionSignup:
+def sign_up_for_workshop(event, user, agenda, session_id: int, *, actor) -> SessionSignup:
     """Take a place in a session that needs sign-up, or join its waitlist when it is full.
 
     The session also goes into the delegate's agenda. Raises AgendaRefusal for a

@@ -95,7 +95,7 @@ def agenda_unstar(event, registration, session_id):
 @requires("agenda.personal", load={"registration": own_registration}, on="registration")
 def agenda_signup(event, registration, session_id):
     def act(event, agenda):
-        signup = services.sign_up(event, current_user, agenda, session_id, actor=current_user)
+        signup = services.sign_up_for_workshop(event, current_user, agenda, session_id, actor=current_user)
         if signup.state.value == "confirmed":
             return _("You have a place in this session.")
         return _("The session is full: you are on its waitlist and will be emailed if a place frees.")

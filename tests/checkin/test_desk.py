@@ -244,7 +244,7 @@ def test_desk_session_door_needs_a_place_for_sign_up_sessions(client, summit, st
     event, _ = summit
     workshop = agenda["workshop"].id
     agenda_view = personal.delegate_agenda(event, people["berik"])
-    personal.sign_up(event, people["berik"].user, agenda_view, workshop, actor=people["berik"].user)
+    personal.sign_up_for_workshop(event, people["berik"].user, agenda_view, workshop, actor=people["berik"].user)
     db.session.commit()
     clock.set(_at_event(11))
     login(client, staff["checkin"])

@@ -91,7 +91,7 @@ def test_full_workshop_waitlists_then_promotes_with_an_email(client, summit, age
     event, _ = summit
     workshop = agenda["workshop"].id
     view = {k: services.delegate_agenda(event, r) for k, r in delegates.items()}
-    states = [services.sign_up(event, delegates[k].user, view[k], workshop, actor=delegates[k].user).state
+    states = [services.sign_up_for_workshop(event, delegates[k].user, view[k], workshop, actor=delegates[k].user).state
               for k in ("aliya", "berik", "dana", "erlan")]
     db.session.commit()
     assert states == [SignupState.confirmed, SignupState.confirmed, SignupState.waitlisted, SignupState.waitlisted]
@@ -116,7 +116,7 @@ def test_full_workshop_waitlists_then_promotes_with_an_email(client, summit, age
 
 def sign_up_in_order(event, delegates, session_id: int, keys) -> None:
     for key in keys:
-        services.sign_up(event, delegates[key].user, services.delegate_agenda(event, delegates[key]), session_id,
+        services.sign_up_for_workshop(event, delegates[key].user, services.delegate_agenda(event, delegates[key]), session_id,
                          actor=delegates[key].user)
 
 
@@ -241,7 +241,7 @@ def test_followers_get_one_email_listing_moves_and_cancellations(app, summit, ag
     view = services.delegate_agenda(event, aliya)
     services.star(event, aliya.user, view, agenda["opening"].id)
     services.star(event, aliya.user, view, agenda["panel"].id)
-    services.sign_up(event, berik.user, services.delegate_agenda(event, berik), agenda["workshop"].id, actor=berik.user)
+    services.sign_up_for_workshop(event, berik.user, services.delegate_agenda(event, berik), agenda["workshop"].id, actor=berik.user)
     db.session.commit()
 
     opening = db.session.get(AgendaSession, agenda["opening"].id)
@@ -275,7 +275,7 @@ def test_my_agenda_page_query_count_is_constant(client, summit, agenda, delegate
     with count_queries() as few:
         client.get("/e/astana/my-agenda")
     for key in ("berik", "dana", "erlan"):
-        services.sign_up(event, delegates[key].user, services.delegate_agenda(event, delegates[key]),
+        services.sign_up_for_workshop(event, delegates[key].user, services.delegate_agenda(event, delegates[key]),
                          agenda["workshop"].id, actor=delegates[key].user)
     client.post(f"/e/astana/my-agenda/{agenda['panel'].id}/star")
     client.post(f"/e/astana/my-agenda/{agenda['ministerial'].id}/star")

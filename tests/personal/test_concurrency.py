@@ -38,7 +38,7 @@ def _sign_up_all(app, summit, agenda):
 
             event_ = db.session.get(Event, event_id)
             view = services.delegate_agenda(event_, db.session.get(Registration, registration_id))
-            services.sign_up(event_, db.session.get(User, user_id), view, session_id,
+            services.sign_up_for_workshop(event_, db.session.get(User, user_id), view, session_id,
                              actor=db.session.get(User, user_id))
             db.session.commit()
         return job
