@@ -54,6 +54,8 @@ PAGES: list[Page] = [
     Page("viewer", "/account/profile"),
     Page("viewer", "/account/password"),
     Page("viewer", "/account/email"),
+    Page("delegate", "/account/api-tokens"),
+    Page("delegate", "/account/api-tokens", submit=SUBMIT),
     Page("viewer", f"{EVENT}/"),
     # The public agenda
     Page(None, f"{EVENT}/agenda"),
@@ -86,6 +88,9 @@ PAGES: list[Page] = [
     Page("secretariat", f"{MANAGE}/settings"),
     Page("secretariat", f"{MANAGE}/team"),
     Page("secretariat", f"{MANAGE}/audit"),
+    Page("secretariat", f"{MANAGE}/api-tokens"),
+    Page("secretariat", f"{MANAGE}/webhooks"),
+    Page("secretariat", f"{MANAGE}/webhooks", submit=SUBMIT),
     # Registration and accreditation
     Page("accreditation", f"{MANAGE}/registrations"),
     Page("accreditation", f"{MANAGE}/registrations?state=submitted&sort=name"),
