@@ -241,14 +241,16 @@ def by_id(model, arg: str) -> Callable[[Event | None, dict], Any]:
     return load
 
 
-def _refuse(action: str, status: int):
+def _refuse(action: str, status: int, *, quietly: bool = False):
+    if quietly:
+        abort(status)
     current_app.logger.warning("authorisation refused: user=%s action=%s path=%s",
                                getattr(current_user, "id", None), action, request.path)
     abort(status)
 
 
 def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | None = None,
-             event_action: str | None = None):
+             event_action: str | None = None, post: str | None = None, post_on: str | None = None):
     """An endpoint's whole access rule. The event comes from the `slug` URL argument
     (404 if it does not exist or `event.view` refuses it); anonymous users go to the
     login page.
@@ -267,12 +269,21 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
     With `on`, `event_action` is asked of the event first, before anything is loaded
     (403 when refused): an organiser page whose object has a rule of its own. An action
     with a public rule (see `public_rule`) is asked of anonymous visitors too, who are
-    then not sent to the login page.
+    then not sent to the login page, and a refusal is not logged as an attack (a visitor
+    following an old link). With `on="event"` the rule is asked before anything is loaded.
+
+    With `post`, a page that everyone with `action` reads but fewer may change: a request
+    other than GET or HEAD also needs `post`, asked after loading of the object named by
+    `post_on` (or of the event), and is refused with 403.
     """
     if on is not None and (load is None or (on not in load and on != "event")):
         raise ValueError(f"requires({action!r}): on={on!r} names nothing that is loaded")
     if event_action is not None and on is None:
         raise ValueError(f"requires({action!r}): event_action is asked only with on=...")
+    if post is not None and load is None:
+        raise ValueError(f"requires({action!r}): post is asked only with load=...")
+    if post_on is not None and (post is None or post_on not in load):
+        raise ValueError(f"requires({action!r}): post_on={post_on!r} names nothing that is loaded")
     open_to_all = action in _PUBLIC_RULES
     event_check = action if on is None else event_action
     # What the route declares (tests list them): the event's action; "public" for a public
@@ -290,6 +301,8 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
                 event = g.event = get_event_or_404(slug, user=current_user)
             if event_check is not None and not can(current_user, event_check, event):
                 _refuse(event_check, 403)
+            if on == "event" and not can(current_user, action, event):
+                _refuse(action, 404, quietly=open_to_all)
             if load is None:
                 return view(*args, **kwargs)
             loaded = {}
@@ -300,8 +313,11 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
                     abort(404)
                 loaded[name] = obj
                 consumed.update(getattr(loader, "consumes", ()))
-            if on is not None and not can(current_user, action, event if on == "event" else loaded[on]):
-                _refuse(action, 404)
+            if on not in (None, "event") and not can(current_user, action, loaded[on]):
+                _refuse(action, 404, quietly=open_to_all)
+            if post is not None and request.method not in ("GET", "HEAD") and not can(
+                    current_user, post, loaded[post_on] if post_on is not None else event):
+                _refuse(post, 403)
             rest = {k: v for k, v in kwargs.items() if k not in consumed}
             if event is not None:
                 rest["event"] = event

@@ -152,3 +152,50 @@ def test_a_platform_page_loads_its_object_by_id_or_answers_404(app):
         call(app, admin, view, user_id=10**6)
     with pytest.raises(Forbidden):
         call(app, someone, view, user_id=someone.id)
+
+
+def post(app, user, view, **values):
+    with app.test_request_context("/", method="POST"):
+        login_user(user)
+        return view(**values)
+
+
+def test_a_page_that_fewer_may_change_refuses_their_posts_with_403_and_still_shows_itself(app):
+    protocol, accreditation = make_user(), make_user()
+    event = make_event()
+    grant(protocol, event, "protocol")
+    grant(accreditation, event, "accreditation")
+    mine = grant(protocol, event, "viewer")
+    db.session.flush()
+    page = policy.requires("delegation.view", load={}, post="delegation.manage")(lambda event: event)
+    assert page._access_rule == "delegation.view"
+    assert call(app, protocol, page, slug=event.slug) is event
+    assert post(app, accreditation, page, slug=event.slug) is event
+    with pytest.raises(Forbidden):
+        post(app, protocol, page, slug=event.slug)
+    policy.register_object_rule("test_role.own", lambda user, role: role.user_id == user.id)
+    try:
+        own = policy.requires("dashboard.view",
+                              load={"role": policy.in_event(EventRole, "grant_id")},
+                              post="test_role.own", post_on="role")(lambda event, role: role)
+        assert post(app, protocol, own, slug=event.slug, grant_id=mine.id) is mine
+        with pytest.raises(Forbidden):  # the rule is asked of the loaded object, not the event
+            post(app, accreditation, own, slug=event.slug, grant_id=mine.id)
+    finally:
+        policy._OBJECT_RULES.pop("test_role.own")
+    with pytest.raises(ValueError):
+        policy.requires("delegation.view", post="delegation.manage")
+    with pytest.raises(ValueError):
+        policy.requires("delegation.view", load={}, post="delegation.manage", post_on="role")
+
+
+def test_a_rule_on_the_event_is_asked_before_anything_is_loaded(app):
+    outsider = make_user()
+    event = make_event()
+    db.session.flush()
+    loaded = []
+    view = policy.requires("speaker.portal", load={"thing": lambda event, values: loaded.append(1) or 1},
+                           on="event")(lambda event, thing: thing)
+    with pytest.raises(NotFound):
+        call(app, outsider, view, slug=event.slug)
+    assert loaded == []

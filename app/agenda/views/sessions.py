@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -85,7 +85,8 @@ def session_new(event):
 
 
 @bp.route(MANAGE + "/sessions/<int:session_id>", methods=["GET", "POST"])
-@requires("agenda.view_draft", load={"session": in_event(AgendaSession, "session_id")})
+@requires("agenda.view_draft", load={"session": in_event(AgendaSession, "session_id")},
+          post="agenda.edit_session", post_on="session")
 def session_edit(event, session):
     rooms, tracks = rooms_tracks(event)
     editable = may_edit(event, session.track_id)
@@ -94,14 +95,11 @@ def session_edit(event, session):
                        categories=svc.registration_categories(event))
     if request.method == "GET":
         _prefill_edit(form, session, event)
-    if request.method == "POST":
-        if not editable:
-            abort(403)
-        data = form.validate_on_submit() and _allowed_data(form, event, rooms, tracks,
-                                                           _("You may only move sessions into your tracks."))
-        if data and run_service(lambda: svc.update_session(session, data, actor=current_user), form=form,
-                                done=lambda _r: _("Session “%(title)s” saved.", title=session.title)):
-            return redirect(timetable_url(event, session))
+    data = form.validate_on_submit() and _allowed_data(form, event, rooms, tracks,
+                                                       _("You may only move sessions into your tracks."))
+    if data and run_service(lambda: svc.update_session(session, data, actor=current_user), form=form,
+                            done=lambda _r: _("Session “%(title)s” saved.", title=session.title)):
+        return redirect(timetable_url(event, session))
     conflicts = [c for c in svc.find_conflicts(event) if session.id in c.session_ids]
     return render_template("agenda/manage/session_form.html", event=event, form=form, session=session,
                            may_edit=editable, conflicts=conflicts, delete_form=EmptyForm(),

@@ -9,7 +9,8 @@ Functions here flush but never commit: the caller commits once.
 from __future__ import annotations
 
 from app.registration.services.errors import (AlreadyRegistered, IllegalTransition, RegistrationError)  # noqa: F401
-from app.registration.services.settings import (categories, live_registration, questions, settings_for)  # noqa: F401
+from app.registration.services.settings import (all_categories, all_questions, categories,  # noqa: F401
+                                                live_registration, questions, settings_for)
 from app.registration.services.transitions import (apply_details, AUDIT_FIELDS, clear_passport, DETAIL_FIELDS,
                                                    has_passport, invalidate_badge, notify_delegate, NULLABLE_FIELDS,
                                                    PASSPORT_FIELDS, REVIEW_FIELDS, transition,

@@ -36,6 +36,18 @@ def questions(event) -> list[Question]:
                                    .order_by(Question.position, Question.id)))
 
 
+def all_categories(event) -> list[Category]:
+    """Every category of the event, switched off or not, as the organisers configure them."""
+    return list(db.session.scalars(select(Category).where(Category.event_id == event.id)
+                                   .order_by(Category.position, Category.id)))
+
+
+def all_questions(event) -> list[Question]:
+    """Every custom question of the event, switched off or not."""
+    return list(db.session.scalars(select(Question).where(Question.event_id == event.id)
+                                   .order_by(Question.position, Question.id)))
+
+
 def live_registration(event, user) -> Registration | None:
     """The person's registration for `event` that is not cancelled, if any."""
     if user is None or not getattr(user, "is_authenticated", True):

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.extensions import db
 from app.policy import in_event, requires
@@ -28,32 +27,37 @@ def manage_categories(event):
                        form=form, done=_("Category added.")):
             return redirect(url_for("registration.manage_categories", slug=event.slug))
     elif settings_form.submit.data and settings_form.validate_on_submit():
-        services.update_settings(event, {
-            "capacity": settings_form.capacity.data,
-            "waitlist_mode": WaitlistMode(settings_form.waitlist_mode.data),
-            "invited_preapproved": settings_form.invited_preapproved.data,
-            "passport_retention_days": settings_form.passport_retention_days.data,
-            "invitation_days": settings_form.invitation_days.data,
-            "participant_list": settings_form.participant_list.data,
-        }, actor=current_user)
-        db.session.commit()
-        flash(_("Registration settings saved."), "success")
-        return redirect(url_for("registration.manage_categories", slug=event.slug))
+        services.update_settings(event, _settings_data(settings_form), actor=current_user)
+        return _saved(event, _("Registration settings saved."))
     elif question_form.submit.data and question_form.validate_on_submit():
-        services.add_question(event, label=question_form.label.data, kind=QuestionKind(question_form.kind.data),
-                              choices=question_form.choice_list(), required=question_form.required.data,
-                              position=question_form.position.data or 0, actor=current_user)
-        db.session.commit()
-        flash(_("Question added."), "success")
-        return redirect(url_for("registration.manage_categories", slug=event.slug))
-    cats = list(db.session.scalars(select(Category).where(Category.event_id == event.id)
-                                   .order_by(Category.position, Category.id)))
-    taken = services.places_taken_by_category(event)
-    qs = list(db.session.scalars(select(Question).where(Question.event_id == event.id)
-                                 .order_by(Question.position, Question.id)))
-    return render_template("registration/manage_categories.html", event=event, form=form, categories=cats,
-                           taken=taken, settings_form=settings_form, question_form=question_form, questions=qs,
-                           title=_("Categories and questions"))
+        services.add_question(event, **_question_data(question_form), actor=current_user)
+        return _saved(event, _("Question added."))
+    return render_template("registration/manage_categories.html", event=event, form=form,
+                           categories=services.all_categories(event), taken=services.places_taken_by_category(event),
+                           settings_form=settings_form, question_form=question_form,
+                           questions=services.all_questions(event), title=_("Categories and questions"))
+
+
+def _saved(event, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("registration.manage_categories", slug=event.slug))
+
+
+def _settings_data(form) -> dict:
+    return {
+        "capacity": form.capacity.data,
+        "waitlist_mode": WaitlistMode(form.waitlist_mode.data),
+        "invited_preapproved": form.invited_preapproved.data,
+        "passport_retention_days": form.passport_retention_days.data,
+        "invitation_days": form.invitation_days.data,
+        "participant_list": form.participant_list.data,
+    }
+
+
+def _question_data(form) -> dict:
+    return {"label": form.label.data, "kind": QuestionKind(form.kind.data), "choices": form.choice_list(),
+            "required": form.required.data, "position": form.position.data or 0}
 
 
 def _category_data(form) -> dict:

@@ -30,8 +30,7 @@ PROFILE_PREFILL = ("honorific", "given_name", "family_name", "organisation", "po
 def register(slug):
     event = public_event(slug)
     if current_user.is_authenticated and services.live_registration(event, current_user) is not None:
-        flash(_("You are already registered for this event."), "info")
-        return redirect(url_for("registration.my_registration", slug=slug))
+        return _already_registered(event)
     invitation = _session_invitation(event) or _own_pending_invitation(event)
     if not event.registration_is_open and invitation is None:
         return render_template("registration/closed.html", event=event, title=_("Registration"))
@@ -40,47 +39,64 @@ def register(slug):
     form = registration_form(event, questions=services.questions(event), anonymous=anonymous, locale=current_locale())
     form.category.choices = category_choices(cats)
     if request.method == "GET":
-        if not anonymous:
-            for name in PROFILE_PREFILL:
-                getattr(form, name).data = getattr(current_user, name)
-            form.nationality.data = current_user.country
-        if invitation is not None:
-            for name in ("honorific", "given_name", "family_name"):
-                if getattr(invitation, name):
-                    getattr(form, name).data = getattr(invitation, name)
-            if anonymous:
-                form.email.data = invitation.email
+        _prefill_registration(form, invitation, anonymous)
     if form.validate_on_submit():
-        account = None if not anonymous else {
-            "email": form.email.data, "password": form.password.data, "locale": current_locale(),
-            **{name: getattr(form, name).data for name in PROFILE_PREFILL}}
-        try:
-            outcome = services.register(
-                event, user=None if anonymous else current_user._get_current_object(), details=form.details(),
-                category=db.session.get(Category, form.category.data), invitation=invitation, account=account,
-                photo=sent_photo(form, event))
-        except AlreadyRegistered:
-            db.session.rollback()
-            flash(_("You are already registered for this event."), "info")
-            return redirect(url_for("registration.my_registration", slug=slug))
-        except RegistrationError as refusal:
-            db.session.rollback()
-            show_refusal(form, refusal, "category")
-        else:
-            db.session.commit()
-            if outcome.registration is not None:
-                forget_sent_photo(event)
-                session.pop(_invitation_key(event), None)
-            if outcome.check_email:
-                # A known address gets the same answer as a new one: its owner was emailed.
-                return check_email_page(event, form.email.data)
-            if outcome.new_account:
-                start_session(outcome.user)
-            flash(_("Thank you: your registration is saved."), "success")
-            return redirect(url_for("registration.my_registration", slug=slug))
+        response = _submit_registration(event, form, invitation, anonymous)
+        if response is not None:
+            return response
     kept_photo = keep_photo_for_form(form, event) if request.method == "POST" else drop_kept_photo(event)
     return render_template("registration/register.html", event=event, form=form, anonymous=anonymous,
                            categories=cats, invitation=invitation, kept_photo=kept_photo, title=_("Register"))
+
+
+def _already_registered(event):
+    flash(_("You are already registered for this event."), "info")
+    return redirect(url_for("registration.my_registration", slug=event.slug))
+
+
+def _prefill_registration(form, invitation, anonymous: bool) -> None:
+    """A new form starts from the account's profile and from what the invitation says."""
+    if not anonymous:
+        for name in PROFILE_PREFILL:
+            getattr(form, name).data = getattr(current_user, name)
+        form.nationality.data = current_user.country
+    if invitation is not None:
+        for name in ("honorific", "given_name", "family_name"):
+            if getattr(invitation, name):
+                getattr(form, name).data = getattr(invitation, name)
+        if anonymous:
+            form.email.data = invitation.email
+
+
+def _submit_registration(event, form, invitation, anonymous: bool):
+    """Register through the one service call and commit: the page to go to next, or
+    None (the refusal is on the form) to show the form again."""
+    account = None if not anonymous else {
+        "email": form.email.data, "password": form.password.data, "locale": current_locale(),
+        **{name: getattr(form, name).data for name in PROFILE_PREFILL}}
+    try:
+        outcome = services.register(
+            event, user=None if anonymous else current_user._get_current_object(), details=form.details(),
+            category=db.session.get(Category, form.category.data), invitation=invitation, account=account,
+            photo=sent_photo(form, event))
+    except AlreadyRegistered:
+        db.session.rollback()
+        return _already_registered(event)
+    except RegistrationError as refusal:
+        db.session.rollback()
+        show_refusal(form, refusal, "category")
+        return None
+    db.session.commit()
+    if outcome.registration is not None:
+        forget_sent_photo(event)
+        session.pop(_invitation_key(event), None)
+    if outcome.check_email:
+        # A known address gets the same answer as a new one: its owner was emailed.
+        return check_email_page(event, form.email.data)
+    if outcome.new_account:
+        start_session(outcome.user)
+    flash(_("Thank you: your registration is saved."), "success")
+    return redirect(url_for("registration.my_registration", slug=event.slug))
 
 
 def _own_pending_invitation(event):

@@ -1,7 +1,7 @@
 """Delegations: the organisers' list, and each delegation's page for its head."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -40,16 +40,13 @@ _DELEGATION = in_event(Delegation, "delegation_id")
 
 
 @bp.route("/e/<slug>/manage/delegations", methods=["GET", "POST"])
-@requires("delegation.view", load={})
+@requires("delegation.view", load={}, post="delegation.manage")
 def manage_delegations(event):
     form = _delegation_form(event)
-    if request.method == "POST":
-        if not can(current_user, "delegation.manage", event):
-            abort(403)
-        if form.validate_on_submit() and run_service(
-                lambda: services.save_delegation(event, None, _delegation_data(form), actor=current_user),
-                form=form, done=_("Delegation added.")):
-            return redirect(url_for("registration.manage_delegations", slug=event.slug))
+    if form.validate_on_submit() and run_service(
+            lambda: services.save_delegation(event, None, _delegation_data(form), actor=current_user),
+            form=form, done=_("Delegation added.")):
+        return redirect(url_for("registration.manage_delegations", slug=event.slug))
     return render_template("registration/manage_delegations.html", event=event, form=form, states=RegistrationState,
                            delegations=services.delegations_in_protocol_order(event),
                            counts=services.delegation_counts(event), title=_("Delegations"))

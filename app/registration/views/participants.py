@@ -1,27 +1,22 @@
 """The public participant list."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from app.policy import can, participant_list_is_public, public
+from app.policy import participant_list_is_public, requires
 from app.registration import bp, services
-from app.registration.views.common import PER_PAGE, current_locale, public_event
+from app.registration.views.common import PER_PAGE, current_locale
 from app.utils.countries import country_name
 from app.utils.paging import page_number
 
 
 @bp.route("/e/<slug>/participants")
-@public
-def participants(slug):
+@requires("participants.view", load={}, on="event")
+def participants(event):
     """Approved delegates who agreed to be listed, by family name, with a search and a
-    country filter; a fixed number of queries however long the list."""
-    event = public_event(slug)
-    # A list that is switched off does not exist for the public (no authorisation
-    # warning in the log: visitors following an old link are not an attack).
-    if not can(current_user, "participants.view", event):
-        abort(404)
+    country filter; a fixed number of queries however long the list. A list that is
+    switched off does not exist for the public."""
     filters = services.ParticipantFilters.from_args(request.args)
     pagination = services.participants_page(event, filters, page=page_number(),
                                             per_page=PER_PAGE)

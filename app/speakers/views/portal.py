@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.policy import ensure, in_event, requires
+from app.policy import in_event, requires
 from app.speakers import bp, uploads
 from app.speakers import services as svc
 from app.speakers.forms import DeclineForm, NeedsForm, ProfileForm, ProposalForm, SlidesForm, TravelForm, WithdrawForm
@@ -158,12 +158,16 @@ def upload_slides(event, assignment):
     return redirect(url_for("speakers.my_session", slug=event.slug, assignment_id=assignment.id, _anchor="slides"))
 
 
+def _own_profile(event, values: dict):
+    """A loader for `requires`: the current user's speaker profile in the event, made on
+    the first visit (asked after `speaker.portal`, so only speakers get one)."""
+    return svc.ensure_profile(event, current_user)
+
+
 @bp.route(PORTAL + "/profile", methods=["GET", "POST"])
-@requires("speaker.portal", load={}, on="event")
-def edit_profile(event):
+@requires("speaker.portal", load={"profile": _own_profile}, on="event")
+def edit_profile(event, profile):
     """The public profile, with a preview of how the directory shows it."""
-    profile = svc.ensure_profile(event, current_user)
-    ensure("speaker.own_profile", profile)
     form = ProfileForm()
     if request.method == "GET":
         for name in svc.USER_FIELDS:
@@ -183,10 +187,8 @@ def edit_profile(event):
 
 
 @bp.route(PORTAL + "/travel", methods=["GET", "POST"])
-@requires("speaker.portal", load={}, on="event")
-def travel(event):
-    profile = svc.ensure_profile(event, current_user)
-    ensure("speaker.own_profile", profile)
+@requires("speaker.portal", load={"profile": _own_profile}, on="event")
+def travel(event, profile):
     registration = svc.live_registration(event, current_user)
     form = TravelForm(obj=profile)
     if request.method == "GET" and registration is not None:
