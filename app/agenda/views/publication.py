@@ -1,7 +1,7 @@
 """Publishing the agenda: what would change, open conflicts, earlier versions."""
 from __future__ import annotations
 
-from flask import g, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
