@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 
 import click
 from email_validator import EmailNotValidError, validate_email

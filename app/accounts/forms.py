@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from app.accounts.labels import HONORIFIC_LABELS, HONORIFICS

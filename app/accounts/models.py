@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, JSON, String, func, select
+from sqlalchemy import Boolean, ForeignKey, Index, JSON, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.labels import formal_name

@@ -62,7 +62,6 @@ def _hhmm(delta: timedelta) -> str:
 
 def _days(event, agenda: PublicAgenda) -> list[tuple[int, date, datetime, datetime, list[PublicSession]]]:
     """(index, date, day start, day end, sessions) for every event day and any day holding a session."""
-    zone = agenda.timezone
     grouped = dict(agenda.days())
     dates = set(grouped)
     day = event.start_date

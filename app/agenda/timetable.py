@@ -98,7 +98,7 @@ def grid_css() -> str:
         lines.append(f".tt-rows-{n}{{grid-template-rows:2.75rem repeat({n},.5rem)}}")
         lines.append(f".gr-{n + 1}{{grid-row-start:{n + 1}}}")
         lines.append(f".gs-{n}{{grid-row-end:span {n}}}")
-    lines.append(f".tt-col-bg{{grid-row:2/-1}}")
+    lines.append(".tt-col-bg{grid-row:2/-1}")
     return "\n".join(lines) + "\n"
 
 

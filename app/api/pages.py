@@ -2,7 +2,7 @@
 profile, service tokens in the organiser area (secretariat)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

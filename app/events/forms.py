@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, SubmitField, TextAreaField

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 
 from app.agenda import bp
