@@ -2,8 +2,6 @@
 (issue, status, verify a letter's token) and a person's badge as a PDF."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-import base64
 
 from flask import Response
 from flask.views import MethodView
@@ -14,7 +12,7 @@ from sqlalchemy import select
 from app import policy
 from app.api.auth import allows, authorise, current_token, public, token_required
 from app.api.errors import ApiError
-from app.api.resources.common import SECURITY, event_for_token, load_in_event
+from app.api.resources.common import SECURITY, event_for_token, load_in_event, next_cursor, read_cursor
 from app.api.schemas import CursorArgs, ErrorSchema, Input
 from app.api.writes import IDEMPOTENCY_PARAM, idempotent, run
 from app.checkin import services as checkin_services
@@ -95,17 +93,6 @@ def _letter(letter) -> dict:
             "event": letter.event.slug}
 
 
-def _cursor(value: str | None) -> int:
-    if not value:
-        return 0
-    try:
-        number = int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
-    except ValueError:
-        raise ApiError(422, fields={"cursor": [_("This is not a cursor of this list.")]}) from None
-    if not 0 <= number < 2**31:
-        raise ApiError(422, fields={"cursor": [_("This is not a cursor of this list.")]})
-    return number
-
 
 @blp.route("/events/<slug>/checkins", methods=["POST"])
 @idempotent
@@ -135,13 +122,13 @@ def list_checkins(filters, slug):
     """Check-ins, oldest first, a page at a time."""
     event = event_for_token(slug)
     authorise("checkin.operate", event)
-    stmt = select(CheckIn).where(CheckIn.event_id == event.id, CheckIn.id > _cursor(filters.get("cursor")))
+    stmt = select(CheckIn).where(CheckIn.event_id == event.id, CheckIn.id > read_cursor(filters.get("cursor")))
     if filters.get("day"):
         stmt = stmt.where(CheckIn.day == filters["day"])
     rows = list(db.session.scalars(stmt.order_by(CheckIn.id).limit(filters["limit"] + 1)))
     more = len(rows) > filters["limit"]
     rows = rows[:filters["limit"]]
-    cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode().rstrip("=") if more else None
+    cursor = next_cursor(rows, more)
     return {"items": [{"id": c.id, "registration_id": c.registration_id, "scope": c.scope,
                        "session_id": c.session_id, "day": c.day, "checked_in_at": c.checked_in_at,
                        "method": getattr(c.method, "value", c.method)} for c in rows],

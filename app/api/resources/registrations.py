@@ -3,7 +3,6 @@ behalf, change state, decide many at once. The same rules as the officer's pages
 from __future__ import annotations
 
 from flask_babel import gettext as _
-import base64
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.api.auth import allows, authorise, current_token, may, token_required
 from app.api.errors import ApiError
-from app.api.resources.common import SECURITY, event_for_token, load_in_event
+from app.api.resources.common import SECURITY, event_for_token, load_in_event, next_cursor, read_cursor
 from app.api.schemas import CursorArgs, ErrorSchema, Input
 from app.api.writes import IDEMPOTENCY_PARAM, IF_MATCH_PARAM, check_if_match, etag_of, idempotent, run
 from app.extensions import db
@@ -112,17 +111,6 @@ def show(registration: Registration) -> dict:
     return data
 
 
-def _cursor(value: str | None) -> int:
-    if not value:
-        return 0
-    try:
-        number = int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
-    except ValueError:
-        raise ApiError(422, fields={"cursor": [_("This is not a cursor of this list.")]}) from None
-    if not 0 <= number < 2**31:
-        raise ApiError(422, fields={"cursor": [_("This is not a cursor of this list.")]})
-    return number
-
 
 def _readable(registration: Registration) -> None:
     token = current_token()
@@ -141,14 +129,14 @@ def list_registrations(filters, slug):
     """Registrations of the event, oldest first, a page at a time (`next_cursor`)."""
     event = event_for_token(slug)
     authorise("registration.view", event)
-    after = _cursor(filters.get("cursor"))
+    after = read_cursor(filters.get("cursor"))
     limit = filters["limit"]
     stmt = (registration_services.registration_query(event, filters).order_by(None)
             .where(Registration.id > after).order_by(Registration.id).limit(limit + 1))
     rows = list(db.session.scalars(stmt).unique())
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode().rstrip("=") if more else None
+    cursor = next_cursor(rows, more)
     return {"items": [show(r) for r in rows], "next_cursor": cursor}
 
 
