@@ -15,7 +15,7 @@ from app.audit.services import audited_update, record, snapshot
 from app.extensions import db
 from app.registration.models import Category, Delegation, Registration, RegistrationState
 from app.registration.services.errors import AlreadyRegistered, RegistrationError
-from app.registration.services.lifecycle import submit_registration
+from app.registration.services.lifecycle import insert_registration, submit_registration
 from app.registration.services.settings import live_registration
 from app.registration.services.transitions import (AUDIT_FIELDS, NULLABLE_FIELDS, TRAVEL_FIELDS, apply_details,
                                                    clear_passport, invalidate_badge, notify_delegate)
@@ -168,12 +168,7 @@ def register_member(delegation: Delegation, email: str, data: dict, *, actor) ->
     registration = Registration(event=delegation.event, user=user, category=category, delegation=delegation,
                                 email=user.email, state=RegistrationState.draft, organisation=delegation.name,
                                 country=delegation.country)
-    apply_details(registration, data)
-    db.session.add(registration)
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        raise AlreadyRegistered() from exc
+    insert_registration(registration, data)
     _check_quota(delegation)
     record(actor=actor, action="registration.create", obj=registration, event=delegation.event,
            summary=f"{registration.full_name} ({delegation.name})", after=snapshot(registration, AUDIT_FIELDS))

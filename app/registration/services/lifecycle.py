@@ -36,6 +36,18 @@ def create_registration(event, user, data: dict, *, category: Category, actor,
     return registration
 
 
+def insert_registration(registration: Registration, data: dict) -> None:
+    """Fill a new registration from the form's `data` and write it. A second live
+    registration of the same person in the event (a double submission racing this
+    one) hits the database's unique index and is refused as AlreadyRegistered."""
+    apply_details(registration, data)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise AlreadyRegistered() from exc
+
+
 def new_registration(event, user, data: dict, *, category: Category, actor, delegation=None) -> Registration:
     if category.event_id != event.id:
         raise RegistrationError(_l("Choose a category from the list."))
@@ -43,12 +55,7 @@ def new_registration(event, user, data: dict, *, category: Category, actor, dele
         raise AlreadyRegistered()
     registration = Registration(event=event, user=user, category=category, email=user.email,
                                 delegation=delegation, state=RegistrationState.draft, privacy_consent_at=utcnow())
-    apply_details(registration, data)
-    db.session.add(registration)
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        raise AlreadyRegistered() from exc
+    insert_registration(registration, data)
     record(actor=actor, action="registration.create", obj=registration, event=event,
            summary=registration.full_name, after=snapshot(registration, AUDIT_FIELDS))
     return registration
