@@ -16,6 +16,7 @@ from app.utils.countries import country_name
 from app.utils.formatting import (STYLES, _locale, date_range, event_datetime, event_time,  # noqa: F401
                                   language_name, language_names, local_date, utc_iso)
 from app.utils.time import utcnow
+from app.utils.translated import lang_attribute, shown_markup
 
 
 def _path_without_lang() -> str:
@@ -49,6 +50,10 @@ def init_app(app: Flask) -> None:
         country_name=lambda code: country_name(code, _locale()),
         language_names=language_names,
         action_label=action_label,
+        # Organiser-written text in the page's language; another language's version
+        # carries its lang attribute (tr: inline, langattr: on a block's own tag).
+        tr=shown_markup,
+        langattr=lang_attribute,
     )
     app.jinja_env.globals.update(
         action_choices=action_choices,
