@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import text
 
-from app.extensions import db
 from app.utils.translated import Translated, TranslatedText, lang_attribute, shown_markup
 
 
