@@ -243,7 +243,7 @@ def letter_status(letter: VisaLetter, *, today: date | None = None) -> str:
 def fill(template: str, values: dict[str, str]) -> str:
     """Replace {placeholders} with values; unknown ones are left as typed (never evaluated)."""
     def value(match):
-        text = values.get(match.group(1), match.group(0))
+        text = str(values.get(match.group(1), match.group(0)))
         # A Russian date ("24 апреля 2027 г.") closing a sentence would end it with two dots.
         if text.endswith(".") and template.startswith(".", match.end()):
             return text[:-1]
@@ -301,7 +301,7 @@ def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
     pdf.multi_cell(width, 7, settings.letter_organisation or event.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 9)
     pdf.set_text_color(70, 70, 70)
-    address = settings.letter_address or ", ".join(p for p in (event.venue, event.city) if p)
+    address = settings.letter_address or ", ".join(str(p) for p in (event.venue, event.city) if p)
     if address:
         pdf.multi_cell(width, 4.5, address, new_x="LMARGIN", new_y="NEXT")
     if event.contact_email:
