@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import abort
-from sqlalchemy import DateTime, select
+from sqlalchemy import DateTime, Integer, func, select
 from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
@@ -47,3 +48,28 @@ def get_in_event_or_404(model, key, event, *, by=None):
     if obj is None or obj.event_id != event.id:
         abort(404)
     return obj
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def local_day_sql(column, zone: str, reference: datetime):
+    """SQL for the day (in `zone`) of the UTC datetime `column`, to GROUP BY in the
+    database. PostgreSQL converts each value with the zone's own rules; SQLite has none,
+    so it shifts by the zone's offset at `reference` (one offset for the whole range)."""
+    if _dialect() == "postgresql":
+        return func.date(func.timezone(zone, column))
+    return func.date(column, f"{_offset_minutes(zone, reference):+d} minutes")
+
+
+def local_hour_sql(column, zone: str, reference: datetime):
+    """SQL for the hour of the day (0-23, in `zone`) of the UTC datetime `column`."""
+    if _dialect() == "postgresql":
+        return func.cast(func.extract("hour", func.timezone(zone, column)), Integer)
+    return func.cast(func.strftime("%H", column, f"{_offset_minutes(zone, reference):+d} minutes"), Integer)
+
+
+def _offset_minutes(zone: str, reference: datetime) -> int:
+    offset = reference.astimezone(ZoneInfo(zone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
