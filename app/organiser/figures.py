@@ -220,7 +220,7 @@ def sessions_by_sdg(event, user) -> Chart:
     href = _link(user, "agenda.view_draft", event, "agenda.manage_list")
     return bar_chart("sessions-by-sdg", _l("Sessions per Sustainable Development Goal"), [
         (str(sdg_badge(goal)), n, href) for goal, n in agenda_figures.sessions_per_sdg(event)],
-        label_title=_l("Goal"), value_title=_l("Sessions"))
+        sort=False, label_title=_l("Goal"), value_title=_l("Sessions"))
 
 
 @figure("speakers-by-state")
