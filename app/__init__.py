@@ -155,7 +155,6 @@ def register_signals(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Attach the `flask` command-line tools: the platform's and each domain's."""
     from app import commands
-    from app.privacy import commands as privacy_commands  # noqa: F401 (attach to its bp.cli)
     from app.registration import commands as registration_commands  # noqa: F401 (attach to its bp.cli)
 
     commands.init_app(app)

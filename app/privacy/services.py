@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, union
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.accounts.personal_data import account_data, anonymise_account
@@ -50,12 +51,12 @@ def export_data(user: User) -> dict:
     """Everything Kurultai holds about `user`: the account, each domain's section, the
     emails written to them and the audit entries by or about them. A fixed number of
     queries whatever how much they did."""
-    sections = {name: fn(user) for name, fn in sorted(providers.EXPORTS.items())}
-    objects = [("User", str(user.id))] + [tuple(ref) for section in sections.values() if isinstance(section, dict)
-                                          for ref in section.get("_audit_objects", [])]
-    for section in sections.values():
-        if isinstance(section, dict):
-            section.pop("_audit_objects", None)
+    sections: dict = {}
+    objects = [("User", str(user.id))]
+    for _name, fn in sorted(providers.EXPORTS.items()):
+        part = dict(fn(user))
+        objects += [tuple(ref) for ref in part.pop("_audit_objects", [])]
+        sections.update(part)
     requests = db.session.scalars(select(ErasureRequest).where(ErasureRequest.user_id == user.id)
                                   .order_by(ErasureRequest.id))
     return {
@@ -168,13 +169,24 @@ def pending_in_event(event: Event) -> list[ErasureRequest]:
 # --- Event anonymisation ----------------------------------------------------------------
 
 def retention_for(event: Event) -> EventRetention:
+    """The event's retention row, created with the configured default when missing."""
     retention = db.session.scalar(select(EventRetention).where(EventRetention.event_id == event.id))
     if retention is None:
-        retention = EventRetention(event_id=event.id, retention_days=int(current_app.config.get(
-            "PRIVACY_EVENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)))
-        db.session.add(retention)
-        db.session.flush()
+        # Two first requests may race to create the row: the loser reads the winner's.
+        try:
+            with db.session.begin_nested():
+                retention = EventRetention(event_id=event.id, retention_days=retention_days(event))
+                db.session.add(retention)
+        except IntegrityError:
+            retention = db.session.scalar(select(EventRetention).where(EventRetention.event_id == event.id))
     return retention
+
+
+def retention_days(event: Event) -> int:
+    """Days the event keeps personal data after its last day (without writing anything)."""
+    days = db.session.scalar(select(EventRetention.retention_days).where(EventRetention.event_id == event.id))
+    return days if days is not None else int(current_app.config.get("PRIVACY_EVENT_RETENTION_DAYS",
+                                                                    DEFAULT_RETENTION_DAYS))
 
 
 def anonymise_from(event: Event, retention: EventRetention) -> date:

@@ -11,7 +11,7 @@ from app.accounts.passwords import verify_password
 from app.events.forms import EmptyForm
 from app.extensions import db
 from app.policy import authenticated, in_event, requires
-from app.privacy import bp, services
+from app.privacy import bp, commands, services  # noqa: F401 (the commands attach to bp)
 from app.privacy.forms import ErasureForm, RefuseForm, RetentionForm
 from app.privacy.models import ErasureRequest
 from app.utils.downloads import content_disposition
