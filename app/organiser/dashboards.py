@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.organiser.figures import BUILDERS
+from app.organiser.figures import BUILDERS, Shared
 from app.policy import can
 from app.utils.charts import Chart
 
@@ -46,7 +46,8 @@ def dashboards_for(user, event) -> list[Dashboard]:
 
 def figures_of(dashboard: Dashboard, event, user) -> list[Chart]:
     """The dashboard's figures, leaving out those nobody provides."""
-    charts = (BUILDERS[key](event, user) for key in dashboard.figures)
+    shared = Shared()
+    charts = (BUILDERS[key](event, user, shared) for key in dashboard.figures)
     return [chart for chart in charts if chart is not None]
 
 

@@ -2,7 +2,7 @@
 one domain's aggregate queries: a drawn chart, a row of counts ("tiles") or a short
 table, always with its numbers as a table and as CSV.
 
-A builder takes (event, user) and returns the Chart, or None when it has nothing to
+A builder takes (event, user, shared) and returns the Chart, or None when it has nothing to
 show at all (a figure another domain provides and nobody registered). Links to the
 list behind a number are given only when `user` may open that list.
 """
@@ -31,6 +31,21 @@ from app.utils.time import to_zone, utcnow
 
 Builder = Callable[..., Chart | None]
 BUILDERS: dict[str, Builder] = {}
+
+
+class Shared(dict):
+    """What the figures of one page share (one scan of the registrations for the state,
+    category and country figures): computed by the first figure that asks."""
+
+    def get_or(self, key: str, compute: Callable):
+        if key not in self:
+            self[key] = compute()
+        return self[key]
+
+
+def _summary(event, shared: Shared | None):
+    shared = shared if shared is not None else Shared()
+    return shared.get_or("registrations", lambda: registration_figures.summary(event))
 
 
 def figure(key: str):
@@ -62,8 +77,8 @@ def table(key: str, title, columns: list[tuple[str, object]], rows: list[list], 
 # --- Registrations -----------------------------------------------------------------
 
 @figure("registrations-by-state")
-def registrations_by_state(event, user) -> Chart:
-    counts = registration_figures.state_counts(event)
+def registrations_by_state(event, user, shared=None) -> Chart:
+    counts = registration_figures.state_counts(event, _summary(event, shared))
     return bar_chart("registrations-by-state", _l("Registrations by state"), [
         (str(SHORT_LABELS[state]), n, _link(user, "registration.view", event, "registration.manage_list",
                                             state=state.value))
@@ -72,8 +87,8 @@ def registrations_by_state(event, user) -> Chart:
 
 
 @figure("registrations-by-category")
-def registrations_by_category(event, user) -> Chart:
-    rows = registration_figures.category_state_counts(event)
+def registrations_by_category(event, user, shared=None) -> Chart:
+    rows = registration_figures.category_state_counts(event, _summary(event, shared))
     states = (RS.approved, RS.submitted, RS.waitlisted)
     return stacked_chart(
         "registrations-by-category", _l("Registrations by category and state"), [name for _cid, name, _c in rows],
@@ -84,7 +99,7 @@ def registrations_by_category(event, user) -> Chart:
 
 
 @figure("registrations-over-time")
-def registrations_over_time(event, user) -> Chart:
+def registrations_over_time(event, user, shared=None) -> Chart:
     deadline = event.registration_closes_at
     marker = (to_zone(deadline, event.timezone).date(), str(_l("Registration deadline"))) if deadline else None
     return line_chart("registrations-over-time", _l("Registrations over time (in all, by day sent)"),
@@ -93,9 +108,9 @@ def registrations_over_time(event, user) -> Chart:
 
 
 @figure("countries")
-def countries(event, user) -> Chart:
+def countries(event, user, shared=None) -> Chart:
     locale = _locale()
-    rows = registration_figures.countries(event)
+    rows = registration_figures.countries(event, _summary(event, shared))
     return bar_chart("countries", _l("Countries represented (approved delegates)"), [
         (country_name(code, locale), n, _link(user, "registration.view", event, "registration.manage_list",
                                               country=code, state="approved")) for code, n in rows],
@@ -103,7 +118,7 @@ def countries(event, user) -> Chart:
 
 
 @figure("delegations")
-def delegations(event, user) -> Chart:
+def delegations(event, user, shared=None) -> Chart:
     rows = registration_figures.delegations(event)
     may_open = can(user, "delegation.view", event)
     return table("delegations", _l("Delegations: head and quota"), [
@@ -115,7 +130,7 @@ def delegations(event, user) -> Chart:
 
 
 @figure("delegations-protocol")
-def delegations_protocol(event, user) -> Chart:
+def delegations_protocol(event, user, shared=None) -> Chart:
     rows = registration_figures.delegations(event)
     may_open = can(user, "delegation.view", event)
     states = (RS.approved, RS.submitted, RS.waitlisted)
@@ -129,7 +144,7 @@ def delegations_protocol(event, user) -> Chart:
 
 
 @figure("invitations")
-def invitations(event, user) -> Chart:
+def invitations(event, user, shared=None) -> Chart:
     counts = registration_figures.invitation_counts(event)
     href = _link(user, "invitation.manage", event, "registration.manage_invitations")
     return bar_chart("invitations", _l("Invitations"), [
@@ -138,7 +153,7 @@ def invitations(event, user) -> Chart:
 
 
 @figure("review-queue")
-def review_queue(event, user) -> Chart:
+def review_queue(event, user, shared=None) -> Chart:
     total, rows = registration_figures.review_queue(event)
     return table("review-queue", _l("Review queue, oldest first (%(count)s waiting)", count=total), [
         ("name", _l("Name")), ("category", _l("Category")), ("since", _l("Sent")), ("days", _l("Days waiting"))],
@@ -148,7 +163,7 @@ def review_queue(event, user) -> Chart:
 
 
 @figure("waitlist")
-def waitlist(event, user) -> Chart:
+def waitlist(event, user, shared=None) -> Chart:
     return bar_chart("waitlist", _l("Waitlist by category"), [
         (name, n, _link(user, "registration.view", event, "registration.manage_list", state="waitlisted",
                         category=cid)) for cid, name, n in registration_figures.waitlist_by_category(event)],
@@ -156,7 +171,7 @@ def waitlist(event, user) -> Chart:
 
 
 @figure("accreditation-tasks")
-def accreditation_tasks(event, user) -> Chart:
+def accreditation_tasks(event, user, shared=None) -> Chart:
     return tiles("accreditation-tasks", _l("To do"), [
         (_l("Visa-support letters to issue"), checkin_figures.letters_to_issue(event),
          _link(user, "visa_letter.manage", event, "checkin.manage_letters")),
@@ -168,7 +183,7 @@ def accreditation_tasks(event, user) -> Chart:
 
 
 @figure("vip-arrivals")
-def vip_arrivals(event, user) -> Chart:
+def vip_arrivals(event, user, shared=None) -> Chart:
     rows = registration_figures.vip_arrivals(event)
     days = sorted({day for day, _kind, _n in rows})
     counts = {(day, kind): n for day, kind, n in rows}
@@ -182,7 +197,7 @@ def vip_arrivals(event, user) -> Chart:
 # --- Agenda and speakers -----------------------------------------------------------
 
 @figure("agenda-readiness")
-def agenda_readiness(event, user) -> Chart:
+def agenda_readiness(event, user, shared=None) -> Chart:
     ids = agenda_figures.session_ids(event)
     ready = agenda_figures.readiness(event)
     unanswered = speaker_figures.state_counts(event)
@@ -200,7 +215,7 @@ def agenda_readiness(event, user) -> Chart:
 
 
 @figure("sessions-by-track")
-def sessions_by_track(event, user) -> Chart:
+def sessions_by_track(event, user, shared=None) -> Chart:
     href = _link(user, "agenda.view_draft", event, "agenda.manage_list")
     return bar_chart("sessions-by-track", _l("Sessions per track"), [
         (name or str(_l("No track")), n, href) for _tid, name, n in agenda_figures.sessions_per_track(event)],
@@ -208,7 +223,7 @@ def sessions_by_track(event, user) -> Chart:
 
 
 @figure("sessions-by-type")
-def sessions_by_type(event, user) -> Chart:
+def sessions_by_type(event, user, shared=None) -> Chart:
     href = _link(user, "agenda.view_draft", event, "agenda.manage_list")
     return bar_chart("sessions-by-type", _l("Sessions per type"), [
         (str(SESSION_TYPE_LABELS[kind]), n, href) for kind, n in agenda_figures.sessions_per_type(event)],
@@ -216,7 +231,7 @@ def sessions_by_type(event, user) -> Chart:
 
 
 @figure("sessions-by-sdg")
-def sessions_by_sdg(event, user) -> Chart:
+def sessions_by_sdg(event, user, shared=None) -> Chart:
     href = _link(user, "agenda.view_draft", event, "agenda.manage_list")
     return bar_chart("sessions-by-sdg", _l("Sessions per Sustainable Development Goal"), [
         (str(sdg_badge(goal)), n, href) for goal, n in agenda_figures.sessions_per_sdg(event)],
@@ -224,7 +239,7 @@ def sessions_by_sdg(event, user) -> Chart:
 
 
 @figure("speakers-by-state")
-def speakers_by_state(event, user) -> Chart:
+def speakers_by_state(event, user, shared=None) -> Chart:
     return bar_chart("speakers-by-state", _l("Speakers by answer"), [
         (str(SPEAKER_STATES[state]), n, _link(user, "speaker.manage", event, "speakers.manage_list",
                                               state=state.value))
@@ -233,14 +248,14 @@ def speakers_by_state(event, user) -> Chart:
 
 
 @figure("proposals")
-def proposals(event, user) -> Chart:
+def proposals(event, user, shared=None) -> Chart:
     return tiles("proposals", _l("Proposed abstract changes"), [
         (_l("Waiting for a decision"), speaker_figures.pending_proposal_count(event),
          _link(user, "speaker.manage", event, "speakers.manage_proposals"))])
 
 
 @figure("room-use")
-def room_use(event, user) -> Chart:
+def room_use(event, user, shared=None) -> Chart:
     rooms, days, hours = agenda_figures.room_use(event)
     return stacked_chart("room-use", _l("Room use per day (hours booked)"), rooms,
                          [(day.isoformat(), [round(hours.get((room, day), 0), 1) for room in rooms]) for day in days],
@@ -251,7 +266,7 @@ def room_use(event, user) -> Chart:
 # --- On site and email -------------------------------------------------------------
 
 @figure("checkins-per-hour")
-def checkins_per_hour(event, user) -> Chart:
+def checkins_per_hour(event, user, shared=None) -> Chart:
     rows = checkin_figures.venue_checkins_per_hour(event)
     days = sorted({day for day, _h, _n in rows})
     hours = sorted({hour for _d, hour, _n in rows})
@@ -263,7 +278,7 @@ def checkins_per_hour(event, user) -> Chart:
 
 
 @figure("today-per-hour")
-def today_per_hour(event, user) -> Chart:
+def today_per_hour(event, user, shared=None) -> Chart:
     day = checkin_figures.today(event)
     desk = _link(user, "checkin.operate", event, "checkin.desk")
     return bar_chart("today-per-hour", _l("Admissions today per hour (%(day)s)", day=day.isoformat()), [
@@ -272,7 +287,7 @@ def today_per_hour(event, user) -> Chart:
 
 
 @figure("today-per-door")
-def today_per_door(event, user) -> Chart:
+def today_per_door(event, user, shared=None) -> Chart:
     day = checkin_figures.today(event)
     desk = _link(user, "checkin.operate", event, "checkin.desk")
     return bar_chart("today-per-door", _l("Admissions today per entrance"), [
@@ -281,7 +296,7 @@ def today_per_door(event, user) -> Chart:
 
 
 @figure("outbox")
-def outbox(event, user) -> Chart:
+def outbox(event, user, shared=None) -> Chart:
     health = outbox_health(event)
     oldest = health["oldest_queued"]
     waited = f"{int((utcnow() - oldest).total_seconds() // 60)}" if oldest else "—"
@@ -294,7 +309,7 @@ def outbox(event, user) -> Chart:
 # --- Figures other domains provide ---------------------------------------------------
 
 @figure("bilaterals-by-state")
-def bilaterals_by_state(event, user) -> Chart | None:
+def bilaterals_by_state(event, user, shared=None) -> Chart | None:
     rows = provided.answer("bilaterals.requests_by_state", event)
     if rows is None:
         return None
@@ -303,7 +318,7 @@ def bilaterals_by_state(event, user) -> Chart | None:
 
 
 @figure("bilaterals-today")
-def bilaterals_today(event, user) -> Chart | None:
+def bilaterals_today(event, user, shared=None) -> Chart | None:
     day = to_zone(utcnow(), event.timezone).date()
     rows = provided.answer("bilaterals.of_day", event, day)
     if rows is None:

@@ -30,27 +30,31 @@ def _reference(event) -> datetime:
     return datetime.combine(event.start_date, time(12), tzinfo=UTC)
 
 
-def state_counts(event) -> dict[RegistrationState, int]:
-    """Registrations per state (every state, zero included)."""
-    counts = dict(db.session.execute(
-        select(Registration.state, func.count(Registration.id)).where(Registration.event_id == event.id)
-        .group_by(Registration.state)).tuples().all())
-    return {state: counts.get(state, 0) for state in RS}
+def summary(event) -> list[tuple[int, RegistrationState, str, int]]:
+    """(category id, state, country, registrations) groups: one scan of the event's
+    registrations that the state, category and country figures share."""
+    return [tuple(row) for row in db.session.execute(
+        select(Registration.category_id, Registration.state, Registration.country, func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.category_id, Registration.state, Registration.country)).all()]
 
 
-def category_state_counts(event) -> list[tuple[int, str, dict[RegistrationState, int]]]:
+def state_counts(event, rows=None) -> dict[RegistrationState, int]:
+    """Registrations per state (every state, zero included), from `summary` rows."""
+    counts = {state: 0 for state in RS}
+    for _cid, state, _country, n in (summary(event) if rows is None else rows):
+        counts[state] += n
+    return counts
+
+
+def category_state_counts(event, rows=None) -> list[tuple[int, str, dict[RegistrationState, int]]]:
     """(category id, name, {state: count}) for each category, in the category order."""
-    rows = db.session.execute(
-        select(Category.id, Category.name, Registration.state, func.count(Registration.id))
-        .outerjoin(Registration, Registration.category_id == Category.id)
-        .where(Category.event_id == event.id)
-        .group_by(Category.id, Category.name, Category.position, Registration.state)
-        .order_by(Category.position, Category.id)).all()
-    result: dict[int, tuple[int, str, dict]] = {}
-    for cid, name, state, n in rows:
-        entry = result.setdefault(cid, (cid, name, {s: 0 for s in RS}))
-        if state is not None:
-            entry[2][state] = n
+    result = {cid: (cid, name, {s: 0 for s in RS}) for cid, name in db.session.execute(
+        select(Category.id, Category.name).where(Category.event_id == event.id)
+        .order_by(Category.position, Category.id))}
+    for cid, state, _country, n in (summary(event) if rows is None else rows):
+        if cid in result:
+            result[cid][2][state] += n
     return list(result.values())
 
 
@@ -59,38 +63,38 @@ def registrations_per_day(event) -> list[tuple[date, int]]:
     day = local_day_sql(func.coalesce(Registration.submitted_at, Registration.created_at), event.timezone,
                         _reference(event))
     rows = db.session.execute(
-        select(day, func.count(Registration.id))
+        select(day, func.count())
         .where(Registration.event_id == event.id, Registration.state != RS.draft)
         .group_by(day).order_by(day)).all()
     return [(as_date(d), n) for d, n in rows if d is not None]
 
 
-def countries(event) -> list[tuple[str, int]]:
+def countries(event, rows=None) -> list[tuple[str, int]]:
     """Approved delegates per country they represent."""
-    return [tuple(row) for row in db.session.execute(
-        select(Registration.country, func.count(Registration.id))
-        .where(Registration.event_id == event.id, Registration.state == RS.approved, Registration.country != "")
-        .group_by(Registration.country)).all()]
+    counts: dict[str, int] = {}
+    for _cid, state, country, n in (summary(event) if rows is None else rows):
+        if state == RS.approved and country:
+            counts[country] = counts.get(country, 0) + n
+    return list(counts.items())
 
 
 def delegations(event) -> list[dict]:
-    """Each delegation in protocol order with its head, quota and registrations per state."""
-    rows = db.session.execute(
-        select(Delegation.id, Delegation.name, Delegation.country, Delegation.quota, Delegation.protocol_rank,
-               User.honorific, User.given_name, User.family_name, Registration.state, func.count(Registration.id))
-        .outerjoin(User, User.id == Delegation.head_user_id)
-        .outerjoin(Registration, Registration.delegation_id == Delegation.id)
-        .where(Delegation.event_id == event.id)
-        .group_by(Delegation.id, Delegation.name, Delegation.country, Delegation.quota, Delegation.protocol_rank,
-                  User.honorific, User.given_name, User.family_name, Registration.state)
-        .order_by(Delegation.protocol_rank, Delegation.name, Delegation.id)).all()
+    """Each delegation in protocol order with its head, quota and registrations per state
+    (two queries: the delegations, and their registrations counted through the index)."""
     result: dict[int, dict] = {}
-    for did, name, country, quota, _rank, honorific, given, family, state, n in rows:
-        entry = result.setdefault(did, {"id": did, "name": name, "country": country, "quota": quota,
-                                        "head": " ".join(p for p in (honorific, given, family) if p),
-                                        "states": {s: 0 for s in RS}})
-        if state is not None:
-            entry["states"][state] = n
+    for did, name, country, quota, honorific, given, family in db.session.execute(
+            select(Delegation.id, Delegation.name, Delegation.country, Delegation.quota,
+                   User.honorific, User.given_name, User.family_name)
+            .outerjoin(User, User.id == Delegation.head_user_id).where(Delegation.event_id == event.id)
+            .order_by(Delegation.protocol_rank, Delegation.name, Delegation.id)):
+        result[did] = {"id": did, "name": name, "country": country, "quota": quota,
+                       "head": " ".join(p for p in (honorific, given, family) if p), "states": {s: 0 for s in RS}}
+    for did, state, n in db.session.execute(
+            select(Registration.delegation_id, Registration.state, func.count())
+            .where(Registration.delegation_id.in_(select(Delegation.id).where(Delegation.event_id == event.id)))
+            .group_by(Registration.delegation_id, Registration.state)):
+        if did in result:
+            result[did]["states"][state] = n
     for entry in result.values():
         entry["used"] = sum(entry["states"][s] for s in LIVE)
     return list(result.values())

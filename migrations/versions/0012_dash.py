@@ -1,4 +1,5 @@
-"""Personal data rights: erasure requests and each event's retention period
+"""Personal data rights: erasure requests and each event's retention period; an index
+for the dashboards' registration counts
 
 Revision ID: 0012_dash
 Revises: 0011_api
@@ -56,8 +57,14 @@ def upgrade():
         sa.UniqueConstraint('event_id', name=op.f('uq_event_retention_event_id')),
     )
 
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.create_index('ix_registrations_event_summary', ['event_id', 'category_id', 'state', 'country'],
+                              unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index('ix_registrations_event_summary')
     op.drop_table('event_retention')
     with op.batch_alter_table('erasure_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_erasure_requests_user_id'))
