@@ -10,7 +10,7 @@ from datetime import UTC
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -79,8 +79,10 @@ def messages_to(user) -> list[dict]:
 
 
 def forget_messages(*, user=None, event=None, address: str = "") -> int:
-    """Blank the address and text of the messages to `user` (or `address`), or of every
-    message of `event`: the outbox keeps that a message of its template was sent, and when."""
+    """Forget the messages to `user` (or `address`), or every message of `event`: those
+    still waiting are dropped (nobody is to write to the person any more), those sent or
+    failed lose their address and text, keeping that a message of their template went
+    out, and when. Returns how many messages were touched."""
     condition = []
     if user is not None:
         condition.append(OutboxMessage.user_id == user.id)
@@ -90,8 +92,9 @@ def forget_messages(*, user=None, event=None, address: str = "") -> int:
         condition.append(OutboxMessage.event_id == event.id)
     if not condition:
         return 0
-    result = db.session.execute(
-        update(OutboxMessage).where(or_(*condition), OutboxMessage.status.in_(
-            (OutboxStatus.sent, OutboxStatus.failed, OutboxStatus.queued)))
-        .values(to_address="erased@invalid", subject="", body_text="", body_html="", last_error=""))
-    return result.rowcount or 0
+    dropped = db.session.execute(
+        delete(OutboxMessage).where(or_(*condition), OutboxMessage.status == OutboxStatus.queued)).rowcount or 0
+    blanked = db.session.execute(
+        update(OutboxMessage).where(or_(*condition), OutboxMessage.status.in_((OutboxStatus.sent, OutboxStatus.failed)))
+        .values(to_address="erased@invalid", subject="", body_text="", body_html="", last_error="")).rowcount or 0
+    return dropped + blanked

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, union
+from sqlalchemy import select, union, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -96,26 +96,27 @@ def request_erasure(user: User, *, actor) -> ErasureRequest:
     now = utcnow()
     req = ErasureRequest(user_id=user.id, pseudonym=pseudonym(user.id), requested_at=now,
                          due_at=now + timedelta(days=grace_days()))
-    db.session.add(req)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(req)
+    except IntegrityError:
+        # The same request sent twice at once: the other one was recorded.
+        raise PrivacyError(_l("You have already asked for your data to be erased.")) from None
     record(actor=actor, action="privacy.erasure_requested", obj=req, summary=req.pseudonym)
     queue_email(to=user.email, template="erasure_requested", locale=user.locale, user=user, request=req)
     return req
 
 
 def cancel_erasure(req: ErasureRequest, *, actor) -> None:
-    _still_pending(req)
-    req.state, req.decided_at, req.decided_by_id = ErasureState.cancelled, utcnow(), getattr(actor, "id", None)
-    db.session.flush()
+    _decide(req, ErasureState.cancelled, actor)
     record(actor=actor, action="privacy.erasure_cancelled", obj=req, summary=req.pseudonym)
 
 
 def refuse_erasure(req: ErasureRequest, reason: str, *, actor) -> None:
     """The secretariat keeps the data for now (a legal duty, an open matter), and says why."""
-    _still_pending(req)
     if not reason.strip():
         raise PrivacyError(_l("Say why the data must be kept: the person is told."))
-    req.state, req.decided_at, req.decided_by_id = ErasureState.refused, utcnow(), getattr(actor, "id", None)
+    _decide(req, ErasureState.refused, actor)
     req.reason = reason.strip()[:500]
     db.session.flush()
     record(actor=actor, action="privacy.erasure_refused", obj=req, summary=req.pseudonym)
@@ -128,7 +129,7 @@ def erase(req: ErasureRequest, *, actor) -> None:
     """Erase the person now: each domain anonymises its records (aggregates keep
     counting them), the outbox forgets their messages, audit entries name a pseudonym,
     and the account no longer names or lets in anyone. They get a last email."""
-    _still_pending(req)
+    _decide(req, ErasureState.done, actor)
     user = req.user
     address, locale = user.email, user.locale
     names = [user.email, user.formal_name, user.display_name, f"{user.family_name} {user.given_name}",
@@ -139,15 +140,22 @@ def erase(req: ErasureRequest, *, actor) -> None:
     pseudonymise(names, req.pseudonym, objects=[("User", str(user.id))],
                  fields={"email", "given_name", "family_name", "honorific", "organisation", "position"})
     anonymise_account(user, req.pseudonym)
-    req.state, req.decided_at, req.decided_by_id = ErasureState.done, utcnow(), getattr(actor, "id", None)
     db.session.flush()
     record(actor=actor, action="privacy.erased", obj=req, summary=req.pseudonym)
     queue_email(to=address, template="erasure_done", locale=locale, request=req)
 
 
-def _still_pending(req: ErasureRequest) -> None:
-    if req.state != ErasureState.pending:
+def _decide(req: ErasureRequest, state: ErasureState, actor) -> None:
+    """Move a pending request to `state`, or refuse if it is no longer pending. One
+    conditional UPDATE: when the secretariat and the daily command act at once, the
+    second waits for the first to commit and then finds nothing to do."""
+    claimed = db.session.execute(
+        update(ErasureRequest).where(ErasureRequest.id == req.id, ErasureRequest.state == ErasureState.pending)
+        .values(state=state, decided_at=utcnow(), decided_by_id=getattr(actor, "id", None))
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
         raise PrivacyError(_l("This request has already been dealt with."))
+    db.session.refresh(req)
 
 
 def due_requests(now=None) -> list[ErasureRequest]:
@@ -210,14 +218,20 @@ def anonymise_event(event: Event, *, actor, today: date | None = None) -> dict[s
     the published agenda stay. Refused before the retention period is over."""
     retention = retention_for(event)
     today = today or utcnow().date()
-    if retention.anonymised_at is not None:
-        raise PrivacyError(_l("This event's personal data has already been anonymised."))
     if today < anonymise_from(event, retention):
         raise PrivacyError(_l("The event's personal data is kept until %(day)s.",
                               day=anonymise_from(event, retention).isoformat()))
+    # Claimed by one conditional UPDATE: a second anonymisation at the same time waits,
+    # then finds it done.
+    claimed = db.session.execute(
+        update(EventRetention).where(EventRetention.id == retention.id, EventRetention.anonymised_at.is_(None))
+        .values(anonymised_at=utcnow(), anonymised_by_id=getattr(actor, "id", None))
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        raise PrivacyError(_l("This event's personal data has already been anonymised."))
+    db.session.refresh(retention)
     counts = {name: fn(event, actor) for name, fn in sorted(providers.EVENT_ANONYMISERS.items())}
     counts["emails"] = forget_messages(event=event)
-    retention.anonymised_at, retention.anonymised_by_id = utcnow(), getattr(actor, "id", None)
     db.session.flush()
     record(actor=actor, action="privacy.event_anonymised", obj=event, event=event,
            summary=", ".join(f"{name}: {n}" for name, n in counts.items()))

@@ -41,6 +41,8 @@ def upgrade():
     with op.batch_alter_table('erasure_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_erasure_requests_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_erasure_requests_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_erasure_requests_pending', ['user_id'], unique=True,
+                              sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
 
     op.create_table(
         'event_retention',
@@ -67,6 +69,7 @@ def downgrade():
         batch_op.drop_index('ix_registrations_event_summary')
     op.drop_table('event_retention')
     with op.batch_alter_table('erasure_requests', schema=None) as batch_op:
+        batch_op.drop_index('uq_erasure_requests_pending')
         batch_op.drop_index(batch_op.f('ix_erasure_requests_user_id'))
         batch_op.drop_index(batch_op.f('ix_erasure_requests_state'))
     op.drop_table('erasure_requests')
