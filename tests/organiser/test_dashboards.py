@@ -260,7 +260,7 @@ def _bulk(event, category, n, start):
     db.session.commit()
 
 
-@pytest.mark.parametrize("role", ["secretariat", "accreditation", "protocol", "viewer"])
+@pytest.mark.parametrize("role", ["secretariat", "accreditation", "programme", "protocol", "checkin", "viewer"])
 def test_dashboard_queries_do_not_grow_with_the_registrations(client, event, count_queries, role):
     category = make_category(event)
     make_category(event, "Media", position=1)
