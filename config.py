@@ -79,6 +79,10 @@ class Config:
     # Speakers' slides; MAX_CONTENT_LENGTH above must stay larger.
     SLIDES_MAX_BYTES = _env_int("SLIDES_MAX_BYTES", 50 * 1024 * 1024)
     SPEAKER_LINK_DAYS = _env_int("SPEAKER_LINK_DAYS", 30)
+    # Personal data: days between an erasure request and the erasure; days an event keeps
+    # personal data after its last day before `flask purge-personal-data` anonymises it.
+    PRIVACY_ERASURE_GRACE_DAYS = _env_int("PRIVACY_ERASURE_GRACE_DAYS", 14)
+    PRIVACY_EVENT_RETENTION_DAYS = _env_int("PRIVACY_EVENT_RETENTION_DAYS", 365)
 
     # Public address used for every link put in an email: never the request's Host header.
     SERVER_NAME = os.environ.get("SERVER_NAME", "127.0.0.1:5000")

@@ -131,6 +131,7 @@ def register_models() -> None:
     from app.events import models as events_models  # noqa: F401
     from app.mail import models as mail_models  # noqa: F401
     from app.personal import models as personal_models  # noqa: F401
+    from app.privacy import models as privacy_models  # noqa: F401
     from app.registration import models as registration_models  # noqa: F401
     from app.speakers import models as speakers_models  # noqa: F401
 
@@ -161,7 +162,8 @@ def register_commands(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Each domain's blueprint; importing its `views` attaches the routes to `bp`."""
-    from app import accounts, admin, agenda, api, checkin, events, main, organiser, personal, registration, speakers
+    from app import (accounts, admin, agenda, api, checkin, events, main, organiser, personal, privacy, registration,
+                     speakers)
     from app.accounts import views as accounts_views  # noqa: F401
     from app.admin import views as admin_views  # noqa: F401
     from app.agenda import views as agenda_views  # noqa: F401
@@ -171,9 +173,10 @@ def register_blueprints(app: Flask) -> None:
     from app.main import views as main_views  # noqa: F401
     from app.organiser import views as organiser_views  # noqa: F401
     from app.personal import views as personal_views  # noqa: F401
+    from app.privacy import views as privacy_views  # noqa: F401
     from app.registration import views as registration_views  # noqa: F401
     from app.speakers import views as speakers_views  # noqa: F401
 
     for package in (main, accounts, events, organiser, admin, agenda, registration, speakers, checkin, personal,
-                    api):
+                    privacy, api):
         app.register_blueprint(package.bp)

@@ -28,6 +28,13 @@ EVENT_ACTIONS: dict[str, frozenset[EventRoleName]] = {
     # organiser area and event settings
     "manage.access": frozenset(ALL_ROLES),
     "dashboard.view": frozenset(ALL_ROLES),
+    # each role's dashboard (the secretariat sees them all); erasure and anonymisation
+    "dashboard.secretariat": frozenset({EventRoleName.secretariat}),
+    "dashboard.accreditation": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
+    "dashboard.programme": frozenset({EventRoleName.secretariat, EventRoleName.programme}),
+    "dashboard.protocol": frozenset({EventRoleName.secretariat, EventRoleName.protocol}),
+    "dashboard.checkin": frozenset({EventRoleName.secretariat, EventRoleName.checkin}),
+    "privacy.manage": frozenset({EventRoleName.secretariat}),
     "event.edit": frozenset({EventRoleName.secretariat}),
     "team.manage": frozenset({EventRoleName.secretariat}),
     "audit.view": frozenset({EventRoleName.secretariat}),
@@ -330,11 +337,8 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
 
 
 def ensure(action: str, target) -> None:
-    """Abort with 404 unless the current user may do `action` on `target`.
-
-    Used for single objects loaded from the URL: a user who may not see the
-    object is not told it exists.
-    """
+    """Abort with 404 unless the current user may do `action` on `target` (an object
+    loaded from the URL: a user who may not see it is not told it exists)."""
     if not can(current_user, action, target):
         _refuse(action, 404)
 

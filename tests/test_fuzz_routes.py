@@ -79,7 +79,7 @@ def _sample_values() -> dict[str, str]:
         "grant_id": first(EventRole.id, EventRole.user_id != User.by_email("secretariat@example.org").id),
         "public_id": first(VisaLetter.public_id) or "x",
         "token_id": first(ApiToken.id), "webhook_id": first(Webhook.id), "delivery_id": first(WebhookDelivery.id),
-        "change": "disable",
+        "change": "disable", "key": "registrations-by-state", "name": "sessions", "request_id": "1",
     }
     approved = db.session.scalar(select(Registration).where(Registration.state == RegistrationState.approved)
                                  .order_by(Registration.id).limit(1))

@@ -27,6 +27,12 @@ ROLES = ("secretariat", "programme", "accreditation", "protocol", "checkin", "vi
 EXPECTED_TABLE = {
     "manage.access":               (1,    1,    1,    1,    1,    1),
     "dashboard.view":              (1,    1,    1,    1,    1,    1),
+    "dashboard.secretariat":       (1,    0,    0,    0,    0,    0),
+    "dashboard.accreditation":     (1,    0,    1,    0,    0,    0),
+    "dashboard.programme":         (1,    1,    0,    0,    0,    0),
+    "dashboard.protocol":          (1,    0,    0,    1,    0,    0),
+    "dashboard.checkin":           (1,    0,    0,    0,    1,    0),
+    "privacy.manage":              (1,    0,    0,    0,    0,    0),
     "event.edit":                  (1,    0,    0,    0,    0,    0),
     "team.manage":                 (1,    0,    0,    0,    0,    0),
     "audit.view":                  (1,    0,    0,    0,    0,    0),
@@ -207,6 +213,13 @@ SAMPLE_URLS = {
     "checkin.badge_one": lambda event: {"pick": _pick(event)},
     "checkin.letter_pdf": lambda event: {"public_id": _visa_letter(event).public_id},
     "api.webhook": lambda event: {"webhook_id": _webhook(event).id},
+    "organiser.report_download": lambda event: {"name": "sessions", "fmt": "csv"},
+    "organiser.dashboard_secretariat_csv": lambda event: {"key": "registrations-by-state"},
+    "organiser.dashboard_accreditation_csv": lambda event: {"key": "review-queue"},
+    "organiser.dashboard_programme_csv": lambda event: {"key": "sessions-by-track"},
+    "organiser.dashboard_protocol_csv": lambda event: {"key": "delegations-protocol"},
+    "organiser.dashboard_checkin_csv": lambda event: {"key": "today-per-hour"},
+    "organiser.dashboard_viewer_csv": lambda event: {"key": "countries"},
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEntry
@@ -110,3 +110,38 @@ def distinct_actions(event=None) -> list[str]:
     if event is not None:
         stmt = stmt.where(AuditEntry.event_id == event.id)
     return list(db.session.scalars(stmt))
+
+
+def entries_about(*, actor_id: int, objects: list[tuple[str, str]]) -> list[dict]:
+    """Audit entries by the person (`actor_id`) or about one of their `objects`
+    ((object type, id) pairs), oldest first, in one query (their copy of their data)."""
+    about = [and_(AuditEntry.object_type == kind, AuditEntry.object_id == str(oid)) for kind, oid in objects]
+    stmt = select(AuditEntry).where(or_(AuditEntry.actor_id == actor_id, *about)).order_by(AuditEntry.id)
+    return [{"at": e.created_at, "action": e.action, "object": f"{e.object_type} {e.object_id}".strip(),
+             "summary": e.summary, "by_them": e.actor_id == actor_id} for e in db.session.scalars(stmt)]
+
+
+def pseudonymise(names: list[str], pseudonym: str, *, objects: list[tuple[str, str]] = (), fields=frozenset(),
+                 event=None) -> int:
+    """Replace each of `names` (a person's names and address) by `pseudonym` in the
+    summaries of audit entries (of `event` only, when given), and hide the recorded
+    values of `fields` in the entries about `objects`: what was done, when and by which
+    account stays."""
+    names = sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True)
+    changed = 0
+    scope = [AuditEntry.event_id == event.id] if event is not None else []
+    for name in names:
+        result = db.session.execute(
+            update(AuditEntry).where(AuditEntry.summary.contains(name, autoescape=True), *scope)
+            .values(summary=func.replace(AuditEntry.summary, name, pseudonym)).execution_options(
+                synchronize_session=False))
+        changed += result.rowcount or 0
+    about = [and_(AuditEntry.object_type == kind, AuditEntry.object_id == str(oid)) for kind, oid in objects]
+    if about:
+        for entry in db.session.scalars(select(AuditEntry).where(or_(*about), *scope)):
+            if entry.changes and set(entry.changes) & set(fields):
+                entry.changes = {key: (["…", "…"] if key in fields else value)
+                                 for key, value in entry.changes.items()}
+                changed += 1
+    db.session.flush()
+    return changed

@@ -6,11 +6,14 @@ that did not happen and none is lost for one that did.
 """
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import delete, func, or_, select, update
 
 from app.extensions import db
-from app.mail.models import OutboxMessage
+from app.mail.models import OutboxMessage, OutboxStatus
 
 
 def queue_email(*, to: str, template: str, locale: str = "en", event=None, user=None,
@@ -50,3 +53,48 @@ def queue_for_user(user, template: str, *, event=None, **context) -> OutboxMessa
     """Queue a message to `user` in their preferred language."""
     return queue_email(to=user.email, template=template, locale=user.locale or "en", event=event,
                        user=user, **context)
+
+
+def outbox_health(event) -> dict:
+    """The event's email: queued (or being sent), failed, and when the oldest queued
+    message was written (None when none waits), in one query."""
+    waiting = OutboxMessage.status.in_((OutboxStatus.queued, OutboxStatus.sending))
+    queued, failed, oldest = db.session.execute(
+        select(func.count(OutboxMessage.id).filter(waiting),
+               func.count(OutboxMessage.id).filter(OutboxMessage.status == OutboxStatus.failed),
+               func.min(OutboxMessage.created_at).filter(waiting))
+        .where(OutboxMessage.event_id == event.id)).one()
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return {"queued": queued, "failed": failed, "oldest_queued": oldest}
+
+
+def messages_to(user) -> list[dict]:
+    """Every email written to `user` (for their copy of their data), in one query."""
+    return [{"to": m.to_address, "subject": m.subject, "status": m.status.value, "written_at": m.created_at,
+             "sent_at": m.sent_at, "body": m.body_text}
+            for m in db.session.scalars(select(OutboxMessage).where(
+                (OutboxMessage.user_id == user.id) | (func.lower(OutboxMessage.to_address) == user.email.lower()))
+                .order_by(OutboxMessage.id))]
+
+
+def forget_messages(*, user=None, event=None, address: str = "") -> int:
+    """Forget the messages to `user` (or `address`), or every message of `event`: those
+    still waiting are dropped (nobody is to write to the person any more), those sent or
+    failed lose their address and text, keeping that a message of their template went
+    out, and when. Returns how many messages were touched."""
+    condition = []
+    if user is not None:
+        condition.append(OutboxMessage.user_id == user.id)
+    if address:
+        condition.append(func.lower(OutboxMessage.to_address) == address.lower())
+    if event is not None:
+        condition.append(OutboxMessage.event_id == event.id)
+    if not condition:
+        return 0
+    dropped = db.session.execute(
+        delete(OutboxMessage).where(or_(*condition), OutboxMessage.status == OutboxStatus.queued)).rowcount or 0
+    blanked = db.session.execute(
+        update(OutboxMessage).where(or_(*condition), OutboxMessage.status.in_((OutboxStatus.sent, OutboxStatus.failed)))
+        .values(to_address="erased@invalid", subject="", body_text="", body_html="", last_error="")).rowcount or 0
+    return dropped + blanked

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from app.agenda.services import render_markdown
 from app.events import bp
 from app.policy import requires
+from app.privacy import services as privacy_services
+from app.registration import services as registration
 
 
 @bp.route("/e/<slug>/")
@@ -20,8 +22,11 @@ def home(event):
 @bp.route("/e/<slug>/privacy")
 @requires("event.view", load={})
 def privacy(event):
-    """The event's privacy notice, as its organisers wrote it (Markdown, made safe)."""
+    """The event's privacy notice, as its organisers wrote it (Markdown, made safe),
+    then what Kurultai keeps and for how long, from the event's settings."""
     return render_template("events/privacy.html", event=event, notice=render_markdown(event.privacy_notice),
+                           passport_days=registration.settings_for(event).passport_retention_days,
+                           data_days=privacy_services.retention_days(event), grace_days=privacy_services.grace_days(),
                            title=_("Privacy notice"))
 
 

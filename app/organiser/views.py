@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.models import User
@@ -11,18 +11,50 @@ from app.events.forms import EmptyForm, EventForm, GrantRoleForm
 from app.events.labels import ROLE_HELP, ROLE_LABELS
 from app.events.models import EventRole, EventRoleName
 from app.extensions import db
-from app.organiser import bp
-from app.organiser.services import dashboard_counts
-from app.policy import in_event, requires
+from app.organiser import bp, reports
+from app.organiser.dashboards import DASHBOARDS, Dashboard, dashboards_for, figures_of, one_figure
+from app.organiser.services import team_size
+from app.policy import can, in_event, requires
+from app.utils import tabular
+from app.utils.charts import chart_download
 from app.utils.forms import select_choices
 from app.utils.paging import page_number
+
+
+def _dashboard_page(event, dashboard: Dashboard):
+    return render_template("organiser/dashboard.html", event=event, dashboard=dashboard,
+                           dashboards=dashboards_for(current_user, event),
+                           figures=figures_of(dashboard, event, current_user),
+                           team_size=team_size(event), title=_("Dashboard"))
 
 
 @bp.route("/")
 @requires("dashboard.view", load={})
 def dashboard(event):
-    return render_template("organiser/dashboard.html", event=event, counts=dashboard_counts(event),
-                           title=_("Dashboard"))
+    """The dashboard of the user's own work (the secretariat's, for the secretariat)."""
+    return _dashboard_page(event, dashboards_for(current_user, event)[0])
+
+
+def _dashboard_routes(dashboard: Dashboard) -> None:
+    """/dashboard/<kind> and the CSV of each of its figures, open to those with its action."""
+
+    @requires(dashboard.action, load={})
+    def page(event):
+        return _dashboard_page(event, dashboard)
+
+    @requires(dashboard.action, load={})
+    def figure_csv(event, key):
+        chart = one_figure(dashboard, key, event, current_user)
+        if chart is None:
+            abort(404)
+        return chart_download(chart, "csv")
+
+    bp.add_url_rule(f"/dashboard/{dashboard.kind}", f"dashboard_{dashboard.kind}", page)
+    bp.add_url_rule(f"/dashboard/{dashboard.kind}/<key>.csv", f"dashboard_{dashboard.kind}_csv", figure_csv)
+
+
+for _dashboard in DASHBOARDS:
+    _dashboard_routes(_dashboard)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -80,3 +112,28 @@ def audit(event):
     entries = query_entries(event=event, action=action or None, actor_email=actor or None, page=page)
     return render_template("organiser/audit.html", event=event, entries=entries, actions=distinct_actions(event),
                            action=action, actor=actor, title=_("Audit log"))
+
+
+# --- Reports -----------------------------------------------------------------------
+
+REPORTS = {"sessions": (reports.sessions_report, _l("Sessions: sign-ups and check-ins")),
+           "rooms": (reports.rooms_report, _l("Rooms: occupancy per slot"))}
+
+
+@bp.route("/reports")
+@requires("dashboard.view", load={})
+def reports_page(event):
+    """Every report the user may take, with the session and room tables shown."""
+    tables = {name: build(event) for name, (build, _title) in REPORTS.items()} \
+        if can(current_user, "agenda.view_draft", event) else {}
+    return render_template("organiser/reports.html", event=event, tables=tables,
+                           titles={name: title for name, (_b, title) in REPORTS.items()}, title=_("Reports"))
+
+
+@bp.route("/reports/<name>.<fmt>")
+@requires("agenda.view_draft", load={})
+def report_download(event, name, fmt):
+    if name not in REPORTS or fmt not in tabular.FORMATS:
+        abort(404)
+    build, title = REPORTS[name]
+    return tabular.download(build(event), fmt, name=f"{event.slug}-{name}", sheet_title=str(title))

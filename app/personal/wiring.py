@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from app.agenda.services import agenda_published
+from app.personal import personal_data
 from app.personal.services import promote_after_publication, tell_followers
+from app.privacy import providers as privacy
 
 
 def connect(app) -> None:
@@ -10,3 +12,7 @@ def connect(app) -> None:
     workshop places to those waiting."""
     agenda_published.connect(tell_followers, weak=False)
     agenda_published.connect(promote_after_publication, weak=False)
+    # Personal data rights: this domain exports, erases and anonymises its own records.
+    privacy.register_export("personal", personal_data.export)
+    privacy.register_erasure("personal", personal_data.erase_person)
+    privacy.register_event_anonymiser("personal", personal_data.anonymise_event)

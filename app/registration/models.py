@@ -136,6 +136,8 @@ class Registration(db.Model):
               sqlite_where=text("state != 'cancelled'"), postgresql_where=text("state != 'cancelled'")),
         Index("ix_registrations_event_state", "event_id", "state"),
         Index("ix_registrations_category_place", "category_id", "holds_place"),
+        # The dashboards count registrations by category, state and country from this index alone.
+        Index("ix_registrations_event_summary", "event_id", "category_id", "state", "country"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

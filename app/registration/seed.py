@@ -114,7 +114,8 @@ Passport data is used only to write your visa-support letter. Only you, the accr
 service and the secretariat can see it; it is never in the participant list, on your badge or
 in the programme. It is deleted **{days} days after the last day of the summit** (sooner if
 your registration is cancelled or not accepted). The rest of your registration is kept for one
-year after the summit for the report to our funders, then deleted.
+year after the summit for the report to our funders, then anonymised: the summit's figures keep
+counting you without your name, and its published programme stays as it was.
 
 ### Who sees what
 - **Accreditation and the secretariat** see your whole registration.
@@ -131,8 +132,9 @@ approved. Your email address and phone number never do. You can change your mind
 on your registration page, and you disappear from the list at once.
 
 ### Your rights
-You can see and correct your registration at any time on "My registration", cancel it, and
-ask us for a copy of your data or for its deletion. We never sell your data or pass it to
+You can see and correct your registration at any time on "My registration", cancel it,
+download a copy of everything we hold about you from your account page, and ask there for your
+account to be erased (it is done two weeks later, unless you cancel the request). We never sell your data or pass it to
 anyone outside the organiser; a visa-support letter goes only to you, for the consulate you
 show it to.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app import policy
 from app.accounts.services import email_verified
-from app.registration import photos
+from app.privacy import providers as privacy
+from app.registration import personal_data, photos
 from app.registration.services import (is_approved_delegate, participant_list_switched_on,
                                        submit_drafts_on_verification)
 
@@ -17,3 +18,8 @@ def connect(app) -> None:
     photos.connect_session_hooks()
     policy.provide("participant_list_switched_on", participant_list_switched_on)
     policy.provide("is_approved_delegate", is_approved_delegate)
+    # Personal data rights: this domain exports, erases and anonymises its own records.
+    privacy.register_export("registration", personal_data.export)
+    privacy.register_erasure("registration", personal_data.erase_person)
+    privacy.register_event_anonymiser("registration", personal_data.anonymise_event)
+    privacy.register_people("registration", personal_data.people)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from app import policy
 from app.agenda import providers
+from app.privacy import providers as privacy
+from app.speakers import personal_data
 from app.speakers.conflicts import speaker_conflicts
 from app.speakers.services.agenda_answers import (busy_speakers, confirmed_speakers, public_profiles,
                                                   speaker_is_listed, speaks_at_event, speaks_in_session)
@@ -23,3 +25,8 @@ def connect(app) -> None:
     providers.register_busy_speakers(busy_speakers)
     providers.register_speaker_conflicts(speaker_conflicts)
     providers.register_speaker_profiles(public_profiles)
+    # Personal data rights: this domain exports, erases and anonymises its own records.
+    privacy.register_export("speakers", personal_data.export)
+    privacy.register_erasure("speakers", personal_data.erase_person)
+    privacy.register_event_anonymiser("speakers", personal_data.anonymise_event)
+    privacy.register_people("speakers", personal_data.people)

@@ -85,6 +85,17 @@ PAGES: list[Page] = [
     # Organiser area
     Page("checkin", f"{MANAGE}/"),
     Page("secretariat", f"{MANAGE}/"),
+    # Each role's dashboard, the reports and personal data
+    Page("secretariat", f"{MANAGE}/dashboard/secretariat"),
+    Page("accreditation", f"{MANAGE}/"),
+    Page("programme", f"{MANAGE}/"),
+    Page("protocol", f"{MANAGE}/"),
+    Page("checkin", f"{MANAGE}/dashboard/checkin"),
+    Page("viewer", f"{MANAGE}/"),
+    Page("secretariat", f"{MANAGE}/reports"),
+    Page("protocol", f"{MANAGE}/reports"),
+    Page("secretariat", f"{MANAGE}/privacy"),
+    Page("delegate", "/account/erase"),
     Page("secretariat", f"{MANAGE}/settings"),
     Page("secretariat", f"{MANAGE}/team"),
     Page("secretariat", f"{MANAGE}/audit"),

@@ -47,7 +47,8 @@ def test_secretariat_writes_the_privacy_notice_in_the_event_settings(client):
                            data=settings_data(event, privacy_notice="### Your data\n\nAsk *us*."))
     assert response.status_code == 302
     doc = page(client.get(f"/e/{event.slug}/privacy"))
-    assert (doc.xpath("//main//h3/text()"), doc.xpath("//main//em/text()")) == (["Your data"], ["us"])
+    notice = '//main//div[contains(@class, "privacy-notice")]'
+    assert (doc.xpath(f"{notice}//h3/text()"), doc.xpath(f"{notice}//em/text()")) == (["Your data"], ["us"])
 
 
 def test_demo_privacy_notice_covers_passport_data_with_the_configured_retention(app, client):

@@ -99,9 +99,11 @@ def test_dashboard_counts_team_members(client):
     db.session.commit()
     login_session(client, lead)
     response = client.get(f"/e/{event.slug}/manage/")
-    cards = [" ".join(c.text_content().split()) for c in page(response).xpath('//div[contains(@class, "stat-card")]')]
-    assert cards == ["2 Team members", "1 Registrations to review", "1 Approved delegates", "1 On the waitlist",
-                     "1 Approved: Climate expert", "0 Approved: Media"]
+    glance = [" ".join(d.text_content().split()) for d in page(response).xpath('//dl[contains(@class, "glance")]/*')]
+    assert glance[glance.index("Team members") + 1] == "2"
+    rows = page(response).xpath('//section[@data-figure="registrations-by-category"]//tbody/tr')
+    assert [[" ".join(c.text_content().split()) for c in r.xpath("./th|./td")] for r in rows] == [
+        ["Climate expert", "1", "1", "1", "3"], ["Media", "0", "0", "0", "0"]]
 
 
 # --- Settings ---------------------------------------------------------------------------------

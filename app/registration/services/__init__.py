@@ -46,3 +46,4 @@ from app.registration.services.delegations import (delegation_counts, DELEGATION
                                                    set_member_rank, substitute_member)  # noqa: F401
 from app.registration.services.travel import (queue_travel_reminders, update_travel)  # noqa: F401
 from app.registration.services.retention import (purge_passports)  # noqa: F401
+from app.registration.services.reports import participant_list_pdf  # noqa: F401

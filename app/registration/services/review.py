@@ -89,7 +89,7 @@ def is_duplicate(registration: Registration, keys: tuple[set[str], set[tuple]]) 
 
 def registration_query(event, filters: dict):
     """The officer list's statement for `filters` (state, category, country,
-    delegation, visa, q, duplicates, other_address, sort), with what the page shows loaded."""
+    delegation, visa, q, duplicates, other_address, travel="missing", sort), with what the page shows loaded."""
     stmt = (select(Registration).where(Registration.event_id == event.id)
             .options(joinedload(Registration.category), joinedload(Registration.delegation)))
     state = filters.get("state")
@@ -105,6 +105,9 @@ def registration_query(event, filters: dict):
         stmt = stmt.where(Registration.visa_letter_needed.is_(filters["visa"] == "yes"))
     if filters.get("other_address"):
         stmt = stmt.where(Registration.invitation_other_address.is_(True))
+    if filters.get("travel") == "missing":
+        stmt = stmt.where(Registration.state == RegistrationState.approved,
+                          or_(Registration.arrival_at.is_(None), Registration.hotel == ""))
     search = (filters.get("q") or "").strip()[:100]
     if search:
         like = f"%{search.lower()}%"

@@ -16,6 +16,7 @@ from app.registration.labels import SHORT_LABELS, history_label
 from app.registration.models import Delegation, Registration, RegistrationState
 from app.registration.views.common import PER_PAGE, current_locale
 from app.utils import tabular
+from app.utils.pdf import pdf_download
 from app.utils.countries import country_choices
 from app.utils.inputs import optional_id, record_id
 from app.utils.paging import page_number
@@ -33,6 +34,7 @@ def _filters() -> dict:
         "q": args.get("q", "")[:100],
         "duplicates": args.get("duplicates", "") == "1",
         "other_address": args.get("other_address", "") == "1",
+        "travel": "missing" if args.get("travel") == "missing" else "",
         "sort": args.get("sort", "newest")[:20],
     }
 
@@ -120,6 +122,11 @@ def manage_bulk(event):
 @bp.route("/e/<slug>/manage/registrations/export.<fmt>")
 @requires("registration.export", load={})
 def manage_export(event, fmt):
+    if fmt == "pdf":
+        data, count = services.participant_list_pdf(event, _filters())
+        services.record_export(event, fmt, count, actor=current_user)
+        db.session.commit()
+        return pdf_download(data, f"{event.slug}-participants.pdf")
     if fmt not in tabular.FORMATS:
         abort(404)
     table = services.export_table(event, _filters(),
