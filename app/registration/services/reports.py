@@ -35,7 +35,7 @@ def participant_list_pdf(event, filters: dict) -> tuple[bytes, int]:
                      country_name(r.country, locale), r.delegation.name if r.delegation else "", r.category.name,
                      SHORT_LABELS[r.state]])
     table = build_table([(key, title) for key, title, _w in PRINT_COLUMNS], rows, zone=event.timezone)
-    subtitle = " · ".join(p for p in (date_range(event.start_date, event.end_date), event.city,
+    subtitle = " · ".join(str(p) for p in (date_range(event.start_date, event.end_date), event.city,
                                       _("%(count)d participants", count=len(rows))) if p)
     data = table_pdf(table, title=f"{event.title}: {_('Participant list')}", subtitle=subtitle,
                      footer=event.title, widths=[w for _k, _t, w in PRINT_COLUMNS])
