@@ -14,7 +14,7 @@ from app.policy import can
 from app.utils.countries import country_name
 # The formatting helpers, importable from here as before.
 from app.utils.formatting import (STYLES, _locale, date_range, event_datetime, event_time,  # noqa: F401
-                                  language_name, language_names, local_date, utc_iso)
+                                  language_name, language_names, local_date, number, utc_iso)
 from app.utils.time import utcnow
 
 
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
         country_name=lambda code: country_name(code, _locale()),
         language_names=language_names,
         action_label=action_label,
+        number=number,
     )
     app.jinja_env.globals.update(
         action_choices=action_choices,

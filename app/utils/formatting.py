@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from babel.dates import (format_date, format_datetime, format_interval, format_time, get_month_names,
                          match_skeleton, tokenize_pattern)
 from flask_babel import get_locale
@@ -190,3 +191,11 @@ def language_names(codes) -> str:
 
 def utc_iso(value: datetime | None) -> str:
     return as_utc(value).isoformat().replace("+00:00", "Z") if value else ""
+
+
+def number(value, digits: int = 0) -> str:
+    """A number written the reader's way ("12,345.6", "12 345,6"), with `digits` decimals."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(round(value, digits), format=pattern, locale=_formatting_locale())
