@@ -11,6 +11,7 @@ from app.audit.labels import action_choices, action_label
 from app.main.nav import event_nav
 from app.organiser.nav import nav_for
 from app.policy import can
+from app.utils.charts import cell_display
 from app.utils.countries import country_name
 # The formatting helpers, importable from here as before.
 from app.utils.formatting import (STYLES, _locale, date_range, event_datetime, event_time,  # noqa: F401
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
         language_names=language_names,
         action_label=action_label,
         number=number,
+        chart_number=cell_display,
     )
     app.jinja_env.globals.update(
         action_choices=action_choices,
