@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from app.events.forms import EmptyForm
@@ -10,7 +10,7 @@ from app.extensions import db
 from app.footprint import bp, services
 from app.footprint.forms import SettingsForm
 from app.policy import can, requires
-from app.utils import tabular
+from app.utils import charts, tabular
 from app.utils.forms import select_choices
 from app.utils.views import show_refusal
 
@@ -36,8 +36,21 @@ def report(event):
                   else _("The footprint settings are saved."), "success")
             return redirect(url_for("footprint.report", slug=event.slug))
     data = services.event_report(event, actor=current_user, locale=str(get_locale() or "en"))
-    return render_template("footprint/report.html", event=event, report=data, form=form,
-                           may_configure=can(current_user, "footprint.configure", event), title=_("Travel footprint"))
+    return render_template("footprint/report.html", event=event, report=data, form=form, charts=_charts(data),
+                           headings=HEADINGS, may_configure=can(current_user, "footprint.configure", event),
+                           title=_("Travel footprint"))
+
+
+HEADINGS = {"delegation": _l("By delegation"), "category": _l("By category"),
+            "country": _l("By country of departure"), "mode": _l("By mode")}
+
+
+def _charts(data) -> dict:
+    """One bar chart per group kind, in tonnes of CO2e."""
+    return {dimension: charts.bar_chart(f"footprint-{dimension}", heading,
+                                        [(row.label, round(row.tonnes, 1)) for row in data.groups.get(dimension, [])],
+                                        value_title=_("t CO₂e"), label_title=_("Group"))
+            for dimension, heading in HEADINGS.items()}
 
 
 @bp.route("/e/<slug>/manage/footprint/export.<fmt>")
@@ -46,7 +59,8 @@ def export(event, fmt):
     if fmt not in tabular.FORMATS:
         abort(404)
     data = services.event_report(event, actor=current_user, locale=str(get_locale() or "en"))
-    table = tabular.build_table(services.EXPORT_COLUMNS, services.export_rows(data))
+    dimension = request.args.get("group", "")
+    table = tabular.build_table(services.EXPORT_COLUMNS, services.export_rows(data, only=dimension or None))
     return tabular.download(table, fmt, name=f"{event.slug}-travel-footprint", sheet_title=_("Travel footprint"))
 
 

@@ -134,14 +134,15 @@ def event_report(event, *, actor, locale: str = "en") -> Report:
     return report
 
 
-def export_rows(report: Report) -> list[list]:
-    """The report as rows of (group kind, group, trips, declared, estimated, t, low t, high t)."""
+def export_rows(report: Report, only: str | None = None) -> list[list]:
+    """The report as rows of (group kind, group, trips, declared, estimated, t, low t, high t);
+    `only` keeps one group kind (delegation, category, country or mode)."""
     kinds = {"event": _l("Event"), "delegation": _l("Delegation"), "category": _l("Category"),
              "country": _l("Country"), "mode": _l("Mode")}
     rows = []
-    if report.total is not None:
+    if report.total is not None and only is None:
         rows.append(_export_row(str(kinds["event"]), str(_l("All trips")), report.total))
-    for dimension in DIMENSIONS:
+    for dimension in (d for d in DIMENSIONS if only in (None, d)):
         for row in report.groups.get(dimension, []):
             rows.append(_export_row(str(kinds[dimension]), row.label, row))
     return rows
