@@ -250,4 +250,7 @@ def recompute_event(event: Event, *, batch: int = BATCH) -> int:
 
 
 def trip_of(registration_id: int) -> Trip | None:
-    return db.session.scalar(select(Trip).where(Trip.registration_id == registration_id))
+    """The registration's trip as last written (trips are written with table statements
+    during a flush, so a copy already in the session is refreshed)."""
+    return db.session.scalar(select(Trip).where(Trip.registration_id == registration_id)
+                             .execution_options(populate_existing=True))
