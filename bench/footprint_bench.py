@@ -79,13 +79,21 @@ def seed(app, count: int):
                                   category_id=categories[n % 8].id) for n in range(300)]
         db.session.add_all(delegations)
         db.session.commit()
-        table = Registration.__table__
+        table, users = Registration.__table__, User.__table__
         started = time.perf_counter()
+        hashed, now = password_hash(), utcnow()
+        user_ids: list[int] = []
+        for first in range(0, count, 5000):
+            rows = [{"email": f"delegate{n}@bench.example.org", "password_hash": hashed, "email_verified_at": now}
+                    for n in range(first, min(count, first + 5000))]
+            user_ids += db.session.execute(users.insert().returning(users.c.id, sort_by_parameter_order=True),
+                                           rows).scalars().all()
         batch = []
         for n in range(count):
             delegation = delegations[n % len(delegations)]
             origin, legs = JOURNEYS[n % len(JOURNEYS)] if n % 3 == 0 else ("", [])
-            batch.append({"event_id": event.id, "category_id": categories[n % 8].id, "delegation_id": delegation.id,
+            batch.append({"event_id": event.id, "user_id": user_ids[n], "category_id": categories[n % 8].id,
+                          "delegation_id": delegation.id,
                           "state": "approved", "holds_place": True, "given_name": f"Delegate {n}",
                           "family_name": "Bench", "country": delegation.country, "nationality": delegation.country,
                           "languages": [], "answers": {}, "travel_origin": origin, "travel_legs": legs,

@@ -9,7 +9,7 @@ from app.registration.models import Delegation, Registration
 from app.registration.signals import travel_facts_changed
 
 # What a trip's figure and its groups are computed from.
-WATCHED = ("state", "event_id", "category_id", "delegation_id", "country", "nationality", "travel_origin",
+WATCHED = ("state", "event_id", "user_id", "category_id", "delegation_id", "country", "nationality", "travel_origin",
            "travel_legs", "travel_return", "arrival_at", "departure_at", "arrival_date", "departure_date")
 
 

@@ -103,9 +103,11 @@ def journey(facts: dict, ctx: EventContext) -> calc.Journey | None:
 
 
 def trip_row(facts: dict, ctx: EventContext) -> dict | None:
-    """The trip row of a registration, or None when it does not count (not approved, or
-    no factor set, destination or origin to compute from)."""
-    if facts["state"] != "approved" or ctx.table is None or ctx.destination is None:
+    """The trip row of a registration, or None when it does not count (not approved, a
+    place held for a delegation before the name is known, or no factor set, destination
+    or origin to compute from)."""
+    if facts["state"] != "approved" or facts.get("user_id") is None or ctx.table is None \
+            or ctx.destination is None:
         return None
     planned = journey(facts, ctx)
     if planned is None:

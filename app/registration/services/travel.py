@@ -34,7 +34,7 @@ def place_suggestions(query: str, limit: int = 10) -> list[tuple[str, str]]:
     return places.suggestions(query, limit)
 
 
-TRAVEL_FACTS = ("id", "event_id", "state", "category_id", "delegation_id", "country", "nationality",
+TRAVEL_FACTS = ("id", "event_id", "user_id", "state", "category_id", "delegation_id", "country", "nationality",
                 "travel_origin", "travel_legs", "travel_return", "arrival_at", "departure_at", "arrival_date",
                 "departure_date")
 
