@@ -7,7 +7,8 @@ from sqlalchemy import select
 from app.events.models import Event
 from app.extensions import db
 from app.footprint import bp
-from app.footprint.services import install_bundled, load_factor_set, read_data_file, recompute_event
+from app.footprint.services import (install_bundled, load_factor_set, pending_events, read_data_file,
+                                    recompute_pending)
 
 
 @bp.cli.command("footprint-factors")
@@ -20,12 +21,20 @@ def load_factors_command(path):
 
 
 @bp.cli.command("footprint-recompute")
-@click.argument("slug")
-def recompute_command(slug):
+@click.argument("slug", required=False)
+@click.option("--pending", is_flag=True, help="Every event whose organisers changed a choice (run every few minutes).")
+def recompute_command(slug, pending):
     """Compute every trip of event SLUG again, in batches (after new factors or choices)."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if pending:
+        for event_id in pending_events():
+            event = db.session.get(Event, event_id)
+            count = recompute_pending(event)
+            db.session.commit()
+            click.echo(f"{event.slug}: {count} trips computed.")
+        return
+    event = db.session.scalar(select(Event).where(Event.slug == (slug or "")))
     if event is None:
         raise click.ClickException(f"No event {slug!r}.")
-    count = recompute_event(event)
+    count = recompute_pending(event)
     db.session.commit()
     click.echo(f"{count} trips computed.")

@@ -71,6 +71,9 @@ class FootprintSettings(db.Model):
     destination: Mapped[str] = mapped_column(String(120), default="")
     contribution_per_tonne: Mapped[float | None] = mapped_column(Numeric(10, 2))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # Set when a change must be followed by computing every trip again and the event is
+    # too large to do it while the organiser waits: `flask footprint-recompute --pending`.
+    recompute_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     factor_set = relationship("FactorSet")
 

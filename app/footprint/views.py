@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.events.forms import EmptyForm
 from app.extensions import db
-from app.footprint import bp, services
+from app.footprint import bp, commands, services  # noqa: F401 (the commands attach to bp before it is registered)
 from app.footprint.forms import SettingsForm
 from app.policy import can, requires
 from app.utils import charts, tabular
@@ -26,14 +26,13 @@ def report(event):
         form.factor_set_id.data = sets[0].id
     if form.validate_on_submit():
         try:
-            recomputed = services.update_settings(event, form.settings_data(), actor=current_user)
+            outcome = services.update_settings(event, form.settings_data(), actor=current_user)
         except services.FootprintError as refusal:
             db.session.rollback()
             show_refusal(form, refusal, "destination")
         else:
             db.session.commit()
-            flash(_("The footprint settings are saved and every figure was computed again.") if recomputed
-                  else _("The footprint settings are saved."), "success")
+            flash(SAVED[outcome], "success")
             return redirect(url_for("footprint.report", slug=event.slug))
     data = services.event_report(event, actor=current_user, locale=str(get_locale() or "en"))
     return render_template("footprint/report.html", event=event, report=data, form=form, charts=_charts(data),
@@ -41,6 +40,10 @@ def report(event):
                            title=_("Travel footprint"))
 
 
+SAVED = {"saved": _l("The footprint settings are saved."),
+         "recomputed": _l("The footprint settings are saved and every figure was computed again."),
+         "pending": _l("The footprint settings are saved. Every figure is being computed again: this page shows "
+                       "the new figures when it is done.")}
 HEADINGS = {"delegation": _l("By delegation"), "category": _l("By category"),
             "country": _l("By country of departure"), "mode": _l("By mode")}
 
@@ -68,7 +71,7 @@ def export(event, fmt):
 @requires("footprint.configure", load={})
 def recompute(event):
     if EmptyForm().validate_on_submit():
-        count = services.recompute_event(event)
+        outcome = services.request_recompute(event)
         db.session.commit()
-        flash(_("Every figure was computed again: %(count)s trips.", count=count), "success")
+        flash(SAVED["pending"] if outcome == "pending" else _("Every figure was computed again."), "success")
     return redirect(url_for("footprint.report", slug=event.slug))

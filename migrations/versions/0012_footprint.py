@@ -63,6 +63,7 @@ def upgrade():
     sa.Column('destination', sa.String(length=120), nullable=False),
     sa.Column('contribution_per_tonne', sa.Numeric(precision=10, scale=2), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('recompute_requested_at', UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_footprint_settings_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['factor_set_id'], ['footprint_factor_sets.id'], name=op.f('fk_footprint_settings_factor_set_id_footprint_factor_sets'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_footprint_settings')),

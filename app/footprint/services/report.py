@@ -62,6 +62,7 @@ class Report:
     contribution_per_tonne: Decimal | None = None
     currency: str = "EUR"
     small_groups_shown: bool = False
+    recompute_pending: bool = False               # a change waits for the figures to be computed again
     hidden: bool = False                          # the whole event is under MIN_GROUP for this reader
 
     @property
@@ -113,7 +114,7 @@ def event_report(event, *, actor, locale: str = "en") -> Report:
     totals = db.session.scalars(select(Total).where(Total.event_id == event.id)).all()
     report = Report(total=None, factor_set=factor_set, radiative_forcing=settings.radiative_forcing,
                     contribution_per_tonne=settings.contribution_per_tonne, currency=settings.currency or "EUR",
-                    small_groups_shown=small_ok)
+                    small_groups_shown=small_ok, recompute_pending=settings.recompute_requested_at is not None)
     grouped: dict[str, list[Row]] = {dimension: [] for dimension in DIMENSIONS}
     labels = {dimension: _labels(event, dimension, locale) for dimension in ("delegation", "category", "mode")}
     for total in totals:
