@@ -7,10 +7,11 @@ from wtforms import BooleanField, DecimalField, SelectField, StringField, Submit
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from app.utils.forms import strip_text, text_field
+from app.utils.inputs import record_id
 
 
 class SettingsForm(FlaskForm):
-    factor_set_id = SelectField(_l("Conversion factors"), coerce=int, validate_choice=True)
+    factor_set_id = SelectField(_l("Conversion factors"), coerce=record_id, validate_choice=True)
     radiative_forcing = BooleanField(
         _l("Include the radiative-forcing uplift for flights"),
         description=_l("The effect of flying on the climate beyond its CO₂ (contrails, nitrogen oxides). "
