@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.events.models import Event, EventRole
 from app.extensions import db
+from app.footprint import dashboard as footprint_dashboard
 from app.registration import dashboard as registration_dashboard
 
 
@@ -13,7 +14,7 @@ def domain_figures() -> tuple:
     """The figures each domain offers, read here (the organiser area sits above the
     domains): (key, label, callable(event) -> int), or a callable returning a list of
     (key, label, int), several figures from one grouped query."""
-    return (registration_dashboard.FIGURES,)
+    return (registration_dashboard.FIGURES, footprint_dashboard.FIGURES)
 
 
 def dashboard_counts(event: Event) -> list[tuple[str, str, int]]:

@@ -219,3 +219,17 @@ def test_the_report_reads_as_many_queries_whatever_the_number_of_trips(client, e
     db.session.commit()
     many = queries_for(client, f"/e/{event.slug}/manage/footprint", count_queries)
     assert many == few
+
+
+def test_the_dashboard_shows_the_events_travel_once_it_aggregates_five_trips(client, event, category):
+    checkin = make_user()
+    grant(checkin, event, "checkin")
+    _five_delegations(event, category, sizes=(4,))
+    db.session.commit()
+    login_session(client, checkin)
+    assert "Travel footprint, t CO₂e" not in client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
+    _five_delegations(event, category, sizes=(1,), start=5)
+    db.session.commit()
+    page = client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
+    tonnes = round(footprint.event_report(event, actor=checkin).total.total_g / 1_000_000)
+    assert "Travel footprint, t CO₂e" in page and f'<p class="display-6 mb-0">{tonnes}</p>' in page

@@ -378,7 +378,7 @@ def test_dashboard_shows_registration_figures(client, event, count_queries):
             figures["registration.submitted"]) == (1, 1, 0)
     with count_queries() as counter:
         dashboard_counts(event)
-    assert counter.count == 5  # team, three states, one grouped query for the categories
+    assert counter.count == 6  # team, three states, one grouped query for the categories, the travel footprint
 
 
 def test_deciding_says_the_new_state_or_why_not(client, event, category):

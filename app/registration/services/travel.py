@@ -12,7 +12,7 @@ from app.audit.services import audited_update, record
 from app.extensions import db
 from app.registration.models import Delegation, Registration, RegistrationState
 from app.registration.services.errors import RegistrationError
-from app.registration.services.transitions import NULLABLE_FIELDS, TRAVEL_FIELDS, notify_delegate
+from app.registration.services.transitions import NULLABLE_FIELDS, TRAVEL_BLANKS, TRAVEL_FIELDS, notify_delegate
 from app.utils import places
 from app.utils.time import utcnow
 from app.utils.urls import external_url
@@ -22,7 +22,7 @@ def update_travel(registration: Registration, data: dict, *, actor) -> None:
     """Save an approved delegate's travel details for protocol and logistics; audited."""
     if registration.state != RegistrationState.approved:
         raise RegistrationError(_l("Travel details are asked for once the registration is approved."))
-    values = {field: value if value is not None or field in NULLABLE_FIELDS else ""
+    values = {field: value if value is not None or field in NULLABLE_FIELDS else TRAVEL_BLANKS.get(field, "")
               for field, value in data.items()}
     registration.travel_updated_at = utcnow()
     audited_update(registration, values, TRAVEL_FIELDS, actor=actor, action="registration.travel",
