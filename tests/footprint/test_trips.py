@@ -11,7 +11,6 @@ from app.extensions import db
 from app.footprint import services as footprint
 from app.footprint.models import Total, Trip
 from app.registration import services as registration_services
-from app.registration.models import Delegation
 from tests.factories import make_user
 from tests.footprint.conftest import (HOTEL_DEFAULT, RAIL, SHORT_ECONOMY, SHORT_ECONOMY_RF, UPLIFT, approved, leg,
                                       travel)
