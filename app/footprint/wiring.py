@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from markupsafe import Markup
 
 from app.events.signals import event_changed
 from app.footprint.services import on_travel_facts_changed, recompute_event, trip_view
@@ -17,8 +18,8 @@ def footprint_panel(registration, viewer):
     own = trip_view(registration)
     if own is None:
         return None
-    return render_template("footprint/_trip.html", own=own, registration=registration,
-                           event=registration.event, mine=registration.user_id == getattr(viewer, "id", None))
+    return Markup(render_template("footprint/_trip.html", own=own, registration=registration,
+                                  event=registration.event, mine=registration.user_id == getattr(viewer, "id", None)))
 
 
 # What every trip of an event is computed from: where it ends, and the dates that give

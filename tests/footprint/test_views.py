@@ -26,7 +26,7 @@ def test_the_delegate_gives_the_journey_and_sees_the_figure_of_the_trip(client, 
     assert (registration.travel_origin, registration.travel_legs, registration.travel_return) == (
         "ISB", [{"mode": "air", "cabin": "economy", "to": ""}], True)
     page = client.get(f"/e/{event.slug}/my-registration").get_data(as_text=True)
-    assert "Footprint of your trip" in page
+    assert '<h2 class="h5" id="footprint-title">Footprint of your trip</h2>' in page
     assert "889 kg CO₂e" in page          # 768.708 kg of flights + 4 nights x 30 kg
     assert "Flights include the radiative-forcing uplift." in page
     assert "Estimate" not in page
@@ -109,7 +109,7 @@ def test_organisers_who_see_registrations_see_a_delegates_figure_others_do_not(c
     db.session.commit()
     login_session(client, protocol)
     page = client.get(f"/e/{event.slug}/manage/registrations/{registration.id}").get_data(as_text=True)
-    assert "Footprint of the trip" in page
+    assert '<h2 class="h5" id="footprint-title">Footprint of the trip</h2>' in page
     login_session(client, viewer)
     assert client.get(f"/e/{event.slug}/manage/registrations/{registration.id}").status_code == 403
 
