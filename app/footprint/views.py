@@ -71,7 +71,7 @@ def export(event, fmt):
 @requires("footprint.configure", load={})
 def recompute(event):
     if EmptyForm().validate_on_submit():
-        outcome = services.request_recompute(event)
+        outcome = services.recompute_on_request(event, actor=current_user)
         db.session.commit()
         flash(SAVED["pending"] if outcome == "pending" else _("Every figure was computed again."), "success")
     return redirect(url_for("footprint.report", slug=event.slug))

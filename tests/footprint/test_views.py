@@ -233,3 +233,17 @@ def test_the_dashboard_shows_the_events_travel_once_it_aggregates_five_trips(cli
     page = client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
     tonnes = round(footprint.event_report(event, actor=checkin).total.total_g / 1_000_000)
     assert "Travel footprint, t CO₂e" in page and f'<p class="display-6 mb-0">{tonnes}</p>' in page
+
+
+def test_computing_every_figure_again_on_request_is_audited(client, event, category):
+    registration = approved(event, category, country="PK")
+    secretariat = make_user()
+    grant(secretariat, event, "secretariat")
+    db.session.commit()
+    login_session(client, secretariat)
+    response = client.post(f"/e/{event.slug}/manage/footprint/recompute")
+    assert response.status_code == 302
+    assert footprint.trip_of(registration.id) is not None
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "footprint.recompute"))
+    page = client.get(f"/e/{event.slug}/manage/audit").get_data(as_text=True)
+    assert "Footprint computed again" in page

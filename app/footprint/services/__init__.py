@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from app.footprint.services.calculation import (Alternative, CABINS, FactorTable, Figures, Journey,  # noqa: F401
                                                 MODES, RAIL_INSTEAD_BELOW_KM)
-from app.footprint.services.configure import (INLINE_TRIPS, pending_events, recompute_pending,  # noqa: F401
-                                              request_recompute, update_settings)
+from app.footprint.services.configure import (INLINE_TRIPS, pending_events, recompute_on_request,  # noqa: F401
+                                              recompute_pending, request_recompute, update_settings)
 from app.footprint.services.factors import (factor_sets, install_bundled, latest_set,  # noqa: F401
                                             load_factor_set, read_data_file, table_for)
 from app.footprint.services.report import (event_report, EXPORT_COLUMNS, export_rows, MIN_GROUP,  # noqa: F401

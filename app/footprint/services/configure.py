@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.audit.services import audited_update
+from app.audit.services import audited_update, record
 from app.extensions import db
 from app.footprint.models import FootprintSettings, Trip
 from app.footprint.services.settings import RECOMPUTE_FIELDS, SETTINGS_FIELDS, check_settings, saved_settings
@@ -26,6 +26,12 @@ def update_settings(event, data: dict, *, actor) -> str:
     if not any(name in changes for name in RECOMPUTE_FIELDS):
         return "saved"
     return request_recompute(event, settings)
+
+
+def recompute_on_request(event, *, actor) -> str:
+    """An organiser asks for every figure to be computed again; audited."""
+    record(actor=actor, action="footprint.recompute", obj=event, event=event, summary=event.title)
+    return request_recompute(event)
 
 
 def request_recompute(event, settings=None) -> str:
