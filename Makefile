@@ -58,6 +58,7 @@ worker: setup
 bench: setup
 	$(PY) bench/agenda_bench.py
 	$(PY) bench/dashboard_bench.py
+	$(PY) bench/footprint_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -129,6 +129,7 @@ def register_models() -> None:
     from app.audit import models as audit_models  # noqa: F401
     from app.checkin import models as checkin_models  # noqa: F401
     from app.events import models as events_models  # noqa: F401
+    from app.footprint import models as footprint_models  # noqa: F401
     from app.mail import models as mail_models  # noqa: F401
     from app.personal import models as personal_models  # noqa: F401
     from app.privacy import models as privacy_models  # noqa: F401
@@ -142,19 +143,21 @@ def register_signals(app: Flask) -> None:
     from app.agenda import wiring as agenda_wiring
     from app.api import wiring as api_wiring
     from app.checkin import wiring as checkin_wiring
+    from app.footprint import wiring as footprint_wiring
     from app.main import wiring as main_wiring
     from app.personal import wiring as personal_wiring
     from app.registration import wiring as registration_wiring
     from app.speakers import wiring as speakers_wiring
 
     for wiring in (agenda_wiring, speakers_wiring, registration_wiring, checkin_wiring, personal_wiring,
-                   main_wiring, api_wiring):
+                   footprint_wiring, main_wiring, api_wiring):
         wiring.connect(app)
 
 
 def register_commands(app: Flask) -> None:
     """Attach the `flask` command-line tools: the platform's and each domain's."""
     from app import commands
+    from app.footprint import commands as footprint_commands  # noqa: F401 (attach to its bp.cli)
     from app.registration import commands as registration_commands  # noqa: F401 (attach to its bp.cli)
 
     commands.init_app(app)
@@ -162,13 +165,14 @@ def register_commands(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Each domain's blueprint; importing its `views` attaches the routes to `bp`."""
-    from app import (accounts, admin, agenda, api, checkin, events, main, organiser, personal, privacy, registration,
-                     speakers)
+    from app import (accounts, admin, agenda, api, checkin, events, footprint, main, organiser, personal, privacy,
+                     registration, speakers)
     from app.accounts import views as accounts_views  # noqa: F401
     from app.admin import views as admin_views  # noqa: F401
     from app.agenda import views as agenda_views  # noqa: F401
     from app.api import views as api_views  # noqa: F401
     from app.checkin import views as checkin_views  # noqa: F401
+    from app.footprint import views as footprint_views  # noqa: F401
     from app.main import event_pages  # noqa: F401 (the events blueprint's pages)
     from app.main import views as main_views  # noqa: F401
     from app.organiser import views as organiser_views  # noqa: F401
@@ -178,5 +182,5 @@ def register_blueprints(app: Flask) -> None:
     from app.speakers import views as speakers_views  # noqa: F401
 
     for package in (main, accounts, events, organiser, admin, agenda, registration, speakers, checkin, personal,
-                    privacy, api):
+                    privacy, footprint, api):
         app.register_blueprint(package.bp)

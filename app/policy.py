@@ -57,6 +57,9 @@ EVENT_ACTIONS: dict[str, frozenset[EventRoleName]] = {
     "badge.print_bulk": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
     "badge.print_desk": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.checkin}),
     "visa_letter.manage": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
+    # travel footprint (groups under 5 trips only for those with registration.view)
+    "footprint.view": frozenset(ALL_ROLES) - {EventRoleName.programme, EventRoleName.checkin},
+    "footprint.configure": frozenset({EventRoleName.secretariat}),
 }
 
 # Platform-wide actions: platform admins only.
@@ -392,9 +395,10 @@ def give_delegation_place(user, place) -> bool:
             and act_for_delegation(user, delegation))
 
 
+@object_rule("footprint.trip")
 @object_rule("registration.photo")
 def see_badge_photo(user, registration) -> bool:
-    """The badge photo: its owner, and organisers who may see registrations."""
+    """The badge photo and the trip's footprint: its owner, and organisers who may see registrations."""
     return own_registration(user, registration) or can(user, "registration.view", registration)
 
 

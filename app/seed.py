@@ -17,6 +17,7 @@ from app.agenda.models import Room, Track
 from app.checkin import seed as checkin_seed
 from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
+from app.footprint import seed as footprint_seed
 from app.registration import seed as registration_seed
 from app.speakers import seed as speakers_seed
 from app.utils.time import local_to_utc
@@ -52,8 +53,9 @@ ROLE_ACCOUNTS = [
 ]
 
 # Each domain's demo data, in this order: registrations first, the agenda and its
-# speakers next, on-site data last.
-DOMAIN_SEEDS = (registration_seed.seed, agenda_seed.seed, speakers_seed.seed, checkin_seed.seed)
+# speakers next, on-site data, then the travel footprint of the registrations.
+DOMAIN_SEEDS = (registration_seed.seed, agenda_seed.seed, speakers_seed.seed, checkin_seed.seed,
+                footprint_seed.seed)
 
 
 def _account(email: str, **profile) -> User:

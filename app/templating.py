@@ -15,7 +15,7 @@ from app.utils.charts import cell_display
 from app.utils.countries import country_name
 # The formatting helpers, importable from here as before.
 from app.utils.formatting import (STYLES, _locale, date_range, event_datetime, event_time,  # noqa: F401
-                                  language_name, language_names, local_date, utc_iso)
+                                  language_name, language_names, local_date, number, utc_iso)
 from app.utils.time import utcnow
 from app.utils.translated import lang_attribute, plain_text, shown_markup
 
@@ -66,6 +66,7 @@ def init_app(app: Flask) -> None:
         text=plain_text,
         audit_value=_audit_value,
         langattr=lang_attribute,
+        number=number,
         chart_number=cell_display,
     )
     app.jinja_env.globals.update(

@@ -52,6 +52,8 @@ EXPECTED_TABLE = {
     "badge.print_bulk":            (1,    0,    1,    0,    0,    0),
     "badge.print_desk":            (1,    0,    1,    0,    1,    0),
     "visa_letter.manage":          (1,    0,    1,    0,    0,    0),
+    "footprint.view":              (1,    0,    1,    1,    0,    1),
+    "footprint.configure":         (1,    0,    0,    0,    0,    0),
 }
 EXPECTED_ADMIN_ACTIONS = {"admin.users", "admin.events", "admin.outbox", "admin.audit"}
 
@@ -208,6 +210,7 @@ SAMPLE_URLS = {
     "agenda.track_edit": lambda event: {"track_id": _track(event).id},
     "speakers.manage_person": lambda event: {"user_id": _speaker_assignment(event).user_id},
     "speakers.manage_export": lambda event: {"fmt": "csv"},
+    "footprint.export": lambda event: {"fmt": "csv"},
     "speakers.manage_session": lambda event: {"session_id": _speaker_assignment(event).session_id},
     "checkin.desk_photo": lambda event: {"pick": _pick(event)},
     "checkin.badge_one": lambda event: {"pick": _pick(event)},

@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "registration.export": _l("Registrations exported"),
     "registration.settings": _l("Registration settings changed"),
     "registration.purge_passports": _l("Passport data deleted"),
+    "footprint.settings": _l("Footprint choices changed"),
+    "footprint.recompute": _l("Footprint computed again"),
     "registration.invitation_other_address": _l("Invitation used for another address"),
     "category.create": _l("Category created"),
     "category.update": _l("Category changed"),

@@ -17,6 +17,7 @@ from app.agenda.models import SESSION_TYPE_LABELS
 from app.agenda.sdgs import sdg_badge
 from app.checkin import dashboard as checkin_figures
 from app.events import figures as provided
+from app.footprint import dashboard as footprint_figures
 from app.mail.services import outbox_health
 from app.policy import can
 from app.registration import dashboard as registration_figures
@@ -304,6 +305,17 @@ def outbox(event, user, shared=None) -> Chart:
     return tiles("outbox", _l("Email"), [
         (_l("Queued"), health["queued"], href), (_l("Failed"), health["failed"], href),
         (_l("Oldest queued, minutes waiting"), waited, href)])
+
+
+@figure("travel-footprint")
+def travel_footprint(event, user, shared=None) -> Chart | None:
+    """The event's travel in tonnes of CO2e, once it aggregates enough trips to name no one."""
+    rows = footprint_figures.event_tonnes(event)
+    if not rows:
+        return None
+    href = _link(user, "footprint.view", event, "footprint.report")
+    return tiles("travel-footprint", _l("Travel footprint"),
+                 [(label, value, href) for _key, label, value in rows])
 
 
 # --- Figures other domains provide ---------------------------------------------------

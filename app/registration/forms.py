@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.accounts.forms import StrongPassword, honorific_choices, interface_language_choices
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
 from app.registration.services.transitions import DETAIL_FIELDS, PASSPORT_FIELDS
+from app.utils import places
 from app.utils.forms import (CountryField, LocalDateTimeField, TranslatedField, email_field, select_choices,
                              strip_text, text_field)
 from app.utils.images import PhotoError, process_photo
@@ -302,6 +303,14 @@ class BulkForm(FlaskForm):
     submit = SubmitField(_l("Apply to the selected"))
 
 
+LEGS = 3
+LEG_MODES = select_choices([("", _l("Not used")), ("air", _l("Flight")), ("rail", _l("Train")),
+                            ("bus", _l("Bus or coach")), ("car", _l("Car"))])
+CABIN_CHOICES = select_choices([("economy", _l("Economy")), ("premium", _l("Premium economy")),
+                                ("business", _l("Business")), ("first", _l("First"))])
+UNKNOWN_PLACE = _l("We do not know this place: type a city or a three-letter airport code, e.g. ISB.")
+
+
 class TravelForm(FlaskForm):
     """Flights and hotel; times are typed in the event's time zone and stored in UTC."""
 
@@ -314,11 +323,54 @@ class TravelForm(FlaskForm):
                                       invalid=_l("Enter a date and time like 2027-04-20 14:30."))
     hotel = text_field(_l("Hotel"), max_length=200)
     airport_transfer = BooleanField(_l("I need an airport transfer"))
+    travel_origin = text_field(
+        _l("Where you travel from"), max_length=120, render_kw={"list": "place-suggestions", "autocomplete": "off"},
+        description=_l("A city, or an airport by its three-letter code (e.g. ISB). Optional: without it, the "
+                       "footprint of your trip is estimated from your delegation's capital."))
+    trip_kind = RadioField(_l("Your trip"), choices=select_choices([("return", _l("Return")), ("oneway", _l("One way"))]),
+                           default="return", validate_choice=True)
     submit = SubmitField(_l("Save travel details"))
 
     def __init__(self, *args, event=None, **kwargs):
         self.event = event  # before the fields read their values: it gives their time zone
         super().__init__(*args, **kwargs)
+        obj = kwargs.get("obj")
+        if obj is not None and not self.is_submitted():
+            self.trip_kind.data = "return" if obj.travel_return else "oneway"
+            for number, leg in enumerate((obj.travel_legs or [])[:LEGS], start=1):
+                self[f"leg{number}_mode"].data = leg.get("mode", "")
+                self[f"leg{number}_cabin"].data = leg.get("cabin") or "economy"
+                self[f"leg{number}_to"].data = leg.get("to", "")
+
+    def legs(self):
+        """The (mode, cabin, to) fields of each leg, in order."""
+        return [(self[f"leg{n}_mode"], self[f"leg{n}_cabin"], self[f"leg{n}_to"]) for n in range(1, LEGS + 1)]
+
+    def validate_travel_origin(self, field):
+        if field.data and places.resolve(field.data) is None:
+            raise ValidationError(UNKNOWN_PLACE)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        used = [(mode, cabin, to) for mode, cabin, to in self.legs() if mode.data]
+        if self.travel_origin.data and not used:
+            self.leg1_mode.errors.append(_l("Choose how you travel on the first leg."))
+            valid = False
+        if used and not self.travel_origin.data:
+            self.travel_origin.errors.append(_l("Say where the journey starts."))
+            valid = False
+        for number, (mode, _cabin, to) in enumerate(self.legs(), start=1):
+            later = any(m.data for m, _c, _t in self.legs()[number:])
+            if later and not mode.data:
+                mode.errors.append(_l("Fill the legs in order, from the first."))
+                valid = False
+            elif later and not to.data:
+                to.errors.append(_l("Say where this leg ends: the next leg starts there."))
+                valid = False
+            if to.data and places.resolve(to.data) is None:
+                to.errors.append(UNKNOWN_PLACE)
+                valid = False
+        return valid
 
     def _near_the_event(self, field):
         if field.data is None or self.event is None:
@@ -340,7 +392,33 @@ class TravelForm(FlaskForm):
         return {"arrival_flight": (self.arrival_flight.data or "").upper(), "arrival_at": self.arrival_at.data,
                 "departure_flight": (self.departure_flight.data or "").upper(),
                 "departure_at": self.departure_at.data, "hotel": self.hotel.data or "",
-                "airport_transfer": bool(self.airport_transfer.data)}
+                "airport_transfer": bool(self.airport_transfer.data),
+                "travel_origin": _place_text(self.travel_origin.data),
+                "travel_legs": [{"mode": mode.data, "cabin": cabin.data if mode.data == "air" else "",
+                                 "to": _place_text(to.data)} for mode, cabin, to in self.legs() if mode.data],
+                "travel_return": self.trip_kind.data != "oneway"}
+
+
+def _place_text(text: str | None) -> str:
+    """A place as typed, with an airport code in capitals."""
+    text = (text or "").strip()
+    return text.upper() if len(text) == 3 and places.airport(text) is not None else text
+
+
+def _add_leg_fields(form_class, count: int) -> None:
+    for number in range(1, count + 1):
+        setattr(form_class, f"leg{number}_mode", SelectField(
+            _l("Leg %(number)s: how", number=number), choices=LEG_MODES, default="", validate_choice=True))
+        setattr(form_class, f"leg{number}_cabin", SelectField(
+            _l("Leg %(number)s: cabin class, for a flight", number=number), choices=CABIN_CHOICES,
+            default="economy", validate_choice=True))
+        setattr(form_class, f"leg{number}_to", text_field(
+            _l("Leg %(number)s: to", number=number), max_length=120,
+            render_kw={"list": "place-suggestions", "autocomplete": "off"},
+            description=_l("Empty for the summit's city.")))
+
+
+_add_leg_fields(TravelForm, LEGS)
 
 
 class InvitationForm(FlaskForm):

@@ -185,6 +185,11 @@ class Registration(db.Model):
     departure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hotel: Mapped[str] = mapped_column(String(200), default="")
     airport_transfer: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the delegate travels from (a city or an IATA code) and how: legs of
+    # {"mode", "cabin", "to"} one way ("to" empty on the last: the summit's city).
+    travel_origin: Mapped[str] = mapped_column(String(120), default="")
+    travel_legs: Mapped[list] = mapped_column(JSON, default=list)
+    travel_return: Mapped[bool] = mapped_column(Boolean, default=True)
     travel_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     travel_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -1,6 +1,6 @@
-"""What the delegate's registration page shows from on-site work, which builds on
-this domain: the visa-support letter and the badge. On-site work registers the
-lookup in its wiring, so registration never imports it."""
+"""What the delegate's registration page shows from domains that build on this one:
+the visa-support letter and the badge (on-site work) and the trip's footprint. Each
+registers its lookup in its wiring, so registration never imports them."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,3 +19,18 @@ def documents_of(registration):
     """The registration's current visa-support letter and badge; (None, None) when
     nothing is registered."""
     return _documents_lookup(registration) if _documents_lookup is not None else (None, None)
+
+
+_footprint_panel: Callable | None = None
+
+
+def provide_footprint_panel(panel: Callable) -> None:
+    """Register `panel(registration, viewer) -> markup or None`: what the registration
+    page shows of the trip's footprint (registered by the footprint's wiring)."""
+    global _footprint_panel
+    _footprint_panel = panel
+
+
+def footprint_panel(registration, viewer):
+    """The footprint section of a registration page; None when nothing is registered."""
+    return _footprint_panel(registration, viewer) if _footprint_panel is not None else None

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from babel.dates import (format_date, format_datetime, format_interval, format_time, get_month_names,
                          match_skeleton, tokenize_pattern)
 from flask_babel import get_locale
@@ -190,3 +191,27 @@ def language_names(codes) -> str:
 
 def utc_iso(value: datetime | None) -> str:
     return as_utc(value).isoformat().replace("+00:00", "Z") if value else ""
+
+
+@lru_cache(maxsize=32)
+def _number_symbols(locale: str) -> tuple[str, str] | None:
+    """(group, decimal) separators of a locale that groups digits by three, else None."""
+    parsed = Locale.parse(locale)
+    if parsed.decimal_formats.get(None) is None or parsed.decimal_formats[None].grouping != (3, 3):
+        return None
+    symbols = parsed.number_symbols.get("latn", parsed.number_symbols)
+    return symbols["group"], symbols["decimal"]
+
+
+def number(value, digits: int = 0) -> str:
+    """A number written the reader's way ("12,345.6", "12 345,6"), with `digits` decimals.
+    Fast enough for tables of hundreds of rows: the locale's separators are read once."""
+    if value is None:
+        return ""
+    locale = _formatting_locale()
+    symbols = _number_symbols(locale)
+    if symbols is None:
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(round(value, digits), format=pattern, locale=locale)
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\0").replace(".", symbols[1]).replace("\0", symbols[0])

@@ -114,6 +114,9 @@ PAGES: list[Page] = [
     Page("accreditation", f"{EVENT}/delegations/{{delegation_id}}"),
     Page("accreditation", f"{MANAGE}/categories"),
     Page("accreditation", f"{MANAGE}/categories/{{category_id}}"),
+    # Travel footprint: the secretariat's report with its choices, a viewer's (groups folded)
+    Page("secretariat", f"{MANAGE}/footprint"),
+    Page("viewer", f"{MANAGE}/footprint"),
     # Agenda
     Page("programme", f"{MANAGE}/agenda"),
     Page("programme", f"{MANAGE}/agenda?day=2027-04-22"),

@@ -52,6 +52,7 @@ SHOTS = [
     ("pk.focal", f"{EVENT}/delegations/{{delegation_id}}"),
     ("pk.focal", f"{EVENT}/delegations/{{delegation_id}}/places/{{held_place_id}}/replace"),
     ("accreditation", f"{MANAGE}/registrations"),
+    ("secretariat", f"{MANAGE}/footprint"),
     ("accreditation", f"{MANAGE}/registrations/{{registration_id}}"),
     ("accreditation", f"{MANAGE}/invitations"),
     ("accreditation", f"{MANAGE}/delegations"),

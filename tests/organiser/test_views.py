@@ -20,14 +20,15 @@ EXPECTED_NAV = {
     "secretariat": ["organiser.dashboard", "registration.manage_list", "registration.manage_invitations",
                     "registration.manage_delegations", "registration.manage_categories", "agenda.manage_timetable",
                     "speakers.manage_list", "checkin.desk", "checkin.manage_badges", "checkin.manage_letters",
-                    "organiser.team", "api.service_tokens", "api.webhooks", "organiser.settings", "organiser.audit"],
+                    "footprint.report", "organiser.team", "api.service_tokens", "api.webhooks", "organiser.settings", "organiser.audit"],
     "programme": ["organiser.dashboard", "agenda.manage_timetable", "speakers.manage_list"],
     "accreditation": ["organiser.dashboard", "registration.manage_list", "registration.manage_invitations",
                       "registration.manage_delegations", "registration.manage_categories", "checkin.manage_badges",
-                      "checkin.manage_letters"],
-    "protocol": ["organiser.dashboard", "registration.manage_list", "registration.manage_delegations"],
+                      "checkin.manage_letters", "footprint.report"],
+    "protocol": ["organiser.dashboard", "registration.manage_list", "registration.manage_delegations",
+                 "footprint.report"],
     "checkin": ["organiser.dashboard", "checkin.desk"],
-    "viewer": ["organiser.dashboard", "agenda.manage_timetable"],
+    "viewer": ["organiser.dashboard", "agenda.manage_timetable", "footprint.report"],
 }
 
 

@@ -17,8 +17,8 @@ from app.registration.models import Category, Delegation, Registration, Registra
 from app.registration.services.errors import AlreadyRegistered, RegistrationError
 from app.registration.services.lifecycle import insert_registration, submit_registration
 from app.registration.services.settings import live_registration
-from app.registration.services.transitions import (AUDIT_FIELDS, NULLABLE_FIELDS, TRAVEL_FIELDS, apply_details,
-                                                   clear_passport, invalidate_badge, notify_delegate)
+from app.registration.services.transitions import (AUDIT_FIELDS, NULLABLE_FIELDS, TRAVEL_BLANKS, TRAVEL_FIELDS,
+                                                   apply_details, clear_passport, invalidate_badge, notify_delegate)
 from app.utils.urls import external_url
 
 
@@ -210,8 +210,7 @@ def substitute_member(registration: Registration, email: str, data: dict, *, act
     registration.public_listing = False
     registration.answers = {}
     for field in TRAVEL_FIELDS:
-        setattr(registration, field, None if field in NULLABLE_FIELDS else
-                False if field == "airport_transfer" else "")
+        setattr(registration, field, None if field in NULLABLE_FIELDS else TRAVEL_BLANKS.get(field, ""))
     registration.travel_updated_at = None
     apply_details(registration, data)
     try:

@@ -38,7 +38,10 @@ PASSPORT_FIELDS = ("passport_number", "passport_expiry", "date_of_birth", "place
 REVIEW_FIELDS = ("honorific", "given_name", "family_name") + PASSPORT_FIELDS
 
 
-TRAVEL_FIELDS = ("arrival_flight", "arrival_at", "departure_flight", "departure_at", "hotel", "airport_transfer")
+TRAVEL_FIELDS = ("arrival_flight", "arrival_at", "departure_flight", "departure_at", "hotel", "airport_transfer",
+                 "travel_origin", "travel_legs", "travel_return")
+# What a travel field holds when it is cleared (the rest: an empty text, or None where nullable).
+TRAVEL_BLANKS = {"airport_transfer": False, "travel_legs": [], "travel_return": True}
 
 
 NULLABLE_FIELDS = ("arrival_date", "departure_date", "passport_expiry", "date_of_birth", "arrival_at",

@@ -10,9 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from app.audit.services import audited_update, record
 from app.extensions import db
-from app.registration.models import Registration, RegistrationState
+from app.registration.models import Delegation, Registration, RegistrationState
 from app.registration.services.errors import RegistrationError
-from app.registration.services.transitions import NULLABLE_FIELDS, TRAVEL_FIELDS, notify_delegate
+from app.registration.services.transitions import NULLABLE_FIELDS, TRAVEL_BLANKS, TRAVEL_FIELDS, notify_delegate
+from app.utils import places
 from app.utils.time import utcnow
 from app.utils.urls import external_url
 
@@ -21,11 +22,40 @@ def update_travel(registration: Registration, data: dict, *, actor) -> None:
     """Save an approved delegate's travel details for protocol and logistics; audited."""
     if registration.state != RegistrationState.approved:
         raise RegistrationError(_l("Travel details are asked for once the registration is approved."))
-    values = {field: value if value is not None or field in NULLABLE_FIELDS else ""
+    values = {field: value if value is not None or field in NULLABLE_FIELDS else TRAVEL_BLANKS.get(field, "")
               for field, value in data.items()}
     registration.travel_updated_at = utcnow()
     audited_update(registration, values, TRAVEL_FIELDS, actor=actor, action="registration.travel",
                    event=registration.event, summary=registration.full_name)
+
+
+def place_suggestions(query: str, limit: int = 10) -> list[tuple[str, str]]:
+    """Airports whose code, city or name begin with `query`: (code, label) pairs."""
+    return places.suggestions(query, limit)
+
+
+TRAVEL_FACTS = ("id", "event_id", "user_id", "state", "category_id", "delegation_id", "country", "nationality",
+                "travel_origin", "travel_legs", "travel_return", "arrival_at", "departure_at", "arrival_date",
+                "departure_date")
+
+
+def travel_facts(ids=None, *, event_id: int | None = None, after_id: int = 0, limit: int | None = None,
+                 approved_only: bool = False) -> list[dict]:
+    """What a trip's figure is computed from, one dict per registration (with its
+    delegation's country as `delegation_country`), by id: the registrations `ids`, or
+    those of `event_id` after `after_id`, `limit` at a time. One query."""
+    columns = [getattr(Registration, name) for name in TRAVEL_FACTS]
+    stmt = (select(*columns, Delegation.country.label("delegation_country"))
+            .outerjoin(Delegation, Delegation.id == Registration.delegation_id).order_by(Registration.id))
+    if ids is not None:
+        stmt = stmt.where(Registration.id.in_(list(ids)))
+    if event_id is not None:
+        stmt = stmt.where(Registration.event_id == event_id, Registration.id > after_id)
+    if approved_only:
+        stmt = stmt.where(Registration.state == RegistrationState.approved)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [dict(row._mapping) for row in db.session.execute(stmt)]
 
 
 def queue_travel_reminders(event, *, actor=None, min_hours_between: int = 24) -> int:

@@ -3,7 +3,8 @@ registration's status, changes, cancellation, an offered place, the badge photo 
 travel details."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import (abort, current_app, flash, jsonify, redirect, render_template, request, send_file, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -168,7 +169,7 @@ def my_registration(event):
     letter, badge = _documents(registration)
     return render_template("registration/status.html", event=event, registration=registration,
                            questions=services.questions(event), answer_text=services.answer_text,
-                           letter=letter, badge=badge,
+                           letter=letter, badge=badge, footprint=providers.footprint_panel(registration, current_user),
                            led=services.delegations_led(event, current_user), title=_("My registration"))
 
 
@@ -255,3 +256,11 @@ def travel(event, registration):
         return redirect(url_for("registration.my_registration", slug=event.slug))
     return render_template("registration/travel.html", event=event, form=form, registration=registration,
                            title=_("Travel details"))
+
+
+@bp.route("/e/<slug>/my-registration/travel/places")
+@requires("registration.own", load={"registration": own_registration}, on="registration")
+def travel_places(event, registration):
+    """Airports whose code, city or name begin with `q`, for the place fields' suggestions."""
+    query = request.args.get("q", "", type=str)[:60]
+    return jsonify(suggestions=services.place_suggestions(query))

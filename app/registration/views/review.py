@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.events.forms import EmptyForm
 from app.extensions import db
 from app.policy import can, in_event, requires
-from app.registration import bp, services
+from app.registration import bp, providers, services
 from app.registration.forms import BulkForm, DecisionForm, NoteForm
 from app.registration.labels import SHORT_LABELS, history_label
 from app.registration.models import Delegation, Registration, RegistrationState
@@ -68,7 +68,8 @@ def manage_detail(event, registration):
                            notes=services.notes(registration),
                            questions=services.questions(event), answer_text=services.answer_text,
                            duplicate=services.is_duplicate(registration, services.duplicate_keys(event)),
-                           decision_form=DecisionForm(), note_form=NoteForm(), title=registration.full_name)
+                           decision_form=DecisionForm(), note_form=NoteForm(),
+                           footprint=providers.footprint_panel(registration, current_user), title=registration.full_name)
 
 
 @bp.route("/e/<slug>/manage/registrations/<int:registration_id>/decide", methods=["POST"])
