@@ -43,6 +43,7 @@ EXPECTED_TABLE = {
     "agenda.publish":              (1,    1,    0,    0,    0,    0),
     "speaker.manage":              (1,    1,    0,    0,    0,    0),
     "checkin.operate":             (1,    0,    0,    0,    1,    0),
+    "checkin.supervise":           (1,    0,    0,    0,    1,    0),
     "badge.print_bulk":            (1,    0,    1,    0,    0,    0),
     "badge.print_desk":            (1,    0,    1,    0,    1,    0),
     "visa_letter.manage":          (1,    0,    1,    0,    0,    0),
