@@ -68,6 +68,8 @@ vendor-js:
 	   node_modules/workbox-routing/build/workbox-routing.prod.js \
 	   node_modules/workbox-strategies/build/workbox-strategies.prod.js node_modules/workbox-sw/LICENSE $(VENDOR)/workbox/
 	cp node_modules/workbox-sw/package.json $(VENDOR)/workbox/package.json
+	for part in core routing strategies; do \
+		cp node_modules/workbox-$$part/package.json $(VENDOR)/workbox/workbox-$$part.package.json; done
 	cp node_modules/idb/build/index.js node_modules/idb/LICENSE node_modules/idb/package.json $(VENDOR)/idb/
 	cp node_modules/@zxing/library/umd/index.min.js node_modules/@zxing/library/LICENSE \
 	   node_modules/@zxing/library/package.json $(VENDOR)/zxing/

@@ -270,7 +270,7 @@ def test_protected_pages_include_the_speakers_and_on_site_pages():
             "speakers.manage_person", "speakers.manage_export", "speakers.manage_session", "checkin.desk",
             "checkin.desk_counts", "checkin.desk_photo", "checkin.manage_badges", "checkin.badges_pdf",
             "checkin.badge_one", "checkin.manage_settings", "checkin.manage_letters",
-            "checkin.letter_pdf"} <= set(_TESTABLE)
+            "checkin.letter_pdf", "checkin.desks", "checkin.desk_worker", "checkin.desk_manifest"} <= set(_TESTABLE)
 
 
 def expected_status(action: str, persona: str) -> int:
