@@ -199,6 +199,7 @@ async function start(cfg) {
                        answer.status === "admitted" ? { key: answer.publicId + "|" + today, at: stamp } : null);
     render(answer, text);
     result.dataset.ms = String(performance.now() - started);
+    result.dataset.count = String(Number(result.dataset.count || 0) + 1);
     field.value = "";
     field.focus();
     clearTimeout(uploadSoon);
@@ -224,6 +225,7 @@ async function start(cfg) {
       } else {
         render({ status: "refused", kind: looksLikeOldToken(text) ? "oldBadge" : "needsNetwork",
                  message: looksLikeOldToken(text) ? m.oldBadge : m.needsNetwork }, text);
+        result.dataset.count = String(Number(result.dataset.count || 0) + 1);
         field.value = "";
         field.focus();
       }
@@ -270,7 +272,7 @@ async function start(cfg) {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(cfg.worker, { scope: cfg.scope }).then(() => navigator.serviceWorker.ready)
       .then((registration) => {
-        const files = [...document.querySelectorAll("link[rel=stylesheet][href], script[src]")]
+        const files = [...document.querySelectorAll("link[rel=stylesheet][href], link[rel=icon][href], script[src]")]
           .map((el) => el.getAttribute("href") || el.getAttribute("src"));
         registration.active.postMessage({ type: "keep", page: cfg.scope, files });
       }).catch(() => {});
