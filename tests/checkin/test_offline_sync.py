@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.checkin import services
+from app.checkin import badges, services
 from app.checkin.models import CheckIn, DeskScan
 from app.events.models import EventRole
 from app.extensions import db
@@ -259,3 +259,24 @@ def test_sync_endpoints_are_rate_limited_per_desk(make_app, summit, staff, clock
     client = other.test_client()
     headers = {"Authorization": f"Bearer {secret}"}
     assert [client.get(ROSTER, headers=headers).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_rotation_command_signs_new_badges_with_a_new_key(app, summit, people, clock):
+    event, _ = summit
+    badge = services.ensure_badge(people["aliya"])
+    printed = _token(people["aliya"])
+    old = services.signing_key(event).key_id
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["checkin", "rotate-badge-key", "astana"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    new = services.signing_key(event).key_id
+    assert new != old and f"signed with key {new}" in result.output
+    assert services.read_badge_token(event, printed, today=event.start_date) == (badge.public_id, 1)
+    result = runner.invoke(args=["checkin", "rotate-badge-key", "astana", "--revoke-old"])
+    assert result.exit_code == 0 and "older keys are refused" in result.output
+    db.session.expire_all()
+    with pytest.raises(badges.BadgeTokenError):
+        services.read_badge_token(event, printed, today=event.start_date)
+    assert runner.invoke(args=["checkin", "rotate-badge-key", "nowhere"]).exit_code != 0

@@ -122,8 +122,6 @@ def offline_config(event) -> dict:
             "revoked": _("This desk was revoked by the supervisor: its list was wiped from this device."),
             "tokenLost": _("This device is no longer a desk: set it up again."),
             "setupFailed": _("The desk could not be set up: check the network and try again."),
-            "deskName": _("Desk: %(name)s", name="%(name)s"),
-            "uploadFailed": _("Scans could not be uploaded yet: they are kept on this device."),
             "noCrypto": _("This browser cannot check badge signatures: use a current Chrome, Edge, Firefox or Safari."),
         },
     }
