@@ -10,13 +10,13 @@ from datetime import datetime, timedelta, timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.accounts.labels import formal_name
-from app.checkin import badges
+from app.checkin import badges, signing
 from app.checkin.models import Badge, CheckIn, CheckInMethod, Desk, DeskScan
 from app.checkin.services.desk import VENUE, desk_days
 from app.checkin.services.keys import read_badge_token, signing_key, verifying_keys
-from app.checkin.signing import b64
 from app.extensions import db
 from app.registration.models import Category, Delegation, Registration, RegistrationState as RS
 from app.utils.time import to_zone, utcnow
@@ -78,7 +78,7 @@ def roster(event, desk: Desk, cursor: str | None = None) -> dict:
     return {
         "event": event.slug, "desk": desk.id, "full": since is None, "cursor": _iso(now), "generated_at": _iso(now),
         "timezone": event.timezone, "days": [first.isoformat(), last.isoformat()],
-        "keys": [{"kid": k.key_id, "key": b64(k.public_key)} for k in verifying_keys(event)],
+        "keys": [{"kid": k.key_id, "key": signing.b64(k.public_key)} for k in verifying_keys(event)],
         "categories": {str(i): n for i, n in db.session.execute(
             select(Category.id, Category.name).where(Category.event_id == event.id)).tuples()},
         "delegations": {str(i): n for i, n in db.session.execute(
@@ -107,9 +107,10 @@ def upload(event, desk: Desk, payload) -> dict:
     sent_at = _parse_time(payload.get("sent_at"))
     skew = round((sent_at - received).total_seconds()) if sent_at is not None else 0
     desk.clock_skew_seconds = skew
+    batch = _Batch(event, scans)
     results = []
     for index, row in enumerate(scans):
-        results.append(_one(event, desk, index, row, received=received, skew=skew))
+        results.append(_one(event, desk, index, row, received=received, skew=skew, batch=batch))
     revoked = desk.revoked_at is not None
     if revoked and desk.wiped_at is None:
         desk.wiped_at = received
@@ -117,7 +118,34 @@ def upload(event, desk: Desk, payload) -> dict:
             "accepted": sum(1 for r in results if "error" not in r)}
 
 
-def _one(event, desk: Desk, index: int, row, *, received: datetime, skew: int) -> dict:
+class _Batch:
+    """What every row of a batch needs, read once: the event's public keys, and the
+    badges and registrations the batch's signed tokens name (a few queries a batch)."""
+
+    def __init__(self, event, scans: list):
+        self.keys = {k.key_id: k.public_key for k in verifying_keys(event)}
+        public_ids = set()
+        for row in scans:
+            token = row.get("token") if isinstance(row, dict) else None
+            parsed = signing.parse(token) if isinstance(token, str) and len(token) <= 400 else None
+            if parsed is not None:
+                public_ids.add(parsed.public_id)
+        self.badges = {b.public_id: b for b in db.session.scalars(
+            select(Badge).options(joinedload(Badge.registration))
+            .where(Badge.event_id == event.id, Badge.public_id.in_(public_ids)))} if public_ids else {}
+
+    def read(self, event, token: str, day):
+        if signing.is_signed_token(token.strip()):
+            return badges.read_token(token, today=day, key_for=self.keys.get)
+        return read_badge_token(event, token, today=day)  # printed before the keys: the HMAC
+
+    def badge(self, event, public_id: str) -> Badge | None:
+        if public_id in self.badges:
+            return self.badges[public_id]
+        return db.session.scalar(select(Badge).where(Badge.public_id == public_id, Badge.event_id == event.id))
+
+
+def _one(event, desk: Desk, index: int, row, *, received: datetime, skew: int, batch: _Batch) -> dict:
     if not isinstance(row, dict):
         return _row_error(index, None, _l("A scan must be a JSON object."))
     nonce, token, status = row.get("nonce"), row.get("token"), row.get("status")
@@ -142,23 +170,23 @@ def _one(event, desk: Desk, index: int, row, *, received: datetime, skew: int) -
         existing = db.session.scalar(select(DeskScan).where(DeskScan.desk_id == desk.id, DeskScan.nonce == nonce))
         return {"index": index, "nonce": nonce, "outcome": existing.outcome if existing else "duplicate",
                 "duplicate": True}
-    _decide(event, desk, scan, token)
+    _decide(event, desk, scan, token, batch)
     db.session.flush()
     return {"index": index, "nonce": nonce, "outcome": scan.outcome, "conflict": scan.conflict}
 
 
-def _decide(event, desk: Desk, scan: DeskScan, token: str) -> None:
+def _decide(event, desk: Desk, scan: DeskScan, token: str, batch: _Batch) -> None:
     """What the server makes of one new scan: a check-in for what the desk admitted (once
     per person and day), a conflict where the person was already in elsewhere or the
     badge was no longer valid, nothing for what the desk refused."""
     day = to_zone(scan.scanned_at, event.timezone).date()
     registration = None
     try:
-        public_id, version = read_badge_token(event, token, today=day)
+        public_id, version = batch.read(event, token, day)
     except badges.BadgeTokenError:
         public_id = version = None
     if public_id is not None:
-        badge = db.session.scalar(select(Badge).where(Badge.public_id == public_id, Badge.event_id == event.id))
+        badge = batch.badge(event, public_id)
         registration = badge.registration if badge is not None else None
     scan.registration_id = registration.id if registration is not None else None
     scan.badge_version = version
