@@ -257,3 +257,24 @@ def test_supervisor_sees_the_desks_and_revokes_one(browser, live_server, auth_st
         _check_page(page, axe_source)
     finally:
         context.close()
+
+
+def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badges):
+    from tests.browser.support import log_in
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10000)
+    try:
+        login_page = context.new_page()
+        log_in(login_page, live_server.url, "checkin")
+        page = _open_desk(context, live_server, "Laptop to log out", _moment(badges["start"]))
+        count = """async () => { const db = await new Promise(ok => { const r = indexedDB.open("kurultai-desk-astana-2027");
+                                                                     r.onsuccess = () => ok(r.result); });
+                                 return await new Promise(ok => { const r = db.transaction("roster").objectStore("roster").count();
+                                                                  r.onsuccess = () => ok(r.result); }); }"""
+        assert page.evaluate(count) > 100
+        with page.expect_navigation():
+            page.locator("form.logout-form [type=submit]").click()
+        assert page.evaluate(count) == 0
+    finally:
+        context.close()

@@ -3,7 +3,7 @@ scan uploads with clock skew, conflicts between desks, revocation, and the sync
 endpoints' access (token of one event and desk, issuer's rights, rate limit)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select

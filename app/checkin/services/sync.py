@@ -23,7 +23,7 @@ from app.utils.time import to_zone, utcnow
 
 # A delta repeats the changes of this long before the cursor: a change committed late
 # (its transaction began before the previous answer) is still seen; the desk upserts.
-OVERLAP = timedelta(seconds=120)
+OVERLAP = timedelta(seconds=30)
 BATCH_LIMIT = 500
 STATES = {RS.approved: "a", RS.cancelled: "c"}   # anything else: "n", not approved
 STATUSES = frozenset({"admitted", "already", "confirm", "refused", "invalid"})
@@ -133,6 +133,21 @@ class _Batch:
         self.badges = {b.public_id: b for b in db.session.scalars(
             select(Badge).options(joinedload(Badge.registration))
             .where(Badge.event_id == event.id, Badge.public_id.in_(public_ids)))} if public_ids else {}
+        # The entrance check-ins these people already have (any day): most scans find none.
+        registration_ids = self.prefetched = {b.registration_id for b in self.badges.values()}
+        self.checkins = {(c.registration_id, c.day): c for c in db.session.scalars(
+            select(CheckIn).where(CheckIn.registration_id.in_(registration_ids), CheckIn.scope == VENUE))
+        } if registration_ids else {}
+
+    def checkin(self, registration_id: int, day) -> CheckIn | None:
+        """The person's entrance check-in of `day`: known to the batch, or (a badge the batch
+        did not prefetch, e.g. one printed before the keys) asked of the database."""
+        if (registration_id, day) in self.checkins:
+            return self.checkins[(registration_id, day)]
+        if registration_id in self.prefetched:
+            return None
+        return db.session.scalar(select(CheckIn).where(CheckIn.registration_id == registration_id,
+                                                       CheckIn.scope == VENUE, CheckIn.day == day))
 
     def read(self, event, token: str, day):
         if signing.is_signed_token(token.strip()):
@@ -199,8 +214,7 @@ def _decide(event, desk: Desk, scan: DeskScan, token: str, batch: _Batch) -> Non
     if not valid:
         scan.outcome, scan.conflict = "invalid", True
         return
-    existing = db.session.scalar(select(CheckIn).where(CheckIn.registration_id == registration.id,
-                                                       CheckIn.scope == VENUE, CheckIn.day == day))
+    existing = batch.checkin(registration.id, day)
     if existing is None:
         try:
             with db.session.begin_nested():
@@ -211,6 +225,7 @@ def _decide(event, desk: Desk, scan: DeskScan, token: str, batch: _Batch) -> Non
         except IntegrityError:
             existing = None
         else:
+            batch.checkins[(registration.id, day)] = existing
             scan.checkin_id, scan.outcome = existing.id, "recorded"
             return
         existing = db.session.scalar(select(CheckIn).where(CheckIn.registration_id == registration.id,
