@@ -280,3 +280,13 @@ def test_rotation_command_signs_new_badges_with_a_new_key(app, summit, people, c
     with pytest.raises(badges.BadgeTokenError):
         services.read_badge_token(event, printed, today=event.start_date)
     assert runner.invoke(args=["checkin", "rotate-badge-key", "nowhere"]).exit_code != 0
+
+
+def test_supervisor_sees_how_far_a_desk_clock_is_off(client, summit, staff, people, clock):
+    _desk_row, secret = _desk(summit, staff, "Fast clock")
+    _post(client, secret, [_row("fast-clock-01", _token(people["aliya"]))], sent_at=_at(9, 10))
+    _other, on_time = _desk(summit, staff, "Right clock")
+    _post(client, on_time, [_row("right-clock-1", _token(people["berik"]))], sent_at=_at(9, 0))
+    login(client, staff["checkin"])
+    page = client.get("/e/astana/manage/checkin/desks").get_data(as_text=True)
+    assert "off by 10 minutes" in page and "on time" in page

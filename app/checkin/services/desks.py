@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
@@ -72,6 +72,12 @@ class DeskRow:
     scans: int
     conflicts: int
     last_scan_at: datetime | None
+
+    @property
+    def clock_off(self) -> timedelta | None:
+        """How far the desk's clock is off (either way), when a minute or more."""
+        skew = self.desk.clock_skew_seconds
+        return timedelta(seconds=abs(skew)) if skew is not None and abs(skew) >= 60 else None
 
 
 def desk_overview(event) -> list[DeskRow]:
