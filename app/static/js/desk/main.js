@@ -54,9 +54,9 @@ async function start(cfg) {
     const synced = await store.get("syncedAt");
     $("desk-last-sync").textContent = synced ? timeFormat.format(new Date(synced)) : m.never;
     $("desk-queue").textContent = String(await store.queueLength());
-    const rosterAt = await store.get("syncedAt");
-    $("desk-roster-age").textContent = rosterAt
-      ? fill(m.minutes, { num: Math.max(0, Math.floor((Date.now() - new Date(rosterAt)) / 60000)) }) : m.never;
+    // The roster is as old as the last answer the server gave it.
+    $("desk-roster-age").textContent = synced
+      ? fill(m.minutes, { num: Math.max(0, Math.floor((Date.now() - new Date(synced)) / 60000)) }) : m.never;
     $("desk-roster-count").textContent = fill(m.rosterCount, { num: await store.rosterCount() });
     card.dataset.state = online ? "online" : "offline";
   }
@@ -95,7 +95,7 @@ async function start(cfg) {
       syncing = (async () => {
         try {
           let ok = await handle(await uploadQueue(store, cfg, desk, () => showStatus()));
-          if (ok && desk && !(await store.get("revoked"))) {
+          if (ok && desk) {
             ok = await handle(await syncRoster(store, cfg, desk));
             await loadRoster();
           }

@@ -25,7 +25,6 @@ export async function syncRoster(store, cfg, desk) {
                               categories: body.categories, delegations: body.delegations });
   await store.set("cursor", body.cursor);
   await store.set("syncedAt", new Date().toISOString());
-  if (body.full) { await store.set("rosterAt", new Date().toISOString()); }
   return { status, body };
 }
 
