@@ -8,7 +8,7 @@ export FLASK_APP = wsgi.py
 SERVER_NAME ?= 127.0.0.1:$(PORT)
 export SERVER_NAME
 
-.PHONY: run test lint-imports setup install translations db seed serve worker bench clean
+.PHONY: run test lint-imports setup install translations db seed serve worker bench clean vendor-js
 
 run: setup db seed
 	@echo "Serving Kurultai on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
@@ -59,6 +59,22 @@ bench: setup
 	$(PY) bench/agenda_bench.py
 	$(PY) bench/dashboard_bench.py
 	$(PY) bench/footprint_bench.py
+
+# The offline desk's browser libraries, copied from node_modules (versions pinned in
+# package.json) into app/static/vendor/: production serves them from there and never runs Node.
+VENDOR = app/static/vendor
+vendor-js:
+	npm install --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/workbox $(VENDOR)/idb $(VENDOR)/zxing
+	cp node_modules/workbox-sw/build/workbox-sw.js node_modules/workbox-core/build/workbox-core.prod.js \
+	   node_modules/workbox-routing/build/workbox-routing.prod.js \
+	   node_modules/workbox-strategies/build/workbox-strategies.prod.js node_modules/workbox-sw/LICENSE $(VENDOR)/workbox/
+	cp node_modules/workbox-sw/package.json $(VENDOR)/workbox/package.json
+	for part in core routing strategies; do \
+		cp node_modules/workbox-$$part/package.json $(VENDOR)/workbox/workbox-$$part.package.json; done
+	cp node_modules/idb/build/index.js node_modules/idb/LICENSE node_modules/idb/package.json $(VENDOR)/idb/
+	cp node_modules/@zxing/library/umd/index.min.js node_modules/@zxing/library/LICENSE \
+	   node_modules/@zxing/library/package.json $(VENDOR)/zxing/
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -130,6 +130,8 @@ class Config:
     # writes, and the networks webhooks may reach although they are not public.
     API_RATE_LIMIT_TOKEN = os.environ.get("API_RATE_LIMIT_TOKEN", "600 per minute")
     API_RATE_LIMIT_ADDRESS = os.environ.get("API_RATE_LIMIT_ADDRESS", "300 per minute")
+    # An offline check-in desk's roster polls and scan uploads, per desk token.
+    DESK_SYNC_RATE_LIMIT = os.environ.get("DESK_SYNC_RATE_LIMIT", "120 per minute")
     API_REQUIRE_IF_MATCH = _env_bool("API_REQUIRE_IF_MATCH", False)
     WEBHOOK_ALLOWED_NETWORKS = [n for n in os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "").split(",") if n.strip()]
 

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from app.accounts.models import User
 from app.accounts.passwords import password_problem
 from app.accounts.services import create_user, set_admin
+from app.checkin import commands as checkin_commands
 from app.extensions import db
 from app.mail.worker import deliver_once, run_forever
 from app.seed import seed_demo as run_seed_demo
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(send_mail)
+    app.cli.add_command(checkin_commands.cli)
 
 
 @click.command("seed-demo")

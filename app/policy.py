@@ -54,6 +54,7 @@ EVENT_ACTIONS: dict[str, frozenset[EventRoleName]] = {
     "speaker.manage": frozenset({EventRoleName.secretariat, EventRoleName.programme}),
     # on-site
     "checkin.operate": frozenset({EventRoleName.secretariat, EventRoleName.checkin}),
+    "checkin.supervise": frozenset({EventRoleName.secretariat, EventRoleName.checkin}),
     "badge.print_bulk": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
     "badge.print_desk": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.checkin}),
     "visa_letter.manage": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),

@@ -56,7 +56,7 @@ def _sample_values() -> dict[str, str]:
     from app.agenda.models import AgendaSession, Room, Track
     from app.api.models import ApiToken, Webhook, WebhookDelivery
     from app.checkin import services as checkin
-    from app.checkin.models import VisaLetter
+    from app.checkin.models import Desk, VisaLetter
     from app.events.models import EventRole
     from app.mail.models import OutboxMessage
     from app.registration.models import Category, Delegation, Invitation, Question, Registration, RegistrationState
@@ -80,6 +80,7 @@ def _sample_values() -> dict[str, str]:
         "public_id": first(VisaLetter.public_id) or "x",
         "token_id": first(ApiToken.id), "webhook_id": first(Webhook.id), "delivery_id": first(WebhookDelivery.id),
         "change": "disable", "key": "registrations-by-state", "name": "sessions", "request_id": "1",
+        "desk_id": first(Desk.id),
     }
     approved = db.session.scalar(select(Registration).where(Registration.state == RegistrationState.approved)
                                  .order_by(Registration.id).limit(1))

@@ -49,6 +49,7 @@ EXPECTED_TABLE = {
     "agenda.publish":              (1,    1,    0,    0,    0,    0),
     "speaker.manage":              (1,    1,    0,    0,    0,    0),
     "checkin.operate":             (1,    0,    0,    0,    1,    0),
+    "checkin.supervise":           (1,    0,    0,    0,    1,    0),
     "badge.print_bulk":            (1,    0,    1,    0,    0,    0),
     "badge.print_desk":            (1,    0,    1,    0,    1,    0),
     "visa_letter.manage":          (1,    0,    1,    0,    0,    0),
@@ -285,7 +286,7 @@ def test_protected_pages_include_the_speakers_and_on_site_pages():
             "speakers.manage_person", "speakers.manage_export", "speakers.manage_session", "checkin.desk",
             "checkin.desk_counts", "checkin.desk_photo", "checkin.manage_badges", "checkin.badges_pdf",
             "checkin.badge_one", "checkin.manage_settings", "checkin.manage_letters",
-            "checkin.letter_pdf"} <= set(_TESTABLE)
+            "checkin.letter_pdf", "checkin.desks", "checkin.desk_worker", "checkin.desk_manifest"} <= set(_TESTABLE)
 
 
 def expected_status(action: str, persona: str) -> int:

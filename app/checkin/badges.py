@@ -1,9 +1,11 @@
 """Badges: the signed token in the QR code and the printable PDF.
 
-The QR carries an opaque token signed with SECRET_KEY: the badge's public id,
-its version and the last day it is valid, nothing personal and no database
-id. Changing a byte breaks the signature; a re-issued badge has a new version
-(and a new short code), so the old QR stops working.
+The QR carries a token with the badge's public id, its version and the last day
+it is valid, nothing personal and no database id, signed with the event's Ed25519
+key (app/checkin/signing.py), so an offline desk checks it with the public key
+alone. Badges printed before that carry an HMAC of SECRET_KEY instead; they keep
+working at an online desk. Changing a byte breaks either signature; a re-issued
+badge has a new version (and a new short code), so the old QR stops working.
 
 The PDF is drawn from plain `BadgeFace` values, so a bulk print reads one
 registration at a time and keeps only the document in memory; photos are
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,6 +27,7 @@ from fpdf import FPDF
 from itsdangerous import BadSignature, URLSafeSerializer
 from PIL import Image
 
+from app.checkin import signing
 from app.checkin.models import BadgeSize
 
 TOKEN_SALT = "kurultai.badge.v1"
@@ -60,21 +63,34 @@ def valid_until(event) -> date:
 
 
 def make_token(public_id: str, version: int, last_day: date) -> str:
-    """The QR content of a badge: [public id, version, last valid day], signed."""
+    """The QR content of a badge printed before Ed25519 signing: [public id, version,
+    last valid day] with an HMAC of SECRET_KEY (still read by `read_token`)."""
     return _serializer().dumps([public_id, version, last_day.toordinal()])
 
 
-def read_token(token: str, *, today: date) -> tuple[str, int]:
-    """(public id, version) of a genuine, unexpired token; BadgeTokenError otherwise."""
+def _forged() -> BadgeTokenError:
+    return BadgeTokenError("forged", _l("This is not a genuine badge of this event: the code is forged or damaged."))
+
+
+def read_token(token: str, *, today: date, key_for: Callable[[str], bytes | None] | None = None) -> tuple[str, int]:
+    """(public id, version) of a genuine, unexpired token; BadgeTokenError otherwise.
+    `key_for(key id)` gives the public key of an Ed25519-signed token (None: unknown)."""
+    text = token.strip()
+    if signing.is_signed_token(text):
+        parsed = signing.parse(text)
+        public_key = key_for(parsed.key_id) if parsed is not None and key_for is not None else None
+        if public_key is None or not signing.verify(public_key, parsed):
+            raise _forged()
+        if parsed.last_day < today:
+            raise BadgeTokenError("expired", _l("This badge has expired."))
+        return parsed.public_id, parsed.version
     try:
-        payload = _serializer().loads(token.strip())
+        payload = _serializer().loads(text)
     except BadSignature as exc:
-        raise BadgeTokenError("forged", _l("This is not a genuine badge of this event: the code is forged or "
-                                           "damaged.")) from exc
+        raise _forged() from exc
     if not (isinstance(payload, list) and len(payload) == 3 and isinstance(payload[0], str)
             and isinstance(payload[1], int) and isinstance(payload[2], int)):
-        raise BadgeTokenError("forged", _l("This is not a genuine badge of this event: the code is forged or "
-                                           "damaged."))
+        raise _forged()
     if date.fromordinal(payload[2]) < today:
         raise BadgeTokenError("expired", _l("This badge has expired."))
     return payload[0], payload[1]

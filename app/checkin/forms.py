@@ -66,3 +66,14 @@ def colour_value(raw: str | None) -> str | None:
     """A submitted category colour, or None when it is not #rrggbb."""
     raw = (raw or "").strip()
     return raw if COLOUR.match(raw) else None
+
+
+class DeskForm(FlaskForm):
+    """Make this device an offline desk: its name, as the supervisor will see it."""
+
+    name = StringField(_l("Name of this desk"), validators=[InputRequired(), Length(max=80)], filters=[strip_text],
+                       render_kw={"autocomplete": "off", "maxlength": 80})
+
+
+class RevokeDeskForm(FlaskForm):
+    """Revoke a desk (a button: the CSRF token is the whole form)."""

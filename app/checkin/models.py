@@ -1,4 +1,5 @@
-"""On-site tables: badges, check-ins and visa-support letters. Workflows live in
+"""On-site tables: badges and their signing keys, check-ins, offline desks and their
+uploaded scans, and visa-support letters. Workflows live in
 the services package; badges.py draws the badges.
 
 Agenda sessions are referenced by id without a foreign key (a check-in into a
@@ -10,7 +11,7 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -153,3 +154,74 @@ class VisaLetter(db.Model):
     event = relationship("Event")
     registration = relationship("Registration")
     issued_by = relationship("User")
+
+
+class BadgeKey(db.Model):
+    """An Ed25519 key that signs an event's badges. The newest one not retired signs;
+    every one not revoked still opens the badges it signed (printed badges outlive a
+    rotation). Desks receive only the public half."""
+
+    __tablename__ = "badge_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())   # signs no more
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())   # its badges are refused
+
+
+class Desk(db.Model):
+    """A device working as an offline check-in desk of one event, with its own token
+    (only its hash is kept). A revoked desk's token opens nothing but the upload of
+    the scans it still holds."""
+
+    __tablename__ = "checkin_desks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    roster_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    queue_length: Mapped[int] = mapped_column(Integer, default=0)     # scans the desk said it still holds
+    clock_skew_seconds: Mapped[int | None] = mapped_column(Integer)   # device clock minus server clock
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    wiped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # told to wipe its roster after revocation
+
+    event = relationship("Event")
+    issued_by = relationship("User", foreign_keys=[issued_by_id])
+
+
+class DeskScan(db.Model):
+    """One scan uploaded by a desk, kept once per client nonce: a replayed batch finds
+    its rows here and changes nothing. `status` is what the desk answered (offline);
+    `outcome` what the server made of it; `conflict` marks a scan the desk admitted
+    while the person had already come in elsewhere, or whose badge was no longer valid."""
+
+    __tablename__ = "checkin_desk_scans"
+    __table_args__ = (UniqueConstraint("desk_id", "nonce"), Index("ix_desk_scans_event_conflict", "event_id", "conflict"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    desk_id: Mapped[int] = mapped_column(ForeignKey("checkin_desks.id", ondelete="CASCADE"), index=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
+    badge_version: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+    from_revoked_desk: Mapped[bool] = mapped_column(Boolean, default=False)
+    device_time: Mapped[datetime] = mapped_column(UTCDateTime())      # as the desk's clock said
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime())       # corrected by the desk's skew
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    skew_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+    desk = relationship("Desk")
+    registration = relationship("Registration")

@@ -166,6 +166,7 @@ PAGES: list[Page] = [
     # On site: the check-in desk and its doors, badges, visa-support letters
     Page("checkin", f"{MANAGE}/checkin"),
     Page("checkin", f"{MANAGE}/checkin?session={{door_id}}"),
+    Page("checkin", f"{MANAGE}/checkin/desks"),
     Page("accreditation", f"{MANAGE}/badges"),
     Page("accreditation", f"{MANAGE}/badges?q=serikova"),
     Page("accreditation", f"{MANAGE}/visa-letters"),

@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 import io
-import json
 from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
 import segno
-from itsdangerous.encoding import base64_decode
 from pypdf import PdfReader
 
-from app.checkin import badges, services
+from app.checkin import badges, services, signing
 from app.checkin.models import Badge, BadgeSize
 from app.extensions import db
 from app.registration.models import RegistrationState as RS
 from app.registration.services import invalidate_badge
 from tests.checkin.conftest import make_delegate, pdf_text, render_png
-from tests.factories import flash_kinds, login
+from tests.factories import flash_kinds, login, make_event
 
 
 
@@ -34,38 +32,76 @@ def test_token_round_trip_names_the_badge_and_version(app, summit, delegate):
     event, _ = summit
     badge = services.ensure_badge(delegate)
     token = services.token_for(badge, event)
-    assert badges.read_token(token, today=event.start_date) == (badge.public_id, 1)
-    # The signed part holds the public id, the version and the last valid day: no database id, no name.
-    payload = json.loads(base64_decode(token.split(".")[0]))
-    assert payload == [badge.public_id, 1, (event.end_date + timedelta(days=2)).toordinal()]
-    assert badge.public_id != str(delegate.id)
+    assert services.read_badge_token(event, token, today=event.start_date) == (badge.public_id, 1)
+    # Signed with the event's Ed25519 key: the key id, public id, version and last valid day,
+    # no database id and no name; the desk checks it with the public key alone.
+    prefix, key_id, public_id, version, last_day, signature = token.split(".")
+    key = services.signing_key(event)
+    assert (prefix, key_id, public_id, version) == ("K", key.key_id, badge.public_id, "1")
+    assert signing.EPOCH + timedelta(days=int(last_day)) == event.end_date + timedelta(days=2)
+    assert signing.verify(key.public_key, signing.parse(token))
+    assert badge.public_id != str(delegate.id) and delegate.family_name not in token
 
 
-@pytest.mark.parametrize("change", ["forged", "tampered", "other_key"])
+@pytest.mark.parametrize("change", ["forged", "tampered", "other_key", "other_event", "old_secret"])
 def test_token_changed_or_forged_is_rejected(app, summit, delegate, change):
     event, _ = summit
     badge = services.ensure_badge(delegate)
     token = services.token_for(badge, event)
     if change == "forged":
         bad = "WyJhYmMiLDEsNzM5MDAwXQ.c2lnbmF0dXJlLW1hZGUtdXA"
-    elif change == "tampered":
-        payload, signature = token.rsplit(".", 1)
-        bad = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature
+    elif change == "tampered":  # the version changed, the signature kept
+        parts = token.split(".")
+        parts[3] = "2"
+        bad = ".".join(parts)
+    elif change == "other_key":  # the right key id, signed with another key
+        private, _public = signing.new_key_pair()
+        key = services.signing_key(event)
+        bad = signing.sign(private, key.key_id, badge.public_id, 1, event.end_date)
+    elif change == "other_event":  # genuine, but signed by another event's key
+        bad = services.token_for(badge, make_event(title="Another summit"))
     else:
         from itsdangerous import URLSafeSerializer
 
         bad = URLSafeSerializer("another-secret", salt=badges.TOKEN_SALT).dumps([badge.public_id, 1, 800000])
     with pytest.raises(badges.BadgeTokenError) as refused:
-        badges.read_token(bad, today=event.start_date)
-    assert (refused.value.kind, str(refused.value.message)) == (
-        "forged", "This is not a genuine badge of this event: the code is forged or damaged.")
+        services.read_badge_token(event, bad, today=event.start_date)
+    if change == "other_event":
+        assert (refused.value.kind, str(refused.value.message)) == (
+            "other_event", "This badge does not belong to this event.")
+    else:
+        assert (refused.value.kind, str(refused.value.message)) == (
+            "forged", "This is not a genuine badge of this event: the code is forged or damaged.")
+
+
+def test_badge_printed_before_signing_keys_still_opens_online(app, summit, delegate):
+    event, _ = summit
+    badge = services.ensure_badge(delegate)
+    old = badges.make_token(badge.public_id, badge.version, badges.valid_until(event))
+    assert services.read_badge_token(event, old, today=event.start_date) == (badge.public_id, 1)
+    assert services.scan(event, old, actor=None).status in ("admitted", "confirm")
+
+
+def test_rotation_keeps_printed_badges_until_the_old_key_is_revoked(app, summit, delegate):
+    event, _ = summit
+    badge = services.ensure_badge(delegate)
+    printed = services.token_for(badge, event)
+    first = services.signing_key(event)
+    second = services.rotate_key(event, actor=None)
+    assert second.key_id != first.key_id and services.signing_key(event) == second
+    assert services.token_for(badge, event).split(".")[1] == second.key_id
+    assert services.read_badge_token(event, printed, today=event.start_date) == (badge.public_id, 1)
+    services.rotate_key(event, actor=None, revoke_old=True)
+    with pytest.raises(badges.BadgeTokenError):
+        services.read_badge_token(event, printed, today=event.start_date)
+    assert [k.key_id for k in services.verifying_keys(event)] == [services.signing_key(event).key_id]
 
 
 def test_token_after_the_event_is_expired(app, summit, delegate):
     event, _ = summit
     token = services.token_for(services.ensure_badge(delegate), event)
     with pytest.raises(badges.BadgeTokenError) as refused:
-        badges.read_token(token, today=event.end_date + timedelta(days=badges.VALID_DAYS_AFTER + 1))
+        services.read_badge_token(event, token, today=event.end_date + timedelta(days=badges.VALID_DAYS_AFTER + 1))
     assert (refused.value.kind, str(refused.value.message)) == ("expired", "This badge has expired.")
 
 
@@ -118,7 +154,7 @@ def test_badge_qr_holds_the_signed_token(app, summit, delegate):
     badge = services.ensure_badge(delegate)
     token = services.token_for(badge, event)
     assert len(segno.make(token, error="m", micro=False).matrix) <= 45  # small enough for a phone camera
-    assert badges.read_token(token, today=event.start_date) == (badge.public_id, badge.version)
+    assert services.read_badge_token(event, token, today=event.start_date) == (badge.public_id, badge.version)
 
 
 def test_badge_without_photo_prints_initials(app, summit):

@@ -11,6 +11,7 @@ from app.audit.services import record
 from app.checkin import badges
 from app.checkin.models import Badge, OnsiteSettings, new_public_id, new_short_code
 from app.checkin.services.errors import OnsiteError
+from app.checkin.services.keys import signing_key, token_for
 from app.checkin.services.settings import settings_for
 from app.extensions import db
 from app.mail.services import queue_for_user
@@ -59,10 +60,6 @@ def reissue_badge(registration: Registration, *, actor, reason: str = "") -> Bad
     return badge
 
 
-def token_for(badge: Badge, event) -> str:
-    return badges.make_token(badge.public_id, badge.version, badges.valid_until(event))
-
-
 class _Countries:
     """Country names in one language, built once per print run."""
 
@@ -74,7 +71,7 @@ class _Countries:
 
 
 def badge_face(registration: Registration, badge: Badge, *, settings: OnsiteSettings, countries=None,
-               locale: str = "en") -> badges.BadgeFace:
+               locale: str = "en", key=None) -> badges.BadgeFace:
     """What the badge of `registration` shows (the name as registered)."""
     event = registration.event
     countries = countries or _Countries(locale)
@@ -85,7 +82,7 @@ def badge_face(registration: Registration, badge: Badge, *, settings: OnsiteSett
         event_colour=event.primary_colour, name=registration.formal_name or registration.full_name,
         organisation=registration.organisation, country=countries(registration.country),
         category=registration.category.name, category_colour=badges.category_colour(settings, registration.category),
-        token=token_for(badge, event), code=badge.display_code, photo=photo_path(registration.photo_filename),
+        token=token_for(badge, event, key=key), code=badge.display_code, photo=photo_path(registration.photo_filename),
         initials="".join(p[:1] for p in (registration.given_name, registration.family_name)).upper())
 
 
@@ -150,6 +147,7 @@ def bulk_badges_pdf(event, filters: dict, *, actor, locale: str = "en") -> tuple
     existing = {b.registration_id: b for b in db.session.scalars(
         select(Badge).where(Badge.event_id == event.id))} if ids else {}
     printed_at = utcnow()
+    key = signing_key(event)
 
     def faces():
         for start in range(0, len(ids), 200):
@@ -165,7 +163,7 @@ def bulk_badges_pdf(event, filters: dict, *, actor, locale: str = "en") -> tuple
                     badge = ensure_badge(registration)
                 badge.printed_count += 1
                 badge.last_printed_at = printed_at
-                yield badge_face(registration, badge, settings=settings, countries=countries)
+                yield badge_face(registration, badge, settings=settings, countries=countries, key=key)
 
     pdf = badges.render_badges(faces(), settings.badge_size, title=event.title)
     record(actor=actor, action="badge.print_bulk", obj=event, event=event, summary=f"{len(ids)} badges",

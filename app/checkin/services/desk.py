@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from app.agenda.services import current_publication
 from app.checkin import badges
 from app.checkin.models import Badge, CheckIn, CheckInMethod
+from app.checkin.services.keys import read_badge_token
 from app.extensions import db
 from app.personal.models import SignupState
 from app.personal.services import signup_state
@@ -137,7 +138,7 @@ def find_by_code(event, text: str, *, today: date) -> tuple[Registration | None,
     """The registration a scanned token or typed short code names, or the refusal to show."""
     if badges.looks_like_token(text):
         try:
-            public_id, version = badges.read_token(text, today=today)
+            public_id, version = read_badge_token(event, text, today=today)
         except badges.BadgeTokenError as exc:
             return None, DeskResult("invalid", str(exc.message))
         badge = db.session.scalar(select(Badge).where(Badge.public_id == public_id))

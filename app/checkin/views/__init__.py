@@ -2,4 +2,4 @@
 desk, badge printing, letters and their settings under /e/<slug>/manage/, and the
 public letter verification at /verify/<token>. Each module attaches its routes to
 the checkin blueprint."""
-from app.checkin.views import badges, delegate, desk, letters  # noqa: F401
+from app.checkin.views import badges, delegate, desk, letters, offline, sync  # noqa: F401

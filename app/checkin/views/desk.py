@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.checkin import badges, bp, services
-from app.checkin.forms import PickForm, ScanForm
+from app.checkin.forms import DeskForm, PickForm, ScanForm
 from app.checkin.models import CheckInMethod
+from app.checkin.views.offline import offline_config
 from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, picked,
                                       registration_from_posted_pick)
 from app.extensions import db
@@ -53,7 +54,8 @@ def _desk_page(event, form, result, door, doors=None, result_html=""):
     return render_template("checkin/desk.html", event=event, form=form, result=result, door=door,
                            doors=doors if doors is not None else services.desk_sessions(event),
                            counts=services.live_counts(event, session_id=door.id if door else None),
-                           result_html=result_html, title=_("Check-in"))
+                           result_html=result_html, title=_("Check-in"), desk_form=DeskForm(),
+                           offline=offline_config(event) if door is None else None)
 
 
 def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.search):

@@ -120,7 +120,8 @@
                 if (value !== last || now - lastAt > 4000) {
                   last = value; lastAt = now;
                   field.value = value;
-                  post(form.action, new FormData(form));
+                  // through the form's submit event, so an offline desk (js/desk/main.js) decides it
+                  if (form.requestSubmit) { form.requestSubmit(); } else { post(form.action, new FormData(form)); }
                 }
               }
             }).catch(function () {}).then(function () { window.setTimeout(tick, 250); });

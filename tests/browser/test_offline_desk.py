@@ -1,0 +1,280 @@
+"""The offline check-in desk in a real Chromium: set up online, the roster syncs, the
+network goes, the page is reloaded and still works; 200 scans get the right answers
+offline; two desks admit the same badge; back online the server holds one check-in
+per person and one conflict; a replayed batch changes nothing; a page closed in the
+middle of an upload loses and doubles nothing. Accessibility and phone width online
+and offline."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.browser.support import PHONE, describe_violations, horizontal_overflow, run_axe
+
+pytestmark = pytest.mark.browser
+
+DESK = "/e/astana-2027/manage/checkin"
+ZONE = ZoneInfo("Asia/Almaty")
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+def _moment(day, hour=9):
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=ZONE)
+
+
+@pytest.fixture(scope="module")
+def badges(live_server):
+    """Badges for the scans: 130 valid, 15 replaced, 15 cancelled, their tokens and ids."""
+    from app.checkin import services
+    from app.extensions import db
+    from app.policy import get_event_or_404
+    from app.registration.models import Category, Registration, RegistrationState as RS
+    from app.registration.services import invalidate_badge
+    from tests.factories import make_user
+
+    with live_server.app.app_context():
+        event = get_event_or_404("astana-2027")
+        category = db.session.scalar(select(Category).where(Category.event_id == event.id).order_by(Category.id))
+
+        def person(i, state=RS.approved):
+            user = make_user(f"offline.{i}@example.org", given_name=f"Offline{i}", family_name="Delegate")
+            registration = Registration(event=event, user=user, category=category, state=RS.approved,
+                                        holds_place=True, given_name=f"Offline{i}", family_name="Delegate",
+                                        organisation="Desk test", email=user.email)
+            db.session.add(registration)
+            db.session.flush()
+            token = services.token_for(services.ensure_badge(registration), event)
+            return registration, token
+
+        valid = [person(i) for i in range(130)]
+        replaced = [person(200 + i) for i in range(15)]
+        for registration, _token in replaced:
+            invalidate_badge(registration)
+            services.ensure_badge(registration)
+        cancelled = [person(300 + i) for i in range(15)]
+        for registration, _token in cancelled:
+            registration.state = RS.cancelled
+        db.session.commit()
+        return {"valid": [(r.id, t) for r, t in valid], "replaced": [t for _r, t in replaced],
+                "cancelled": [t for _r, t in cancelled], "start": event.start_date, "end": event.end_date}
+
+
+def _forged(token):
+    head, signature = token.rsplit(".", 1)
+    return head + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+
+
+def _scan(page, text):
+    """Type the code as a scanner does (and Enter); the answer's kind."""
+    count = int(page.locator("#desk-result").get_attribute("data-count") or 0)
+    page.locator("#code").fill(text)
+    page.locator("#code").press("Enter")
+    page.wait_for_function(f"() => Number(document.getElementById('desk-result').dataset.count || 0) > {count}")
+    return page.locator("#desk-result .desk-result").get_attribute("data-kind")
+
+
+def _open_desk(context, live_server, name, when):
+    context.clock.set_fixed_time(when)
+    page = context.new_page()
+    page.goto(live_server.url + DESK)
+    page.locator("#desk-name-field").fill(name)
+    page.get_by_role("button", name="Use this device as a desk").click()
+    page.wait_for_function("() => document.getElementById('desk-offline').dataset.state === 'online'"
+                           " && !document.getElementById('desk-status').hidden"
+                           " && !document.getElementById('desk-roster-count').textContent.startsWith('0')")
+    # The worker keeps the page and its files: wait until it controls the page and has them.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function(f"async () => !!(await caches.match({json.dumps(DESK)}, {{ignoreSearch: true}}))",
+                           timeout=15000)
+    return page
+
+
+def _wait_uploaded(page):
+    page.wait_for_function("() => document.getElementById('desk-queue').textContent === '0'"
+                           " && document.getElementById('desk-offline').dataset.state === 'online'", timeout=20000)
+
+
+def _server(live_server, fn):
+    from app.extensions import db
+
+    with live_server.app.app_context():
+        try:
+            return fn(db)
+        finally:
+            db.session.remove()
+
+
+def _check_page(page, axe_source):
+    for viewport in ({"width": 1280, "height": 800}, PHONE):
+        page.set_viewport_size(viewport)
+        violations = run_axe(page, axe_source)
+        assert violations == [], describe_violations(violations)
+        assert horizontal_overflow(page) is None, horizontal_overflow(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def _shot(page, name):
+    if os.environ.get("KURULTAI_SCREENSHOTS") == "docs":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS / f"checkin-offline-{name}.png"), full_page=False)
+
+
+def test_offline_desk_end_to_end(browser, live_server, auth_states, badges, axe_source):
+    from app.checkin.models import CheckIn, DeskScan
+
+    day1 = _moment(badges["start"])
+    context_a = browser.new_context(storage_state=auth_states("checkin"), viewport={"width": 1280, "height": 800})
+    context_b = browser.new_context(storage_state=auth_states("checkin"), viewport={"width": 1280, "height": 800})
+    context_a.set_default_timeout(10000)
+    context_b.set_default_timeout(10000)
+    uploads = []
+    context_a.on("request", lambda r: uploads.append((r.url, r.post_data, dict(r.headers)))
+                 if "/checkin-sync/scans" in r.url else None)
+    try:
+        page = _open_desk(context_a, live_server, "Entrance A", day1)
+        _check_page(page, axe_source)
+        _shot(page, "online")
+        desk_b = _open_desk(context_b, live_server, "Entrance B", day1)
+
+        # The network goes; the page is reloaded and still works, from the device alone.
+        context_a.set_offline(True)
+        page.reload()
+        page.wait_for_function("() => document.getElementById('desk-offline').dataset.ready === '1'")
+        assert page.locator("#desk-net").inner_text() == "Offline"
+        _check_page(page, axe_source)
+
+        valid = badges["valid"]
+        answers = []
+        # 10 scans the day before the desk opens: the desk asks first; one is admitted anyway.
+        context_a.clock.set_fixed_time(_moment(badges["start"] - timedelta(days=2)))
+        for _id, token in valid[100:110]:
+            answers.append(("wrongDay", _scan(page, token)))
+        page.get_by_role("button", name="Check in anyway").click()
+        page.wait_for_selector("#desk-result .desk-result[data-kind=admitted]")
+        context_a.clock.set_fixed_time(day1)
+        for _id, token in valid[:100]:
+            answers.append(("admitted", _scan(page, token)))
+        for _id, token in valid[:38]:
+            answers.append(("already", _scan(page, token)))
+        for _id, token in valid[110:130]:
+            answers.append(("forged", _scan(page, _forged(token))))
+        for token in badges["replaced"]:
+            answers.append(("replaced", _scan(page, token)))
+        for token in badges["cancelled"]:
+            answers.append(("cancelled", _scan(page, token)))
+        answers.append(("forged", _scan(page, "K.000000.not-a-badge.1.9999." + "A" * 86)))
+        answers.append(("needsNetwork", _scan(page, "Serikova")))
+        assert len(answers) == 200
+        wrong = [(want, got) for want, got in answers if want != got]
+        assert wrong == []
+        assert page.locator("#desk-message").inner_text().startswith("Typed codes and names need the network")
+        _scan(page, valid[0][1])
+        assert page.locator("#desk-message").inner_text().startswith("Already checked in today at ")
+        _shot(page, "offline")
+        # Every badge scan and the confirmed admission wait on the device (a name search is not a scan).
+        page.wait_for_function("() => document.getElementById('desk-queue').textContent === '201'")
+
+        # A second desk, offline too, admits a person the first one let in.
+        context_b.set_offline(True)
+        assert _scan(desk_b, valid[5][1]) == "admitted"
+        desk_b.wait_for_function("() => document.getElementById('desk-queue').textContent === '1'")
+
+        # Back online: both queues empty; one check-in per person, one conflict.
+        context_a.set_offline(False)
+        context_b.set_offline(False)
+        _wait_uploaded(page)
+        _wait_uploaded(desk_b)
+        offline_ids = [registration_id for registration_id, _t in valid]
+
+        def tally(db):
+            per_person = dict(db.session.execute(
+                select(CheckIn.registration_id, func.count(CheckIn.id))
+                .where(CheckIn.registration_id.in_(offline_ids)).group_by(CheckIn.registration_id)).tuples().all())
+            conflicts = db.session.scalar(select(func.count(DeskScan.id)).where(DeskScan.conflict.is_(True)))
+            scans = db.session.scalar(select(func.count(DeskScan.id)))
+            return per_person, conflicts, scans
+
+        per_person, conflicts, scans = _server(live_server, tally)
+        assert set(per_person.values()) == {1}
+        assert set(per_person) == {rid for rid, _t in valid[:100]} | {valid[109][0]}
+        assert conflicts == 1
+        assert scans == 202
+
+        # Replaying a batch the desk sent changes nothing.
+        url, body, headers = next(u for u in uploads if u[1])
+        replay = context_a.request.post(url, data=body, headers={"Authorization": headers["authorization"],
+                                                                  "Content-Type": "application/json"})
+        assert replay.status == 200
+        assert all(r.get("duplicate") for r in replay.json()["results"])
+        assert _server(live_server, tally) == (per_person, conflicts, scans)
+
+        # The page is closed in the middle of an upload: the server got the batch, the page
+        # never heard back. Reopened, the desk sends it again; nothing is lost or doubled.
+        context_a.set_offline(True)
+        for _id, token in valid[110:115]:
+            assert _scan(page, token) == "admitted"
+        held = []
+
+        def hold(route):
+            route.fetch()          # reaches the server, which records the scans
+            held.append(route)     # the answer never reaches the page
+
+        page.route("**/checkin-sync/scans*", hold)
+        context_a.set_offline(False)
+        while not held:
+            page.wait_for_timeout(100)
+        page.close()
+        reopened = context_a.new_page()
+        reopened.goto(live_server.url + DESK)
+        _wait_uploaded(reopened)
+        _check_page(reopened, axe_source)
+        per_person, conflicts, scans = _server(live_server, tally)
+        assert set(per_person.values()) == {1}
+        assert {valid[i][0] for i in range(110, 115)} <= set(per_person)
+        assert (conflicts, scans) == (1, 207)
+    finally:
+        context_a.close()
+        context_b.close()
+
+
+def test_supervisor_sees_the_desks_and_revokes_one(browser, live_server, auth_states, axe_source, badges):
+    context = browser.new_context(storage_state=auth_states("secretariat"), viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + DESK + "/desks")
+        rows = page.locator("#desk-table tbody tr")
+        if rows.count():
+            _shot(page, "supervisor")
+            page.locator("#desk-table tbody tr").first.get_by_role("button", name="Revoke").click()
+            page.wait_for_selector(".alert-success")
+            assert "no longer works" in page.locator(".alert-success").inner_text()
+        _check_page(page, axe_source)
+    finally:
+        context.close()
+
+
+def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badges):
+    from tests.browser.support import log_in
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10000)
+    try:
+        login_page = context.new_page()
+        log_in(login_page, live_server.url, "checkin")
+        page = _open_desk(context, live_server, "Laptop to log out", _moment(badges["start"]))
+        count = """async () => { const db = await new Promise(ok => { const r = indexedDB.open("kurultai-desk-astana-2027");
+                                                                     r.onsuccess = () => ok(r.result); });
+                                 return await new Promise(ok => { const r = db.transaction("roster").objectStore("roster").count();
+                                                                  r.onsuccess = () => ok(r.result); }); }"""
+        assert page.evaluate(count) > 100
+        with page.expect_navigation():
+            page.locator("form.logout-form [type=submit]").click()
+        assert page.evaluate(count) == 0
+    finally:
+        context.close()
