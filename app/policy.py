@@ -50,21 +50,20 @@ EVENT_ACTIONS: dict[str, frozenset[EventRoleName]] = {
     "badge.print_bulk": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
     "badge.print_desk": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.checkin}),
     "visa_letter.manage": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),
+    "bilateral.read": frozenset({EventRoleName.secretariat, EventRoleName.protocol, EventRoleName.accreditation}),
+    "bilateral.manage": frozenset({EventRoleName.secretariat, EventRoleName.protocol}),
 }
 
-# Platform-wide actions: platform admins only.
-ADMIN_ACTIONS = frozenset({"admin.users", "admin.events", "admin.outbox", "admin.audit"})
+ADMIN_ACTIONS = frozenset({"admin.users", "admin.events", "admin.outbox", "admin.audit"})  # platform admins only
 
 # Object predicates: (action) -> fn(user, obj) -> bool. Registered by domains.
 _OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {}
-# Public predicates: like object predicates, but asked for every visitor, logged in or
-# not (what the public may read, e.g. the participant list of an event).
+# Public predicates: like object predicates, asked for every visitor, anonymous ones too (the participant list).
 _PUBLIC_RULES: dict[str, Callable[[Any, Any], bool]] = {}
 
 
-# Facts the rules need from the domains above (is the participant list switched on,
-# is this user a speaker of the event...): name -> fn, registered by each domain's
-# wiring through `provide`, so that this module never imports a domain's models.
+# Facts the rules need from the domains above (is the participant list on, is this user a speaker...): name -> fn,
+# registered by each domain's wiring through `provide`, so that this module never imports a domain's models.
 _FACTS: dict[str, Callable[..., Any]] = {}
 
 
@@ -198,9 +197,8 @@ def matrix() -> dict[str, dict[str, bool]]:
 
 
 # --- Route declarations ------------------------------------------------------------
-# Every endpoint declares how it is protected (app/utils/access.py holds the two
-# declarations that need no event, so the account pages can use them too); a test
-# walks app.url_map and fails on any endpoint without a declaration.
+# Every endpoint declares how it is protected (app/utils/access.py holds the two declarations that need no
+# event, so the account pages can use them too); a test fails on any endpoint without a declaration.
 
 
 def get_event_or_404(slug: str, *, user=None) -> Event:
@@ -340,8 +338,7 @@ def ensure(action: str, target) -> None:
 
 
 # --- Registration ------------------------------------------------------------------
-# Owner rules of the registration domain. Organiser access to registrations and
-# delegations comes from EVENT_ACTIONS above; these decide single objects.
+# Owner rules of the registration domain; organiser access comes from EVENT_ACTIONS above.
 
 @object_rule("registration.own")
 def own_registration(user, registration) -> bool:
@@ -421,9 +418,8 @@ def view_participants(user, event) -> bool:
 
 
 # --- Agenda ------------------------------------------------------------------------
-# A `programme` role may be limited to some tracks (EventRole.track_ids, empty = all).
-# Such a holder edits the sessions of those tracks only and reads the rest; rooms,
-# tracks and publishing affect every track, so they need an unlimited agenda role.
+# A `programme` role may be limited to some tracks (EventRole.track_ids, empty = all): it edits their sessions
+# only and reads the rest; rooms, tracks and publishing affect every track, so need an unlimited agenda role.
 
 def agenda_track_scope(user, event: Event) -> frozenset[int] | None:
     """The track ids `user` may edit in `event`: None means every track.
@@ -481,9 +477,8 @@ def can_edit_agenda_structure(user, event) -> bool:
 
 
 # --- Speakers ----------------------------------------------------------------------
-# Speaker is not an organiser role: it follows from assignments. Organisers hold
-# `speaker.manage` (EVENT_ACTIONS); changing the speakers of a session also needs the
-# right to edit that session, so track-limited programme roles stay in their tracks.
+# Speaker is not an organiser role: it follows from assignments. Organisers hold `speaker.manage`; changing
+# the speakers of a session also needs the right to edit it, so track-limited roles stay in their tracks.
 
 @object_rule("speaker.portal")
 def speaker_portal(user, event) -> bool:
@@ -557,12 +552,10 @@ def download_slides(user, slide) -> bool:
 
 
 # --- On-site -----------------------------------------------------------------------
-# Owner rules of badges, visa-support letters and the personal agenda. Organiser
-# access (desk, bulk printing, letters) comes from EVENT_ACTIONS above: checkin.operate,
-# badge.print_desk, badge.print_bulk, visa_letter.manage.
+# Owner rules of badges, visa-support letters and the personal agenda. Organiser access (desk, bulk
+# printing, letters) comes from EVENT_ACTIONS: checkin.operate, badge.print_desk/print_bulk, visa_letter.manage.
 
-# States are compared by value (the domains' enums are str enums), so this module
-# needs none of their models.
+# States are compared by value (the domains' enums are str enums): this module needs none of their models.
 def _approved_own(user, registration) -> bool:
     return own_registration(user, registration) and registration.state == "approved"
 
@@ -593,3 +586,15 @@ def reprint_badge_at_desk(user, registration) -> bool:
 def download_own_letter(user, letter) -> bool:
     """A delegate downloads their own visa-support letter while it is valid and they are approved."""
     return letter is not None and letter.state == "issued" and _approved_own(user, letter.registration)
+
+
+# --- Bilateral meetings (confidential): the readers of EVENT_ACTIONS, and delegates through facts answered by
+# app/bilaterals/wiring.py (the two delegations' heads, the members they allow, attendees). action: (grants, fact)
+BILATERAL_RULES = {"bilateral.portal": ("bilateral.read", "has_bilaterals_page"),  # the delegate's page
+                   "bilateral.request": ("bilateral.manage", "acts_for_a_delegation"),  # ask for one
+                   "bilateral.view": ("bilateral.read", "sees_bilateral"),  # one bilateral
+                   "bilateral.act": ("bilateral.manage", "acts_for_bilateral"),  # answer, withdraw, attendees
+                   "bilateral.programme": ("bilateral.read", "acts_for_delegation")}  # a delegation's programme
+_OBJECT_RULES.update({action: (lambda user, target, r=rule: _event_of(target) is not None and (
+    can(user, r[0], _event_of(target)) or bool(_fact(r[1], user, target))))
+    for action, rule in BILATERAL_RULES.items()})
