@@ -121,8 +121,7 @@ def confirm(bilateral: Bilateral, room: BilateralRoom, *, actor, starts_at: date
     bilateral.starts_at, bilateral.ends_at, bilateral.room_id = start, end, room.id
     bilateral.room = room
     bilateral.state, bilateral.bump_reason = S.confirmed, ""
-    if changed or before["starts_at"] != start.isoformat():
-        bilateral.sequence += 1
+    bilateral.sequence += 1  # first shown in calendars, or moved
     db.session.flush()
     record(actor=actor, action="bilateral.moved" if changed else "bilateral.confirmed", obj=bilateral,
            event=bilateral.event, summary=f"{room.room.name} {start.isoformat()}", before=before,
