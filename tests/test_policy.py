@@ -46,6 +46,8 @@ EXPECTED_TABLE = {
     "badge.print_bulk":            (1,    0,    1,    0,    0,    0),
     "badge.print_desk":            (1,    0,    1,    0,    1,    0),
     "visa_letter.manage":          (1,    0,    1,    0,    0,    0),
+    "bilateral.read":              (1,    0,    1,    1,    0,    0),
+    "bilateral.manage":            (1,    0,    0,    1,    0,    0),
 }
 EXPECTED_ADMIN_ACTIONS = {"admin.users", "admin.events", "admin.outbox", "admin.audit"}
 
@@ -207,7 +209,15 @@ SAMPLE_URLS = {
     "checkin.badge_one": lambda event: {"pick": _pick(event)},
     "checkin.letter_pdf": lambda event: {"public_id": _visa_letter(event).public_id},
     "api.webhook": lambda event: {"webhook_id": _webhook(event).id},
+    "bilaterals.day_sheet": lambda event: {"room_id": _bilateral_room(event).id},
 }
+
+
+def _bilateral_room(event):
+    from app.bilaterals import services as bilaterals
+    from app.bilaterals.models import Layout
+
+    return bilaterals.keep_room(event, _room(event, "Bilateral room").id, 8, Layout.square, actor=_actor())
 
 
 def _webhook(event):
@@ -270,6 +280,11 @@ def test_protected_pages_include_the_speakers_and_on_site_pages():
             "checkin.desk_counts", "checkin.desk_photo", "checkin.manage_badges", "checkin.badges_pdf",
             "checkin.badge_one", "checkin.manage_settings", "checkin.manage_letters",
             "checkin.letter_pdf"} <= set(_TESTABLE)
+
+
+def test_protected_pages_include_the_bilateral_pages():
+    assert {"bilaterals.manage_list", "bilaterals.manage_rooms", "bilaterals.manage_rules", "bilaterals.usher",
+            "bilaterals.interpreters", "bilaterals.day_sheet"} <= set(_TESTABLE)
 
 
 def expected_status(action: str, persona: str) -> int:

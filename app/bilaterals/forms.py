@@ -27,7 +27,7 @@ class Choices(SelectMultipleField):
     """A multiple choice whose wrong values give a field error (never a 500)."""
 
     def pre_validate(self, form):
-        allowed = {choice.value for choice in self.choices}
+        allowed = {choice[0] if isinstance(choice, tuple) else choice.value for choice in self.choices}
         if self.data and any(value not in allowed for value in self.data):
             raise ValidationError(_l("Choose only from the list."))
 
@@ -164,14 +164,14 @@ class RulesForm(FlaskForm):
         InputRequired(), NumberRange(min=0, max=120, message=_l("Between 0 and 120 minutes."))])
     opens_at = TimeField(_l("Rooms open at"), validators=[InputRequired()])
     closes_at = TimeField(_l("Rooms close at"), validators=[InputRequired()])
-    day_hours = TextAreaField(_l("Other hours on some days"), filters=[strip_text], validators=[Length(max=2000)],
+    special_hours = TextAreaField(_l("Other hours on some days"), filters=[strip_text], validators=[Length(max=2000)],
                               description=_l("One day a line: 2027-04-21 10:00-17:00, or 2027-04-21 closed."),
                               render_kw={"rows": 3})
     daily_cap = IntegerField(_l("Most meetings per delegation per day"), validators=[
         InputRequired(), NumberRange(min=1, max=50, message=_l("Between 1 and 50."))])
     submit = SubmitField(_l("Save the rules"))
 
-    def validate_day_hours(self, field):
+    def validate_special_hours(self, field):
         self.parsed_day_hours = {}
         for line in (field.data or "").splitlines():
             if not line.strip():

@@ -192,7 +192,7 @@ def test_counts_by_state(world):
 def test_bad_windows_are_refused_clearly(world, windows, message):
     with pytest.raises(services.BilateralRefusal) as refused:
         requested(world, windows=windows)
-    assert message in str(refused.value.message) and refused.value.field == "windows"
+    assert message in str(refused.value.message) and refused.value.field == "window1_start"
 
 
 @pytest.mark.parametrize("size", [0, 500])

@@ -23,7 +23,7 @@ MAX_SIDE = 40  # people per side: larger meetings are not bilaterals
 LANGUAGE_CODES = ("en", "ru", "kk", "zh", "fr", "ar", "es", "de", "tr", "ur", "uz", "ky", "tg", "tk", "fa")
 
 
-def check_windows(event, windows: list[tuple[datetime, datetime]], *, field: str = "windows") -> list[dict]:
+def check_windows(event, windows: list[tuple[datetime, datetime]], *, field: str = "window1_start") -> list[dict]:
     """Windows as stored (UTC ISO), refused with a clear message when one is in the past,
     outside the event's days, ends before it starts, or there are none or too many."""
     if not windows:

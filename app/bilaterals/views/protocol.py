@@ -111,7 +111,7 @@ def manage_rules(event):
     rules = services.rules_of(event)
     form = RulesForm(obj=rules)
     if not form.is_submitted():
-        form.day_hours.data = "\n".join(f"{day} {'-'.join(h) if h else 'closed'}"
+        form.special_hours.data = "\n".join(f"{day} {'-'.join(h) if h else 'closed'}"
                                         for day, h in sorted((rules.day_hours or {}).items()))
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in ("longest_minutes", "changeover_minutes", "opens_at", "closes_at",
