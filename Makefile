@@ -57,6 +57,7 @@ worker: setup
 
 bench: setup
 	$(PY) bench/agenda_bench.py
+	$(PY) bench/bilaterals_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -40,13 +40,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.agenda import providers as agenda_providers
 from app.agenda.models import AgendaSession, SessionType, Visibility
-from app.bilaterals.models import HOLDING, Bilateral, BilateralRoom, BilateralRules, Layout
+from app.bilaterals.models import HOLDING, Bilateral, BilateralAttendee, BilateralRoom, BilateralRules, \
+    InterpreterAssignment, Layout
 from app.extensions import db
-from app.utils.time import as_utc, local_to_utc, to_zone, utcnow
+from app.utils.time import as_utc, local_to_utc, utcnow
 
 STEP = timedelta(minutes=5)
 MUST_ATTEND = (SessionType.plenary, SessionType.ceremony)
@@ -130,28 +131,41 @@ def official_sessions(event) -> list[AgendaSession]:
 
 
 def load_calendar(event) -> Calendar:
+    """Read once, as plain columns (no ORM objects: this runs for every suggestion)."""
     rules = rules_of(event)
     calendar = Calendar(event=event, rules=rules, gap=rules.changeover_minutes * 60)
-    sessions = official_sessions(event)
-    for s in sessions:
-        calendar.sessions.append((s.id, s.room_id, s.type, _ts(s.starts_at), _ts(s.ends_at)))
-        if s.type in MUST_ATTEND:
-            calendar.must_attend.append((_ts(s.starts_at), _ts(s.ends_at)))
-    by_session = {s.id: s for s in sessions}
-    for session_id, users in agenda_providers.busy_speakers(list(by_session)).items():
-        s = by_session[session_id]
+    rows = db.session.execute(select(AgendaSession.id, AgendaSession.room_id, AgendaSession.type,
+                                     AgendaSession.starts_at, AgendaSession.ends_at).where(
+        AgendaSession.event_id == event.id, AgendaSession.visibility != Visibility.draft,
+        AgendaSession.type.not_in((SessionType.break_, SessionType.bilateral)))).all()
+    times = {}
+    for session_id, room_id, type_, starts_at, ends_at in rows:
+        span = (_ts(starts_at), _ts(ends_at))
+        times[session_id] = span
+        calendar.sessions.append((session_id, room_id, type_, *span))
+        if type_ in MUST_ATTEND:
+            calendar.must_attend.append(span)
+    for session_id, users in agenda_providers.busy_speakers(list(times)).items():
         for user_id in users:
-            calendar.speakers.setdefault(user_id, []).append((_ts(s.starts_at), _ts(s.ends_at)))
-    held = db.session.scalars(select(Bilateral).options(selectinload(Bilateral.attendees),
-                                                        selectinload(Bilateral.interpreters))
-                              .where(Bilateral.event_id == event.id, Bilateral.state.in_(HOLDING)))
-    for b in held:
+            calendar.speakers.setdefault(user_id, []).append(times[session_id])
+    holding = (Bilateral.event_id == event.id, Bilateral.state.in_(HOLDING))
+    people: dict[int, set[int]] = defaultdict(set)
+    for bilateral_id, user_id in db.session.execute(select(BilateralAttendee.bilateral_id, BilateralAttendee.user_id)
+                                                    .join(Bilateral).where(*holding)):
+        people[bilateral_id].add(user_id)
+    interpreters: dict[int, set[int]] = defaultdict(set)
+    for bilateral_id, user_id in db.session.execute(
+            select(InterpreterAssignment.bilateral_id, InterpreterAssignment.user_id).join(Bilateral).where(*holding)):
+        interpreters[bilateral_id].add(user_id)
+    zone = event.tz
+    for bilateral_id, starts_at, ends_at, room_id, requester_id, counterpart_id in db.session.execute(
+            select(Bilateral.id, Bilateral.starts_at, Bilateral.ends_at, Bilateral.room_id, Bilateral.requester_id,
+                   Bilateral.counterpart_id).where(*holding)):
         calendar.bilaterals.append(BookedBilateral(
-            id=b.id, starts=_ts(b.starts_at), ends=_ts(b.ends_at), room_id=b.room_id,
-            delegations=(b.requester_id, b.counterpart_id), people=frozenset(a.user_id for a in b.attendees),
-            interpreters=frozenset(i.user_id for i in b.interpreters),
-            day=to_zone(b.starts_at, event.timezone).date()))
-    calendar.rooms = list(db.session.scalars(select(BilateralRoom).options(selectinload(BilateralRoom.room)).where(
+            id=bilateral_id, starts=_ts(starts_at), ends=_ts(ends_at), room_id=room_id,
+            delegations=(requester_id, counterpart_id), people=frozenset(people[bilateral_id]),
+            interpreters=frozenset(interpreters[bilateral_id]), day=as_utc(starts_at).astimezone(zone).date()))
+    calendar.rooms = list(db.session.scalars(select(BilateralRoom).options(joinedload(BilateralRoom.room)).where(
         BilateralRoom.event_id == event.id, BilateralRoom.active.is_(True)).order_by(BilateralRoom.seats,
                                                                                       BilateralRoom.id)))
     return calendar
