@@ -32,20 +32,24 @@ class Choices(SelectMultipleField):
             raise ValidationError(_l("Choose only from the list."))
 
 
+def _int_or_raw(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
 class IdField(SelectField):
     """A choice of a row by id: anything not a number is a field error; whether the id is
-    one the person may choose is the service's question."""
+    one the person may choose is the service's question. The data is an int (so the chosen
+    option stays selected when the form is shown again)."""
 
     def __init__(self, label, **kwargs):
-        super().__init__(label, coerce=str, validate_choice=False, **kwargs)
+        super().__init__(label, coerce=_int_or_raw, validate_choice=False, **kwargs)
 
     def post_validate(self, form, validation_stopped):
-        if validation_stopped:
-            return
-        try:
-            self.data = int(self.data)
-        except (TypeError, ValueError):
-            raise ValidationError(_l("Choose from the list.")) from None
+        if not validation_stopped and not isinstance(self.data, int):
+            raise ValidationError(_l("Choose from the list."))
 
 
 class WindowsMixin:
