@@ -247,3 +247,34 @@ def test_rules_and_rooms_pages_save(client, world):
     response = client.post("/e/astana/manage/bilaterals/rooms", data={"room_id": "424242", "seats": "8",
                                                                      "layout": "square"})
     assert response.status_code == 422 and field_error(response, "room_id")
+
+
+def test_lists_read_a_constant_number_of_queries(client, world, count_queries):
+    from tests.factories import queries_for
+
+    confirmed(world)
+    _as(client, world.protocol)
+    few = queries_for(client, "/e/astana/manage/bilaterals", count_queries)
+    _as(client, world.heads["pk"])
+    few_mine = queries_for(client, "/e/astana/bilaterals", count_queries)
+    for requester, counterpart in (("uz", "tm"), ("tm", "pk"), ("uz", "pk"), ("kz", "uz")):
+        requested(world, requester, counterpart)
+    _as(client, world.protocol)
+    assert queries_for(client, "/e/astana/manage/bilaterals", count_queries) == few
+    _as(client, world.heads["pk"])
+    assert queries_for(client, "/e/astana/bilaterals", count_queries) == few_mine
+
+
+def test_the_secretariat_marks_a_team_member_as_interpreter(client, world):
+    from app.events.models import EventRole
+
+    secretariat = make_user()
+    grant(secretariat, world.event, "secretariat")
+    grant_ = grant(make_user(), world.event, "viewer")
+    db.session.commit()
+    _as(client, secretariat)
+    assert client.post(f"/e/astana/manage/team/{grant_.id}/interpreter").status_code == 302
+    assert db.session.get(EventRole, grant_.id).interpreter is True
+    assert "Interpreter" in client.get("/e/astana/manage/team").get_data(as_text=True)
+    _as(client, world.protocol)
+    assert client.post(f"/e/astana/manage/team/{grant_.id}/interpreter").status_code == 403
