@@ -278,3 +278,23 @@ def test_the_secretariat_marks_a_team_member_as_interpreter(client, world):
     assert "Interpreter" in client.get("/e/astana/manage/team").get_data(as_text=True)
     _as(client, world.protocol)
     assert client.post(f"/e/astana/manage/team/{grant_.id}/interpreter").status_code == 403
+
+
+def test_announced_only_when_both_sides_agree_and_only_the_names(client, world):
+    bilateral = confirmed(world)
+    services.set_announce(bilateral, world.pk.id, True, actor=world.heads["pk"])
+    db.session.commit()
+    client.get("/account/logout")
+    assert PAIR not in client.get("/e/astana/agenda").get_data(as_text=True)
+    _as(client, world.heads["kz"])
+    client.post(f"/e/astana/bilaterals/{bilateral.id}/announce", data={"announce-announce": "y"})
+    client.get("/account/logout")
+    client.application.extensions["public_page_cache"].forget()  # what a worker trusts for a second
+    page = client.get("/e/astana/agenda").get_data(as_text=True)
+    assert f"Meeting: {PAIR}" in page and SECRET_TOPIC not in page
+    for url in ("/e/astana/schedule.json", "/e/astana/agenda.ics", "/api/v1/events/astana/sessions"):
+        assert PAIR not in client.get(url).get_data(as_text=True), url
+    services.withdraw(bilateral, actor=world.heads["pk"])
+    db.session.commit()
+    client.application.extensions["public_page_cache"].forget()
+    assert PAIR not in client.get("/e/astana/agenda").get_data(as_text=True)

@@ -9,8 +9,8 @@ from app.bilaterals.services.booking import (after_publication, assign_interpret
 from app.bilaterals.services.people import (BilateralRefusal, acts_for, add_deputy, attends, delegations_acted_for,
                                             deputies, has_bilaterals_page, members, remove_deputy, set_attendees,
                                             sides_acted_for)
-from app.bilaterals.services.queries import (PersonalEntry, all_of, bilateral_counts, booked_on, day_bounds,
-                                             in_event, personal_entries, programme_of, visible_to)
+from app.bilaterals.services.queries import (PersonalEntry, all_of, announced, bilateral_counts, booked_on,
+                                             day_bounds, in_event, personal_entries, programme_of, visible_to)
 from app.bilaterals.services.requests import (LANGUAGE_CODES, MAX_SIDE, accept, check_windows, counterparts,
                                               decline, may_answer, propose, request_bilateral, set_announce,
                                               suggestions, turn_of, windows_of, withdraw)
@@ -20,7 +20,7 @@ from app.bilaterals.services.slots import Slot, load_calendar, rules_of, suggest
 
 __all__ = [
     "BilateralRefusal", "LANGUAGE_CODES", "MAX_SIDE", "PersonalEntry", "Slot", "accept", "acts_for", "add_deputy",
-    "after_publication", "agenda_rooms", "all_of", "assign_interpreter", "attends", "bilateral_counts",
+    "after_publication", "agenda_rooms", "all_of", "announced", "assign_interpreter", "attends", "bilateral_counts",
     "bilateral_rooms", "booked_on", "bump_overrun", "cancel", "check_windows", "confirm", "counterparts",
     "day_bounds", "decline", "delegations_acted_for", "deputies", "has_bilaterals_page", "in_event",
     "interpreter_load", "keep_room", "load_calendar", "lock_keys", "may_answer", "members", "personal_entries",

@@ -19,6 +19,7 @@ from app.bilaterals.models import HOLDING, Bilateral, BilateralLock, BilateralRo
     InterpreterAssignment
 from app.bilaterals.services import slots
 from app.bilaterals.services.people import BilateralRefusal, tell
+from app.bilaterals.services.queries import refresh_public_agenda, shown_publicly
 from app.bilaterals.services.requests import people_of, suggestions
 from app.events.services import interpreters as event_interpreters
 from app.extensions import db
@@ -115,6 +116,7 @@ def confirm(bilateral: Bilateral, room: BilateralRoom, *, actor, starts_at: date
     found = problems(calendar, bilateral, start, end, room)
     if found:
         raise BilateralRefusal(" ".join(str(p) for p in found), "room_id")
+    was_shown = shown_publicly(bilateral)
     changed = bilateral.state in (S.confirmed, S.bumped) and (
         bilateral.room_id != room.id or bilateral.starts_at != start)
     before = {"room": bilateral.room_id, "starts_at": bilateral.starts_at.isoformat() if bilateral.starts_at else None}
@@ -126,6 +128,7 @@ def confirm(bilateral: Bilateral, room: BilateralRoom, *, actor, starts_at: date
     record(actor=actor, action="bilateral.moved" if changed else "bilateral.confirmed", obj=bilateral,
            event=bilateral.event, summary=f"{room.room.name} {start.isoformat()}", before=before,
            after={"room": room.id, "starts_at": start.isoformat()})
+    refresh_public_agenda(bilateral, was_shown)
     tell(bilateral, "moved" if changed else "confirmed")
 
 
@@ -133,9 +136,11 @@ def cancel(bilateral: Bilateral, *, actor, reason: str = "") -> None:
     """Protocol cancels a meeting (both sides are told)."""
     if bilateral.state in (S.declined, S.withdrawn, S.cancelled):
         raise BilateralRefusal(_l("This meeting is already closed."))
+    was_shown = shown_publicly(bilateral)
     bilateral.state, bilateral.room_id = S.cancelled, None
     bilateral.sequence += 1
     db.session.flush()
+    refresh_public_agenda(bilateral, was_shown)
     record(actor=actor, action="bilateral.cancelled", obj=bilateral, event=bilateral.event, summary=reason[:200])
     tell(bilateral, "cancelled", reason=reason)
 
@@ -206,10 +211,12 @@ def bump_overrun(event, *, actor=None) -> list[Bilateral]:
                     reason = "people"
         if not reason:
             continue
+        was_shown = shown_publicly(bilateral)
         bilateral.state, bilateral.bump_reason = S.bumped, reason
         bilateral.sequence += 1
         db.session.flush()
         record(actor=actor, action="bilateral.bumped", obj=bilateral, event=event, summary=reason)
+        refresh_public_agenda(bilateral, was_shown)
         bumped.append(bilateral)
     for bilateral in bumped:
         tell(bilateral, "bumped", protocol=True, alternatives=suggestions(bilateral, limit=3))

@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.agenda import cache as agenda_cache
+from app.agenda.providers import AnnouncedMeeting
 from app.bilaterals.models import HOLDING, Bilateral, BilateralAttendee, BilateralDeputy, BilateralRoom, \
     BilateralState
 from app.extensions import db
@@ -116,3 +118,24 @@ def programme_of(delegation: Delegation) -> list[Bilateral]:
     return list(db.session.scalars(select(Bilateral).options(*_loaded()).where(
         or_(Bilateral.requester_id == delegation.id, Bilateral.counterpart_id == delegation.id),
         Bilateral.state.in_(HOLDING)).order_by(Bilateral.starts_at)))
+
+
+def shown_publicly(bilateral: Bilateral) -> bool:
+    """Only a confirmed meeting both sides agreed to announce shows, as "Meeting: A – B"."""
+    return bilateral.state == BilateralState.confirmed and bilateral.announced
+
+
+def announced(event) -> list[AnnouncedMeeting]:
+    """The public agenda's bilateral meetings: names of the two delegations and the time, nothing else."""
+    rows = db.session.scalars(select(Bilateral).options(joinedload(Bilateral.requester),
+                                                        joinedload(Bilateral.counterpart)).where(
+        Bilateral.event_id == event.id, Bilateral.state == BilateralState.confirmed,
+        Bilateral.announce_requester.is_(True), Bilateral.announce_counterpart.is_(True))
+        .order_by(Bilateral.starts_at))
+    return [AnnouncedMeeting(b.starts_at, b.ends_at, _title(b)) for b in rows]
+
+
+def refresh_public_agenda(bilateral: Bilateral, was_shown: bool) -> None:
+    """The public agenda pages are stored whole: render them again when what they show changes."""
+    if was_shown or shown_publicly(bilateral):
+        agenda_cache.invalidate_public_cache(bilateral.event)

@@ -14,6 +14,7 @@ from app.audit.services import record
 from app.bilaterals.models import OPEN, Bilateral, BilateralState as S, Layout, Level
 from app.bilaterals.services import slots
 from app.bilaterals.services.people import BilateralRefusal, acts_for, set_attendees, tell
+from app.bilaterals.services.queries import refresh_public_agenda, shown_publicly
 from app.extensions import db
 from app.registration.models import Delegation
 from app.utils.time import as_utc, local_to_utc, utcnow
@@ -170,17 +171,20 @@ def withdraw(bilateral: Bilateral, *, actor) -> None:
     if bilateral.state not in OPEN:
         raise BilateralRefusal(_l("This meeting is already closed."))
     had_time = bilateral.starts_at is not None
+    was_shown = shown_publicly(bilateral)
     bilateral.state = S.withdrawn
     bilateral.room_id = None
     if had_time:
         bilateral.sequence += 1
     db.session.flush()
     record(actor=actor, action="bilateral.withdrawn", obj=bilateral, event=bilateral.event)
+    refresh_public_agenda(bilateral, was_shown)
     tell(bilateral, "withdrawn", protocol=had_time)
 
 
 def set_announce(bilateral: Bilateral, delegation_id: int, announce: bool, *, actor) -> None:
     """One side agrees (or no longer agrees) to show "Meeting: A – B" on the public agenda."""
+    was_shown = shown_publicly(bilateral)
     if delegation_id == bilateral.requester_id:
         bilateral.announce_requester = announce
     elif delegation_id == bilateral.counterpart_id:
@@ -190,6 +194,7 @@ def set_announce(bilateral: Bilateral, delegation_id: int, announce: bool, *, ac
     db.session.flush()
     record(actor=actor, action="bilateral.announce", obj=bilateral, event=bilateral.event,
            summary=f"{delegation_id}: {announce}")
+    refresh_public_agenda(bilateral, was_shown)
 
 
 def counterparts(event, requester: Delegation | None) -> list[Delegation]:
