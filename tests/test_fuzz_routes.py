@@ -55,6 +55,7 @@ def _sample_values() -> dict[str, str]:
     from app.accounts.models import User
     from app.agenda.models import AgendaSession, Room, Track
     from app.api.models import ApiToken, Webhook, WebhookDelivery
+    from app.bilaterals.models import Bilateral
     from app.checkin import services as checkin
     from app.checkin.models import VisaLetter
     from app.events.models import EventRole
@@ -79,7 +80,7 @@ def _sample_values() -> dict[str, str]:
         "grant_id": first(EventRole.id, EventRole.user_id != User.by_email("secretariat@example.org").id),
         "public_id": first(VisaLetter.public_id) or "x",
         "token_id": first(ApiToken.id), "webhook_id": first(Webhook.id), "delivery_id": first(WebhookDelivery.id),
-        "change": "disable",
+        "change": "disable", "bilateral_id": first(Bilateral.id),
     }
     approved = db.session.scalar(select(Registration).where(Registration.state == RegistrationState.approved)
                                  .order_by(Registration.id).limit(1))

@@ -13,6 +13,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from app.bilaterals.models import LAYOUT_LABELS, LEVEL_LABELS, Layout, Level
 from app.bilaterals.services import LANGUAGE_CODES
 from app.utils.forms import LocalDateTimeField, select_choices, strip_text, text_field
+from app.utils.inputs import record_id
 
 WINDOWS = 3
 NOT_A_TIME = _l("Enter a date and time.")
@@ -34,7 +35,7 @@ class Choices(SelectMultipleField):
 
 def _int_or_raw(value):
     try:
-        return int(value)
+        return record_id(value)  # within the database's range
     except (TypeError, ValueError):
         return value
 

@@ -65,9 +65,13 @@ def _window(event, day: int, start: int, end: int):
     return (local_to_utc(on, time(start), event.timezone), local_to_utc(on, time(end), event.timezone))
 
 
+ACCOUNTS = [("kz.head@example.org", "head of the Kazakhstan delegation (bilaterals)"),
+            ("interpreter@example.org", "interpreter on the event team")]
+
+
 def seed(event) -> list[tuple[str, str]]:
     if db.session.scalar(select(func.count(Bilateral.id)).where(Bilateral.event_id == event.id)):
-        return []
+        return ACCOUNTS
     if event.start_date <= date.today():
         return []  # the demo asks for times ahead of today
     secretariat = User.by_email("secretariat@example.org")
@@ -117,5 +121,4 @@ def seed(event) -> list[tuple[str, str]]:
     declined = ask(undp, uz, 1, 14, 16, level="senior_official", topic="Green finance facility")
     services.decline(declined, actor=uz.head)
     db.session.flush()
-    return [("kz.head@example.org", "head of the Kazakhstan delegation (bilaterals)"),
-            ("interpreter@example.org", "interpreter on the event team")]
+    return ACCOUNTS
