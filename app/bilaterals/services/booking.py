@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
 from app.bilaterals.models import HOLDING, Bilateral, BilateralLock, BilateralRoom, BilateralState as S, \
@@ -194,8 +195,9 @@ def bump_overrun(event, *, actor=None) -> list[Bilateral]:
     flagged bumped, and both sides and protocol are emailed with alternatives."""
     calendar = slots.load_calendar(event)
     bumped = []
-    held = db.session.scalars(select(Bilateral).where(Bilateral.event_id == event.id,
-                                                      Bilateral.state.in_(HOLDING)).order_by(Bilateral.id))
+    held = list(db.session.scalars(select(Bilateral).options(
+        joinedload(Bilateral.room), selectinload(Bilateral.attendees)).where(Bilateral.event_id == event.id,
+                                                           Bilateral.state.in_(HOLDING)).order_by(Bilateral.id)))
     for bilateral in held:
         s, e = bilateral.starts_at.timestamp(), bilateral.ends_at.timestamp()
         reason = ""
