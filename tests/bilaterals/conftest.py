@@ -109,8 +109,8 @@ def world(db, clock):
              "large": services.keep_room(event, large.id, 20, Layout.square, actor=protocol)}
     publish_agenda(event, actor=None)
     db.session.commit()
-    return World(event, delegations["kz"], delegations["pk"], delegations["uz"], delegations["tm"], heads, members, protocol,
-                 interpreter, rooms, sessions)
+    return World(event, delegations["kz"], delegations["pk"], delegations["uz"], delegations["tm"], heads, members,
+                 protocol, interpreter, rooms, sessions)
 
 
 def requested(world, requester="pk", counterpart="kz", **changes):
