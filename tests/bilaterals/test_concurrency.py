@@ -4,10 +4,13 @@ which proves the test can see the race. On PostgreSQL only: SQLite lets one writ
 time whatever the code does."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
 from app.bilaterals import services
+from app.bilaterals.services import slots
 from app.bilaterals.models import Bilateral, BilateralState as S
 from app.extensions import db
 from tests.bilaterals.conftest import accepted, at
@@ -22,13 +25,15 @@ def _postgres_only(is_postgres):
         pytest.skip("needs PostgreSQL")
 
 
-def _race(app, world):
+def _race(app, world, before=None):
     first = accepted(world)  # Pakistan - Kazakhstan, 12:00 on day 2
     second = accepted(world, "uz", "tm", windows=[(at(12, 0, 1), at(12, 45, 1))])
     assert first.starts_at == second.starts_at
     room_id, protocol_id = world.rooms["small"].id, world.protocol.id
     ids = [first.id, second.id]
     db.session.commit()
+    if before is not None:
+        before()
 
     def job_for(bilateral_id):
         def job():
@@ -55,8 +60,18 @@ def test_two_confirmations_of_one_room_and_time_exactly_one_wins(app, world):
     assert "room is taken" in str(errors[0].message)
 
 
-def test_without_the_lock_both_confirmations_double_book(app, world, leave_out_locks):
+def test_without_the_lock_both_confirmations_double_book(app, world, leave_out_locks, monkeypatch):
+    """Both read the calendar before either writes (a barrier makes sure of it, whatever the
+    machine's load): without the lock nothing stops the second booking."""
     leave_out_locks("bilaterals")
-    booked, errors = _race(app, world)
+    barrier = threading.Barrier(2, timeout=30)
+    read = slots.load_calendar
+
+    def read_together(event):
+        calendar = read(event)
+        barrier.wait()
+        return calendar
+
+    booked, errors = _race(app, world, before=lambda: monkeypatch.setattr(slots, "load_calendar", read_together))
     assert errors == []
     assert len(booked) == 2 and booked[0].room_id == booked[1].room_id
