@@ -127,6 +127,7 @@ def register_models() -> None:
     from app.agenda import models as agenda_models  # noqa: F401
     from app.api import models as api_models  # noqa: F401
     from app.audit import models as audit_models  # noqa: F401
+    from app.bilaterals import models as bilaterals_models  # noqa: F401
     from app.checkin import models as checkin_models  # noqa: F401
     from app.events import models as events_models  # noqa: F401
     from app.footprint import models as footprint_models  # noqa: F401
@@ -142,6 +143,7 @@ def register_signals(app: Flask) -> None:
     Done here, once, rather than as a side effect of importing a module."""
     from app.agenda import wiring as agenda_wiring
     from app.api import wiring as api_wiring
+    from app.bilaterals import wiring as bilaterals_wiring
     from app.checkin import wiring as checkin_wiring
     from app.footprint import wiring as footprint_wiring
     from app.main import wiring as main_wiring
@@ -150,7 +152,7 @@ def register_signals(app: Flask) -> None:
     from app.speakers import wiring as speakers_wiring
 
     for wiring in (agenda_wiring, speakers_wiring, registration_wiring, checkin_wiring, personal_wiring,
-                   footprint_wiring, main_wiring, api_wiring):
+                   footprint_wiring, main_wiring, api_wiring, bilaterals_wiring):
         wiring.connect(app)
 
 
@@ -165,12 +167,13 @@ def register_commands(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Each domain's blueprint; importing its `views` attaches the routes to `bp`."""
-    from app import (accounts, admin, agenda, api, checkin, events, footprint, main, organiser, personal, privacy,
-                     registration, speakers)
+    from app import (accounts, admin, agenda, api, bilaterals, checkin, events, footprint, main, organiser, personal,
+                     privacy, registration, speakers)
     from app.accounts import views as accounts_views  # noqa: F401
     from app.admin import views as admin_views  # noqa: F401
     from app.agenda import views as agenda_views  # noqa: F401
     from app.api import views as api_views  # noqa: F401
+    from app.bilaterals import views as bilaterals_views  # noqa: F401
     from app.checkin import views as checkin_views  # noqa: F401
     from app.footprint import views as footprint_views  # noqa: F401
     from app.main import event_pages  # noqa: F401 (the events blueprint's pages)
@@ -182,5 +185,5 @@ def register_blueprints(app: Flask) -> None:
     from app.speakers import views as speakers_views  # noqa: F401
 
     for package in (main, accounts, events, organiser, admin, agenda, registration, speakers, checkin, personal,
-                    privacy, footprint, api):
+                    privacy, footprint, api, bilaterals):
         app.register_blueprint(package.bp)

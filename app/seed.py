@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.accounts.services import create_user
 from app.agenda import seed as agenda_seed
 from app.agenda.models import Room, Track
+from app.bilaterals import seed as bilaterals_seed
 from app.checkin import seed as checkin_seed
 from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
@@ -53,9 +54,10 @@ ROLE_ACCOUNTS = [
 ]
 
 # Each domain's demo data, in this order: registrations first, the agenda and its
-# speakers next, on-site data, then the travel footprint of the registrations.
+# speakers next, on-site data, the travel footprint of the registrations, then the
+# bilaterals between delegations.
 DOMAIN_SEEDS = (registration_seed.seed, agenda_seed.seed, speakers_seed.seed, checkin_seed.seed,
-                footprint_seed.seed)
+                footprint_seed.seed, bilaterals_seed.seed)
 
 
 def _account(email: str, **profile) -> User:

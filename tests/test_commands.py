@@ -43,7 +43,7 @@ def test_seed_demo_twice_gives_the_same_data(app):
                                .order_by(User.email)).all()
     assert [(email, role.value) for email, role in roles] == [
         ("accreditation@example.org", "accreditation"), ("checkin@example.org", "checkin"),
-        ("programme@example.org", "programme"), ("protocol@example.org", "protocol"),
+        ("interpreter@example.org", "viewer"), ("programme@example.org", "programme"), ("protocol@example.org", "protocol"),
         ("secretariat@example.org", "secretariat"), ("viewer@example.org", "viewer")]
     assert User.by_email("admin@example.org").is_admin is True
     second = runner.invoke(args=["seed-demo"])

@@ -55,6 +55,7 @@ def _sample_values() -> dict[str, str]:
     from app.accounts.models import User
     from app.agenda.models import AgendaSession, Room, Track
     from app.api.models import ApiToken, Webhook, WebhookDelivery
+    from app.bilaterals.models import Bilateral
     from app.checkin import services as checkin
     from app.checkin.models import Desk, VisaLetter
     from app.events.models import EventRole
@@ -81,6 +82,7 @@ def _sample_values() -> dict[str, str]:
         "token_id": first(ApiToken.id), "webhook_id": first(Webhook.id), "delivery_id": first(WebhookDelivery.id),
         "change": "disable", "key": "registrations-by-state", "name": "sessions", "request_id": "1",
         "desk_id": first(Desk.id),
+        "bilateral_id": first(Bilateral.id),
     }
     approved = db.session.scalar(select(Registration).where(Registration.state == RegistrationState.approved)
                                  .order_by(Registration.id).limit(1))

@@ -55,6 +55,8 @@ EXPECTED_TABLE = {
     "visa_letter.manage":          (1,    0,    1,    0,    0,    0),
     "footprint.view":              (1,    0,    1,    1,    0,    1),
     "footprint.configure":         (1,    0,    0,    0,    0,    0),
+    "bilateral.read":              (1,    0,    1,    1,    0,    0),
+    "bilateral.manage":            (1,    0,    0,    1,    0,    0),
 }
 EXPECTED_ADMIN_ACTIONS = {"admin.users", "admin.events", "admin.outbox", "admin.audit"}
 
@@ -224,7 +226,15 @@ SAMPLE_URLS = {
     "organiser.dashboard_protocol_csv": lambda event: {"key": "delegations-protocol"},
     "organiser.dashboard_checkin_csv": lambda event: {"key": "today-per-hour"},
     "organiser.dashboard_viewer_csv": lambda event: {"key": "countries"},
+    "bilaterals.day_sheet": lambda event: {"room_id": _bilateral_room(event).id},
 }
+
+
+def _bilateral_room(event):
+    from app.bilaterals import services as bilaterals
+    from app.bilaterals.models import Layout
+
+    return bilaterals.keep_room(event, _room(event, "Bilateral room").id, 8, Layout.square, actor=_actor())
 
 
 def _webhook(event):
@@ -287,6 +297,11 @@ def test_protected_pages_include_the_speakers_and_on_site_pages():
             "checkin.desk_counts", "checkin.desk_photo", "checkin.manage_badges", "checkin.badges_pdf",
             "checkin.badge_one", "checkin.manage_settings", "checkin.manage_letters",
             "checkin.letter_pdf", "checkin.desks", "checkin.desk_worker", "checkin.desk_manifest"} <= set(_TESTABLE)
+
+
+def test_protected_pages_include_the_bilateral_pages():
+    assert {"bilaterals.manage_list", "bilaterals.manage_rooms", "bilaterals.manage_rules", "bilaterals.usher",
+            "bilaterals.interpreters", "bilaterals.day_sheet"} <= set(_TESTABLE)
 
 
 def expected_status(action: str, persona: str) -> int:

@@ -319,12 +319,14 @@ def _vevent_bytes(event, s: PublicSession) -> bytes:
 
 
 def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | None = None,
-                 cancelled: list[PublicSession] | None = None, *, name: str | None = None) -> bytes:
+                 cancelled: list[PublicSession] | None = None, *, name: str | None = None,
+                 extra: list[bytes] = ()) -> bytes:
     """An iCalendar with one VEVENT per session: stable UIDs, SEQUENCE raised on every
     published change, times in UTC and the event's zone named in full (VTIMEZONE and
     X-WR-TIMEZONE). Sessions recently taken off the agenda (all of them when `sessions`
     is not given, else `cancelled`) follow with STATUS:CANCELLED, so calendars that
-    imported them strike them out. `name` is the calendar's name (the event's title)."""
+    imported them strike them out. `name` is the calendar's name (the event's title);
+    `extra` are more VEVENTs to add (a personal feed's bilateral meetings)."""
     if sessions is None:
         sessions = agenda.sessions
         cancelled = agenda.cancelled if cancelled is None else cancelled
@@ -341,6 +343,7 @@ def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | No
     parts = [head[: -len(end)], _vtimezone(agenda.timezone, event.start_date - timedelta(days=1),
                                           event.end_date + timedelta(days=1))]
     parts += [_vevent_bytes(event, s) for s in [*sessions, *(cancelled or [])]]
+    parts += list(extra)
     parts.append(end)
     return b"".join(parts)
 

@@ -77,3 +77,21 @@ def speaker_conflicts(sessions: list, event) -> list:
 def speaker_profiles(event, user_ids: set[int]) -> dict[int, SpeakerProfileSummary]:
     provider = _providers.get("speaker_profiles")
     return provider(event, user_ids) if provider is not None and user_ids else {}
+
+
+@dataclass(frozen=True)
+class AnnouncedMeeting:
+    """A bilateral meeting both delegations agreed to announce: only its two names show."""
+    starts_at: object
+    ends_at: object
+    label: str
+
+
+def register_announced_meetings(fn: Callable) -> Callable:
+    """`fn(event)` -> [AnnouncedMeeting]: confirmed bilaterals both sides announce, in time order."""
+    return _register("announced_meetings", fn)
+
+
+def announced_meetings(event) -> list[AnnouncedMeeting]:
+    provider = _providers.get("announced_meetings")
+    return provider(event) if provider is not None else []

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -90,6 +90,8 @@ class EventRole(db.Model):
     role: Mapped[EventRoleName] = mapped_column(Enum(EventRoleName, native_enum=False, length=20))
     # For a `programme` role: the track ids this holder may edit; empty means all tracks.
     track_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # This team member interprets (bilaterals are given interpreters from these people).
+    interpreter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -89,3 +89,22 @@ def revoke_role(grant: EventRole, *, actor) -> None:
            summary=f"{grant.user.email}: {grant.role.value}",
            before={"user": grant.user.email, "role": grant.role.value})
     db.session.delete(grant)
+
+
+def set_interpreter(grant: EventRole, interpreter: bool, *, actor) -> None:
+    """Mark (or unmark) a team member as an interpreter; audited."""
+    if grant.interpreter == interpreter:
+        return
+    record(actor=actor, action="role.interpreter", obj=grant, event=grant.event,
+           summary=f"{grant.user.email}: {'interpreter' if interpreter else 'not interpreter'}",
+           before={"interpreter": grant.interpreter}, after={"interpreter": interpreter})
+    grant.interpreter = interpreter
+    db.session.flush()
+
+
+def interpreters(event: Event) -> list:
+    """The users of the event team marked as interpreters (each once), by email."""
+    grants = db.session.scalars(select(EventRole).options(joinedload(EventRole.user)).where(
+        EventRole.event_id == event.id, EventRole.interpreter.is_(True)))
+    people = {grant.user.id: grant.user for grant in grants}
+    return sorted(people.values(), key=lambda user: user.email)

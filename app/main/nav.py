@@ -9,7 +9,8 @@ from app.registration.services import live_registration
 
 # (endpoint, label, who sees it: "all", "unregistered" (visitors and users without a
 # registration for the event), "registered" (users with one), "speaker" (has the speaker
-# portal) or "participants" (everyone, while the participant list is public))
+# portal), "bilaterals" (heads of delegation, their deputies and attendees of bilaterals)
+# or "participants" (everyone, while the participant list is public))
 EVENT_NAV = [
     ("events.home", _l("About"), "all"),
     ("agenda.public_agenda", _l("Agenda"), "all"),
@@ -19,6 +20,7 @@ EVENT_NAV = [
     ("registration.my_registration", _l("My registration"), "registered"),
     ("personal.my_agenda", _l("My agenda"), "registered"),
     ("speakers.portal", _l("Speaker portal"), "speaker"),
+    ("bilaterals.index", _l("Bilaterals"), "bilaterals"),
 ]
 
 
@@ -46,6 +48,8 @@ def event_nav(user, event) -> list[tuple[str, str, str]]:
         elif audience != "all" and not getattr(user, "is_authenticated", False):
             continue
         if audience == "speaker" and not can(user, "speaker.portal", event):
+            continue
+        if audience == "bilaterals" and not can(user, "bilateral.portal", event):
             continue
         items.append((endpoint, url_for(endpoint, slug=event.slug), str(label)))
     return items

@@ -23,6 +23,7 @@ NAV = [
     ("checkin.manage_badges", "badge.print_bulk", _l("Badges")),
     ("checkin.manage_letters", "visa_letter.manage", _l("Visa-support letters")),
     ("footprint.report", "footprint.view", _l("Travel footprint")),
+    ("bilaterals.manage_list", "bilateral.read", _l("Bilaterals")),
     ("organiser.team", "team.manage", _l("Team")),
     ("api.service_tokens", "team.manage", _l("Service tokens")),
     ("api.webhooks", "team.manage", _l("Webhooks")),

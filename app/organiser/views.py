@@ -103,6 +103,17 @@ def revoke(event, grant):
     return redirect(url_for("organiser.team", slug=event.slug))
 
 
+@bp.route("/team/<int:grant_id>/interpreter", methods=["POST"])
+@requires("team.manage", load={"grant": in_event(EventRole, "grant_id")})
+def toggle_interpreter(event, grant):
+    """Mark a team member as an interpreter (protocol assigns them to bilaterals), or unmark."""
+    if EmptyForm().validate_on_submit():
+        event_services.set_interpreter(grant, not grant.interpreter, actor=current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("organiser.team", slug=event.slug))
+
+
 @bp.route("/audit")
 @requires("audit.view", load={})
 def audit(event):

@@ -19,6 +19,7 @@ from hashlib import sha256
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from icalendar import Event as ICalEvent
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -299,6 +300,26 @@ def note_feed_body(feed: AgendaFeed, body: bytes) -> str:
         feed.body_etag, feed.changed_at = etag, utcnow()
         db.session.flush()
     return etag
+
+
+def bilateral_vevents(event, entries) -> list[bytes]:
+    """One VEVENT per bilateral meeting of the personal feed (SEQUENCE raised on each change;
+    a meeting called off is marked cancelled). Only the two delegations and the room are
+    written: never the confidential topic."""
+    events = []
+    for entry in entries:
+        vevent = ICalEvent()
+        vevent.add("uid", f"{entry.uid}@kurultai")
+        vevent.add("dtstamp", entry.starts_at)
+        vevent.add("dtstart", entry.starts_at)
+        vevent.add("dtend", entry.ends_at)
+        vevent.add("summary", entry.title)
+        vevent.add("location", entry.room)
+        vevent.add("sequence", entry.sequence)
+        vevent.add("class", "CONFIDENTIAL")
+        vevent.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+        events.append(vevent.to_ical())
+    return events
 
 
 # --- Telling followers when a published session moves or is cancelled --------------

@@ -63,6 +63,7 @@ def my_agenda(slug):
                            feed_url=url_for("personal.agenda_feed", slug=slug, token=services.feed_token(feed),
                                             _external=True),
                            letter=letter, taken=services.places_by_session(agenda), form=EmptyForm(),
+                           bilaterals=[b for b in providers.bilaterals_of(event, current_user) if not b.cancelled],
                            title=_("My agenda"))
 
 
@@ -135,7 +136,8 @@ def agenda_feed(slug, token):
     cancelled = services.personal_cancelled(event, feed.user, agenda)
     with force_locale(feed.user.locale or "en"):  # calendar apps send no language: the delegate's own
         name = _("%(event)s — my agenda", event=event.title)
-    body = exports.calendar_ics(event, agenda, sessions, cancelled, name=name)
+    extra = services.bilateral_vevents(event, providers.bilaterals_of(event, feed.user))
+    body = exports.calendar_ics(event, agenda, sessions, cancelled, name=name, extra=extra)
     # Calendar apps poll this feed: an unchanged body is answered with 304.
     etag = services.note_feed_body(feed, body)
     db.session.commit()

@@ -30,9 +30,12 @@ def registry():
 
 
 def test_the_app_factory_registers_the_speakers_answers(app):
+    from app.bilaterals.services import announced
+
     assert providers._providers == {
         "confirmed_speakers": agenda_answers.confirmed_speakers, "busy_speakers": agenda_answers.busy_speakers,
-        "speaker_conflicts": speaker_conflicts, "speaker_profiles": agenda_answers.public_profiles}
+        "speaker_conflicts": speaker_conflicts, "speaker_profiles": agenda_answers.public_profiles,
+        "announced_meetings": announced}
 
 
 def test_speaker_conflicts_come_from_the_registered_provider(summit, registry):

@@ -172,6 +172,17 @@ PAGES: list[Page] = [
     Page("accreditation", f"{MANAGE}/visa-letters"),
     Page("accreditation", f"{MANAGE}/onsite-settings"),
     # Platform administration
+    # Bilateral meetings (the demo has one in every state)
+    Page("pk.focal", f"{EVENT}/bilaterals"),
+    Page("pk.focal", f"{EVENT}/bilaterals/new"),
+    Page("pk.focal", f"{EVENT}/bilaterals/new", submit=SUBMIT),
+    Page("kz.head", f"{EVENT}/my-agenda"),
+    Page("protocol", f"{MANAGE}/bilaterals"),
+    Page("protocol", f"{MANAGE}/bilaterals?state=bumped"),
+    Page("protocol", f"{MANAGE}/bilaterals/rooms"),
+    Page("protocol", f"{MANAGE}/bilaterals/rules"),
+    Page("protocol", f"{MANAGE}/bilaterals/today?day=2027-04-22"),
+    Page("accreditation", f"{MANAGE}/bilaterals/interpreters"),
     Page("admin", "/admin/"),
     Page("admin", "/admin/users/{user_id}"),
     Page("admin", "/admin/events"),

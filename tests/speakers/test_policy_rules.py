@@ -1,4 +1,4 @@
-"""The speaker rules of app/policy.py."""
+"""The speaker rules of app/policy/rules.py."""
 from __future__ import annotations
 
 from app.events.models import EventRole

@@ -9,7 +9,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.agenda import bp, cache, exports
+from app.agenda import bp, cache, exports, providers
 from app.agenda import services as svc
 from app.agenda.httpcache import mark_public
 from app.agenda.models import SESSION_TYPE_LABELS, SessionType
@@ -182,7 +182,7 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
     else:
         body, _wrote = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
     return render_template("agenda/public/agenda.html", event=event, body=Markup(body.decode()),
-                           title=_("Agenda"), **context)
+                           announced=providers.announced_meetings(event), title=_("Agenda"), **context)
 
 
 def _page_cacheable() -> bool:
