@@ -22,13 +22,14 @@ from app.extensions import db
 from app.registration import seed as registration_seed
 from app.speakers import seed as speakers_seed
 from app.utils.time import local_to_utc
-from app.utils.translated import text_in
+from app.utils.translated import Translated, text_in
 
 DEMO_PASSWORD = "summit-demo"
 DEMO_SLUG = "astana-2027"
 
-def _t(en: str, ru: str, kk: str) -> dict[str, str]:
-    return {"en": en, "ru": ru, "kk": kk}
+def _t(en: str, ru: str, kk: str) -> Translated:
+    """A text written in English first, then in Russian and Kazakh."""
+    return Translated({"en": en, "ru": ru, "kk": kk}, "en")
 
 
 # What a delegate reads about the summit, in each of its languages.
@@ -162,13 +163,13 @@ def seed_event() -> Event:
     # Rooms and tracks are known by their English names, so a second run adds only what is missing.
     rooms = {text_in(r.name, "en") for r in db.session.scalars(select(Room).where(Room.event_id == event.id))}
     for position, (name, capacity, location, equipment, interpretation) in enumerate(ROOMS):
-        if name["en"] not in rooms:
+        if name.get("en") not in rooms:
             db.session.add(Room(event=event, name=name, capacity=capacity, location=location, equipment=equipment,
                                 interpretation_languages=interpretation, opens_at=time(8, 0),
                                 closes_at=time(20, 0), position=position))
     tracks = {text_in(t.name, "en") for t in db.session.scalars(select(Track).where(Track.event_id == event.id))}
     for position, (name, colour, description, sdgs) in enumerate(TRACKS):
-        if name["en"] not in tracks:
+        if name.get("en") not in tracks:
             db.session.add(Track(event=event, name=name, colour=colour, description=description, sdgs=sdgs,
                                  position=position))
     db.session.flush()

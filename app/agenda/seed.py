@@ -14,7 +14,7 @@ from app.agenda.services import create_session, publish_agenda
 from app.extensions import db
 from app.registration.models import Category
 from app.utils.time import local_to_utc
-from app.utils.translated import text_in
+from app.utils.translated import Translated, text_in
 
 PLENARY, WATER, CLIMATE, INNOVATION, WORKSHOP, BILATERAL = (
     "Main Plenary Hall", "Hall A: Water", "Hall B: Climate", "Hall C: Innovation", "Workshop Room 1",
@@ -23,8 +23,9 @@ W, C, AI, GF, EG = ("Water security", "Climate adaptation", "AI for climate moni
                     "E-governance")
 
 
-def _t(en: str, ru: str, kk: str) -> dict[str, str]:
-    return {"en": en, "ru": ru, "kk": kk}
+def _t(en: str, ru: str, kk: str) -> Translated:
+    """A text written in English first, then in Russian and Kazakh."""
+    return Translated({"en": en, "ru": ru, "kk": kk}, "en")
 
 
 NO_TEXT = _t("", "", "")

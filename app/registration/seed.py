@@ -15,15 +15,16 @@ from app.accounts.services import create_user
 from app.extensions import db
 from app.registration import services
 from app.registration.models import ApprovalMode, Category, Delegation, Question, QuestionKind as Q, Registration
-from app.utils.translated import text_in
+from app.utils.translated import Translated, text_in
 
 DEMO_PASSWORD = "summit-demo"
 M, A = ApprovalMode.moderated, ApprovalMode.auto
 
 
 
-def _t(en: str, ru: str, kk: str) -> dict[str, str]:
-    return {"en": en, "ru": ru, "kk": kk}
+def _t(en: str, ru: str, kk: str) -> Translated:
+    """A text written in English first, then in Russian and Kazakh."""
+    return Translated({"en": en, "ru": ru, "kk": kk}, "en")
 
 
 # name, approval, invite only, capacity, protocol rank, description
@@ -58,6 +59,11 @@ CATEGORIES = [
         "Хатшылық рұқсат берген бақылаушылар.")),
 ]
 
+def _choice(en: str, ru: str, kk: str) -> dict[str, str]:
+    """A choice of a question, kept in the question's list of choices: {language: text}."""
+    return {"en": en, "ru": ru, "kk": kk}
+
+
 # The demo's custom questions: label, help text, kind, choices (none are required, so a
 # registration without answers stays complete).
 QUESTIONS = [
@@ -68,12 +74,12 @@ QUESTIONS = [
         "Количество мест ограничено; секретариат подтвердит участие по электронной почте.",
         "Орын саны шектеулі; хатшылық қатысуыңызды электрондық пошта арқылы растайды."),
      Q.choice, [
-         _t("Astana botanical garden and the Yesil river embankment",
+         _choice("Astana botanical garden and the Yesil river embankment",
             "Ботанический сад Астаны и набережная реки Есиль",
             "Астана ботаникалық бағы және Есіл өзенінің жағалауы"),
-         _t("Korgalzhyn nature reserve (a full day)", "Коргалжынский заповедник (на весь день)",
+         _choice("Korgalzhyn nature reserve (a full day)", "Коргалжынский заповедник (на весь день)",
             "Қорғалжын қорығы (күні бойы)"),
-         _t("No field visit", "Без ознакомительной поездки", "Танысу сапарына қатыспаймын"),
+         _choice("No field visit", "Без ознакомительной поездки", "Танысу сапарына қатыспаймын"),
      ]),
     (_t("Which topics matter most to your work?", "Какие темы наиболее важны для вашей работы?",
         "Жұмысыңыз үшін қай тақырыптар маңызды?"),
@@ -81,11 +87,12 @@ QUESTIONS = [
         "Можно выбрать несколько; программная служба учитывает ответы при распределении залов.",
         "Бірнешеуін таңдауға болады; бағдарлама қызметі залдарды бөлгенде жауаптарды ескереді."),
      Q.multi, [
-         _t("Water security", "Водная безопасность", "Су қауіпсіздігі"),
-         _t("Climate adaptation", "Адаптация к изменению климата", "Климаттың өзгеруіне бейімделу"),
-         _t("AI for climate monitoring", "ИИ для мониторинга климата", "Климат мониторингіндегі жасанды интеллект"),
-         _t("Green finance", "Зелёное финансирование", "Жасыл қаржыландыру"),
-         _t("E-governance", "Электронное управление", "Электрондық басқару"),
+         _choice("Water security", "Водная безопасность", "Су қауіпсіздігі"),
+         _choice("Climate adaptation", "Адаптация к изменению климата", "Климаттың өзгеруіне бейімделу"),
+         _choice("AI for climate monitoring", "ИИ для мониторинга климата",
+                 "Климат мониторингіндегі жасанды интеллект"),
+         _choice("Green finance", "Зелёное финансирование", "Жасыл қаржыландыру"),
+         _choice("E-governance", "Электронное управление", "Электрондық басқару"),
      ]),
     (_t("Will you attend the welcome reception on 21 April?",
         "Будете ли вы на приветственном приёме 21 апреля?",
@@ -147,8 +154,8 @@ def _categories(event) -> dict[str, Category]:
     existing = {text_in(c.name, "en"): c
                 for c in db.session.scalars(select(Category).where(Category.event_id == event.id))}
     for position, (name, approval, invite_only, capacity, rank, description) in enumerate(CATEGORIES):
-        if name["en"] not in existing:
-            existing[name["en"]] = services.save_category(event, None, dict(
+        if name.get("en") not in existing:
+            existing[name.get("en")] = services.save_category(event, None, dict(
                 name=name, approval=approval, invite_only=invite_only, capacity=capacity, protocol_rank=rank,
                 position=position, description=description, active=True), actor=None)
     return existing

@@ -19,14 +19,15 @@ from app.agenda.models import AgendaSession
 from app.extensions import db
 from app.speakers.models import AssignmentRole as R, AssignmentState as S, SpeakerAssignment, SpeakerProfile
 from app.utils.time import utcnow
-from app.utils.translated import text_in
+from app.utils.translated import Translated, text_in
 
 DEMO_PASSWORD = "summit-demo"
 SPEAKER_EMAIL = "speaker@example.org"
 
 
-def _t(en: str, ru: str, kk: str) -> dict[str, str]:
-    return {"en": en, "ru": ru, "kk": kk}
+def _t(en: str, ru: str, kk: str) -> Translated:
+    """A text written in English first, then in Russian and Kazakh."""
+    return Translated({"en": en, "ru": ru, "kk": kk}, "en")
 
 
 # email, form of address, given, family, position, organisation, country, bio
