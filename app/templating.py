@@ -16,7 +16,7 @@ from app.utils.countries import country_name
 from app.utils.formatting import (STYLES, _locale, date_range, event_datetime, event_time,  # noqa: F401
                                   language_name, language_names, local_date, utc_iso)
 from app.utils.time import utcnow
-from app.utils.translated import lang_attribute, shown_markup
+from app.utils.translated import lang_attribute, plain_text, shown_markup
 
 
 def _path_without_lang() -> str:
@@ -25,6 +25,15 @@ def _path_without_lang() -> str:
         return "/"
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     return request.path + (f"?{urlencode(args)}" if args else "")
+
+
+def _audit_value(value) -> str:
+    """A value in the audit log's changes: a multilingual text as "en: …; ru: …"."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{lang}: {text}" for lang, text in value.items())
+    return str(value)
 
 
 def init_app(app: Flask) -> None:
@@ -53,6 +62,8 @@ def init_app(app: Flask) -> None:
         # Organiser-written text in the page's language; another language's version
         # carries its lang attribute (tr: inline, langattr: on a block's own tag).
         tr=shown_markup,
+        text=plain_text,
+        audit_value=_audit_value,
         langattr=lang_attribute,
     )
     app.jinja_env.globals.update(

@@ -25,6 +25,7 @@ from app.agenda.services.publication import slugify
 from app.utils.formatting import date_range, local_date
 from app.utils.time import to_zone
 from app.utils.urls import external_url
+from app.utils.translated import Translated, current_language
 
 GENERATOR = "Kurultai"
 # Names of rooms, people and days in the feeds derive from this namespace, so they stay
@@ -117,9 +118,9 @@ def schedule_json(event, agenda: PublicAgenda) -> bytes:
         conference["time_zone_name"] = zone
     profiles = _public_profiles(event, agenda)
     for index, day, start, end, sessions in _days(event, agenda):
-        rooms: dict[str, list] = {r["name"]: [] for r in agenda.rooms}
+        rooms: dict[str, list] = {str(r["name"]): [] for r in agenda.rooms}
         for s in sessions:
-            rooms.setdefault(s.room["name"], []).append(_json_event(event, s, zone, profiles))
+            rooms.setdefault(str(s.room["name"]), []).append(_json_event(event, s, zone, profiles))
         conference["days"].append({"index": index, "date": day.isoformat(), "day_start": start.isoformat(),
                                    "day_end": end.isoformat(), "rooms": rooms})
     conference["daysCount"] = len(conference["days"])
@@ -132,7 +133,7 @@ def schedule_json(event, agenda: PublicAgenda) -> bytes:
             "conference": conference,
         },
     }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_json_text).encode()
 
 
 def language(s: PublicSession) -> str:
@@ -188,6 +189,13 @@ def _json_event(event, s: PublicSession, zone: str, profiles: dict | None = None
 
 
 # --- frab XML ----------------------------------------------------------------------
+
+def _json_text(value):
+    """A multilingual text in a JSON feed: the version of the feed's language."""
+    if isinstance(value, Translated):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
 
 def _sub(parent, tag: str, text=None, **attrs):
     element = etree.SubElement(parent, tag, {k: str(v) for k, v in attrs.items() if v is not None})
@@ -255,7 +263,7 @@ def _xml_event(parent, event, s: PublicSession, zone: str) -> None:
 
 def _description(s: PublicSession) -> str:
     """Speakers, then the abstract as plain text (calendars show Markdown marks as typed)."""
-    description = markdown_to_text(s.abstract)
+    description = markdown_to_text(str(s.abstract))
     if s.speakers:
         description = (", ".join(f"{p.name} ({p.role_label})" if p.role_label else p.name for p in s.speakers)
                        + "\n\n" + description).strip()
@@ -272,15 +280,15 @@ def _vevent(event, s: PublicSession) -> ICalEvent:
     item.add("last-modified", s.updated_at)
     item.add("dtstart", s.starts_at)   # UTC ("...Z"): right in every calendar, whatever its zone
     item.add("dtend", s.ends_at)
-    item.add("summary", s.title)
-    location = ", ".join(p for p in (s.room.get("name"), s.room.get("location"), event.venue) if p)
+    item.add("summary", str(s.title))
+    location = ", ".join(str(p) for p in (s.room.get("name"), s.room.get("location"), event.venue) if p)
     if location:
         item.add("location", location)
     description = _description(s)
     if description:
         item.add("description", description)
     if s.track:
-        item.add("categories", [s.track["name"]])
+        item.add("categories", [str(s.track["name"])])
     item.add("url", _session_url(event, s))
     item.add("status", "CANCELLED" if s.cancelled else "CONFIRMED")
     return item
@@ -298,7 +306,7 @@ _vevent_memo: dict[tuple, bytes] = {}
 def _vevent_bytes(event, s: PublicSession) -> bytes:
     """One VEVENT, remembered by everything it shows, so a new publication re-renders
     only the sessions that changed (folding long lines is the slow part)."""
-    key = (event.id, event.title, event.venue, s.uid, s.sequence, s.cancelled, s.title, s.starts_at, s.ends_at, s.abstract,
+    key = (current_language(), event.id, event.title, event.venue, s.uid, s.sequence, s.cancelled, s.title, s.starts_at, s.ends_at, s.abstract,
            s.updated_at, tuple(sorted(s.room.items())), (s.track or {}).get("name"),
            tuple((p.id, p.name) for p in s.speakers))
     body = _vevent_memo.get(key)
@@ -325,7 +333,7 @@ def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | No
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", vText(name or event.title))
+    cal.add("x-wr-calname", vText(str(name or event.title)))
     cal.add("x-wr-timezone", vText(agenda.timezone))
     head = cal.to_ical()
     end = b"END:VCALENDAR\r\n"
@@ -378,9 +386,9 @@ def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(0, 8, event.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 8, str(event.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 10)
-    place = ", ".join(p for p in (event.venue, event.city) if p)
+    place = ", ".join(str(p) for p in (event.venue, event.city) if p)
     dates = date_range(event.start_date, event.end_date)
     pdf.multi_cell(0, 5, f"{_('Agenda')} · {dates}{' · ' + place if place else ''}", align="L",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -401,9 +409,10 @@ def agenda_pdf(event, agenda: PublicAgenda) -> bytes:
             pdf.set_xy(pdf.l_margin, y)
             pdf.cell(24, 5, f"{s.local_start:%H:%M}–{s.local_end:%H:%M}")
             pdf.set_xy(pdf.l_margin + 26, y)
-            pdf.multi_cell(width - 26, 5, s.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width - 26, 5, str(s.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_font("DejaVu", "", 8.5)
-            details = " · ".join(p for p in (s.room.get("name"), (s.track or {}).get("name"), s.type_label) if p)
+            details = " · ".join(str(p) for p in (s.room.get("name"), (s.track or {}).get("name"), s.type_label)
+                                 if p)
             if s.speakers:
                 details += "\n" + ", ".join(p.name for p in s.speakers)
             pdf.set_x(pdf.l_margin + 26)

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from app.agenda.models import SESSION_TYPE_LABELS, VISIBILITY_LABELS, SessionType, Visibility
 from app.agenda.sdgs import SDG_NAMES, sdg_label
-from app.utils.forms import LocalDateTimeField, select_choices, strip_text, text_field
+from app.utils.forms import LocalDateTimeField, TranslatedField, select_choices, strip_text, text_field
 from app.utils.inputs import record_id
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1565c0."))
@@ -38,9 +38,9 @@ class MultiCheckField(SelectMultipleField):
 
 
 class RoomForm(FlaskForm):
-    name = text_field(lazy_pgettext("thing", "Name"), max_length=120, required=True)
+    name = TranslatedField(lazy_pgettext("thing", "Name"), max_length=120, required=True)
     capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=0, max=100000)])
-    location = text_field(_l("Floor or location"), max_length=200)
+    location = TranslatedField(_l("Floor or location"), max_length=200)
     equipment = text_field(_l("Audio-visual equipment"), max_length=500)
     interpretation_languages = MultiCheckField(_l("Interpretation available in"), choices=[])
     opens_at = TimeField(_l("Opens at"), validators=[Optional()])
@@ -59,16 +59,16 @@ class RoomForm(FlaskForm):
 
 
 class TrackForm(FlaskForm):
-    name = text_field(lazy_pgettext("thing", "Name"), max_length=120, required=True)
+    name = TranslatedField(lazy_pgettext("thing", "Name"), max_length=120, required=True)
     colour = text_field(_l("Colour"), max_length=7, required=True, validators=[COLOUR], render_kw={"type": "color"})
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)], filters=[strip_text])
+    description = TranslatedField(_l("Description"), max_length=2000, multiline=True)
     sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=record_id)
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
     submit = SubmitField(_l("Save track"))
 
 
 class SessionForm(FlaskForm):
-    title = text_field(_l("Title"), max_length=300, required=True)
+    title = TranslatedField(_l("Title"), max_length=300, required=True)
     type = SelectField(_l("Type"), choices=[], default=SessionType.panel.value)
     track_id = SelectField(_l("Track"), choices=[], validate_choice=False)
     sdgs = MultiCheckField(_l("Sustainable Development Goals"), choices=SDG_CHOICES, coerce=record_id)
@@ -79,9 +79,8 @@ class SessionForm(FlaskForm):
     ends_at = LocalDateTimeField(_l("Ends (event time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                  validators=[InputRequired(message=_l("Enter a date and time."))],
                                  render_kw={"step": 300})
-    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=10000)],
-                             description=_l("Markdown: *emphasis*, **bold**, lists and links."),
-                             render_kw={"rows": 6})
+    abstract = TranslatedField(_l("Abstract"), max_length=10000, multiline=True, rows=6,
+                               description=_l("Markdown: *emphasis*, **bold**, lists and links."))
     languages = MultiCheckField(_l("Languages"), choices=[])
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=100000)],
                             description=_l("Leave empty to use the room's capacity."))

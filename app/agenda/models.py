@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
+from app.utils.translated import Translated, TranslatedText, empty_text
 
 
 class Room(db.Model):
@@ -26,9 +27,9 @@ class Room(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[Translated] = mapped_column(TranslatedText())
     capacity: Mapped[int | None] = mapped_column(Integer)
-    location: Mapped[str] = mapped_column(String(200), default="")
+    location: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     equipment: Mapped[str] = mapped_column(String(500), default="")
     interpretation_languages: Mapped[list] = mapped_column(JSON, default=list)
     opens_at: Mapped[time | None] = mapped_column(Time)
@@ -47,9 +48,9 @@ class Track(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[Translated] = mapped_column(TranslatedText())
     colour: Mapped[str] = mapped_column(String(7), default="#1f6fb2")
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     sdgs: Mapped[list] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -116,7 +117,7 @@ class AgendaSession(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     # Stable identity for feeds (frab guid, iCalendar UID): survives renames and moves.
     uid: Mapped[str] = mapped_column(String(36), unique=True, default=_new_uid)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[Translated] = mapped_column(TranslatedText())
     type: Mapped[SessionType] = mapped_column(Enum(SessionType, native_enum=False, length=24),
                                               default=SessionType.panel)
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
@@ -124,7 +125,7 @@ class AgendaSession(db.Model):
     sdgs: Mapped[list] = mapped_column(JSON, default=list)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    abstract: Mapped[str] = mapped_column(Text, default="")  # Markdown source
+    abstract: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)  # Markdown source
     languages: Mapped[list] = mapped_column(JSON, default=list)
     capacity: Mapped[int | None] = mapped_column(Integer)  # None: the room's capacity
     signup_required: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -38,6 +38,7 @@ def markdown_to_text(text: str) -> str:
     on their own lines ("- " or "1. "), link addresses kept in brackets."""
     if not text:
         return ""
+    text = str(text)  # a multilingual text: the reader's version
     blocks: list[str] = []
     lists: list[list] = []   # [ordered, next number] per open list
     item_prefix = ""

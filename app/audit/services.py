@@ -9,12 +9,15 @@ from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.utils.translated import Translated
 
 # Values never copied into the audit log.
 _SECRET_FIELDS = {"password", "password_hash", "token", "token_hash", "session_token", "passport_number"}
 
 
 def _plain(value):
+    if isinstance(value, Translated):
+        return value.texts
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (date, datetime)):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
-from app.utils.translated import Translated, TranslatedText
+from app.utils.translated import Translated, TranslatedText, empty_text
 
 # Short codes are typed by hand at the desk: no 0/O, 1/I/L, 5/S or 8/B to confuse.
 SHORT_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
@@ -28,10 +28,6 @@ def new_public_id() -> str:
 
 def new_short_code() -> str:
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
-
-
-def _no_text() -> Translated:
-    return Translated()
 
 
 def _enum(cls, length=12):
@@ -59,13 +55,13 @@ class OnsiteSettings(db.Model):
     badge_languages: Mapped[list] = mapped_column(JSON, default=list)
     # The letterhead, the signatory and the addressed consulate, one version per letter
     # language; empty means the event's name and venue, no signatory, the built-in addressee.
-    letter_organisation: Mapped[Translated] = mapped_column(TranslatedText(), default=_no_text)
-    letter_address: Mapped[Translated] = mapped_column(TranslatedText(), default=_no_text)
-    letter_signatory: Mapped[Translated] = mapped_column(TranslatedText(), default=_no_text)
-    letter_signatory_title: Mapped[Translated] = mapped_column(TranslatedText(), default=_no_text)
-    letter_addressee: Mapped[Translated] = mapped_column(TranslatedText(), default=_no_text)
+    letter_organisation: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    letter_address: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    letter_signatory: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    letter_signatory_title: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    letter_addressee: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     # The letter's text with {placeholders}, per language; a language left empty uses the built-in text.
-    letter_body: Mapped[Translated] = mapped_column(TranslatedText(), default=_no_text)
+    letter_body: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
 
     event = relationship("Event")

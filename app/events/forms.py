@@ -7,21 +7,24 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 
 from app.accounts.forms import interface_language_choices
 from app.events.models import EventRoleName
-from app.utils.forms import CountryField, LocalDateTimeField, email_field, select_choices, strip_text, text_field
+from app.utils.forms import (CountryField, LocalDateTimeField, TranslatedField, email_field, select_choices,
+                             strip_text, text_field)
 from app.utils.time import common_timezones, valid_timezone
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #0b5d3b."))
 
 
 class EventForm(FlaskForm):
-    title = text_field(_l("Title"), max_length=200, required=True)
+    title = TranslatedField(_l("Title"), max_length=200, required=True)
+    short_title = TranslatedField(_l("Short title"), max_length=80,
+                                  description=_l("For badges, tabs and small screens, e.g. “Astana Summit 2027”."))
     slug = text_field(_l("Short name in addresses"), max_length=64, required=True,
                       validators=[Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                                          message=_l("Use lower-case letters, digits and dashes, e.g. astana-2027."))],
                       description=_l("Used in links: /e/<short name>/"))
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)], filters=[strip_text])
-    venue = text_field(_l("Venue"), max_length=200)
-    city = text_field(_l("City"), max_length=120)
+    description = TranslatedField(_l("Description"), max_length=5000, multiline=True)
+    venue = TranslatedField(_l("Venue"), max_length=200)
+    city = TranslatedField(_l("City"), max_length=120)
     country = CountryField()
     timezone = SelectField(_l("Time zone"), choices=[], default="Asia/Almaty", validate_choice=False)
     start_date = DateField(_l("First day"), validators=[InputRequired()])
@@ -34,9 +37,12 @@ class EventForm(FlaskForm):
     registration_closes_at = LocalDateTimeField(_l("Registration closes (event time)"), validators=[Optional()],
                                                 zone=lambda form: form.timezone.data)
     contact_email = email_field(_l("Contact email"))
-    privacy_notice = TextAreaField(
-        _l("Privacy notice"), validators=[Optional(), Length(max=8000)], filters=[strip_text],
-        render_kw={"rows": 12},
+    practical_info = TranslatedField(
+        _l("Practical information"), max_length=8000, multiline=True, rows=8,
+        description=_l("Getting there, accommodation, dress code, who to call: shown on the event's page. "
+                       "Markdown: **bold**, *italics*, lists, links."))
+    privacy_notice = TranslatedField(
+        _l("Privacy notice"), max_length=8000, multiline=True, rows=12,
         description=_l("Shown at /e/<short name>/privacy and linked from the registration form: what is "
                        "collected, why, who sees it, how long it is kept, the delegate's rights and whom to "
                        "ask. Markdown: **bold**, *italics*, lists, links."))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
+from app.utils.translated import Translated, TranslatedText, empty_text
 
 
 class Event(db.Model):
@@ -19,14 +20,17 @@ class Event(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    venue: Mapped[str] = mapped_column(String(200), default="")
-    city: Mapped[str] = mapped_column(String(120), default="")
+    # Texts the public reads, one version per language of the event (app/utils/translated.py).
+    title: Mapped[Translated] = mapped_column(TranslatedText())
+    short_title: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    description: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    venue: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    city: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     country: Mapped[str] = mapped_column(String(2), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Almaty")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
+    # The languages its texts are written in; the first is the default (required in every form).
     languages: Mapped[list] = mapped_column(JSON, default=lambda: ["en", "ru", "kk"])
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -35,7 +39,9 @@ class Event(db.Model):
     accent_colour: Mapped[str] = mapped_column(String(7), default="#1f6fb2")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     # What the event does with personal data, in Markdown; shown at /e/<slug>/privacy.
-    privacy_notice: Mapped[str] = mapped_column(Text, default="")
+    privacy_notice: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    # Getting there, accommodation, dress code...: shown on the event page, in Markdown.
+    practical_info: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -44,6 +50,10 @@ class Event(db.Model):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def default_language(self) -> str:
+        return (self.languages or ["en"])[0]
 
     @property
     def registration_is_open(self) -> bool:

@@ -15,7 +15,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.accounts.forms import StrongPassword, honorific_choices, interface_language_choices
 from app.registration.models import ApprovalMode, QuestionKind, WaitlistMode
 from app.registration.services.transitions import DETAIL_FIELDS, PASSPORT_FIELDS
-from app.utils.forms import CountryField, LocalDateTimeField, email_field, select_choices, strip_text, text_field
+from app.utils.forms import (CountryField, LocalDateTimeField, TranslatedField, email_field, select_choices,
+                             strip_text, text_field)
 from app.utils.images import PhotoError, process_photo
 from app.utils.inputs import whole_number
 from app.utils.time import to_zone
@@ -238,8 +239,8 @@ class NoteForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    name = text_field(lazy_pgettext("thing", "Name"), max_length=120, required=True)
-    description = text_field(_l("Description"), max_length=500)
+    name = TranslatedField(lazy_pgettext("thing", "Name"), max_length=120, required=True)
+    description = TranslatedField(_l("Description"), max_length=500)
     approval = SelectField(_l("Approval"), choices=select_choices([
         (ApprovalMode.moderated.value, _l("Moderated: an officer approves")),
         (ApprovalMode.auto.value, _l("Automatic while places are free"))]), validate_choice=True)
@@ -274,7 +275,9 @@ class SettingsForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    label = text_field(_l("Question"), max_length=300, required=True)
+    label = TranslatedField(_l("Question"), max_length=300, required=True)
+    help = TranslatedField(_l("Help text"), max_length=500,
+                           description=_l("Shown under the question, e.g. what the answer is used for."))
     kind = SelectField(_l("Kind of answer"), choices=select_choices([(QuestionKind.text.value, _l("Text")),
                                                                      (QuestionKind.choice.value, _l("One choice")),
                                                                      (QuestionKind.multi.value, _l("Several choices")),

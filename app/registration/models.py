@@ -13,6 +13,7 @@ from app.accounts.labels import form_of_address, formal_name
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
+from app.utils.translated import Translated, TranslatedText, empty_text
 
 
 class RegistrationState(str, enum.Enum):
@@ -82,8 +83,8 @@ class Category(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(String(500), default="")
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    description: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     approval: Mapped[ApprovalMode] = mapped_column(_enum(ApprovalMode), default=ApprovalMode.moderated)
     invite_only: Mapped[bool] = mapped_column(Boolean, default=False)
     capacity: Mapped[int | None] = mapped_column(Integer)
@@ -255,7 +256,9 @@ class Question(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    label: Mapped[str] = mapped_column(String(300))
+    label: Mapped[Translated] = mapped_column(TranslatedText())
+    # A line under the label explaining what is asked.
+    help: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind), default=QuestionKind.text)
     choices: Mapped[list] = mapped_column(JSON, default=list)
     required: Mapped[bool] = mapped_column(Boolean, default=False)

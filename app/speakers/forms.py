@@ -13,7 +13,7 @@ from app.accounts.forms import honorific_choices, interface_language_choices
 from app.accounts.passwords import password_problem
 from app.speakers.models import ROLE_LABELS, STATE_LABELS, AssignmentRole
 from app.speakers.services import BIO_MAX
-from app.utils.forms import CountryField, email_field, select_choices, strip_text, text_field
+from app.utils.forms import CountryField, TranslatedField, email_field, select_choices, strip_text, text_field
 from app.utils.images import PhotoError, process_photo
 
 
@@ -136,10 +136,10 @@ class ProfileForm(FlaskForm):
     position = text_field(_l("Position"), max_length=200)
     organisation = text_field(_l("Organisation"), max_length=200)
     country = CountryField()
-    bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=BIO_MAX, message=_l(
-        "The biography may be at most %(max)d characters long.", max=BIO_MAX))], filters=[strip_text],
-        description=_l("Up to %(max)d characters. Markdown: **bold**, *italics*, links.", max=BIO_MAX),
-        render_kw={"rows": 8})
+    bio = TranslatedField(_l("Short biography"), max_length=BIO_MAX, multiline=True, rows=8,
+                          too_long=_l("The biography may be at most %(max)d characters long.", max=BIO_MAX),
+                          description=_l("Up to %(max)d characters in each language. Markdown: **bold**, "
+                                         "*italics*, links.", max=BIO_MAX))
     link1 = StringField(_l("Link"), validators=[Optional(), Length(max=300), URL(message=_l(
         "Enter a web address starting with https://"))], filters=[_links_filter])
     link2 = StringField(_l("Link"), validators=[Optional(), Length(max=300), URL(message=_l(

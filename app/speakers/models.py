@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
+from app.utils.translated import Translated, TranslatedText, empty_text
 
 
 class AssignmentRole(enum.StrEnum):
@@ -140,7 +141,7 @@ class SpeakerProfile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    bio: Mapped[str] = mapped_column(Text, default="")  # Markdown source
+    bio: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)  # Markdown source
     photo_filename: Mapped[str] = mapped_column(String(80), default="")
     links: Mapped[list] = mapped_column(JSON, default=list)
     available_from: Mapped[date | None] = mapped_column(Date)

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask import current_app, g, has_app_context
 from flask_babel import get_locale, lazy_gettext as _l
-from wtforms import DateTimeLocalField, SelectField, StringField
+from wtforms import DateTimeLocalField, Field, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from app.utils.countries import country_choices
 from app.utils.inputs import strip_controls
 from app.utils.time import local_to_utc, to_zone, valid_timezone
+from app.utils.translated import Translated
 
 
 def strip_text(value):
@@ -124,3 +127,102 @@ class LocalDateTimeField(DateTimeLocalField):
         if value.tzinfo is not None:
             value = to_zone(value, self.zone)
         return value.strftime(self.format[0])
+
+
+def content_languages() -> list[str]:
+    """The languages organiser-written texts are asked in: the current event's (its
+    default first), else every interface language."""
+    event = g.get("event") if has_app_context() else None
+    languages = [lang for lang in (getattr(event, "languages", None) or []) if isinstance(lang, str)]
+    if not languages and has_app_context():
+        languages = list(current_app.config.get("LANGUAGES", {"en": "English"}))
+    return languages or ["en"]
+
+
+class TranslatedField(Field):
+    """One input per language of the event for a multilingual text (its data is a
+    `Translated`). The first language is the event's default: when the field is
+    required, that version is; the others may wait for a translator, and the form
+    says so ("not translated yet", or "may be out of date" when the default
+    version changed after they were written).
+
+    Posted as `<name>-<language>` for each language; a plain `<name>` (what older
+    forms and API clients send) is the default language's version. A language not
+    posted keeps the version it had, so a form that shows only some languages
+    never erases the others."""
+
+    def __init__(self, label=None, validators=None, *, max_length: int = 200, required: bool = False,
+                 multiline: bool = False, rows: int = 4, languages=None, too_long=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.max_length = max_length
+        self.too_long = too_long
+        self.required = required
+        self.multiline = multiline
+        self.rows = rows
+        self._languages = languages
+        if required:
+            self.flags.required = True
+        self.object_data = Translated()
+        self.data = Translated()
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self._languages or content_languages())
+
+    @languages.setter
+    def languages(self, value) -> None:
+        self._languages = list(value)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        if data is None or data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = Translated.coerce(data, self.default_language) if data is not None else \
+            Translated({}, self.default_language)
+        self.raw_data = []
+        posted: dict[str, str] = {}
+        if formdata is not None:
+            if self.name in formdata:
+                posted[self.default_language] = formdata.get(self.name) or ""
+            for lang in self.languages:
+                key = f"{self.name}-{lang}"
+                if key in formdata:
+                    posted[lang] = formdata.get(key) or ""
+            self.raw_data = list(posted.values())
+        cleaned = {lang: strip_text(text) for lang, text in posted.items()}
+        self.data = self.object_data.merged(cleaned, self.languages) if cleaned else self.object_data
+
+    def version(self, lang: str) -> str:
+        """What the input for `lang` shows."""
+        return self.data.get(lang)
+
+    def is_stale(self, lang: str) -> bool:
+        return self.data.is_stale(lang)
+
+    def pre_validate(self, form):
+        if self.required and not self.data.get(self.default_language):
+            raise StopValidation(_l("Enter the text in %(language)s.",
+                                    language=language_label(self.default_language)))
+        too_long = [lang for lang in self.languages if len(self.data.get(lang)) > self.max_length]
+        if too_long and self.too_long is not None:
+            raise ValidationError(self.too_long)
+        if too_long:
+            raise ValidationError(_l("Keep each version under %(max)d characters (too long: %(languages)s).",
+                                     max=self.max_length,
+                                     languages=", ".join(language_label(lang) for lang in too_long)))
+
+    def populate_obj(self, obj, name):
+        setattr(obj, name, self.data)
+
+    def _value(self):
+        return str(self.data)
+
+
+def language_label(lang: str) -> str:
+    """A language's own name as the interface lists it (English, Русский, Қазақша)."""
+    names = current_app.config.get("LANGUAGES", {}) if has_app_context() else {}
+    return names.get(lang, lang)

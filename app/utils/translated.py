@@ -34,7 +34,9 @@ from typing import Any, NamedTuple
 from flask import current_app, has_app_context
 from flask_babel import get_locale
 from markupsafe import Markup, escape
-from sqlalchemy import Text
+from sqlalchemy import Text, event
+from sqlalchemy.orm import Mapper
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 SOURCE_KEY = "@"
@@ -161,6 +163,11 @@ class Translated:
         return self._source
 
     @property
+    def original(self) -> str:
+        """The text as first written (in the source language)."""
+        return self._texts.get(self._source, "")
+
+    @property
     def texts(self) -> dict[str, str]:
         return dict(self._texts)
 
@@ -193,6 +200,17 @@ class Translated:
         if lang == self._source or lang not in self._texts:
             return False
         return self._origins.get(lang) != fingerprint(self._texts.get(self._source, ""))
+
+    def clashes_with(self, other: Any) -> bool:
+        """True when some language has the same text (ignoring case and spacing) in
+        both: two rooms may not share a name in any language."""
+        other = Translated.coerce(other)
+        return any(text.strip().casefold() == other.get(lang).strip().casefold()
+                   for lang, text in self._texts.items() if other.has(lang))
+
+    def searchable(self) -> str:
+        """Every version, for a search that matches any language."""
+        return " ".join(self._texts.values())
 
     def missing(self, languages: Iterable[str]) -> list[str]:
         return [lang for lang in languages if lang not in self._texts]
@@ -259,7 +277,8 @@ class Translated:
         return str(self) >= str(other)
 
     def __hash__(self) -> int:
-        return hash((self._source, tuple(sorted(self._texts.items()))))
+        # Equal to its string, so it hashes as one (a dict keyed by titles finds "Plenary").
+        return hash(str(self))
 
     def __getattr__(self, name: str):
         # lower(), strip(), splitlines()...: the reader's string answers.
@@ -276,9 +295,25 @@ def text_in(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+def as_text(value: Any) -> Any:
+    """A stored {language: text} mapping (a snapshot, a changelog) as a Translated;
+    anything else as it is."""
+    if isinstance(value, Mapping) and not isinstance(value, Translated):
+        return Translated.from_json(value)
+    return value
+
+
+def plain_text(value: Any) -> str:
+    """The reader's version of a text, a stored mapping or a plain value (for mail and
+    other plain-text output)."""
+    value = as_text(value)
+    return "" if value is None else str(value)
+
+
 def shown_markup(value: Any, page_lang: str | None = None) -> Markup:
     """Escaped text for a page in `page_lang`; a version in another language is
     wrapped in a span carrying its `lang`, so screen readers switch voice."""
+    value = as_text(value)
     if not isinstance(value, Translated):
         return Markup(escape("" if value is None else value))
     page_lang = page_lang or current_language()
@@ -298,6 +333,11 @@ def lang_attribute(value: Any, page_lang: str | None = None) -> Markup:
     if shown.lang == page_lang or not shown.text:
         return Markup("")
     return Markup(' lang="{}"').format(shown.lang)
+
+
+def empty_text() -> Translated:
+    """A column default: no text in any language yet."""
+    return Translated()
 
 
 class TranslatedText(TypeDecorator):
@@ -335,5 +375,22 @@ class TranslatedText(TypeDecorator):
         return x == y
 
     def coerce_compared_value(self, op, value):
-        # A LIKE/ILIKE against the stored JSON compares plain text.
+        # `column == "Hall C"` compares with that text stored as the default
+        # language's only version; LIKE/ILIKE compare with the stored JSON as plain
+        # text, so a search finds a word in any language.
+        if op in (operators.eq, operators.ne, operators.in_op, operators.not_in_op):
+            return self
         return Text()
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _coerce_on_assignment(mapper, class_) -> None:
+    """Whatever code assigns to a multilingual column (a string, a {language: text}
+    mapping) reads back at once as a Translated, before and after it is saved."""
+    for prop in mapper.column_attrs:
+        if any(isinstance(column.type, TranslatedText) for column in prop.columns):
+            event.listen(getattr(class_, prop.key), "set", _coerce_value, retval=True)
+
+
+def _coerce_value(target, value, oldvalue, initiator):
+    return None if value is None else Translated.coerce(value)

@@ -8,7 +8,7 @@ category in. Titles written before forms of address were a fixed list ("Mrs",
 "Sir", "dr.") become the form of address they stand for.
 
 Revision ID: 0012_content
-Revises: 0011_api
+Revises: 0012_multilingual
 Create Date: 2026-12-07 04:20:00.000000
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_content'
-down_revision = '0011_api'
+down_revision = '0012_multilingual'
 branch_labels = None
 depends_on = None
 

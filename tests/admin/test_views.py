@@ -164,15 +164,15 @@ def test_create_event_with_only_the_required_fields(client, admin):
 
 @pytest.mark.parametrize("changes, field, message", [
     ({"end_date": "2027-04-01"}, "end_date", "The last day cannot be before the first day."),
-    ({"title": ""}, "title", "This field is required."),
-    ({"title": "T" * 10_000}, "title", "Field cannot be longer than 200 characters."),
+    ({"title": ""}, "title", "Enter the text in English."),
+    ({"title": "T" * 10_000}, "title", "Keep each version under 200 characters (too long: English)."),
     ({"slug": "<script>alert(1)</script>"}, "slug", "Use lower-case letters, digits and dashes, e.g. astana-2027."),
     ({"slug": "a" * 10_000}, "slug", "Field cannot be longer than 64 characters."),
     ({"start_date": ""}, "start_date", "This field is required."),
     ({"start_date": "21/04/2027"}, "start_date", "Not a valid date value."),
     ({"languages": []}, "languages", "This field is required."),
     ({"contact_email": "not-an-email"}, "contact_email", "Enter a valid email address."),
-    ({"description": "D" * 10_000}, "description", "Field cannot be longer than 5000 characters."),
+    ({"description": "D" * 10_000}, "description", "Keep each version under 5000 characters (too long: English)."),
     ({"registration_opens_at": "tomorrow"}, "registration_opens_at", "Not a valid datetime value."),
 ])
 def test_create_event_with_bad_input_gives_a_field_error(client, admin, changes, field, message):

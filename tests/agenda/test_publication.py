@@ -7,6 +7,7 @@ from app.agenda import services as svc
 from app.agenda.models import Publication, Visibility
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.utils.translated import as_text
 from tests.agenda.conftest import add_session, at
 
 
@@ -16,7 +17,7 @@ def test_publish_snapshot_leaves_out_drafts(summit):
     add_session(event, rooms[1], at(9), at(10), title="Hidden", visibility=Visibility.draft)
     publication = svc.publish_agenda(event, actor=None)
     assert publication.version == 1
-    assert [s["title"] for s in publication.snapshot["sessions"]] == ["Shown"]
+    assert [as_text(s["title"]) for s in publication.snapshot["sessions"]] == ["Shown"]
     assert [c["kind"] for c in publication.changes] == ["added"]
     assert publication.changes[0]["session_id"] == shown.id
 
@@ -48,12 +49,13 @@ def test_publish_records_what_moved_since_last_publication(summit):
     added = add_session(event, rooms[2], at(14), at(15), title="Added")
     second = svc.publish_agenda(event, actor=None)
     assert second.version == 2
-    summary = [(c["kind"], c["title"]) for c in second.changes]
+    summary = [(c["kind"], as_text(c["title"])) for c in second.changes]
     assert summary == [("removed", "Removed"), ("changed", "New name"), ("moved", "Moved"), ("added", "Added")]
     move = second.changes[2]
-    assert move["before"] == {"room": "Plenary", "starts_at": "2027-04-21T04:00:00+00:00",
+    assert as_text(move["before"].pop("room")) == "Plenary"
+    assert move["before"] == {"starts_at": "2027-04-21T04:00:00+00:00",
                               "ends_at": "2027-04-21T05:00:00+00:00", "local": "2027-04-21 09:00–10:00"}
-    assert move["after"]["room"] == "Hall A"
+    assert as_text(move["after"]["room"]) == "Hall A"
     assert move["after"]["local"] == "2027-04-21 11:00–12:00"
     assert second.changes[3]["session_id"] == added.id
 

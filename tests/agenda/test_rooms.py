@@ -33,5 +33,5 @@ def test_room_and_track_changes_are_audited_with_what_changed(summit):
     entries = list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
     assert [(e.action, e.summary, e.actor_id) for e in entries] == [
         ("agenda.room.update", "Main hall", user.id), ("agenda.track.update", tracks[0].name, user.id)]
-    assert entries[0].changes == {"name": ["Plenary", "Main hall"]}
+    assert entries[0].changes == {"name": [{"en": "Plenary"}, {"en": "Main hall"}]}
     assert list(entries[1].changes) == ["colour"]

@@ -15,6 +15,6 @@ def test_audited_update_sets_only_the_named_fields_and_records_the_change(app):
                              action="event.update", event=event, summary="Renamed")
 
     assert (event.title, event.slug != "hijacked") == ("Renamed", True)
-    assert changes == {"title": [old_title, "Renamed"]}
+    assert changes == {"title": [old_title.texts, {"en": "Renamed"}]}
     entry = db.session.scalars(select(AuditEntry)).one()
     assert (entry.action, entry.actor_id, entry.changes) == ("event.update", actor.id, changes)

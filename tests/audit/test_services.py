@@ -26,7 +26,7 @@ def test_event_update_records_only_what_changed():
                                 "registration_opens_at": datetime(2026, 11, 1, 4, tzinfo=UTC),
                                 "not_a_field": "ignored"}, actor=actor)
     assert entries() == [("event.update", actor.id, event.id, "Event", str(event.id), "New title", {
-        "title": ["Old title", "New title"],
+        "title": [{"en": "Old title"}, {"en": "New title"}],
         "start_date": ["2027-04-21", "2027-04-22"],
         "registration_opens_at": [None, "2026-11-01T04:00:00+00:00"],
     })]

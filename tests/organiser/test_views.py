@@ -145,8 +145,8 @@ def test_settings_save_changes_and_audit_them(client, secretariat):
     assert (entry.action, entry.actor_id, entry.event_id, entry.object_type, entry.object_id) == (
         "event.update", lead.id, event.id, "Event", str(event.id))
     assert entry.changes == {
-        "title": [old_title, "Regional Ecological Summit 2027"],
-        "venue": ["", "Palace of Independence"],
+        "title": [old_title.texts, {"en": "Regional Ecological Summit 2027"}],
+        "venue": [{}, {"en": "Palace of Independence"}],
         "registration_opens_at": [None, "2026-11-01T04:00:00+00:00"],
         "registration_closes_at": [None, "2027-04-10T13:00:00+00:00"],
     }

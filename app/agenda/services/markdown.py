@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from app.utils.translated import Translated
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "h5",
                  "h6", "hr"}
@@ -23,6 +25,8 @@ def markdown_problem(text: str) -> str | None:
     The text is unescaped and stripped of invisible characters first, so
     `java&#115;cript:` or `java\\tscript:` are caught as well.
     """
+    if isinstance(text, Translated):
+        return next((problem for version in text.texts.values() if (problem := markdown_problem(version))), None)
     if not text:
         return None
     unescaped = html.unescape(text)
@@ -33,10 +37,11 @@ def markdown_problem(text: str) -> str | None:
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown to safe HTML: raw HTML is escaped, links limited to http(s) and mailto."""
+    """Markdown to safe HTML: raw HTML is escaped, links limited to http(s) and mailto.
+    A multilingual text is rendered in the reader's language."""
     if not text:
         return Markup("")
-    rendered = _md.render(text)
+    rendered = _md.render(str(text))
     cleaned = nh3.clean(rendered, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
                         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
     return Markup(cleaned)

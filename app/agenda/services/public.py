@@ -19,6 +19,7 @@ from app.policy import can
 from app.registration.models import Registration, RegistrationState
 from app.utils.inputs import optional_id
 from app.utils.time import to_zone
+from app.utils.translated import Translated
 
 
 def _session_ids(sessions) -> list[int]:
@@ -41,15 +42,15 @@ def public_speakers(sessions) -> dict[int, list[PublicSpeaker]]:
 class PublicSession:
     id: int
     uid: str
-    title: str
+    title: Translated
     type: str
     track: dict | None
     room: dict
     sdgs: list[int]
     starts_at: datetime
     ends_at: datetime
-    abstract: str
-    abstract_html: Markup
+    abstract: Translated
+    abstract_versions: Translated   # the abstract as HTML, per language
     languages: list[str]
     capacity: int | None
     signup_required: bool
@@ -67,6 +68,11 @@ class PublicSession:
             return str(SESSION_TYPE_LABELS[SessionType(self.type)])
         except ValueError:
             return self.type
+
+    @property
+    def abstract_html(self) -> Markup:
+        """The abstract as HTML in the reader's language (else its source language)."""
+        return Markup(str(self.abstract_versions))
 
     @property
     def duration(self) -> timedelta:
@@ -94,6 +100,12 @@ class PublicAgenda:
         return next((s for s in self.sessions if s.id == session_id), None)
 
 
+def _with_texts(entry: dict, names: tuple[str, ...]) -> dict:
+    """A snapshot's room or track with its texts as multilingual values (a snapshot
+    published before texts had languages holds plain strings: read the same way)."""
+    return {**entry, **{name: Translated.coerce(entry.get(name) or "") for name in names}}
+
+
 def public_agenda(publication: Publication, *, categories: frozenset[int] | None = frozenset(),
                   with_speakers: bool = True) -> PublicAgenda:
     """The sessions of `publication` a viewer may see, with confirmed speakers.
@@ -102,8 +114,8 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
     show when they share one); None shows everything (organisers).
     """
     snap = publication.snapshot or {}
-    rooms = {r["id"]: r for r in snap.get("rooms", [])}
-    tracks = {t["id"]: t for t in snap.get("tracks", [])}
+    rooms = {r["id"]: _with_texts(r, ("name", "location")) for r in snap.get("rooms", [])}
+    tracks = {t["id"]: _with_texts(t, ("name", "description")) for t in snap.get("tracks", [])}
     zone = snap.get("timezone") or publication.event.timezone
 
     def read(s: dict, cancelled: bool = False) -> PublicSession | None:
@@ -111,13 +123,14 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
         if restricted and categories is not None and not (set(s.get("category_ids") or []) & set(categories)):
             return None
         starts_at, ends_at = datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"])
-        room = s.get("room") if cancelled else None
+        room = _with_texts(s["room"], ("name", "location")) if cancelled and s.get("room") else None
         return PublicSession(
-            id=s["id"], uid=s["uid"], title=s["title"], type=s["type"], track=tracks.get(s["track_id"]),
+            id=s["id"], uid=s["uid"], title=Translated.coerce(s["title"]), type=s["type"],
+            track=tracks.get(s["track_id"]),
             room=room or rooms.get(s["room_id"], {"id": s["room_id"], "name": "", "capacity": None, "location": ""}),
             sdgs=s["sdgs"], starts_at=starts_at, ends_at=ends_at, local_start=to_zone(starts_at, zone),
-            local_end=to_zone(ends_at, zone), abstract=s["abstract"],
-            abstract_html=Markup(s["abstract_html"]), languages=s["languages"], capacity=s["capacity"],
+            local_end=to_zone(ends_at, zone), abstract=Translated.coerce(s["abstract"]),
+            abstract_versions=Translated.coerce(s["abstract_html"]), languages=s["languages"], capacity=s["capacity"],
             signup_required=s["signup_required"], restricted=restricted, sequence=s["sequence"],
             updated_at=datetime.fromisoformat(s.get("removed_at") or s["updated_at"]), cancelled=cancelled)
 
@@ -180,8 +193,10 @@ class AgendaFilters:
 
 
 def search_text(s: PublicSession) -> str:
-    """What the search box looks through: title, abstract, room, track and speakers."""
-    parts = [s.title, s.abstract, s.room.get("name", ""), (s.track or {}).get("name", "")]
+    """What the search box looks through: title, abstract, room, track (in every language)
+    and speakers."""
+    texts = [s.title, s.abstract, s.room.get("name", ""), (s.track or {}).get("name", "")]
+    parts = [t.searchable() if isinstance(t, Translated) else str(t) for t in texts]
     parts += [sp.name for sp in s.speakers] + [sp.organisation for sp in s.speakers]
     return " ".join(parts).casefold()
 

@@ -27,6 +27,7 @@ from app.audit.services import record
 from app.events.models import Event
 from app.extensions import db
 from app.utils.time import as_utc, to_zone, utcnow
+from app.utils.translated import Translated
 
 
 def current_publication(event: Event) -> Publication | None:
@@ -47,22 +48,35 @@ def slugify(text: str) -> str:
     return text or "x"
 
 
+def _texts(value) -> dict:
+    """A multilingual text as the snapshot keeps it (every version, as JSON)."""
+    return Translated.coerce(value).to_json()
+
+
+def _html(abstract) -> dict:
+    """The abstract rendered once per language it is written in."""
+    abstract = Translated.coerce(abstract)
+    return Translated({lang: str(render_markdown(text)) for lang, text in abstract.texts.items()},
+                      abstract.source).to_json()
+
+
 def build_snapshot(event: Event) -> dict:
-    """The public part of the draft, frozen: rooms, tracks and every non-draft session."""
+    """The public part of the draft, frozen: rooms, tracks and every non-draft session,
+    each text in every language it has."""
     rooms = rooms_of(event)
     tracks = tracks_of(event)
     sessions = [s for s in sessions_of(event) if s.visibility != Visibility.draft]
     return {
         "timezone": event.timezone,
-        "rooms": [{"id": r.id, "name": r.name, "capacity": r.capacity, "location": r.location,
+        "rooms": [{"id": r.id, "name": _texts(r.name), "capacity": r.capacity, "location": _texts(r.location),
                    "position": r.position} for r in rooms],
-        "tracks": [{"id": t.id, "name": t.name, "colour": t.colour, "description": t.description,
-                    "sdgs": list(t.sdgs or []), "slug": slugify(t.name)} for t in tracks],
+        "tracks": [{"id": t.id, "name": _texts(t.name), "colour": t.colour, "description": _texts(t.description),
+                    "sdgs": list(t.sdgs or []), "slug": slugify(t.name.original)} for t in tracks],
         "sessions": [{
-            "id": s.id, "uid": s.uid, "title": s.title, "type": s.type.value, "track_id": s.track_id,
+            "id": s.id, "uid": s.uid, "title": _texts(s.title), "type": s.type.value, "track_id": s.track_id,
             "room_id": s.room_id, "sdgs": sorted(s.sdgs or []),
             "starts_at": as_utc(s.starts_at).isoformat(), "ends_at": as_utc(s.ends_at).isoformat(),
-            "abstract": s.abstract or "", "abstract_html": str(render_markdown(s.abstract or "")),
+            "abstract": _texts(s.abstract), "abstract_html": _html(s.abstract),
             "languages": list(s.languages or []), "capacity": s.effective_capacity,
             "signup_required": bool(s.signup_required), "visibility": s.visibility.value,
             "category_ids": list(s.category_ids or []), "sequence": s.sequence or 0,

@@ -28,11 +28,12 @@ def tracks_of(event: Event) -> list[Track]:
                                    .order_by(Track.position, Track.name)))
 
 
-def _name_taken(model, event: Event, name: str, exclude=None) -> bool:
-    stmt = select(model.id).where(model.event_id == event.id, func.lower(model.name) == name.strip().lower())
+def _name_taken(model, event: Event, name, exclude=None) -> bool:
+    """True when another room (or track) of `event` has this name in any language."""
+    stmt = select(model).where(model.event_id == event.id)
     if exclude is not None:
         stmt = stmt.where(model.id != exclude.id)
-    return db.session.scalar(stmt) is not None
+    return any(other.name.clashes_with(name) for other in db.session.scalars(stmt))
 
 
 def _check_room(event: Event, data: dict, room: Room | None = None) -> None:

@@ -267,7 +267,7 @@ def letter_status(letter: VisaLetter, *, today: date | None = None) -> str:
 def fill(template: str, values: dict[str, str]) -> str:
     """Replace {placeholders} with values; unknown ones are left as typed (never evaluated)."""
     def value(match):
-        text = values.get(match.group(1), match.group(0))
+        text = str(values.get(match.group(1), match.group(0)))
         # A Russian date ("24 апреля 2027 г.") closing a sentence would end it with two dots.
         if text.endswith(".") and template.startswith(".", match.end()):
             return text[:-1]

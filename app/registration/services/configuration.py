@@ -22,11 +22,12 @@ SETTINGS_FIELDS = ("capacity", "waitlist_mode", "invited_preapproved", "passport
                    "invitation_days", "participant_list")
 
 
-def category_name_taken(event, name: str, *, exclude: Category | None = None) -> bool:
-    stmt = select(Category.id).where(Category.event_id == event.id, func.lower(Category.name) == name.lower())
+def category_name_taken(event, name, *, exclude: Category | None = None) -> bool:
+    """True when another category of `event` has this name in any language."""
+    stmt = select(Category).where(Category.event_id == event.id)
     if exclude is not None:
         stmt = stmt.where(Category.id != exclude.id)
-    return db.session.scalar(stmt) is not None
+    return any(other.name.clashes_with(name) for other in db.session.scalars(stmt))
 
 
 def save_category(event, category: Category | None, data: dict, *, actor) -> Category:
