@@ -72,6 +72,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         action_choices=action_choices,
         date_range=date_range,
-        greeting=lambda person: greeting(person.honorific, person.formal_name),
+        greeting=lambda person: greeting(person.honorific, person.given_name, person.family_name),
         now_utc=utcnow,
     )

@@ -7,11 +7,13 @@ from sqlalchemy import func, select
 from app import create_app
 from app.accounts.models import User
 from app.accounts.passwords import verify_password
-from app.agenda.models import Room, Track
+from app.agenda.models import AgendaSession, Room, Track
 from app.audit.models import AuditEntry
 from app.events.models import Event, EventRole
 from app.extensions import db
 from app.mail.models import OutboxMessage
+from app.registration.models import Category, Question
+from app.speakers.models import SpeakerProfile
 from config import Config, ProductionConfig
 from tests.factories import make_user
 
@@ -152,9 +154,32 @@ def test_seeded_restricted_sessions_are_for_government_delegations(app):
     make_category(make_event("earlier-summit"), "Government delegation")  # the demo's ids do not start at 1
     seed_demo()
     db.session.commit()
-    government = db.session.scalar(select(Category.id).join(Category.event).where(
-        Category.name == "Government delegation", Event.slug == "astana-2027"))
+    government = next(c.id for c in db.session.scalars(select(Category).join(Category.event)
+                                                         .where(Event.slug == "astana-2027"))
+                      if c.name.get("en") == "Government delegation")
     restricted = db.session.execute(select(AgendaSession.title, AgendaSession.category_ids)
                                     .where(AgendaSession.visibility == Visibility.restricted)).all()
-    assert [(title, ids) for title, ids in restricted] == [
+    assert [(title.get("en"), ids) for title, ids in restricted] == [
         ("Bilateral meeting: water ministers of the region", [government])]
+
+
+def test_seeded_summit_is_written_in_english_russian_and_kazakh(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    event = db.session.scalar(select(Event))
+    texts = [event.title, event.short_title, event.venue, event.city, event.description, event.practical_info,
+             event.privacy_notice]
+    for model, columns in ((Room, ("name", "location")), (Track, ("name", "description")),
+                           (Category, ("name", "description")), (Question, ("label", "help")),
+                           (AgendaSession, ("title",)), (SpeakerProfile, ("bio",))):
+        for row in db.session.scalars(select(model)):
+            texts.extend(getattr(row, column) for column in columns)
+    sessions = list(db.session.scalars(select(AgendaSession)))
+    texts.extend(s.abstract for s in sessions if s.abstract)
+    assert len(sessions) == 41
+    untranslated = [t.texts for t in texts if t.missing(["en", "ru", "kk"])]
+    assert untranslated == []
+    assert {s.title.get("kk") for s in sessions} >= {"Ашылу салтанаты", "Арал өңірін қалпына келтіру"}
+    assert "«Өңірлік экологиялық саммит – 2027» іс-шарасының хатшылығы" in event.privacy_notice.get("kk")
+    assert "через 30 дней после последнего дня саммита" in event.privacy_notice.get("ru")
+    question = db.session.scalars(select(Question).order_by(Question.position)).first()
+    assert [choice["kk"] for choice in question.choices][1] == "Қорғалжын қорығы (күні бойы)"

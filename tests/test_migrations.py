@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from app.checkin.models import OnsiteSettings
 from app.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -120,6 +121,52 @@ def test_consents_given_under_the_old_wording_are_asked_again(make_app, tmp_path
             flask_migrate.upgrade()
             with db.engine.connect() as connection:
                 assert connection.execute(text("SELECT public_listing FROM registrations")).scalars().all() == [0]
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _insert(connection, table: str, values: dict) -> None:
+    columns = [c for c in inspect(connection).get_columns(table) if not c["nullable"] or c["name"] in values]
+    row = {c["name"]: _filler(c) for c in columns}
+    row.update(values)
+    connection.execute(text(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + n for n in row)})"),
+                       row)
+
+
+def test_letter_settings_become_one_text_per_language_and_titles_forms_of_address(make_app, tmp_path,
+                                                                                   quiet_alembic_logging):
+    """0012: the letterhead is kept as the event's default language's version, the English and
+    Russian letter texts become one text's "en" and "ru" versions; "Mrs" becomes "Ms"."""
+    migrated = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'letters.db'}", SQLALCHEMY_ENGINE_OPTIONS={})
+    with migrated.app_context():
+        try:
+            flask_migrate.upgrade(revision="0011_api")
+            with db.engine.begin() as connection:
+                _insert(connection, "events", {"id": 1, "slug": "astana", "languages": '["ru", "en"]'})
+                _insert(connection, "onsite_settings", {"id": 1, "event_id": 1, "badge_size": "a6",
+                                                        "letter_organisation": "Министерство экологии",
+                                                        "letter_body_en": "Hello {name}",
+                                                        "letter_body_ru": "Здравствуйте, {name}"})
+                _insert(connection, "users", {"id": 1, "email": "a@example.org", "honorific": "Mrs"})
+                _insert(connection, "users", {"id": 2, "email": "b@example.org", "honorific": "sir"})
+                _insert(connection, "users", {"id": 3, "email": "c@example.org", "honorific": "Ambassador"})
+            flask_migrate.upgrade()
+            db.session.remove()
+            settings = db.session.get(OnsiteSettings, 1)
+            assert settings.letter_organisation.texts == {"ru": "Министерство экологии"}
+            assert settings.letter_body.texts == {"en": "Hello {name}", "ru": "Здравствуйте, {name}"}
+            assert (settings.letter_signatory.texts, settings.letter_addressee.texts) == ({}, {})
+            assert settings.badge_languages == []
+            with db.engine.connect() as connection:
+                titles = connection.execute(text("SELECT honorific FROM users ORDER BY id")).scalars().all()
+            assert titles == ["Ms", "Mr", "Ambassador"]
+            db.session.remove()
+            flask_migrate.downgrade(revision="0011_api")
+            with db.engine.connect() as connection:
+                row = connection.execute(text("SELECT letter_organisation, letter_body_en, letter_body_ru "
+                                              "FROM onsite_settings")).one()
+            assert tuple(row) == ("Министерство экологии", "Hello {name}", "Здравствуйте, {name}")
         finally:
             db.session.remove()
             db.engine.dispose()

@@ -5,9 +5,9 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, JSON, String, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.accounts.labels import formal_name
+from app.accounts.labels import form_of_address, formal_name
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
@@ -65,6 +65,11 @@ class User(UserMixin, db.Model):
     @property
     def formal_name(self) -> str:
         return formal_name(self.honorific, self.given_name, self.family_name) or self.email
+
+    @validates("honorific")
+    def _known_form_of_address(self, key, value):
+        # An earlier or typed title ("Mrs", "dr.") is kept as the form of address it stands for.
+        return form_of_address(value)
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

@@ -138,6 +138,7 @@ class BadgeFace:
     code: str
     photo: Path | None = None
     initials: str = ""          # shown instead of a missing photo
+    category_second: str = ""   # the category in the event's second badge language
 
 
 def font_dir() -> Path:
@@ -277,14 +278,22 @@ def _draw_badge(pdf: FPDF, face: BadgeFace, w: float, h: float) -> None:
         pdf.cell(inner, largest * 0.5, text, align="C")
         y += largest * 0.5 + 1.5 * k
 
-    # Category band
+    # Category band: the category in the first badge language, and below it, smaller, in the second
     cat_h = 18 * k
     pdf.set_fill_color(*_rgb(face.category_colour))
     pdf.rect(0, h - cat_h, w, cat_h, style="F")
     pdf.set_text_color(*_text_on(face.category_colour))
-    _fit_font(pdf, face.category.upper(), inner, 14 * k, 6 * k)
-    pdf.set_xy(margin, h - cat_h + 4 * k)
-    pdf.cell(inner, 10 * k, face.category.upper(), align="C")
+    if face.category_second:
+        _fit_font(pdf, face.category.upper(), inner, 11 * k, 5 * k)
+        pdf.set_xy(margin, h - cat_h + 2 * k)
+        pdf.cell(inner, 8 * k, face.category.upper(), align="C")
+        _fit_font(pdf, face.category_second.upper(), inner, 8 * k, 4.5 * k, style="")
+        pdf.set_xy(margin, h - cat_h + 10 * k)
+        pdf.cell(inner, 6 * k, face.category_second.upper(), align="C")
+    else:
+        _fit_font(pdf, face.category.upper(), inner, 14 * k, 6 * k)
+        pdf.set_xy(margin, h - cat_h + 4 * k)
+        pdf.cell(inner, 10 * k, face.category.upper(), align="C")
 
 
 def render_badges(faces: Iterable[BadgeFace], size: BadgeSize = BadgeSize.a6, *, title: str = "Badges") -> bytes:

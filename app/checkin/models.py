@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
+from app.utils.translated import Translated, TranslatedText, empty_text
 
 # Short codes are typed by hand at the desk: no 0/O, 1/I/L, 5/S or 8/B to confuse.
 SHORT_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
@@ -50,13 +51,18 @@ class OnsiteSettings(db.Model):
     badge_size: Mapped[BadgeSize] = mapped_column(_enum(BadgeSize, 8), default=BadgeSize.a6)
     # {category id (as text): "#rrggbb"}; categories without an entry get a colour by position.
     category_colours: Mapped[dict] = mapped_column(JSON, default=dict)
-    letter_organisation: Mapped[str] = mapped_column(String(200), default="")
-    letter_address: Mapped[str] = mapped_column(String(500), default="")
-    letter_signatory: Mapped[str] = mapped_column(String(200), default="")
-    letter_signatory_title: Mapped[str] = mapped_column(String(200), default="")
-    # Letter bodies with {placeholders}; empty means the built-in text.
-    letter_body_en: Mapped[str] = mapped_column(Text, default="")
-    letter_body_ru: Mapped[str] = mapped_column(Text, default="")
+    # The languages a badge prints its category in (one or two of the event's languages; empty:
+    # the event's default language).
+    badge_languages: Mapped[list] = mapped_column(JSON, default=list)
+    # The letterhead, the signatory and the addressed consulate, one version per letter
+    # language; empty means the event's name and venue, no signatory, the built-in addressee.
+    letter_organisation: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    letter_address: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    letter_signatory: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    letter_signatory_title: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    letter_addressee: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
+    # The letter's text with {placeholders}, per language; a language left empty uses the built-in text.
+    letter_body: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
 
     event = relationship("Event")

@@ -10,6 +10,7 @@ from app.checkin import services
 from app.extensions import db
 from app.personal import services as personal
 from app.personal.models import AgendaStar
+from app.utils.translated import text_in
 
 DELEGATE = "delegate@example.org"
 WANTED = ("Opening ceremony", "Transboundary water cooperation in the Aral Sea basin",
@@ -30,8 +31,9 @@ def seed(event) -> list[tuple[str, str]]:
                                                             AgendaStar.event_id == event.id).limit(1))
     if already is None:
         for s in agenda.sessions:
-            if s.title in WANTED:
+            title = text_in(s.title, "en")  # the demo sessions are known by their English titles
+            if title in WANTED:
                 personal.star(event, user, agenda, s.id)
-            elif s.title == WORKSHOP and s.signup_required:
+            elif title == WORKSHOP and s.signup_required:
                 personal.sign_up_for_workshop(event, user, agenda, s.id, actor=user)
     return []

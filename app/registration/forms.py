@@ -21,6 +21,7 @@ from app.utils.forms import (CountryField, LocalDateTimeField, TranslatedField, 
 from app.utils.images import PhotoError, process_photo
 from app.utils.inputs import whole_number
 from app.utils.time import to_zone
+from app.utils.translated import Translated
 
 LANGUAGES = ("en", "ru", "kk", "zh", "ar", "fr", "es", "de", "tr", "fa", "ur", "hi", "uz", "ky", "tg", "tk", "ja",
              "ko")
@@ -189,16 +190,23 @@ class AccountFields:
                             render_kw={"autocomplete": "new-password"})
 
 
+def _choice(choice) -> tuple[str, Translated]:
+    """A question's choice as (the answer kept: its text in the language it was written in,
+    the label: its text in the reader's language). A choice is a plain text or {language: text}."""
+    text = Translated.coerce(choice)
+    return text.get(text.source) or str(text), text
+
+
 def _question_field(question):
     label = question.label
     required = [InputRequired()] if question.required else [Optional()]
     if question.kind == QuestionKind.text:
         return TextAreaField(label, validators=required + [Length(max=1000)], filters=[strip_text])
     if question.kind == QuestionKind.choice:
-        choices = select_choices([("", "—")] + [(c, c) for c in question.choices])
+        choices = select_choices([("", "—")] + [_choice(c) for c in question.choices])
         return SelectField(label, choices=choices, validators=required, validate_choice=True)
     if question.kind == QuestionKind.multi:
-        return MultiCheckboxField(label, choices=select_choices((c, c) for c in question.choices),
+        return MultiCheckboxField(label, choices=select_choices(_choice(c) for c in question.choices),
                                   validators=required, validate_choice=True)
     return RadioField(label, choices=select_choices([("yes", _l("Yes")), ("no", _l("No"))]), validators=required,
                       validate_choice=True)

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
                         text)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.accounts.labels import formal_name
+from app.accounts.labels import form_of_address, formal_name
 from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import utcnow
@@ -221,6 +221,11 @@ class Registration(db.Model):
     def formal_name(self) -> str:
         return formal_name(self.honorific, self.given_name, self.family_name)
 
+    @validates("honorific")
+    def _known_form_of_address(self, key, value):
+        # An earlier or typed title ("Mrs", "dr.") is kept as the form of address it stands for.
+        return form_of_address(value)
+
     @property
     def is_live(self) -> bool:
         return self.state != RegistrationState.cancelled
@@ -303,6 +308,11 @@ class Invitation(db.Model):
     @property
     def formal_name(self) -> str:
         return formal_name(self.honorific, self.given_name, self.family_name)
+
+    @validates("honorific")
+    def _known_form_of_address(self, key, value):
+        # An earlier or typed title ("Mrs", "dr.") is kept as the form of address it stands for.
+        return form_of_address(value)
 
     @property
     def status(self) -> str:

@@ -1,5 +1,6 @@
-"""Demo registration data for the Astana summit: categories, a Pakistan
-government delegation, a demo delegate and registrations in several states.
+"""Demo registration data for the Astana summit: categories and custom questions (in
+English, Russian and Kazakh), the privacy notice, a Pakistan government delegation, a
+demo delegate and registrations in several states.
 
 Idempotent: what exists is left alone, what is missing is added.
 """
@@ -13,21 +14,93 @@ from app.accounts.models import User
 from app.accounts.services import create_user
 from app.extensions import db
 from app.registration import services
-from app.registration.models import ApprovalMode, Category, Delegation, Registration
+from app.registration.models import ApprovalMode, Category, Delegation, Question, QuestionKind as Q, Registration
+from app.utils.translated import Translated, text_in
 
 DEMO_PASSWORD = "summit-demo"
 M, A = ApprovalMode.moderated, ApprovalMode.auto
 
+
+
+def _t(en: str, ru: str, kk: str) -> Translated:
+    """A text written in English first, then in Russian and Kazakh."""
+    return Translated({"en": en, "ru": ru, "kk": kk}, "en")
+
+
 # name, approval, invite only, capacity, protocol rank, description
 CATEGORIES = [
-    ("Government delegation", M, True, 250, 10, "Ministers, officials and members of national delegations."),
-    ("Diplomatic corps", M, True, 120, 20, "Ambassadors and members of diplomatic missions."),
-    ("Climate expert / academia", A, False, 300, 40, "Researchers, universities and independent experts."),
-    ("Environmental organisation", A, False, 200, 50, "NGOs and civil society working on the environment."),
-    ("Development partner", A, False, 150, 30, "Development banks, UN agencies and donors."),
-    ("Private sector", A, False, 150, 60, "Companies and business associations."),
-    ("Media", M, False, 80, 70, "Accredited journalists, photographers and camera crews."),
-    ("Observer", M, False, 60, 80, "Observers admitted by the secretariat."),
+    (_t("Government delegation", "Правительственная делегация", "Үкіметтік делегация"), M, True, 250, 10,
+     _t("Ministers, officials and members of national delegations.",
+        "Министры, должностные лица и члены национальных делегаций.",
+        "Министрлер, лауазымды тұлғалар және ұлттық делегациялардың мүшелері.")),
+    (_t("Diplomatic corps", "Дипломатический корпус", "Дипломатиялық корпус"), M, True, 120, 20,
+     _t("Ambassadors and members of diplomatic missions.", "Послы и сотрудники дипломатических представительств.",
+        "Елшілер мен дипломатиялық өкілдіктердің қызметкерлері.")),
+    (_t("Climate expert / academia", "Эксперты по климату и научное сообщество",
+        "Климат сарапшылары және ғылыми қауымдастық"), A, False, 300, 40,
+     _t("Researchers, universities and independent experts.", "Исследователи, университеты и независимые эксперты.",
+        "Зерттеушілер, университеттер және тәуелсіз сарапшылар.")),
+    (_t("Environmental organisation", "Экологическая организация", "Экологиялық ұйым"), A, False, 200, 50,
+     _t("NGOs and civil society working on the environment.",
+        "НКО и гражданское общество, работающие в сфере охраны окружающей среды.",
+        "Қоршаған ортаны қорғау саласында жұмыс істейтін ҮЕҰ мен азаматтық қоғам.")),
+    (_t("Development partner", "Партнёр по развитию", "Даму жөніндегі серіктес"), A, False, 150, 30,
+     _t("Development banks, UN agencies and donors.", "Банки развития, учреждения ООН и доноры.",
+        "Даму банктері, БҰҰ агенттіктері және донорлар.")),
+    (_t("Private sector", "Частный сектор", "Жеке сектор"), A, False, 150, 60,
+     _t("Companies and business associations.", "Компании и деловые объединения.",
+        "Компаниялар мен іскерлік бірлестіктер.")),
+    (_t("Media", "СМИ", "БАҚ"), M, False, 80, 70,
+     _t("Accredited journalists, photographers and camera crews.",
+        "Аккредитованные журналисты, фотографы и съёмочные группы.",
+        "Аккредиттелген журналистер, фотографтар және түсірілім топтары.")),
+    (_t("Observer", "Наблюдатель", "Бақылаушы"), M, False, 60, 80,
+     _t("Observers admitted by the secretariat.", "Наблюдатели, допущенные секретариатом.",
+        "Хатшылық рұқсат берген бақылаушылар.")),
+]
+
+def _choice(en: str, ru: str, kk: str) -> dict[str, str]:
+    """A choice of a question, kept in the question's list of choices: {language: text}."""
+    return {"en": en, "ru": ru, "kk": kk}
+
+
+# The demo's custom questions: label, help text, kind, choices (none are required, so a
+# registration without answers stays complete).
+QUESTIONS = [
+    (_t("Which field visit would you like to join on 24 April?",
+        "В какой ознакомительной поездке 24 апреля вы хотели бы участвовать?",
+        "24 сәуірде қай танысу сапарына қатысқыңыз келеді?"),
+     _t("Places are limited; the secretariat confirms by email.",
+        "Количество мест ограничено; секретариат подтвердит участие по электронной почте.",
+        "Орын саны шектеулі; хатшылық қатысуыңызды электрондық пошта арқылы растайды."),
+     Q.choice, [
+         _choice("Astana botanical garden and the Yesil river embankment",
+            "Ботанический сад Астаны и набережная реки Есиль",
+            "Астана ботаникалық бағы және Есіл өзенінің жағалауы"),
+         _choice("Korgalzhyn nature reserve (a full day)", "Коргалжынский заповедник (на весь день)",
+            "Қорғалжын қорығы (күні бойы)"),
+         _choice("No field visit", "Без ознакомительной поездки", "Танысу сапарына қатыспаймын"),
+     ]),
+    (_t("Which topics matter most to your work?", "Какие темы наиболее важны для вашей работы?",
+        "Жұмысыңыз үшін қай тақырыптар маңызды?"),
+     _t("Choose any; the programme team uses the answers to size the rooms.",
+        "Можно выбрать несколько; программная служба учитывает ответы при распределении залов.",
+        "Бірнешеуін таңдауға болады; бағдарлама қызметі залдарды бөлгенде жауаптарды ескереді."),
+     Q.multi, [
+         _choice("Water security", "Водная безопасность", "Су қауіпсіздігі"),
+         _choice("Climate adaptation", "Адаптация к изменению климата", "Климаттың өзгеруіне бейімделу"),
+         _choice("AI for climate monitoring", "ИИ для мониторинга климата",
+                 "Климат мониторингіндегі жасанды интеллект"),
+         _choice("Green finance", "Зелёное финансирование", "Жасыл қаржыландыру"),
+         _choice("E-governance", "Электронное управление", "Электрондық басқару"),
+     ]),
+    (_t("Will you attend the welcome reception on 21 April?",
+        "Будете ли вы на приветственном приёме 21 апреля?",
+        "21 сәуірдегі қарсы алу қабылдауына қатысасыз ба?"),
+     _t("The reception starts at 19:00 at the Palace of Independence.",
+        "Приём начинается в 19:00 во Дворце Независимости.",
+        "Қабылдау Тәуелсіздік сарайында сағат 19:00-де басталады."),
+     Q.yesno, []),
 ]
 
 DELEGATE = dict(honorific="Dr", given_name="Aliya", family_name="Serikova", organisation="Nazarbayev University",
@@ -77,13 +150,25 @@ def _account(email: str, **profile) -> User:
 
 
 def _categories(event) -> dict[str, Category]:
-    existing = {c.name: c for c in db.session.scalars(select(Category).where(Category.event_id == event.id))}
+    """The demo categories, by English name (added when missing)."""
+    existing = {text_in(c.name, "en"): c
+                for c in db.session.scalars(select(Category).where(Category.event_id == event.id))}
     for position, (name, approval, invite_only, capacity, rank, description) in enumerate(CATEGORIES):
-        if name not in existing:
-            existing[name] = services.save_category(event, None, dict(
+        if name.get("en") not in existing:
+            existing[name.get("en")] = services.save_category(event, None, dict(
                 name=name, approval=approval, invite_only=invite_only, capacity=capacity, protocol_rank=rank,
                 position=position, description=description, active=True), actor=None)
     return existing
+
+
+def _questions(event) -> None:
+    """The demo's custom questions, added while the event has none."""
+    if db.session.scalar(select(Question.id).where(Question.event_id == event.id).limit(1)) is not None:
+        return
+    for position, (label, help_text, kind, choices) in enumerate(QUESTIONS):
+        question = services.add_question(event, label=label, kind=kind, choices=choices, required=False,
+                                         position=position, actor=None)
+        question.help = help_text
 
 
 def _register(event, user, category, data, *, actor=None):
@@ -94,7 +179,7 @@ def _register(event, user, category, data, *, actor=None):
     return registration
 
 
-PRIVACY_NOTICE = """\
+PRIVACY_NOTICE = {"en": """\
 The secretariat of the {title} (the organiser) uses the personal data you give when you
 register only to organise the summit: to accredit you, print your badge, admit you on site,
 write your visa-support letter if you ask for one, and plan rooms, meals and transport.
@@ -140,21 +225,126 @@ show it to.
 
 ### Contact
 Write to the secretariat at [{contact}](mailto:{contact}) with any question about your data.
-"""
+""", "ru": """\
+Секретариат мероприятия «{title}» (организатор) использует персональные данные, которые вы
+указываете при регистрации, только для организации саммита: чтобы аккредитовать вас,
+напечатать ваш бейдж, пропустить вас на площадку, подготовить письмо визовой поддержки, если
+вы его запросите, а также спланировать залы, питание и транспорт.
+
+### Какие данные мы собираем
+- **Данные регистрации:** обращение, имя и фамилия как в паспорте, организация, должность,
+  страна, которую вы представляете, гражданство, адрес электронной почты, мобильный телефон,
+  языки, особенности питания и доступности, даты прибытия и отъезда, ответы на наши вопросы.
+- **Фотография для бейджа**, если вы её загрузите.
+- **Сведения о поездке** после одобрения заявки: рейсы, гостиница и нужен ли трансфер из аэропорта.
+- **Паспортные данные** — только если вы запросите письмо визовой поддержки: номер паспорта
+  и срок его действия, дата и место рождения.
+- **На площадке:** время, когда ваш бейдж сканируют на входе.
+
+### Паспортные данные и сроки хранения
+Паспортные данные используются только для письма визовой поддержки. Их видите только вы,
+служба аккредитации и секретариат; они никогда не попадают в список участников, на бейдж
+или в программу. Они удаляются **через {days} после последнего дня саммита** (раньше,
+если ваша заявка отменена или не принята). Остальные данные регистрации хранятся один год
+после саммита для отчёта перед нашими донорами, а затем удаляются.
+
+### Кто что видит
+- **Служба аккредитации и секретариат** видят всю вашу заявку.
+- **Протокольная служба** видит ваше имя, обращение, должность, организацию, страну и
+  делегацию, чтобы рассадить и встретить делегации.
+- **Сотрудники на входе** видят ваше имя, фотографию, категорию и бейдж.
+- **Глава делегации** видит заявки членов своей делегации.
+- **Все остальные** не видят о вас ничего, если вы не согласились на включение в список участников.
+
+### Список участников
+Если вы отметите «Показывать меня в открытом списке участников», ваше обращение, имя,
+должность, организация, страна и делегация появятся в списке участников саммита после
+одобрения заявки. Адрес электронной почты и номер телефона там не показываются никогда. Вы
+можете передумать в любой момент на странице своей регистрации — и сразу исчезнете из списка.
+
+### Ваши права
+Вы можете в любой момент просмотреть и исправить свою заявку в разделе «Моя регистрация»,
+отменить её, а также запросить у нас копию своих данных или их удаление. Мы никогда не
+продаём ваши данные и не передаём их никому за пределами организатора; письмо визовой
+поддержки получаете только вы — для консульства, в которое вы его предъявите.
+
+### Контакты
+С любыми вопросами о ваших данных пишите в секретариат: [{contact}](mailto:{contact}).
+""", "kk": """\
+«{title}» іс-шарасының хатшылығы (ұйымдастырушы) тіркелу кезінде сіз берген дербес деректерді
+тек саммитті ұйымдастыру үшін пайдаланады: сізді аккредиттеу, бейджіңізді басып шығару, өтетін
+орынға кіргізу, сұрасаңыз визалық қолдау хатын дайындау, сондай-ақ залдарды, тамақтану мен
+көлікті жоспарлау үшін.
+
+### Қандай деректер жинаймыз
+- **Тіркеу деректері:** қаратпа сөз, паспорттағыдай аты-жөніңіз, ұйым, лауазым, сіз
+  өкілдік ететін ел, азаматтық, электрондық пошта мекенжайы, ұялы телефон, тілдер, тамақтану
+  және қолжетімділік бойынша қажеттіліктер, келу және кету күндері, біздің сұрақтарға жауаптарыңыз.
+- **Бейджге арналған фотосурет**, егер оны жүктесеңіз.
+- **Сапар туралы мәліметтер** өтінім мақұлданғаннан кейін: рейстер, қонақүй және әуежайдан
+  трансфер қажет пе.
+- **Паспорт деректері** — тек визалық қолдау хатын сұрасаңыз: паспорт нөмірі мен жарамдылық
+  мерзімі, туған күні мен туған жері.
+- **Өтетін орында:** бейджіңіз кіреберісте сканерленген уақыт.
+
+### Паспорт деректері және сақтау мерзімі
+Паспорт деректері тек визалық қолдау хатын дайындау үшін пайдаланылады. Оларды тек сіз,
+аккредиттеу қызметі және хатшылық көреді; олар ешқашан қатысушылар тізіміне, бейджге немесе
+бағдарламаға енбейді. Олар **саммиттің соңғы күнінен кейін {days} күн өткен соң** жойылады
+(өтініміңіздің күші жойылса немесе ол қабылданбаса, ертерек). Тіркеудің қалған деректері
+демеушілерімізге есеп беру үшін саммиттен кейін бір жыл сақталады, содан кейін жойылады.
+
+### Кім нені көреді
+- **Аккредиттеу қызметі мен хатшылық** өтініміңізді толық көреді.
+- **Хаттама қызметі** делегацияларды орналастыру және қарсы алу үшін аты-жөніңізді, қаратпа
+  сөзді, лауазымыңызды, ұйымыңызды, еліңізді және делегацияңызды көреді.
+- **Кіреберістегі қызметкерлер** аты-жөніңізді, фотосуретіңізді, санатыңызды және бейджіңізді көреді.
+- **Делегация басшысы** өз делегациясы мүшелерінің өтінімдерін көреді.
+- **Басқалар** қатысушылар тізіміне енуге келісім бермесеңіз, сіз туралы ештеңе көрмейді.
+
+### Қатысушылар тізімі
+«Мені қатысушылардың ашық тізімінде көрсету» белгісін қойсаңыз, өтініміңіз мақұлданғаннан
+кейін қаратпа сөз, аты-жөніңіз, лауазымыңыз, ұйымыңыз, еліңіз және делегацияңыз саммит
+қатысушыларының тізімінде көрсетіледі. Электрондық пошта мекенжайыңыз бен телефон нөміріңіз
+онда ешқашан көрсетілмейді. Тіркеу бетіңізде кез келген уақытта шешіміңізді өзгерте аласыз,
+сонда тізімнен бірден шығасыз.
+
+### Сіздің құқықтарыңыз
+«Менің тіркеуім» бөлімінде өтініміңізді кез келген уақытта көріп, түзете аласыз, оның күшін
+жоя аласыз, сондай-ақ деректеріңіздің көшірмесін немесе оларды жоюды сұрай аласыз. Біз
+деректеріңізді ешқашан сатпаймыз және ұйымдастырушыдан тыс ешкімге бермейміз; визалық
+қолдау хаты тек сізге, сіз оны көрсететін консулдық үшін беріледі.
+
+### Байланыс
+Деректеріңізге қатысты кез келген сұрақ бойынша хатшылыққа жазыңыз: [{contact}](mailto:{contact}).
+"""}
+
+
+def _russian_days(n: int) -> str:
+    """«1 день», «3 дня», «30 дней»: the noun agrees with the number."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} день"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} дня"
+    return f"{n} дней"
 
 
 def _privacy_notice(event) -> None:
-    """The demo event's privacy notice, with the retention period its settings give;
-    a notice organisers wrote is kept."""
+    """The demo event's privacy notice in each of its languages, with the retention period
+    its settings give and the event's name in that language; a notice organisers wrote is kept."""
     if not event.privacy_notice:
-        event.privacy_notice = PRIVACY_NOTICE.format(
-            title=event.title, days=services.settings_for(event).passport_retention_days,
-            contact=event.contact_email or "secretariat@example.org")
+        days = services.settings_for(event).passport_retention_days
+        contact = event.contact_email or "secretariat@example.org"
+        event.privacy_notice = {
+            lang: text.format(title=text_in(event.title, lang), contact=contact,
+                              days=_russian_days(days) if lang == "ru" else days)
+            for lang, text in PRIVACY_NOTICE.items()}
 
 
 def seed(event) -> list[tuple[str, str]]:
     _privacy_notice(event)
     categories = _categories(event)
+    _questions(event)
     secretariat = User.by_email("secretariat@example.org")
 
     delegate = _account("delegate@example.org", honorific="Dr", given_name="Aliya", family_name="Serikova",

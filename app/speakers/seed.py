@@ -3,7 +3,8 @@ South Asia and international organisations, with answers in every state.
 
 Idempotent: people are added when missing; assignments only while the event has
 none. Rows are written directly (no invitation emails for demo people). The
-people and organisations are invented for the demo.
+people and organisations are invented for the demo; their biographies are written in
+English, Russian and Kazakh.
 """
 from __future__ import annotations
 
@@ -18,49 +19,86 @@ from app.agenda.models import AgendaSession
 from app.extensions import db
 from app.speakers.models import AssignmentRole as R, AssignmentState as S, SpeakerAssignment, SpeakerProfile
 from app.utils.time import utcnow
+from app.utils.translated import Translated, text_in
 
 DEMO_PASSWORD = "summit-demo"
 SPEAKER_EMAIL = "speaker@example.org"
 
-# email, honorific, given, family, position, organisation, country, bio
+
+def _t(en: str, ru: str, kk: str) -> Translated:
+    """A text written in English first, then in Russian and Kazakh."""
+    return Translated({"en": en, "ru": ru, "kk": kk}, "en")
+
+
+# email, form of address, given, family, position, organisation, country, bio
 PEOPLE = [
     (SPEAKER_EMAIL, "Dr", "Dinara", "Sultanbekova", "Head of Water Programmes",
      "Regional Environmental Centre for Central Asia", "KZ",
-     "Hydrologist working on **transboundary water cooperation** in the Aral Sea basin for fifteen years."),
+     _t("Hydrologist working on **transboundary water cooperation** in the Aral Sea basin for fifteen years.",
+        "Гидролог, пятнадцать лет занимается **трансграничным водным сотрудничеством** в бассейне Аральского моря.",
+        "Гидролог, он бес жыл бойы Арал теңізі алабындағы **трансшекаралық су ынтымақтастығымен** айналысып келеді.")),
     ("a.zhaksylykov@example.org", "H.E.", "Aidos", "Zhaksylykov", "Minister of Ecology and Natural Resources",
-     "Government of Kazakhstan", "KZ", "Leads Kazakhstan's climate and water policy."),
+     "Government of Kazakhstan", "KZ", _t("Leads Kazakhstan's climate and water policy.",
+        "Руководит климатической и водной политикой Казахстана.",
+        "Қазақстанның климат және су саясатына басшылық етеді.")),
     ("g.ismailova@example.org", "Prof.", "Gulnara", "Ismailova", "Director",
      "Kazakh Research Institute of Water Management", "KZ",
-     "Works on irrigation efficiency and water accounting in the Syr Darya basin."),
+     _t("Works on irrigation efficiency and water accounting in the Syr Darya basin.",
+        "Занимается повышением эффективности орошения и учётом воды в бассейне Сырдарьи.",
+        "Сырдария алабында суару тиімділігін арттыру және суды есепке алу мәселелерімен айналысады.")),
     ("s.rehman@example.org", "H.E.", "Sadia", "Rehman", "Federal Minister for Climate Change",
-     "Government of Pakistan", "PK", "Has led Pakistan's adaptation response after the 2022 floods."),
+     "Government of Pakistan", "PK", _t("Has led Pakistan's adaptation response after the 2022 floods.",
+        "Руководила мерами Пакистана по адаптации после наводнений 2022 года.",
+        "2022 жылғы су тасқынынан кейін Пәкістанның бейімделу шараларына басшылық етті.")),
     ("i.qureshi@example.org", "Dr", "Imran", "Qureshi", "Chief Scientist",
      "Pakistan Council of Research in Water Resources", "PK",
-     "Glacier hydrologist studying the upper Indus basin."),
+     _t("Glacier hydrologist studying the upper Indus basin.",
+        "Гидролог-гляциолог, изучает верхнюю часть бассейна Инда.",
+        "Гляциолог-гидролог, Инд өзенінің жоғарғы алабын зерттейді.")),
     ("b.rakhimov@example.org", "H.E.", "Bakhtiyor", "Rakhimov", "Minister of Water Resources",
-     "Government of Uzbekistan", "UZ", "Oversees the modernisation of irrigation canals in Uzbekistan."),
+     "Government of Uzbekistan", "UZ", _t("Oversees the modernisation of irrigation canals in Uzbekistan.",
+        "Курирует модернизацию оросительных каналов в Узбекистане.",
+        "Өзбекстандағы суару каналдарын жаңғырту жұмыстарын қадағалайды.")),
     ("n.yusupova@example.org", "Dr", "Nodira", "Yusupova", "Associate Professor",
      "Tashkent Institute of Irrigation and Agricultural Mechanization Engineers", "UZ",
-     "Researches drought-resistant crops and water-saving technologies."),
+     _t("Researches drought-resistant crops and water-saving technologies.",
+        "Исследует засухоустойчивые культуры и водосберегающие технологии.",
+        "Құрғақшылыққа төзімді дақылдар мен су үнемдейтін технологияларды зерттейді.")),
     ("a.toktogulova@example.org", "Ms", "Aizada", "Toktogulova", "Deputy Mayor for Urban Resilience",
-     "Bishkek City Hall", "KG", "Responsible for Bishkek's heat and air quality action plan."),
+     "Bishkek City Hall", "KG", _t("Responsible for Bishkek's heat and air quality action plan.",
+        "Отвечает за план действий Бишкека по защите от жары и улучшению качества воздуха.",
+        "Бішкектің аптап ыстықтан қорғану және ауа сапасын жақсарту жөніндегі іс-қимыл жоспарына жауапты.")),
     ("k.abdrakhmanov@example.org", "Dr", "Kubanychbek", "Abdrakhmanov", "Senior Researcher",
      "Central Asian Institute for Applied Geosciences", "KG",
-     "Builds early-warning systems for mudflows and glacial lake outbursts."),
+     _t("Builds early-warning systems for mudflows and glacial lake outbursts.",
+        "Создаёт системы раннего оповещения о селях и прорывах ледниковых озёр.",
+        "Сел мен мұздық көлдерінің жарылуы туралы ерте ескерту жүйелерін жасайды.")),
     ("f.sharipov@example.org", "H.E.", "Farrukh", "Sharipov", "Chairman",
      "Committee for Environmental Protection, Tajikistan", "TJ",
-     "Coordinates Tajikistan's national adaptation plan."),
+     _t("Coordinates Tajikistan's national adaptation plan.",
+        "Координирует национальный план адаптации Таджикистана.",
+        "Тәжікстанның ұлттық бейімделу жоспарын үйлестіреді.")),
     ("z.nazarova@example.org", "Dr", "Zarina", "Nazarova", "Glaciologist",
-     "Pamir Centre for Mountain Research", "TJ", "Monitors the Fedchenko glacier with satellite data."),
+     "Pamir Centre for Mountain Research", "TJ", _t("Monitors the Fedchenko glacier with satellite data.",
+        "Следит за ледником Федченко по спутниковым данным.",
+        "Федченко мұздығын жерсерік деректері арқылы бақылайды.")),
     ("e.lindqvist@example.org", "Ms", "Elin", "Lindqvist", "Regional Climate Finance Adviser",
-     "United Nations Development Programme", "SE", "Advises governments on access to climate funds."),
+     "United Nations Development Programme", "SE", _t("Advises governments on access to climate funds.",
+        "Консультирует правительства по вопросам доступа к климатическим фондам.",
+        "Үкіметтерге климаттық қорлардың қаражатына қол жеткізу мәселелері бойынша кеңес береді.")),
     ("r.mehta@example.org", "Mr", "Rohan", "Mehta", "Lead Water Specialist", "World Bank", "IN",
-     "Has prepared irrigation and water supply projects across Central and South Asia."),
+     _t("Has prepared irrigation and water supply projects across Central and South Asia.",
+        "Готовил проекты орошения и водоснабжения в странах Центральной и Южной Азии.",
+        "Орталық және Оңтүстік Азия елдерінде суару және сумен жабдықтау жобаларын әзірлеген.")),
     ("m.dubois@example.org", "Dr", "Marie", "Dubois", "Environmental Affairs Officer",
      "United Nations Economic Commission for Europe", "FR",
-     "Works on the Water Convention and transboundary cooperation."),
+     _t("Works on the Water Convention and transboundary cooperation.",
+        "Занимается Конвенцией по водам и трансграничным сотрудничеством.",
+        "Су конвенциясы және трансшекаралық ынтымақтастық мәселелерімен айналысады.")),
     ("t.nakamura@example.org", "Mr", "Takeshi", "Nakamura", "Principal Climate Change Specialist",
-     "Asian Development Bank", "JP", "Designs blended finance for adaptation projects."),
+     "Asian Development Bank", "JP", _t("Designs blended finance for adaptation projects.",
+        "Разрабатывает схемы смешанного финансирования проектов по адаптации.",
+        "Бейімделу жобаларын аралас қаржыландыру схемаларын әзірлейді.")),
 ]
 
 # session title, [(email, role, state)] in order
@@ -119,7 +157,9 @@ def seed(event) -> list[tuple[str, str]]:
     accounts = [(SPEAKER_EMAIL, "speaker with accepted and invited sessions")]
     if db.session.scalar(select(func.count(SpeakerAssignment.id)).where(SpeakerAssignment.event_id == event.id)):
         return accounts
-    sessions = {s.title: s for s in db.session.scalars(select(AgendaSession).where(AgendaSession.event_id == event.id))}
+    # Sessions are known by their English titles.
+    sessions = {text_in(s.title, "en"): s
+                for s in db.session.scalars(select(AgendaSession).where(AgendaSession.event_id == event.id))}
     now = utcnow()
     for title, speakers in ASSIGNMENTS:
         session = sessions.get(title)

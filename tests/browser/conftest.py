@@ -111,8 +111,8 @@ def _registration_values(event, secretariat) -> dict[str, str]:
     pakistan = db.session.scalar(select(Delegation).where(Delegation.event_id == event.id,
                                                           Delegation.name == "Pakistan"))
     held = next(r for r in registration.members(pakistan) if r.user_id is None)
-    experts = db.session.scalar(select(Category).where(Category.event_id == event.id,
-                                                       Category.name == "Climate expert / academia"))
+    experts = next(c for c in db.session.scalars(select(Category).where(Category.event_id == event.id))
+                   if c.name.get("en") == "Climate expert / academia")  # names are kept per language
     # Custom questions, so the form and the organisers' question list show some.
     registration.add_question(event, label="Which field trip would you like to join?", kind=QuestionKind.choice,
                               choices=["Lake Burabay", "Astana botanical garden", "None"], required=True,
@@ -136,7 +136,7 @@ def _agenda_values(event, programme) -> dict[str, str]:
 
     from app.agenda import services as agenda
 
-    sessions = {s.title: s for s in agenda.sessions_of(event)}
+    sessions = {s.title.get("en"): s for s in agenda.sessions_of(event)}
     moved = sessions["Early-warning systems for mudflows and floods"]
     agenda.move_session(moved, room=moved.room, starts_at=moved.starts_at + timedelta(minutes=30),
                         ends_at=moved.ends_at + timedelta(minutes=30), actor=programme)

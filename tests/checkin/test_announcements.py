@@ -61,7 +61,8 @@ def test_my_registration_shows_the_letter_the_reissued_badge_and_the_travel_deta
     card = doc.xpath('//*[@id="visa-letter"]')[0]
     assert f"reference {letter.reference}" in card.text_content()
     assert card.xpath(".//a/@href") == [f"/e/{event.slug}/my-visa-letter.pdf",
-                                        f"/e/{event.slug}/my-visa-letter.pdf?lang=ru"]
+                                        f"/e/{event.slug}/my-visa-letter.pdf?lang=ru",
+                                        f"/e/{event.slug}/my-visa-letter.pdf?lang=kk"]
     assert client.get(card.xpath(".//a/@href")[0]).status_code == 200
     reissued = doc.xpath('//*[@id="badge-reissued"]')[0]
     assert "Badges printed before no longer open the entrances" in reissued.text_content()

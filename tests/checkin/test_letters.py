@@ -1,5 +1,5 @@
-"""Visa-support letters: who needs one, generate, regenerate, revoke, the PDF in English
-and Russian, verification at /verify/<token>, and who may download what."""
+"""Visa-support letters: who needs one, generate, regenerate, revoke, the PDF in English,
+Russian and Kazakh, verification at /verify/<token>, and who may download what."""
 from __future__ import annotations
 
 from datetime import date
@@ -103,8 +103,8 @@ def test_letter_fill_ends_a_sentence_after_a_russian_date_with_one_dot():
 
 def test_letter_uses_the_organisers_text_and_letterhead(app, summit, farrukh, staff):
     event, _ = summit
-    services.update_settings(event, {"letter_body_en": "Dear consul, please admit {name} ({passport_number}). "
-                                                       "{unknown} stays as typed.",
+    services.update_settings(event, {"letter_body": {"en": "Dear consul, please admit {name} ({passport_number}). "
+                                                             "{unknown} stays as typed."},
                                      "letter_organisation": "Ministry of Ecology of Kazakhstan",
                                      "letter_signatory": "A. Nurlanovna"}, actor=staff["secretariat"])
     letter = letters.issue_letter(farrukh, actor=staff["accreditation"])
@@ -116,7 +116,7 @@ def test_letter_uses_the_organisers_text_and_letterhead(app, summit, farrukh, st
 def test_settings_form_refuses_unknown_placeholders(client, summit, staff):
     login(client, staff["accreditation"])
     response = client.post("/e/astana/manage/onsite-settings", data={"badge_size": "a6",
-                                                                      "letter_body_en": "Hello {nme}"})
+                                                                      "letter_body__kk": "Hello {nme}"})
     assert response.status_code == 200
     assert "Unknown placeholders: {nme}." in response.get_data(as_text=True)
 

@@ -42,7 +42,7 @@ def test_invitation_email_is_in_the_invitees_language(event, government):
 def test_invitation_greets_with_the_title_in_the_invitees_language(client, event, government):
     invite(event, government, locale="ru", honorific="Ms", given_name="Amina", family_name="Diallo")
     message = db.session.scalars(select(OutboxMessage)).one()
-    assert message.body_text.splitlines()[0] == "Уважаемая Г-жа Amina Diallo!"
+    assert message.body_text.splitlines()[0] == "Уважаемая госпожа Diallo!"
     officer = make_user()
     grant(officer, event, "accreditation")
     db.session.commit()
@@ -52,11 +52,12 @@ def test_invitation_greets_with_the_title_in_the_invitees_language(client, event
 
 
 @pytest.mark.parametrize("honorific, locale, greeting", [
-    ("Mr", "ru", "Уважаемый Г-н Farrukh Iqbal!"), ("Mrs", "ru", "Уважаемая Г-жа Farrukh Iqbal!"),
-    ("Dr", "ru", "Уважаемый(-ая) Д-р Farrukh Iqbal!"), ("Mr", "kk", "Құрметті Мырза Farrukh Iqbal!"),
-    ("Mr", "en", "Dear Mr Farrukh Iqbal,"),
+    ("Mr", "ru", "Уважаемый господин Iqbal!"), ("Mrs", "ru", "Уважаемая госпожа Iqbal!"),
+    ("H.E.", "ru", "Ваше Превосходительство!"), ("Mr", "kk", "Құрметті Farrukh мырза!"),
+    ("Hon.", "kk", "Аса құрметті Farrukh Iqbal!"), ("Mr", "en", "Dear Mr Iqbal,"),
 ])
-def test_invitation_greets_a_man_or_a_woman_as_russian_writes_it(event, government, honorific, locale, greeting):
+def test_invitation_greets_in_the_form_of_address_the_language_asks_for(event, government, honorific, locale,
+                                                                        greeting):
     invite(event, government, locale=locale, honorific=honorific, given_name="Farrukh", family_name="Iqbal")
     message = db.session.scalars(select(OutboxMessage)).one()
     assert message.body_text.splitlines()[0] == greeting

@@ -288,9 +288,10 @@ def test_kazakh_page_names_countries_in_kazakh(client, several):
 
 
 @pytest.mark.parametrize(("lang", "listed", "offered"), [
-    ("ru", ["Г-жа Amina Diallo", "Е. П. Farrukh Iqbal"], ["—", "Г-н", "Г-жа (Ms)", "Г-жа (Mrs)"]),
-    ("kk", ["Ханым Amina Diallo", "Жоғары мәртебелі Farrukh Iqbal"], ["—", "Мырза", "Ханым (Ms)", "Ханым (Mrs)"]),
-    ("en", ["Ms Amina Diallo", "H.E. Farrukh Iqbal"], ["—", "Mr", "Ms", "Mrs"]),
+    ("ru", ["Г-жа Amina Diallo", "Е. П. Farrukh Iqbal"], ["—", "Г-н", "Г-жа (Ms)", "Mx (без указания пола)"]),
+    ("kk", ["Ханым Amina Diallo", "Жоғары мәртебелі Farrukh Iqbal"],
+     ["—", "Мырза", "Ханым (Ms)", "Mx (жынысы көрсетілмейді)"]),
+    ("en", ["Ms Amina Diallo", "H.E. Farrukh Iqbal"], ["—", "Mr", "Ms", "Mx"]),
 ])
 def test_titles_print_short_before_names_while_the_form_explains_them(client, event, category, officer, list_on,
                                                                        lang, listed, offered):

@@ -3,7 +3,7 @@
 app/checkin/badges.py."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -12,7 +12,7 @@ from app.checkin import badges
 from app.checkin.models import Badge, OnsiteSettings, new_public_id, new_short_code
 from app.checkin.services.errors import OnsiteError
 from app.checkin.services.keys import signing_key, token_for
-from app.checkin.services.settings import settings_for
+from app.checkin.services.settings import badge_languages, settings_for
 from app.extensions import db
 from app.mail.services import queue_for_user
 from app.registration.models import Category, Registration, RegistrationState as RS
@@ -20,6 +20,7 @@ from app.registration.photos import photo_path
 from app.registration.services import invalidate_badge
 from app.utils.countries import country_choices
 from app.utils.time import utcnow
+from app.utils.translated import text_in
 from app.utils.urls import external_url
 
 def may_have_badge(registration: Registration) -> bool:
@@ -71,17 +72,29 @@ class _Countries:
 
 
 def badge_face(registration: Registration, badge: Badge, *, settings: OnsiteSettings, countries=None,
-               locale: str = "en", key=None) -> badges.BadgeFace:
-    """What the badge of `registration` shows (the name as registered)."""
+               languages: list[str] | None = None, key=None) -> badges.BadgeFace:
+    """What the badge of `registration` shows (the name as registered): the event, title and
+    country in the first of the event's badge languages, the category in each of them."""
     event = registration.event
-    countries = countries or _Countries(locale)
+    languages = languages or badge_languages(event, settings)
+    first = languages[0]
+    countries = countries or _Countries(first)
     dates = (f"{event.start_date:%d.%m.%Y}" if event.start_date == event.end_date
              else f"{event.start_date:%d.%m}–{event.end_date:%d.%m.%Y}")
+    city = text_in(event.city, first)
+    with force_locale(first):  # the title before the name
+        name = registration.formal_name or registration.full_name
+    names = []
+    for lang in languages:
+        text = text_in(registration.category.name, lang)
+        if text and text not in names:
+            names.append(text)
     return badges.BadgeFace(
-        event_title=event.title, event_dates=f"{event.city} · {dates}" if event.city else dates,
-        event_colour=event.primary_colour, name=registration.formal_name or registration.full_name,
+        event_title=text_in(event.title, first), event_dates=f"{city} · {dates}" if city else dates,
+        event_colour=event.primary_colour, name=name,
         organisation=registration.organisation, country=countries(registration.country),
-        category=registration.category.name, category_colour=badges.category_colour(settings, registration.category),
+        category=names[0] if names else "", category_second=names[1] if len(names) > 1 else "",
+        category_colour=badges.category_colour(settings, registration.category),
         token=token_for(badge, event, key=key), code=badge.display_code, photo=photo_path(registration.photo_filename),
         initials="".join(p[:1] for p in (registration.given_name, registration.family_name)).upper())
 
@@ -91,21 +104,21 @@ def mark_printed(badge: Badge) -> None:
     badge.last_printed_at = utcnow()
 
 
-def badge_pdf(registration: Registration, *, locale: str = "en") -> bytes:
+def badge_pdf(registration: Registration) -> bytes:
     """One badge as a PDF (the delegate's download)."""
     if not may_have_badge(registration):
         raise OnsiteError(_l("Your badge is ready once your registration is approved."))
     settings = settings_for(registration.event)
     badge = ensure_badge(registration)
     mark_printed(badge)
-    face = badge_face(registration, badge, settings=settings, locale=locale)
+    face = badge_face(registration, badge, settings=settings)
     return badges.render_badges([face], settings.badge_size, title=registration.full_name)
 
 
-def print_at_desk(registration: Registration, *, actor, locale: str = "en") -> bytes:
+def print_at_desk(registration: Registration, *, actor) -> bytes:
     """A fresh badge printed at the desk (lost or damaged badge): the old one is invalidated."""
     reissue_badge(registration, actor=actor, reason="printed at the desk")
-    return badge_pdf(registration, locale=locale)
+    return badge_pdf(registration)
 
 
 def bulk_statement(event, filters: dict):
@@ -134,7 +147,7 @@ def bulk_count(event, filters: dict) -> int:
     return db.session.scalar(select(func.count()).select_from(bulk_statement(event, filters).subquery())) or 0
 
 
-def bulk_badges_pdf(event, filters: dict, *, actor, locale: str = "en") -> tuple[bytes, int]:
+def bulk_badges_pdf(event, filters: dict, *, actor) -> tuple[bytes, int]:
     """One PDF of the badges of every approved registration matching `filters`.
 
     Badges are created where missing (in batches); rows are read in chunks so
@@ -142,7 +155,8 @@ def bulk_badges_pdf(event, filters: dict, *, actor, locale: str = "en") -> tuple
     `badge.print_bulk`. Returns (pdf, number of badges).
     """
     settings = settings_for(event)
-    countries = _Countries(locale)
+    languages = badge_languages(event, settings)
+    countries = _Countries(languages[0])
     ids = list(db.session.scalars(bulk_statement(event, filters).with_only_columns(Registration.id)))
     existing = {b.registration_id: b for b in db.session.scalars(
         select(Badge).where(Badge.event_id == event.id))} if ids else {}
@@ -163,9 +177,10 @@ def bulk_badges_pdf(event, filters: dict, *, actor, locale: str = "en") -> tuple
                     badge = ensure_badge(registration)
                 badge.printed_count += 1
                 badge.last_printed_at = printed_at
-                yield badge_face(registration, badge, settings=settings, countries=countries, key=key)
+                yield badge_face(registration, badge, settings=settings, countries=countries,
+                                 languages=languages, key=key)
 
-    pdf = badges.render_badges(faces(), settings.badge_size, title=event.title)
+    pdf = badges.render_badges(faces(), settings.badge_size, title=text_in(event.title, languages[0]))
     record(actor=actor, action="badge.print_bulk", obj=event, event=event, summary=f"{len(ids)} badges",
            after={k: v for k, v in filters.items() if v})
     return pdf, len(ids)

@@ -1,9 +1,12 @@
 """Visa-support letters: issue, regenerate, revoke, verify, and the PDF.
 
-A letter is written in English or Russian, whatever language the reader of the
-site uses: the consulate reads it, not the delegate. So its wording (the
+A letter is written in English, Russian or Kazakh, whatever language the reader
+of the site uses: the consulate reads it, not the delegate. So its wording (the
 organisers' text with {placeholders}, or the built-in one) and its labels come
-from the tables below, not from the site's translation catalogue.
+from the tables below, not from the site's translation catalogue; the event's
+name, city and venue, the letterhead, the signatory and the addressed consulate
+are the versions in the letter's language (the event's default when one is
+missing), and dates and country names are written in that language.
 
 Verification: the letter's QR code and printed address hold a signed token
 naming the letter's public id; /verify/<token> shows only the holder's name,
@@ -16,7 +19,7 @@ from datetime import date, timedelta
 
 from babel.dates import format_date
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,15 +37,23 @@ from app.mail.services import queue_for_user
 from app.registration.models import Registration, RegistrationState as RS
 from app.utils.countries import country_name
 from app.utils.time import utcnow
+from app.utils.translated import Translated, text_in
 from app.utils.urls import external_url
 
 TOKEN_SALT = "kurultai.visa-letter.v1"
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru", "kk")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+# The consulate the letter is addressed to when the settings name none (its first line).
+DEFAULT_ADDRESSEE = {
+    "en": "To the Consular Section of the Embassy of the Republic of Kazakhstan",
+    "ru": "В консульский отдел Посольства Республики Казахстан",
+    "kk": "Қазақстан Республикасы Елшілігінің консулдық бөліміне",
+}
 
 DEFAULT_BODY = {
     "en": (
-        "To the Consular Section of the Embassy of the Republic of Kazakhstan\n\n"
+        "{addressee}\n\n"
         "The organisers of the {event} confirm that {name}, a citizen of {nationality}, born on {date_of_birth}, "
         "holder of passport No. {passport_number} valid until {passport_expiry}, {position} at {organisation}, "
         "is registered as a participant of the {event}, which takes place in {city} from {event_start} to "
@@ -50,13 +61,21 @@ DEFAULT_BODY = {
         "We kindly ask you to issue an entry visa for the period of stay from {arrival} to {departure}.\n\n"
         "This letter is issued only to support the visa application."),
     "ru": (
-        "В консульский отдел Посольства Республики Казахстан\n\n"
+        "{addressee}\n\n"
         "Организаторы мероприятия «{event}» подтверждают, что {name}, гражданство: {nationality}, дата рождения "
         "{date_of_birth}, паспорт № {passport_number}, действителен до {passport_expiry}, {position}, "
-        "{organisation}, зарегистрирован(а) в качестве участника мероприятия «{event}», которое проходит в "
-        "городе {city} с {event_start} по {event_end}.\n\n"
+        "{organisation}, имеет статус зарегистрированного участника мероприятия «{event}», которое проходит "
+        "в городе {city} с {event_start} по {event_end}.\n\n"
         "Просим выдать въездную визу на период пребывания с {arrival} по {departure}.\n\n"
         "Настоящее письмо выдано исключительно для оформления визы."),
+    "kk": (
+        "{addressee}\n\n"
+        "«{event}» іс-шарасының ұйымдастырушылары {nationality} азаматы {name} (туған күні: {date_of_birth}; "
+        "паспорт № {passport_number}, жарамдылық мерзімі: {passport_expiry}; {organisation}, {position}) "
+        "{city} қаласында {event_start} – {event_end} аралығында өтетін «{event}» іс-шарасына қатысушы ретінде "
+        "тіркелгенін растайды.\n\n"
+        "Болу мерзіміне ({arrival} – {departure}) кіру визасын беруіңізді сұраймыз.\n\n"
+        "Бұл хат тек визаны рәсімдеу үшін берілді."),
 }
 
 LABELS = {
@@ -68,11 +87,16 @@ LABELS = {
            "name": "Фамилия и имя", "nationality": "Гражданство", "born": "Дата рождения",
            "passport": "Паспорт №", "expiry": "Паспорт действителен до", "stay": "Период пребывания",
            "verify": "Проверить подлинность письма: отсканируйте код или откройте", "signature": "Подпись"},
+    "kk": {"title": "ВИЗАЛЫҚ ҚОЛДАУ ХАТЫ", "reference": "Шығыс нөмірі", "date": "Күні", "details": "Қатысушы",
+           "name": "Аты-жөні", "nationality": "Азаматтығы", "born": "Туған күні",
+           "passport": "Паспорт №", "expiry": "Жарамдылық мерзімі", "stay": "Болу мерзімі",
+           "verify": "Хаттың түпнұсқалығын тексеру: кодты сканерлеңіз немесе ашыңыз",
+           "signature": "Қолы"},
 }
 
 PLACEHOLDERS = ("name", "nationality", "date_of_birth", "place_of_birth", "passport_number", "passport_expiry",
                 "organisation", "position", "arrival", "departure", "event", "city", "venue", "event_start",
-                "event_end", "reference")
+                "event_end", "reference", "addressee")
 
 
 class LetterTokenError(Exception):
@@ -252,14 +276,18 @@ def fill(template: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(value, template)
 
 
-def letter_values(letter: VisaLetter, lang: str) -> dict[str, str]:
+def letter_values(letter: VisaLetter, lang: str, settings=None) -> dict[str, str]:
     registration, event = letter.registration, letter.event
+    settings = settings if settings is not None else settings_for(event)
 
     def day(value):
         return format_date(value, "long", locale=formatting_locale(lang)) if value else "—"
 
+    city = text_in(event.city, lang)
+    with force_locale(lang):  # the title before the name in the letter's language
+        name = registration.formal_name or letter.holder_name
     return {
-        "name": registration.formal_name or letter.holder_name,
+        "name": name,
         "nationality": country_name(registration.nationality, lang) or "—",
         "date_of_birth": day(registration.date_of_birth),
         "place_of_birth": registration.place_of_birth or "—",
@@ -269,14 +297,21 @@ def letter_values(letter: VisaLetter, lang: str) -> dict[str, str]:
         "position": registration.position or "—",
         "arrival": day(registration.arrival_date or event.start_date),
         "departure": day(registration.departure_date or event.end_date),
-        "event": event.title, "city": event.city, "venue": event.venue or event.city,
+        "event": text_in(event.title, lang), "city": city, "venue": text_in(event.venue, lang) or city,
         "event_start": day(event.start_date), "event_end": day(event.end_date),
         "reference": letter.reference,
+        # The addressee opens a sentence of the letter: only this language's version will do.
+        "addressee": _exactly(settings.letter_addressee, lang) or DEFAULT_ADDRESSEE[lang],
     }
 
 
+def _exactly(value, lang: str) -> str:
+    """A setting's version in `lang` only ("" when it has none)."""
+    return value.get(lang) if isinstance(value, Translated) else (value or "")
+
+
 def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
-    """The letter on the event's letterhead, in English or Russian."""
+    """The letter on the event's letterhead, in English, Russian or Kazakh."""
     lang = lang if lang in LANGUAGES else "en"
     if letter.state != LetterState.issued:
         raise OnsiteError(_l("This letter is no longer valid."))
@@ -285,8 +320,9 @@ def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
     event = letter.event
     settings = settings_for(event)
     labels = LABELS[lang]
-    values = letter_values(letter, lang)
-    body = getattr(settings, f"letter_body_{lang}") or DEFAULT_BODY[lang]
+    values = letter_values(letter, lang, settings)
+    # The organisers' text in this language only: another language's text would mix languages.
+    body = _exactly(settings.letter_body, lang) or DEFAULT_BODY[lang]
 
     pdf = Document(unit="mm", format="A4")
     pdf.set_title(f"{labels['title']} {letter.reference}")
@@ -298,10 +334,12 @@ def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
     pdf.rect(0, 0, pdf.w, 6, style="F")
     pdf.set_xy(20, 14)
     pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(width, 7, settings.letter_organisation or event.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 7, text_in(settings.letter_organisation, lang) or values["event"],
+                   new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 9)
     pdf.set_text_color(70, 70, 70)
-    address = settings.letter_address or ", ".join(str(p) for p in (event.venue, event.city) if p)
+    address = (text_in(settings.letter_address, lang)
+               or ", ".join(p for p in (text_in(event.venue, lang), values["city"]) if p))
     if address:
         pdf.multi_cell(width, 4.5, address, new_x="LMARGIN", new_y="NEXT")
     if event.contact_email:
@@ -338,10 +376,9 @@ def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
         pdf.cell(width - 55, 6.5, value, border=1, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_font("DejaVu", "", 10.5)
-    if settings.letter_signatory:
-        pdf.cell(width, 5.5, settings.letter_signatory, new_x="LMARGIN", new_y="NEXT")
-    if settings.letter_signatory_title:
-        pdf.cell(width, 5.5, settings.letter_signatory_title, new_x="LMARGIN", new_y="NEXT")
+    for line in (text_in(settings.letter_signatory, lang), text_in(settings.letter_signatory_title, lang)):
+        if line:
+            pdf.cell(width, 5.5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(120, 120, 120)
     pdf.cell(width, 8, f"{labels['signature']}: ______________________", new_x="LMARGIN", new_y="NEXT")
     # Verification block at the foot of the page

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.checkin import bp, services
 from app.checkin.forms import PickForm
 from app.checkin.models import Badge
-from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, picked,
+from app.checkin.views.common import (MANAGE, badge_filename, pdf, picked,
                                       registration_from_posted_pick)
 from app.extensions import db
 from app.policy import requires
@@ -46,7 +46,7 @@ def manage_badges(event):
 @bp.route(MANAGE + "/badges.pdf")
 @requires("badge.print_bulk", load={})
 def badges_pdf(event):
-    body, count = services.bulk_badges_pdf(event, _badge_filters(), actor=current_user, locale=locale())
+    body, count = services.bulk_badges_pdf(event, _badge_filters(), actor=current_user)
     db.session.commit()
     return pdf(body, f"badges-{event.slug}-{count}.pdf", download=True)
 
@@ -66,7 +66,7 @@ def badge_reissue(event):
 @requires("badge.print_bulk", load={"registration": picked})
 def badge_one(event, registration):
     try:
-        body = services.badge_pdf(registration, locale=locale())
+        body = services.badge_pdf(registration)
     except services.OnsiteError:
         abort(404)
     db.session.commit()

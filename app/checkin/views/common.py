@@ -1,9 +1,8 @@
-"""What the on-site views share: PDF answers, the reader's locale, and the
+"""What the on-site views share: PDF answers and the
 registration a desk or list button names by its pick token."""
 from __future__ import annotations
 
 from flask import Response, abort
-from flask_babel import get_locale
 
 from app.checkin import bp, services
 from app.checkin.forms import PickForm
@@ -17,10 +16,6 @@ MANAGE = "/e/<slug>/manage"
 @bp.context_processor
 def _labels():
     return {"short_labels": SHORT_LABELS, "state_badges": STATE_BADGES}
-
-
-def locale() -> str:
-    return str(get_locale() or "en")
 
 
 def pdf(body: bytes, filename: str, *, download: bool = False) -> Response:

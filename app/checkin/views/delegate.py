@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.checkin import bp, services
 from app.checkin.services import letters
-from app.checkin.views.common import badge_filename, locale, pdf
+from app.checkin.views.common import badge_filename, pdf
 from app.extensions import db
 from app.personal.services import delegate_registration
 from app.policy import public, requires
@@ -28,7 +28,7 @@ def own_letter(event, values):
 @bp.route("/e/<slug>/my-badge.pdf")
 @requires("badge.own", load={"registration": own_registration}, on="registration")
 def my_badge(event, registration):
-    body = services.badge_pdf(registration, locale=locale())
+    body = services.badge_pdf(registration)
     db.session.commit()
     return pdf(body, badge_filename(registration))
 

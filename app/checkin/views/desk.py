@@ -10,7 +10,7 @@ from app.checkin import badges, bp, services
 from app.checkin.forms import DeskForm, PickForm, ScanForm
 from app.checkin.models import CheckInMethod
 from app.checkin.views.offline import offline_config
-from app.checkin.views.common import (MANAGE, badge_filename, locale, pdf, picked,
+from app.checkin.views.common import (MANAGE, badge_filename, pdf, picked,
                                       registration_from_posted_pick)
 from app.extensions import db
 from app.policy import requires
@@ -134,7 +134,6 @@ def desk_print(event):
     """Print a new badge at the desk (lost, damaged or changed): the old one stops working."""
     registration = registration_from_posted_pick(event)
     printed = []  # the PDF, once the re-issue is committed
-    if not run_service(lambda: printed.append(services.print_at_desk(registration, actor=current_user,
-                                                                     locale=locale()))):
+    if not run_service(lambda: printed.append(services.print_at_desk(registration, actor=current_user))):
         return redirect(url_for("checkin.desk", slug=event.slug))
     return pdf(printed[0], badge_filename(registration))

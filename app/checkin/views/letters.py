@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.checkin import badges, bp, services
-from app.checkin.forms import PickForm, ReasonForm, SettingsForm, colour_value
+from app.checkin.forms import (TRANSLATED_SETTINGS, PickForm, ReasonForm, colour_value, posted_badge_languages,
+                               posted_texts, settings_form, show_settings)
 from app.checkin.models import BadgeSize, VisaLetter
 from app.checkin.services import letters
 from app.checkin.views.common import MANAGE, pdf, registration_from_posted_pick
@@ -41,20 +42,20 @@ def manage_settings(event):
     settings = services.settings_for(event)
     categories = list(db.session.scalars(select(Category).where(Category.event_id == event.id)
                                          .order_by(Category.position, Category.id)))
-    form = SettingsForm(obj=settings if request.method == "GET" else None)
+    form = settings_form(letters.LANGUAGES, event.languages or ["en"])
     if request.method == "GET":
-        form.badge_size.data = settings.badge_size.value
+        show_settings(form, settings, event.languages or ["en"])
     colours, colour_errors = _colours(settings, categories)
     if form.validate_on_submit() and not colour_errors:
-        data = {name: getattr(form, name).data or "" for name in services.SETTINGS_FIELDS
-                if hasattr(form, name)}
-        data["badge_size"] = BadgeSize(form.badge_size.data)
-        data["category_colours"] = {str(cid): colour for cid, colour in colours.items()}
+        data = dict(posted_texts(form), badge_size=BadgeSize(form.badge_size.data),
+                    badge_languages=posted_badge_languages(form),
+                    category_colours={str(cid): colour for cid, colour in colours.items()})
         if run_service(lambda: services.update_settings(event, data, actor=current_user), form=form,
                        done=_("Badge and letter settings saved.")):
             return redirect(url_for("checkin.manage_settings", slug=event.slug))
     return render_template("checkin/settings.html", event=event, form=form, categories=categories, colours=colours,
                            colour_errors=colour_errors, placeholders=letters.PLACEHOLDERS,
+                           setting_labels={name: label for name, (label, _size, _long) in TRANSLATED_SETTINGS.items()},
                            title=_("Badge and letter settings"))
 
 
