@@ -47,6 +47,9 @@ def answer_text(question: Question, value) -> str:
         return ""
     if question.kind == QuestionKind.yesno:
         return str(_l("Yes")) if value in (True, "yes", "y") else str(_l("No"))
+    if question.kind in (QuestionKind.choice, QuestionKind.multi):
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(question.choice_text(v) for v in values)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
