@@ -1,6 +1,6 @@
 """question choices in every language of the event, each with a stable key
 
-Revision ID: 0012_i18n-screens
+Revision ID: 0012_i18n_screens
 Revises: 0012_multilingual
 Create Date: 2026-12-07 05:50:00.000000
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_i18n-screens'
+revision = '0012_i18n_screens'
 down_revision = '0012_multilingual'
 branch_labels = None
 depends_on = None
