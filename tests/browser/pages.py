@@ -86,6 +86,7 @@ PAGES: list[Page] = [
     Page("checkin", f"{MANAGE}/"),
     Page("secretariat", f"{MANAGE}/"),
     Page("secretariat", f"{MANAGE}/settings"),
+    Page("secretariat", f"{MANAGE}/translations"),
     Page("secretariat", f"{MANAGE}/team"),
     Page("secretariat", f"{MANAGE}/audit"),
     Page("secretariat", f"{MANAGE}/api-tokens"),
