@@ -18,10 +18,11 @@ class ExportForm(FlaskForm):
         csrf = False
 
     lang = SelectField(_l("Into"), validate_choice=True)
-    format = RadioField(_l("Format"), choices=select_choices([("xliff", _l("XLIFF 1.2 (.xlf)")), ("po", _l("PO (.po)"))]),
-                        default="xliff", validate_choice=True)
-    scope = RadioField(_l("Texts"), choices=select_choices([("todo", _l("Only missing or stale translations")),
-                                                           ("all", _l("Every text"))]), default="todo", validate_choice=True)
+    format = RadioField(_l("Format"), default="xliff", validate_choice=True,
+                        choices=select_choices([("xliff", _l("XLIFF 1.2 (.xlf)")), ("po", _l("PO (.po)"))]))
+    scope = RadioField(_l("Texts"), default="todo", validate_choice=True,
+                       choices=select_choices([("todo", _l("Only missing or stale translations")),
+                                               ("all", _l("Every text"))]))
     submit = SubmitField(_l("Download"))
 
 
