@@ -25,10 +25,10 @@ def _sessions(event) -> list[AgendaSession]:
 
 
 KINDS = (
-    TextKind("room", _l("Rooms"), ("name", "location"), load=_rooms, describe=lambda r: str(r.name),
+    TextKind("room", _l("Rooms"), ("name", "location"), load=_rooms, describe=lambda r: r.name,
              edit_url=lambda event, r: url_for("agenda.room_edit", slug=event.slug, room_id=r.id)),
-    TextKind("track", _l("Tracks"), ("name", "description"), load=_tracks, describe=lambda t: str(t.name),
+    TextKind("track", _l("Tracks"), ("name", "description"), load=_tracks, describe=lambda t: t.name,
              edit_url=lambda event, t: url_for("agenda.track_edit", slug=event.slug, track_id=t.id)),
-    TextKind("session", _l("Sessions"), ("title", "abstract"), load=_sessions, describe=lambda s: str(s.title),
+    TextKind("session", _l("Sessions"), ("title", "abstract"), load=_sessions, describe=lambda s: s.title,
              edit_url=lambda event, s: url_for("agenda.session_edit", slug=event.slug, session_id=s.id)),
 )

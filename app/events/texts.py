@@ -10,6 +10,6 @@ KINDS = (
     TextKind("event", _l("Event texts"),
              ("title", "short_title", "description", "venue", "city", "practical_info", "privacy_notice"),
              load=lambda event: [event],
-             describe=lambda event: str(event.title),
+             describe=lambda event: event.title,
              edit_url=lambda event, _obj: url_for("organiser.settings", slug=event.slug)),
 )

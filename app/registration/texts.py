@@ -22,9 +22,9 @@ def _questions(event) -> list[Question]:
 
 KINDS = (
     TextKind("category", _l("Registration categories"), ("name", "description"),
-             load=_categories, describe=lambda c: str(c.name),
+             load=_categories, describe=lambda c: c.name,
              edit_url=lambda event, c: url_for("registration.manage_category", slug=event.slug, category_id=c.id)),
     TextKind("question", _l("Registration questions"), ("label", "help"),
-             load=_questions, describe=lambda q: str(q.label),
+             load=_questions, describe=lambda q: q.label,
              edit_url=lambda event, _q: url_for("registration.manage_categories", slug=event.slug)),
 )

@@ -16,7 +16,7 @@ class TextKind:
     """One kind of thing with texts, e.g. sessions with a title and an abstract.
 
     `load(event)` returns the event's things of this kind in one query (in the order
-    the organiser sees them); `describe(obj)` names one of them for a list;
+    the organiser sees them); `describe(obj)` names one of them for a list (a text, or a multilingual one);
     `edit_url(event, obj)` is where its texts are edited.
     """
 
@@ -24,5 +24,5 @@ class TextKind:
     label: Any
     fields: tuple[str, ...]
     load: Callable[[Any], Sequence[Any]]
-    describe: Callable[[Any], str]
+    describe: Callable[[Any], Any]
     edit_url: Callable[[Any, Any], str]

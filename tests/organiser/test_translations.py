@@ -281,3 +281,16 @@ def test_translated_value_unchanged_import_reports_unchanged(client, summit, sec
     assert summary["unchanged"].endswith(": 2")  # the event's title and the water session's title
     assert summary["new"].endswith(": 0")
     assert Translated.coerce(water.title).get("kk") == "Су қауіпсіздігі"
+
+
+def test_biographies_are_listed_with_the_speakers_name_and_a_link_to_their_page(client, summit, secretariat):
+    from app.speakers.models import SpeakerProfile
+
+    speaker = make_user("speaker@example.org", given_name="Dinara", family_name="Sultanbekova")
+    db.session.add(SpeakerProfile(event_id=summit[0].id, user_id=speaker.id, links=[],
+                                  bio={"en": "Hydrologist.", "ru": "Гидролог."}))
+    db.session.commit()
+    doc = page(client.get("/e/astana/manage/translations"))
+    assert _cell(doc, "speaker", "kk", "missing") == 1 and _cell(doc, "speaker", "ru", "missing") == 0
+    row = doc.xpath('//tr[starts-with(@data-unit, "speaker.")]')[0]
+    assert row.xpath(".//a/@href") == [f"/e/astana/manage/speakers/people/{speaker.id}"]
