@@ -178,6 +178,7 @@ def register_blueprints(app: Flask) -> None:
     from app.footprint import views as footprint_views  # noqa: F401
     from app.main import event_pages  # noqa: F401 (the events blueprint's pages)
     from app.main import views as main_views  # noqa: F401
+    from app.organiser import translation_views  # noqa: F401
     from app.organiser import views as organiser_views  # noqa: F401
     from app.personal import views as personal_views  # noqa: F401
     from app.privacy import views as privacy_views  # noqa: F401

@@ -70,7 +70,8 @@ EVENT_DATA = {"title": "Summit", "slug": "summit-x", "description": "", "venue":
               "country": "KZ", "timezone": "Asia/Almaty", "start_date": "2027-04-21", "end_date": "2027-04-23",
               "languages": "en", "registration_opens_at": "", "registration_closes_at": "",
               "contact_email": "info@example.org", "primary_colour": "#0b5d3b", "accent_colour": "#1f6fb2",
-              "published": "y", "privacy_notice": "", "short_title": "", "practical_info": ""}
+              "published": "y", "privacy_notice": "", "short_title": "", "practical_info": "",
+              "default_language": ""}
 
 
 def setup_event_settings(client):

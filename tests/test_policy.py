@@ -36,6 +36,7 @@ EXPECTED_TABLE = {
     "event.edit":                  (1,    0,    0,    0,    0,    0),
     "team.manage":                 (1,    0,    0,    0,    0,    0),
     "audit.view":                  (1,    0,    0,    0,    0,    0),
+    "translation.manage":          (1,    0,    0,    0,    0,    0),
     "registration.view":           (1,    0,    1,    1,    0,    0),
     "registration.review":         (1,    0,    1,    0,    0,    0),
     "registration.export":         (1,    0,    1,    1,    0,    0),

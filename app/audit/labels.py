@@ -83,6 +83,8 @@ ACTION_LABELS = {
     # Events, roles and accounts.
     "event.create": _l("Event created"),
     "event.update": _l("Event settings changed"),
+    "translation.import": _l("Translations imported"),
+    "translation.import_file": _l("Translation file imported"),
     "role.grant": _l("Role granted"),
     "role.update": _l("Role changed"),
     "role.revoke": _l("Role withdrawn"),

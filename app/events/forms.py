@@ -30,7 +30,13 @@ class EventForm(FlaskForm):
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])
     languages = SelectMultipleField(_l("Languages"), choices=interface_language_choices,
-                                    validators=[InputRequired()])
+                                    validators=[InputRequired()],
+                                    description=_l("The languages its texts are written in. A language taken off "
+                                                   "keeps its texts: they come back if it is chosen again."))
+    default_language = SelectField(_l("Default language"), choices=interface_language_choices,
+                                   validators=[Optional()], validate_choice=True,
+                                   description=_l("Required in every form; readers whose language has no "
+                                                  "version read this one."))
     # In the time zone chosen on this form (it may change with them).
     registration_opens_at = LocalDateTimeField(_l("Registration opens (event time)"), validators=[Optional()],
                                                zone=lambda form: form.timezone.data)
@@ -56,6 +62,23 @@ class EventForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = select_choices((z, z) for z in common_timezones())
+        obj = kwargs.get("obj")
+        if not self.is_submitted() and getattr(obj, "languages", None):
+            self.default_language.data = obj.languages[0]
+
+    def validate(self, extra_validators=None) -> bool:
+        """Valid data has the languages in the order they are stored: the default first,
+        then the rest as offered."""
+        if not super().validate(extra_validators):
+            return False
+        default = self.default_language.data
+        chosen = list(self.languages.data or [])
+        if default and default not in chosen:
+            self.default_language.errors.append(_l("Choose the default among the event's languages."))
+            return False
+        if default:
+            self.languages.data = [default] + [lang for lang in chosen if lang != default]
+        return True
 
     def validate_timezone(self, field):
         if not valid_timezone(field.data or ""):

@@ -27,6 +27,7 @@ NAV = [
     ("organiser.team", "team.manage", _l("Team")),
     ("api.service_tokens", "team.manage", _l("Service tokens")),
     ("api.webhooks", "team.manage", _l("Webhooks")),
+    ("organiser.translations", "translation.manage", _l("Translations")),
     ("organiser.settings", "event.edit", _l("Settings")),
     ("organiser.audit", "audit.view", _l("Audit log")),
 ]

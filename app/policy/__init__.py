@@ -42,6 +42,7 @@ EVENT_ACTIONS: dict[str, frozenset[EventRoleName]] = {
     "event.edit": frozenset({EventRoleName.secretariat}),
     "team.manage": frozenset({EventRoleName.secretariat}),
     "audit.view": frozenset({EventRoleName.secretariat}),
+    "translation.manage": frozenset({EventRoleName.secretariat}),
     # registration and accreditation
     "registration.view": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.protocol}),
     "registration.review": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),

@@ -21,7 +21,7 @@ from app.utils.forms import (CountryField, LocalDateTimeField, TranslatedField, 
 from app.utils.images import PhotoError, process_photo
 from app.utils.inputs import whole_number
 from app.utils.time import to_zone
-from app.utils.translated import Translated
+from app.utils.translated import Translated, shown_markup
 
 LANGUAGES = ("en", "ru", "kk", "zh", "ar", "fr", "es", "de", "tr", "fa", "ur", "hi", "uz", "ky", "tg", "tk", "ja",
              "ko")
@@ -190,26 +190,21 @@ class AccountFields:
                             render_kw={"autocomplete": "new-password"})
 
 
-def _choice(choice) -> tuple[str, Translated]:
-    """A question's choice as (the answer kept: its text in the language it was written in,
-    the label: its text in the reader's language). A choice is a plain text or {language: text}."""
-    text = Translated.coerce(choice)
-    return text.get(text.source) or str(text), text
-
-
 def _question_field(question):
-    label = question.label
+    # The label and help in the reader's language; another language's version carries its lang.
+    label = shown_markup(question.label)
+    extra = {"description": shown_markup(question.help)} if question.help else {}
     required = [InputRequired()] if question.required else [Optional()]
     if question.kind == QuestionKind.text:
-        return TextAreaField(label, validators=required + [Length(max=1000)], filters=[strip_text])
+        return TextAreaField(label, validators=required + [Length(max=1000)], filters=[strip_text], **extra)
     if question.kind == QuestionKind.choice:
-        choices = select_choices([("", "—")] + [_choice(c) for c in question.choices])
-        return SelectField(label, choices=choices, validators=required, validate_choice=True)
+        choices = select_choices([("", "—")] + [(key, str(text)) for key, text in question.choice_items])
+        return SelectField(label, choices=choices, validators=required, validate_choice=True, **extra)
     if question.kind == QuestionKind.multi:
-        return MultiCheckboxField(label, choices=select_choices(_choice(c) for c in question.choices),
-                                  validators=required, validate_choice=True)
+        options = select_choices((key, str(text)) for key, text in question.choice_items)
+        return MultiCheckboxField(label, choices=options, validators=required, validate_choice=True, **extra)
     return RadioField(label, choices=select_choices([("yes", _l("Yes")), ("no", _l("No"))]), validators=required,
-                      validate_choice=True)
+                      validate_choice=True, **extra)
 
 
 def registration_form(event, *, questions=(), anonymous=False, editing=False, locale="en", **kwargs):
@@ -292,13 +287,26 @@ class QuestionForm(FlaskForm):
                                                                      (QuestionKind.multi.value, _l("Several choices")),
                                                                      (QuestionKind.yesno.value, _l("Yes or no"))]),
                        validate_choice=True)
-    choices = textarea(_l("Choices, one per line (for choice questions)"), max_length=3000)
+    choices = TranslatedField(_l("Choices, one per line (for choice questions)"), max_length=3000, multiline=True,
+                              description=_l("The same choices in the same order in each language."))
     required = BooleanField(_l("An answer is required"))
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
     submit = SubmitField(_l("Add question"))
 
-    def choice_list(self) -> list[str]:
-        return [line.strip()[:200] for line in (self.choices.data or "").splitlines() if line.strip()][:50]
+    def choice_list(self) -> list[dict]:
+        """The choices as stored: the default language's lines make the choices; the
+        n-th line of each other language translates the n-th choice."""
+        field = self.choices
+        value = field.data or Translated()
+        lines = {lang: [line.strip()[:200] for line in value.get(lang).splitlines() if line.strip()]
+                 for lang in field.languages}
+        result = []
+        for n, text in enumerate(lines.get(field.default_language, [])[:50]):
+            item = {"key": f"c{n + 1}", field.default_language: text}
+            item.update((lang, texts[n]) for lang, texts in lines.items()
+                        if lang != field.default_language and n < len(texts))
+            result.append(item)
+        return result
 
     def validate_choices(self, field):
         if self.kind.data in (QuestionKind.choice.value, QuestionKind.multi.value) and len(self.choice_list()) < 2:

@@ -267,10 +267,34 @@ class Question(db.Model):
     # A line under the label explaining what is asked.
     help: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind), default=QuestionKind.text)
+    # Each choice: {"key": stable key, <language>: text, ...}; the answers store the key,
+    # so a choice reworded or translated keeps what earlier answers meant. (A plain
+    # string, as written before choices had languages, is its own key.)
     choices: Mapped[list] = mapped_column(JSON, default=list)
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def choice_items(self) -> list[tuple[str, Translated]]:
+        """(key, text in every language) of each choice, in order."""
+        items = []
+        for item in self.choices or []:
+            if isinstance(item, dict):
+                texts = {lang: text for lang, text in item.items() if lang != "key" and isinstance(text, str)}
+                text = Translated.from_json(texts)
+                # A choice written without a key (per language only) is kept as first written.
+                items.append((str(item.get("key") or text.original), text))
+            elif item is not None:
+                items.append((str(item), Translated.coerce(str(item))))
+        return items
+
+    def choice_text(self, key) -> str:
+        """The choice stored as `key`, in the reader's language (an unknown key as it is)."""
+        for known, text in self.choice_items:
+            if known == str(key):
+                return str(text)
+        return str(key)
 
     event = relationship("Event")
 

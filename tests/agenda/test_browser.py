@@ -145,7 +145,7 @@ def test_click_on_a_session_title_opens_it_and_a_drag_still_moves(live_server, b
 
     page.locator(f"#session-{opened.id} .tt-title").click()
     page.wait_for_url(lambda url: url.endswith(f"/manage/agenda/sessions/{opened.id}"))
-    assert page.input_value("#title") == "Glacier monitoring"
+    assert page.input_value("#title-en") == "Glacier monitoring"
 
     page.go_back()
     block = page.locator(f"#session-{moved.id}")

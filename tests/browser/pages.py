@@ -97,6 +97,7 @@ PAGES: list[Page] = [
     Page("secretariat", f"{MANAGE}/privacy"),
     Page("delegate", "/account/erase"),
     Page("secretariat", f"{MANAGE}/settings"),
+    Page("secretariat", f"{MANAGE}/translations"),
     Page("secretariat", f"{MANAGE}/team"),
     Page("secretariat", f"{MANAGE}/audit"),
     Page("secretariat", f"{MANAGE}/api-tokens"),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 NAV_OF = {
     "secretariat": ["Dashboard", "Registrations", "Invitations", "Delegations", "Categories and questions", "Agenda",
                     "Speakers", "Check-in", "Badges", "Visa-support letters", "Team", "Service tokens", "Webhooks",
-                    "Settings", "Audit log"],
+                    "Translations", "Settings", "Audit log"],
     "programme": ["Dashboard", "Agenda", "Speakers"],
     "accreditation": ["Dashboard", "Registrations", "Invitations", "Delegations", "Categories and questions",
                       "Badges", "Visa-support letters"],

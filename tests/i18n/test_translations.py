@@ -534,21 +534,23 @@ def test_name_of_a_room_track_category_or_delegation_is_not_a_persons_name(clien
 def kazakh_agenda(db):
     """A published agenda whose own texts are Kazakh, so any English left on the page is ours."""
     cache.clear_memory()
-    event = make_event(title="Өңірлік экологиялық саммит", start_date=date(2027, 4, 21), end_date=date(2027, 4, 23))
-    hall = Room(event=event, name="Бас зал", capacity=500, position=0)
-    water = Track(event=event, name="Су қауіпсіздігі", colour="#1565c0", position=0)
+    event = make_event(title={"kk": "Өңірлік экологиялық саммит"}, start_date=date(2027, 4, 21),
+                       end_date=date(2027, 4, 23))
+    hall = Room(event=event, name={"kk": "Бас зал"}, capacity=500, position=0)
+    water = Track(event=event, name={"kk": "Су қауіпсіздігі"}, colour="#1565c0", position=0)
     db.session.add_all([hall, water])
     db.session.flush()
 
     def session(title, start, end, **fields):
-        item = AgendaSession(event=event, room=hall, title=title, starts_at=local_to_utc(date(2027, 4, 21), start,
-                             "Asia/Almaty"), ends_at=local_to_utc(date(2027, 4, 21), end, "Asia/Almaty"),
+        item = AgendaSession(event=event, room=hall, title={"kk": title},
+                             starts_at=local_to_utc(date(2027, 4, 21), start, "Asia/Almaty"),
+                             ends_at=local_to_utc(date(2027, 4, 21), end, "Asia/Almaty"),
                              visibility=Visibility.published, **fields)
         db.session.add(item)
         return item
 
     opening = session("Ашылу", time(9), time(10), type=SessionType.plenary, track=water, sdgs=[6, 13],
-                      languages=["kk", "ru"], abstract="Саммиттің ашылуы.")
+                      languages=["kk", "ru"], abstract={"kk": "Саммиттің ашылуы."})
     session("Жасыл қаржы", time(11), time(12, 30), type=SessionType.workshop, signup_required=True)
     agenda_services.publish_agenda(event, actor=None)
     db.session.commit()

@@ -60,7 +60,7 @@ def update_settings(event, data: dict, *, actor) -> RegistrationSettings:
     return settings
 
 
-def add_question(event, *, label: str, kind: QuestionKind, choices: list[str], required: bool, position: int,
+def add_question(event, *, label: str, kind: QuestionKind, choices: list, required: bool, position: int,
                  actor) -> Question:
     """A custom question on the form and in exports; audited."""
     question = Question(event_id=event.id, label=label, kind=kind,

@@ -11,7 +11,7 @@ from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.extensions import db
 from app.registration.labels import SHORT_LABELS
-from app.registration.models import Question, QuestionKind, Registration, RegistrationNote, RegistrationState
+from app.registration.models import Category, Question, QuestionKind, Registration, RegistrationNote, RegistrationState
 from app.registration.services.settings import questions
 from app.utils.countries import country_name
 from app.utils.languages import language_names
@@ -47,6 +47,9 @@ def answer_text(question: Question, value) -> str:
         return ""
     if question.kind == QuestionKind.yesno:
         return str(_l("Yes")) if value in (True, "yes", "y") else str(_l("No"))
+    if question.kind in (QuestionKind.choice, QuestionKind.multi):
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(question.choice_text(v) for v in values)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -87,6 +90,15 @@ def is_duplicate(registration: Registration, keys: tuple[set[str], set[tuple]]) 
     return (registration.given_name.lower(), registration.family_name.lower(), registration.date_of_birth) in people
 
 
+def _categories_named(event, search: str) -> list[int]:
+    """Ids of the event's categories whose name, in any language, contains `search`
+    (the few categories are read and compared here, so the words of the stored
+    languages' codes never match)."""
+    word = search.casefold()
+    return [category.id for category in db.session.scalars(select(Category).where(Category.event_id == event.id))
+            if word in category.name.searchable().casefold()]
+
+
 def registration_query(event, filters: dict):
     """The officer list's statement for `filters` (state, category, country,
     delegation, visa, q, duplicates, other_address, travel="missing", sort), with what the page shows loaded."""
@@ -114,7 +126,8 @@ def registration_query(event, filters: dict):
         stmt = stmt.where(or_(func.lower(Registration.given_name).like(like),
                               func.lower(Registration.family_name).like(like),
                               func.lower(Registration.email).like(like),
-                              func.lower(Registration.organisation).like(like)))
+                              func.lower(Registration.organisation).like(like),
+                              Registration.category_id.in_(_categories_named(event, search))))
     if filters.get("duplicates"):
         emails, people = duplicate_keys(event)
         conditions = [func.lower(Registration.email).in_(emails)] if emails else []

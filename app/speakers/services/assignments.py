@@ -380,6 +380,13 @@ def co_speakers(session_ids: list[int]) -> dict[int, list[SpeakerAssignment]]:
     return dict(result)
 
 
+def _sessions_titled(event: Event, search: str) -> list[int]:
+    """Ids of the event's sessions whose title, in any language, contains `search`."""
+    word = search.casefold()
+    rows = db.session.execute(select(AgendaSession.id, AgendaSession.title).where(AgendaSession.event_id == event.id))
+    return [session_id for session_id, title in rows if word in title.searchable().casefold()]
+
+
 def all_assignments(event: Event, *, state: str = "", q: str = "") -> list[SpeakerAssignment]:
     """The organisers' speakers list: every assignment with person, session and room."""
     stmt = (select(SpeakerAssignment).join(AgendaSession, AgendaSession.id == SpeakerAssignment.session_id)
@@ -392,7 +399,7 @@ def all_assignments(event: Event, *, state: str = "", q: str = "") -> list[Speak
         like = f"%{q.strip().lower()}%"
         stmt = stmt.where(or_(func.lower(User.given_name).like(like), func.lower(User.family_name).like(like),
                               func.lower(User.email).like(like), func.lower(User.organisation).like(like),
-                              func.lower(AgendaSession.title).like(like)))
+                              AgendaSession.id.in_(_sessions_titled(event, q.strip()))))
     return list(db.session.scalars(stmt.order_by(User.family_name, User.given_name, User.id,
                                                  AgendaSession.starts_at)))
 
