@@ -3,6 +3,7 @@ event's own language; each language with its own cached body, ETag and validatio
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,46 @@ def test_session_calendar_file_in_the_readers_language(client, multilingual):
     assert "Accept-Language" in kk.headers["Vary"]
     assert client.get(url, headers={"Accept-Language": "kk", "If-None-Match": kk.headers["ETag"]}).status_code == 304
     assert client.get(url, headers={"Accept-Language": "ru", "If-None-Match": kk.headers["ETag"]}).status_code == 200
+
+
+def _pdf_lines(response) -> list[str]:
+    from tests.checkin.conftest import pdf_text
+
+    return [" ".join(line.replace("\u202f", " ").split()) for text in pdf_text(response.data)
+            for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("lang, track", [("kk", "Су"), ("ru", "Вода"), ("en", "Water")])
+def test_agenda_pdf_in_the_readers_language(client, multilingual, caplog, lang, track):
+    from app.agenda import exports
+
+    try:
+        exports._font_paths()
+    except exports.FontMissing as missing:
+        pytest.skip(str(missing))
+    with caplog.at_level(logging.WARNING, logger="fpdf"):
+        response = client.get(f"/e/astana/agenda.pdf?lang={lang}")
+    assert "missing the following glyphs" not in caplog.text  # every Kazakh and Russian letter drawn
+    lines = _pdf_lines(response)
+    text = "\n".join(lines)
+    assert lines[0] == EVENT[lang]
+    assert TITLE[lang] in text
+    assert any(line.startswith(f"{ROOM[lang]} · {track} ·") for line in lines)
+    assert "Green bonds workshop" in text  # no version in this language: the one it was written in
+    others = [TITLE[other] for other in TITLE if other != lang]
+    assert not any(title in text for title in others)
+    assert response.headers["Content-Language"] == lang
+
+
+def test_agenda_pdf_each_language_cached_apart(client, multilingual):
+    from app.agenda import exports
+
+    try:
+        exports._font_paths()
+    except exports.FontMissing as missing:
+        pytest.skip(str(missing))
+    kk = client.get("/e/astana/agenda.pdf", headers={"Accept-Language": "kk"})
+    ru = client.get("/e/astana/agenda.pdf", headers={"Accept-Language": "ru"})
+    assert kk.headers["ETag"] != ru.headers["ETag"]
+    assert TITLE["ru"] in "\n".join(_pdf_lines(ru)) and TITLE["kk"] in "\n".join(_pdf_lines(kk))
+    assert client.get("/e/astana/agenda.pdf?lang=kk", headers={"If-None-Match": kk.headers["ETag"]}).status_code == 304
