@@ -348,3 +348,28 @@ def test_promoted_delegate_reads_the_session_title_in_their_language(app, summit
     assert mail.to_address == people[2].user.email
     assert "Семинар: национальные планы адаптации" in mail.subject + mail.body_text
     assert "national adaptation plans" not in mail.body_text
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_my_agenda_page_shows_the_content_in_the_readers_language(client, summit, agenda, delegates, staff, lang):
+    from app.utils.translated import Translated
+
+    event, _ = summit
+    titles = {"en": "Opening plenary", "ru": "Открытие саммита", "kk": "Саммиттің ашылуы"}
+    rooms = {"en": "Plenary", "ru": "Пленарный зал", "kk": "Пленарлық зал"}
+    opening = db.session.get(AgendaSession, agenda["opening"].id)
+    opening.title = Translated(titles, "en")
+    opening.room.name = Translated(rooms, "en")
+    event.title = Translated({"en": "Regional Ecological Summit 2027", "ru": "Региональный экологический саммит 2027",
+                              "kk": "Өңірлік экологиялық саммит 2027"}, "en")
+    publish_agenda(event, actor=staff["programme"])
+    berik = delegates["berik"]
+    berik.user.locale = lang  # the delegate's own language, no ?lang= in the address
+    services.star(event, berik.user, services.delegate_agenda(event, berik), opening.id)
+    db.session.commit()
+    login(client, berik.user)
+
+    body = _page(client)
+    assert titles[lang] in body and rooms[lang] in body and event.title.get(lang) in body
+    assert "Opening plenary" not in body and ">Plenary<" not in body
+    assert "Regional Ecological Summit 2027" not in body
