@@ -33,3 +33,20 @@ FORMATTING_LOCALES = {"en": "en_GB"}
 def formatting_locale(language: str) -> str:
     """The Babel locale that formats dates and times for an interface `language`."""
     return FORMATTING_LOCALES.get(language, language)
+
+
+def content_language(default: str) -> str:
+    """The language a feed or file is written in for this request: an explicit ?lang=,
+    else the best of the browser's or app's Accept-Language, else `default` (the
+    event's own language, or the reader's). Neither the session nor the profile
+    counts: the same address and headers always give the same body, so it can be
+    cached and shared."""
+    languages = list(current_app.config["LANGUAGES"])
+    if has_request_context():
+        asked = request.args.get("lang")
+        if asked in languages:
+            return asked
+        accepted = request.accept_languages.best_match(languages)
+        if accepted:
+            return accepted
+    return default if default in languages else current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,6 +1,7 @@
 """The migrations build exactly the schema the models describe, and come down again."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
@@ -167,6 +168,33 @@ def test_letter_settings_become_one_text_per_language_and_titles_forms_of_addres
                 row = connection.execute(text("SELECT letter_organisation, letter_body_en, letter_body_ru "
                                               "FROM onsite_settings")).one()
             assert tuple(row) == ("Министерство экологии", "Hello {name}", "Здравствуйте, {name}")
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_an_invitation_message_already_written_becomes_the_events_default_language(make_app, tmp_path,
+                                                                                   quiet_alembic_logging):
+    """0012_outputs: the organisers' message is kept, as the version in the event's own language."""
+    migrated = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}", SQLALCHEMY_ENGINE_OPTIONS={})
+    with migrated.app_context():
+        try:
+            flask_migrate.upgrade(revision="0012_multilingual")
+            with db.engine.begin() as connection:
+                for table, fixed in (("events", {"languages": '["kk", "en"]'}), ("registration_categories", {}),
+                                     ("invitations", {"message": "Ждём вас в Астане.", "token_hash": "x"})):
+                    columns = [c for c in inspect(connection).get_columns(table) if not c["nullable"]]
+                    row = {c["name"]: _filler(c) for c in columns} | fixed
+                    names = ", ".join(row)
+                    connection.execute(text(f"INSERT INTO {table} ({names}) VALUES "
+                                            f"({', '.join(':' + n for n in row)})"), row)
+            flask_migrate.upgrade()
+            with db.engine.connect() as connection:
+                stored = connection.execute(text("SELECT message FROM invitations")).scalar_one()
+            assert json.loads(stored) == {"kk": "Ждём вас в Астане.", "@": "kk"}
+            flask_migrate.downgrade(revision="0012_multilingual")
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT message FROM invitations")).scalar_one() == "Ждём вас в Астане."
         finally:
             db.session.remove()
             db.engine.dispose()

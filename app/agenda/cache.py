@@ -10,6 +10,7 @@ anyway to find the event. Bodies live in this process's memory and in the
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import uuid
 from collections import OrderedDict
@@ -40,14 +41,22 @@ class PublicState:
     """
 
     def __init__(self, event_id: int, published: bool, publication_id: int | None, version: int | None,
-                 token: str | None, changed_at: datetime | None):
+                 token: str | None, changed_at: datetime | None, languages: list | str | None = None):
         self.event_id = event_id
         self.published = bool(published)
         self.publication_id = publication_id
         self.version = version
         self.token = token
         self.changed_at = as_utc(changed_at) if changed_at else None
+        if isinstance(languages, str):  # SQLite hands the JSON column back as text
+            languages = json.loads(languages)
+        self.languages: list[str] = list(languages or ["en"])
         self._event: Event | None = None
+
+    @property
+    def default_language(self) -> str:
+        """The event's own language: feeds asked for no language are written in it."""
+        return self.languages[0]
 
     @property
     def event(self) -> Event:
@@ -82,7 +91,8 @@ def code_version() -> str:
 # Plain SQL: this runs on every public request, and building the statement with the
 # expression language costs more than running it.
 _STATE_SQL = text(
-    "SELECT e.id, e.published, p.id AS publication_id, p.version, p.cache_token, p.refreshed_at "
+    "SELECT e.id, e.published, p.id AS publication_id, p.version, p.cache_token, p.refreshed_at, "
+    "e.languages "
     "FROM events e LEFT OUTER JOIN agenda_publications p ON p.event_id = e.id AND p.version = "
     "(SELECT max(q.version) FROM agenda_publications q WHERE q.event_id = e.id) "
     "WHERE e.slug = :slug"

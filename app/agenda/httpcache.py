@@ -3,7 +3,8 @@
 The public agenda page and its feeds are read thousands of times between two
 publications, mostly by visitors without a session (browsers, calendar apps,
 conference apps, video pipelines). For those requests the answer depends only
-on the path, the language chosen from Accept-Language and the publication, so
+on the path, the language chosen from Accept-Language (or, when none of ours is
+asked for, the event's) and the publication, so
 each worker keeps the finished responses in memory and answers them without
 running Flask at all.
 
@@ -69,10 +70,12 @@ class PublicPageCache:
         return _PATHS.match(environ.get("PATH_INFO", ""))
 
     def _locale(self, environ) -> str:
-        """The language Flask would choose for a visitor without a session."""
+        """The language asked for by a visitor without a session, or "" when none of
+        ours is: then the view chooses (the feeds take the event's own language), the
+        same for every such visitor of that address."""
         config = self.flask_app.config
         accept = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
-        return accept.best_match(list(config["LANGUAGES"])) or config["BABEL_DEFAULT_LOCALE"]
+        return accept.best_match(list(config["LANGUAGES"])) or ""
 
     def current_token(self, slug: str) -> str | None:
         """The publication token of the event, read at most once per TTL."""
@@ -156,7 +159,7 @@ class PublicPageCache:
             if hasattr(result, "close"):
                 result.close()
         token, _, locale = mark.partition(" ")
-        if locale == key[1]:
+        if locale == key[1] or not key[1]:
             kept = [(k, v) for k, v in headers if k != MARK_HEADER]
             lookup = {k.lower(): v for k, v in kept}
             etag = lookup.get("etag")

@@ -19,6 +19,7 @@ from app.api.auth import current_token
 from app.api.errors import ApiError, error_response
 from app.api.services import idempotency
 from app.extensions import db
+from app.utils.translated import Translated
 from app.utils.refusals import Refusal
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -31,8 +32,14 @@ IF_MATCH_PARAM = {"in": "header", "name": "If-Match", "required": False, "schema
                   "description": "The ETag read; another one is a 412 (428 when required and missing)."}
 
 
+def _every_version(value):
+    # A multilingual text counts with all its versions: a change in any language is a change,
+    # and the ETag is the same whichever language the caller reads.
+    return value.to_json() if isinstance(value, Translated) else str(value)
+
+
 def etag_of(data) -> str:
-    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    text = json.dumps(data, sort_keys=True, default=_every_version, separators=(",", ":"))
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 

@@ -292,10 +292,15 @@ def personal_cancelled(event, user, agenda) -> list:
     return [s for s in agenda.cancelled if s.id in chosen]
 
 
+def feed_body_etag(body: bytes) -> str:
+    """The ETag of a personal feed's body (each language's body has its own)."""
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
 def note_feed_body(feed: AgendaFeed, body: bytes) -> str:
     """The ETag of `body`; when it differs from the last one served, the feed counts as
     changed now (its Last-Modified). Flushes only then."""
-    etag = hashlib.sha256(body).hexdigest()[:32]
+    etag = feed_body_etag(body)
     if feed.body_etag != etag:
         feed.body_etag, feed.changed_at = etag, utcnow()
         db.session.flush()

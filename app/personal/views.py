@@ -10,6 +10,7 @@ from app.agenda import exports
 from app.events.forms import EmptyForm
 from app.policy import get_event_or_404
 from app.extensions import db
+from app.i18n import content_language
 from app.personal import bp, providers, services
 from app.policy import authenticated, ensure, public, requires
 from app.utils.downloads import content_disposition
@@ -134,17 +135,26 @@ def agenda_feed(slug, token):
         abort(404)
     sessions = services.personal_sessions(event, feed.user, agenda)
     cancelled = services.personal_cancelled(event, feed.user, agenda)
-    with force_locale(feed.user.locale or "en"):  # calendar apps send no language: the delegate's own
+    # Calendar apps mostly send no language: then the delegate's own, else the event's.
+    own = feed.user.locale or event.default_language
+    locale = content_language(own)
+    with force_locale(locale):
         name = _("%(event)s — my agenda", event=event.title)
-    extra = services.bilateral_vevents(event, providers.bilaterals_of(event, feed.user))
-    body = exports.calendar_ics(event, agenda, sessions, cancelled, name=name, extra=extra)
-    # Calendar apps poll this feed: an unchanged body is answered with 304.
-    etag = services.note_feed_body(feed, body)
-    db.session.commit()
+        extra = services.bilateral_vevents(event, providers.bilaterals_of(event, feed.user))
+        body = exports.calendar_ics(event, agenda, sessions, cancelled, name=name, extra=extra)
     response = Response(body, content_type="text/calendar; charset=utf-8")
+    if locale == own:
+        # Calendar apps poll this feed: an unchanged body is answered with 304.
+        etag = services.note_feed_body(feed, body)
+        db.session.commit()
+        response.last_modified = feed.changed_at
+    else:
+        # Another language asked for: its own ETag; the recorded change time is the own language's.
+        etag = services.feed_body_etag(body)
     response.headers["Content-Disposition"] = content_disposition(f"{event.slug}-my-agenda.ics", attachment=False)
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Content-Language"] = locale
     response.set_etag(etag)
-    response.last_modified = feed.changed_at
     return response.make_conditional(request)

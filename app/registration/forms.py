@@ -233,7 +233,8 @@ DECISION_CHOICES = select_choices([("approve", _l("Approve")), ("reject", _l("Re
 
 class DecisionForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=True)
-    message = textarea(_l("Message to the delegate (optional)"), max_length=1000)
+    message = TranslatedField(_l("Message to the delegate (optional)"), max_length=1000, multiline=True, rows=3,
+                              description=_l("The delegate reads the version in their language."))
     submit = SubmitField(_l("Apply"))
 
 
@@ -315,7 +316,8 @@ class QuestionForm(FlaskForm):
 
 class BulkForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=True)
-    message = textarea(_l("Message to the delegates (optional)"), max_length=1000)
+    message = TranslatedField(_l("Message to the delegates (optional)"), max_length=1000, multiline=True, rows=3,
+                              description=_l("Each delegate reads the version in their language."))
     submit = SubmitField(_l("Apply to the selected"))
 
 
@@ -445,7 +447,8 @@ class InvitationForm(FlaskForm):
     locale = SelectField(_l("Language of the invitation"), choices=interface_language_choices, validate_choice=True)
     category = SelectField(_l("Category"), coerce=choice_id, validate_choice=True)
     delegation = SelectField(_l("Delegation (optional)"), coerce=choice_id, validate_choice=True)
-    message = textarea(_l("Personal message (optional)"), max_length=2000)
+    message = TranslatedField(_l("Personal message (optional)"), max_length=2000, multiline=True,
+                              description=_l("Each invitee reads the version in the language of their invitation."))
     submit = SubmitField(_l("Send the invitation"))
 
 
@@ -454,7 +457,8 @@ class InvitationCsvForm(FlaskForm):
                      render_kw={"accept": ".csv,text/csv"})
     category = SelectField(_l("Category"), coerce=choice_id, validate_choice=True)
     delegation = SelectField(_l("Delegation (optional)"), coerce=choice_id, validate_choice=True)
-    message = textarea(_l("Personal message (optional)"), max_length=2000)
+    message = TranslatedField(_l("Personal message (optional)"), max_length=2000, multiline=True,
+                              description=_l("Each invitee reads the version in the language of their invitation."))
     submit = SubmitField(_l("Send the invitations"))
 
     def validate_file(self, field):

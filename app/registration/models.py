@@ -313,7 +313,8 @@ class Invitation(db.Model):
     locale: Mapped[str] = mapped_column(String(8), default="en")
     category_id: Mapped[int] = mapped_column(ForeignKey("registration_categories.id"))
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"))
-    message: Mapped[str] = mapped_column(Text, default="")
+    # The organisers' personal message, one version per language: each invitee reads theirs.
+    message: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     state: Mapped[InvitationState] = mapped_column(_enum(InvitationState), default=InvitationState.sent)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -300,3 +300,76 @@ def test_agenda_actions_say_what_happened_or_why_not(client, summit, agenda, del
                     ("success", "You have a place in this session."),
                     ("success", "You gave up your place in this session."),
                     ("danger", "You are not signed up for this session.")]
+
+
+def test_followers_read_the_changes_in_their_language(app, summit, agenda, delegates, staff):
+    from app.utils.translated import Translated
+
+    event, _ = summit
+    aliya = delegates["aliya"]
+    aliya.user.locale = "kk"
+    opening = db.session.get(AgendaSession, agenda["opening"].id)
+    opening.title = Translated({"en": "Opening plenary", "ru": "Открытие", "kk": "Ашылу отырысы"}, "en")
+    opening.room.name = Translated({"en": "Plenary", "ru": "Пленарный зал", "kk": "Пленарлық зал"}, "en")
+    event.title = Translated({"en": "Regional Ecological Summit 2027", "kk": "Өңірлік экологиялық саммит 2027"}, "en")
+    publish_agenda(event, actor=staff["programme"])
+    services.star(event, aliya.user, services.delegate_agenda(event, aliya), opening.id)
+    db.session.commit()
+
+    move_session(opening, room=opening.room, starts_at=at(9, 30), ends_at=at(10, 30), actor=staff["programme"])
+    publish_agenda(event, actor=staff["programme"])
+    db.session.commit()
+
+    mail = outbox("agenda_changes")[0]
+    assert "Өңірлік экологиялық саммит 2027" in mail.subject
+    assert "Ашылу отырысы" in mail.body_text and "Пленарлық зал" in mail.body_text
+    assert "Opening plenary" not in mail.body_text and "Plenary," not in mail.body_text
+
+
+def test_promoted_delegate_reads_the_session_title_in_their_language(app, summit, agenda, delegates, staff):
+    from app.utils.translated import Translated
+
+    event, _ = summit
+    workshop = db.session.get(AgendaSession, agenda["workshop"].id)
+    workshop.title = Translated({"en": "Workshop: national adaptation plans",
+                                 "ru": "Семинар: национальные планы адаптации"}, "en")
+    publish_agenda(event, actor=staff["programme"])
+    people = [delegates[name] for name in ("aliya", "berik", "dana")]
+    people[2].user.locale = "ru"
+    db.session.commit()
+    for person in people:
+        services.sign_up_for_workshop(event, person.user, services.delegate_agenda(event, person), workshop.id,
+                                      actor=person.user)
+    db.session.commit()
+    services.withdraw(event, people[0].user, workshop.id, actor=people[0].user)
+    db.session.commit()
+
+    mail = outbox("signup_promoted")[0]
+    assert mail.to_address == people[2].user.email
+    assert "Семинар: национальные планы адаптации" in mail.subject + mail.body_text
+    assert "national adaptation plans" not in mail.body_text
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_my_agenda_page_shows_the_content_in_the_readers_language(client, summit, agenda, delegates, staff, lang):
+    from app.utils.translated import Translated
+
+    event, _ = summit
+    titles = {"en": "Opening plenary", "ru": "Открытие саммита", "kk": "Саммиттің ашылуы"}
+    rooms = {"en": "Plenary", "ru": "Пленарный зал", "kk": "Пленарлық зал"}
+    opening = db.session.get(AgendaSession, agenda["opening"].id)
+    opening.title = Translated(titles, "en")
+    opening.room.name = Translated(rooms, "en")
+    event.title = Translated({"en": "Regional Ecological Summit 2027", "ru": "Региональный экологический саммит 2027",
+                              "kk": "Өңірлік экологиялық саммит 2027"}, "en")
+    publish_agenda(event, actor=staff["programme"])
+    berik = delegates["berik"]
+    berik.user.locale = lang  # the delegate's own language, no ?lang= in the address
+    services.star(event, berik.user, services.delegate_agenda(event, berik), opening.id)
+    db.session.commit()
+    login(client, berik.user)
+
+    body = _page(client)
+    assert titles[lang] in body and rooms[lang] in body and event.title.get(lang) in body
+    assert "Opening plenary" not in body and ">Plenary<" not in body
+    assert "Regional Ecological Summit 2027" not in body

@@ -84,3 +84,45 @@ def test_private_feed_cancels_a_session_restricted_away_from_me_only(client, sum
     seen = [[(str(e["SUMMARY"]), str(e["STATUS"]), int(e["SEQUENCE"]))
              for e in Calendar.from_ical(client.get(url).data).walk("VEVENT")] for url in (expert_url, government_url)]
     assert seen == [[("Glacier monitoring panel", "CANCELLED", 1)], [("Glacier monitoring panel", "CONFIRMED", 1)]]
+
+
+def _opening_in_three_languages(summit, agenda):
+    from app.utils.translated import Translated
+
+    event, _cats = summit
+    agenda["opening"].title = Translated({"en": "Opening plenary", "ru": "Открытие саммита",
+                                          "kk": "Саммиттің ашылуы"}, "en")
+    publish_agenda(event, actor=None)
+    db.session.commit()
+
+
+def _summaries(response) -> list[str]:
+    return sorted(str(e["SUMMARY"]) for e in Calendar.from_ical(response.data).walk("VEVENT"))
+
+
+def test_private_feed_sessions_in_the_delegates_own_language(client, summit, agenda):
+    _opening_in_three_languages(summit, agenda)
+    url = _delegate_feed(client, summit, agenda, locale="kk")
+    response = client.get(url)
+    assert _summaries(response) == ["Glacier monitoring panel", "Саммиттің ашылуы"]
+    assert response.headers["Content-Language"] == "kk"
+
+
+def test_private_feed_in_the_language_asked_each_with_its_own_etag(client, summit, agenda):
+    _opening_in_three_languages(summit, agenda)
+    url = _delegate_feed(client, summit, agenda, locale="kk")
+    own = client.get(url)
+    russian = client.get(url, headers={"Accept-Language": "ru"})
+    english = client.get(f"{url}?lang=en", headers={"Accept-Language": "ru"})
+    assert "Открытие саммита" in _summaries(russian) and "Opening plenary" in _summaries(english)
+    assert len({own.headers["ETag"], russian.headers["ETag"], english.headers["ETag"]}) == 3
+    assert "Accept-Language" in russian.headers["Vary"]
+    ru_etag = russian.headers["ETag"]
+    assert client.get(url, headers={"Accept-Language": "ru", "If-None-Match": ru_etag}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": ru_etag}).status_code == 200
+    # Reading another language does not count as a change of the delegate's own feed.
+    assert client.get(url, headers={"If-None-Match": own.headers["ETag"]}).status_code == 304
+    from app.personal.models import AgendaFeed
+
+    db.session.expire_all()
+    assert db.session.scalar(db.select(AgendaFeed.body_etag)) == own.headers["ETag"].strip('"')

@@ -371,3 +371,19 @@ def test_query_count_stays_constant_as_the_list_grows(client, event, category, o
         counts.append((queries_for(client, f"/e/{event.slug}/participants", count_queries),
                        queries_for(client, url, count_queries)))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_participant_list_names_the_event_in_the_readers_language(client, several, lang):
+    from app.utils.translated import Translated
+
+    names = {"en": "Regional Water Summit", "ru": "Региональный водный саммит", "kk": "Өңірлік су саммиті"}
+    several.title = Translated(names, "en")
+    several.city = Translated({"en": "Astana", "ru": "Астана", "kk": "Астана қаласы"}, "en")
+    db.session.commit()
+    response = client.get(f"/e/{several.slug}/participants", query_string={"lang": lang})
+    document = page(response)
+    assert document.xpath("//title/text()")[0].strip().endswith(names[lang])
+    assert [a.strip() for a in document.xpath('//a[contains(@class, "navbar-brand")]/text()')] == [names[lang]]
+    assert names["en"] not in text(response)
+    assert len(listed_names(response)) == 4

@@ -233,3 +233,25 @@ def test_accepting_refreshes_the_public_agenda_cache(summit):
     svc.accept(assignment, actor=assignment.user)
 
     assert publication.cache_token != token
+
+
+@pytest.mark.parametrize("lang, title, room", [
+    ("ru", "Сотрудничество в бассейне Аральского моря", "Зал А"),
+    ("kk", "Арал теңізі бассейніндегі ынтымақтастық", "А залы"),
+])
+def test_speaker_invitation_names_session_room_and_event_in_the_speakers_language(summit, programme, lang, title, room):
+    from app.utils.translated import Translated
+
+    event, (water, *_rest) = summit
+    event.title = Translated({"en": "Astana Summit", "ru": "Астанинский саммит", "kk": "Астана саммиті"}, "en")
+    water.title = Translated({"en": "Aral Sea basin cooperation", "ru": "Сотрудничество в бассейне Аральского моря",
+                              "kk": "Арал теңізі бассейніндегі ынтымақтастық"}, "en")
+    water.room.name = Translated({"en": "Hall A", "ru": "Зал А", "kk": "А залы"}, "en")
+    speaker = make_speaker("dinara@example.org", locale=lang)
+
+    svc.assign_speaker(water, speaker, role=R.chair, actor=programme)
+
+    mail = outbox("speaker_invitation")[0]
+    assert mail.locale == lang
+    assert event.title.get(lang) in mail.subject
+    assert title in mail.body_text and room in mail.body_text and "Aral Sea" not in mail.body_text

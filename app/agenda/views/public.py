@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Response, abort, current_app, g, render_template, request, session as cookie_session
-from flask_babel import get_locale, gettext as _
+from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -16,6 +16,7 @@ from app.agenda.models import SESSION_TYPE_LABELS, SessionType
 from app.agenda.sdgs import SDG_NAMES, sdg_badge, sdg_label
 from app.agenda.timetable import grid_css as _grid_css
 from app.extensions import db
+from app.i18n import content_language
 from app.policy import can, get_event_or_404, public
 from app.utils.downloads import content_disposition
 
@@ -79,13 +80,16 @@ def _feed(state: cache.PublicState, kind: str, build, filename: str) -> Response
     """A cached feed body with ETag/Last-Modified, answering conditional requests with 304."""
     if state.publication_id is None:
         abort(404)
-    locale = _locale()
+    locale = content_language(state.default_language)
     etag = state.etag(kind, locale)
     if _not_modified(state, etag):
         response = Response(status=304)
     else:
-        body, wrote = cache.cached_body(state, state.key(kind, locale),
-                                        lambda: build(state.event, _agenda_for(state)))
+        def render() -> bytes:
+            with force_locale(locale):
+                return build(state.event, _agenda_for(state))
+
+        body, wrote = cache.cached_body(state, state.key(kind, locale), render)
         if wrote:
             db.session.commit()
         response = Response(body, mimetype=None, content_type=FEED_TYPES[filename.rsplit(".", 1)[1]])
@@ -93,7 +97,9 @@ def _feed(state: cache.PublicState, kind: str, build, filename: str) -> Response
     response.set_etag(etag)
     response.last_modified = state.changed_at
     response.headers["Cache-Control"] = "public, no-cache"
-    response.headers["Vary"] = "Accept-Language, Cookie"
+    # The language comes from ?lang= (part of the address) or Accept-Language, never the session.
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Content-Language"] = locale
     if kind in OPEN_FEEDS:
         # Read-only and public: browser-based schedule apps may read them from any site.
         response.headers["Access-Control-Allow-Origin"] = "*"
@@ -217,11 +223,15 @@ def session_ics(slug, session_id):
     session = agenda.session(session_id)
     if session is None:
         abort(404)
-    body = exports.calendar_ics(state.event, agenda, [session])
+    locale = content_language(state.default_language)
+    with force_locale(locale):
+        body = exports.calendar_ics(state.event, agenda, [session])
     response = Response(body, content_type=FEED_TYPES["ics"])
     response.headers["Content-Disposition"] = content_disposition(f"session-{session.id}.ics")
-    response.set_etag(f"{state.etag('ics', 'any')}-{session.id}-{session.sequence}")
+    response.set_etag(f"{state.etag('ics', locale)}-{session.id}-{session.sequence}")
     response.last_modified = state.changed_at
+    response.headers["Vary"] = "Accept-Language, Cookie"  # who may see a restricted session: the login
+    response.headers["Content-Language"] = locale
     # A restricted session is for some people only: no shared cache may keep it.
     response.headers["Cache-Control"] = "private, no-cache" if session.restricted else "public, no-cache"
     return response.make_conditional(request)

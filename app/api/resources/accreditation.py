@@ -9,10 +9,11 @@ from app.api.auth import allows, authorise, current_token, token_required
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
 from app.api.resources.registrations import RegistrationSchema, show as show_registration
 from app.api.errors import ApiError
-from app.api.schemas import ErrorSchema, Input
+from app.api.schemas import ErrorSchema, Input, TranslatedText, Versions
 from app.api.writes import IDEMPOTENCY_PARAM, idempotent, run
 from app.registration import services as registration_services
 from app.registration.models import ApprovalMode, Category, Delegation
+from app.utils.translated import Translated
 
 blp = Blueprint("api_accreditation", __name__, description="Categories, delegations and invitations (token needed).")
 
@@ -21,9 +22,14 @@ COUNT = validate.Range(min=0, max=100000)
 
 
 class CategorySchema(Input):
+    """`name` and `description`: a string (the event's default language) or {language: text};
+    read back in the language asked for, every version in `name_i18n`/`description_i18n`."""
+
     id = fields.Int(dump_only=True)
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
-    description = fields.Str(load_default="", validate=validate.Length(max=500))
+    name = TranslatedText(required=True, max_length=120, min_length=1)
+    name_i18n = Versions(attribute="name")
+    description = TranslatedText(load_default="", max_length=500)
+    description_i18n = Versions(attribute="description")
     approval = fields.Str(load_default="moderated", validate=validate.OneOf([m.value for m in ApprovalMode]))
     invite_only = fields.Bool(load_default=False)
     capacity = fields.Int(load_default=None, allow_none=True, validate=COUNT)
@@ -55,7 +61,7 @@ class InvitationSchema(Input):
     given_name = fields.Str(load_default="", validate=validate.Length(max=120))
     family_name = fields.Str(load_default="", validate=validate.Length(max=120))
     locale = fields.Str(load_default="en", validate=validate.Length(max=8))
-    message = fields.Str(load_default="", load_only=True, validate=validate.Length(max=5000))
+    message = TranslatedText(load_default="", load_only=True, max_length=5000)
     state = fields.Str(dump_only=True)
     expires_at = fields.DateTime(dump_only=True)
 
@@ -65,7 +71,7 @@ class InvitationBatch(Input):
                      metadata={"description": "Lines of email, given_name, family_name, honorific, locale."})
     category_id = fields.Int(required=True, validate=ID)
     delegation_id = fields.Int(load_default=None, allow_none=True, validate=ID)
-    message = fields.Str(load_default="", validate=validate.Length(max=5000))
+    message = TranslatedText(load_default="", max_length=5000)
 
 
 class BatchProblem(Schema):
@@ -79,7 +85,8 @@ class BatchResult(Schema):
 
 
 def _category(c: Category) -> dict:
-    data = {name: getattr(c, name) for name in CategorySchema().fields}
+    data = {field.attribute or name: getattr(c, field.attribute or name)
+            for name, field in CategorySchema().fields.items()}
     data["approval"] = c.approval.value
     return data
 
@@ -120,6 +127,10 @@ def create_category(data, slug):
     event = event_for_token(slug)
     authorise("registration.configure", event, write=True)
     data["approval"] = ApprovalMode(data["approval"])
+    for name in ("name", "description"):
+        data[name] = Translated.coerce(data[name], event.default_language)
+    if not data["name"].get(event.default_language):
+        raise ApiError(422, fields={"name": [_("Give the name in the event's default language.")]})
     if registration_services.category_name_taken(event, data["name"]):
         raise ApiError(422, fields={"name": [_("This name is already used.")]})
     category = run(lambda: registration_services.save_category(event, None, data, actor=current_token().user))

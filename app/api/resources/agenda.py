@@ -17,9 +17,10 @@ from app.agenda.models import AgendaSession, Room, SessionType, Track, Visibilit
 from app.api.auth import authorise, current_token, token_required
 from app.api.errors import ApiError
 from app.api.resources.common import SECURITY, event_for_token, load_in_event
-from app.api.schemas import ErrorSchema, Input
+from app.api.schemas import ErrorSchema, Input, TranslatedText, Versions
 from app.api.writes import IDEMPOTENCY_PARAM, IF_MATCH_PARAM, check_if_match, etag_of, idempotent, run
 from app.extensions import db
+from app.utils.translated import Translated
 from app.speakers import services as speaker_services
 from app.speakers.models import AssignmentRole, SpeakerAssignment
 
@@ -29,14 +30,19 @@ ID = validate.Range(min=1, max=2**31 - 1)
 
 
 class DraftSessionSchema(Input):
+    """`title` and `abstract`: a string (the event's default language) or {language: text};
+    read back in the language asked for, every version in `title_i18n`/`abstract_i18n`."""
+
     id = fields.Int(dump_only=True)
-    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    title = TranslatedText(required=True, max_length=300, min_length=1)
+    title_i18n = Versions(attribute="title")
     type = fields.Str(load_default="panel", validate=validate.OneOf([t.value for t in SessionType]))
     room_id = fields.Int(required=True, validate=ID)
     track_id = fields.Int(load_default=None, allow_none=True, validate=ID)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
-    abstract = fields.Str(load_default="", validate=validate.Length(max=20000))
+    abstract = TranslatedText(load_default="", max_length=20000)
+    abstract_i18n = Versions(attribute="abstract")
     languages = fields.List(fields.Str(validate=validate.Length(max=8)), load_default=list)
     sdgs = fields.List(fields.Int(validate=validate.Range(min=1, max=17)), load_default=list)
     capacity = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100000))
@@ -48,13 +54,13 @@ class DraftSessionSchema(Input):
 class DraftSessionPatch(Input):
     """Every field optional: what is sent changes."""
 
-    title = fields.Str(validate=validate.Length(min=1, max=300))
+    title = TranslatedText(max_length=300, min_length=1)
     type = fields.Str(validate=validate.OneOf([t.value for t in SessionType]))
     room_id = fields.Int(validate=ID)
     track_id = fields.Int(allow_none=True, validate=ID)
     starts_at = fields.AwareDateTime()
     ends_at = fields.AwareDateTime()
-    abstract = fields.Str(validate=validate.Length(max=20000))
+    abstract = TranslatedText(max_length=20000)
     languages = fields.List(fields.Str(validate=validate.Length(max=8)))
     sdgs = fields.List(fields.Int(validate=validate.Range(min=1, max=17)))
     capacity = fields.Int(allow_none=True, validate=validate.Range(min=0, max=100000))
@@ -89,15 +95,29 @@ class AssignmentSchema(Input):
 
 
 def show(session: AgendaSession) -> dict:
-    data = {name: getattr(session, name) for name in DraftSessionSchema().fields}
+    data = {field.attribute or name: getattr(session, field.attribute or name)
+            for name, field in DraftSessionSchema().fields.items()}
     data["type"] = session.type.value
     data["visibility"] = session.visibility.value
     return data
 
 
-def _data(event, loaded: dict) -> dict:
-    """Form-like data for the agenda services: room and track as objects."""
+TEXTS = ("title", "abstract")
+
+
+def _data(event, loaded: dict, session: AgendaSession | None = None) -> dict:
+    """Form-like data for the agenda services: room and track as objects; texts as a
+    version per language (a plain string is the event's default language; a change
+    keeps the versions not sent)."""
     data = dict(loaded)
+    for name in TEXTS:
+        if name in data:
+            sent = data[name]
+            texts = {event.default_language: sent} if isinstance(sent, str) else sent
+            current = getattr(session, name) if session is not None else Translated({}, event.default_language)
+            data[name] = Translated.coerce(current, event.default_language).merged(texts)
+    if "title" in data and not data["title"].get(event.default_language).strip():
+        raise ApiError(422, fields={"title": [_("Give the title in the event's default language.")]})
     if "room_id" in data:
         data["room"] = load_in_event(Room, data.pop("room_id"), event, status=422, field="room_id")
     if "track_id" in data:
@@ -167,7 +187,7 @@ def update_session(loaded, slug, session_id):
     event = event_for_token(slug)
     session = load_in_event(AgendaSession, session_id, event)
     _editable(session)
-    data = _data(event, loaded)
+    data = _data(event, loaded, session)
     if "track" in data:
         track = data["track"]
         _editable(SimpleNamespace(event=event, track_id=track.id if track else None))

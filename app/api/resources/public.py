@@ -13,7 +13,7 @@ from app import policy
 from app.agenda import services as agenda_services
 from app.api.auth import current_token, public
 from app.api.errors import ApiError
-from app.api.schemas import ErrorSchema
+from app.api.schemas import ErrorSchema, Versions
 from app.events import services as event_services
 from app.events.models import Event
 from app.extensions import db
@@ -23,11 +23,17 @@ blp = Blueprint("api_public", __name__, description="Published events and their 
 
 
 class EventSchema(Schema):
+    """Texts in the language asked for (`?lang=`, else Accept-Language), every version in `*_i18n`."""
+
     slug = fields.Str(required=True)
     title = fields.Str(required=True)
+    title_i18n = Versions(attribute="title", required=True)
     description = fields.Str(required=True)
+    description_i18n = Versions(attribute="description", required=True)
     venue = fields.Str(required=True)
+    venue_i18n = Versions(attribute="venue", required=True)
     city = fields.Str(required=True)
+    city_i18n = Versions(attribute="city", required=True)
     country = fields.Str(required=True)
     timezone = fields.Str(required=True)
     start_date = fields.Date(required=True)
@@ -43,13 +49,16 @@ class DaySchema(Schema):
 class RoomSchema(Schema):
     id = fields.Int(required=True)
     name = fields.Str(required=True)
+    name_i18n = Versions(attribute="name", required=True)
     capacity = fields.Int(allow_none=True)
     location = fields.Str(allow_none=True)
+    location_i18n = Versions(attribute="location", allow_none=True)
 
 
 class TrackSchema(Schema):
     id = fields.Int(required=True)
     name = fields.Str(required=True)
+    name_i18n = Versions(attribute="name", required=True)
     slug = fields.Str(allow_none=True)
     colour = fields.Str(allow_none=True)
 
@@ -66,13 +75,17 @@ class SessionSchema(Schema):
     id = fields.Int(required=True)
     guid = fields.Str(required=True)
     title = fields.Str(required=True)
+    title_i18n = Versions(attribute="title", required=True)
     type = fields.Str(required=True)
     track = fields.Str(allow_none=True)
+    track_i18n = Versions(attribute="track", allow_none=True)
     room = fields.Str(required=True)
+    room_i18n = Versions(attribute="room", required=True)
     room_id = fields.Int(allow_none=True)
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
     abstract = fields.Str(required=True)
+    abstract_i18n = Versions(attribute="abstract", required=True)
     languages = fields.List(fields.Str(), required=True)
     sdgs = fields.List(fields.Int(), required=True)
     restricted = fields.Bool(required=True)
@@ -114,7 +127,8 @@ def published_agenda(event: Event):
 
 
 def _event(event: Event) -> dict:
-    return {name: getattr(event, name) for name in EventSchema().fields}
+    return {field.attribute or name: getattr(event, field.attribute or name)
+            for name, field in EventSchema().fields.items()}
 
 
 def _session(s) -> dict:

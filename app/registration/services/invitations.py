@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -29,6 +30,7 @@ from app.registration.models import Category, Invitation, InvitationState, Regis
 from app.registration.services.errors import RegistrationError
 from app.registration.services.settings import settings_for
 from app.utils.time import utcnow
+from app.utils.translated import Translated
 from app.utils.urls import external_url
 
 OPEN_STATES = (InvitationState.sent, InvitationState.opened)
@@ -113,18 +115,22 @@ def _send_invitation(invitation: Invitation, raw: str) -> None:
                 accept_url=external_url("registration.accept_invitation", slug=invitation.event.slug, token=raw))
 
 
-def create_invitation(event, *, email: str, category: Category, actor, delegation=None, message: str = "",
+def create_invitation(event, *, email: str, category: Category, actor, delegation=None,
+                      message: str | Mapping[str, str] | Translated = "",
                       honorific: str = "", given_name: str = "", family_name: str = "",
                       locale: str = "en") -> Invitation:
     """Invite one person: a single-use link that expires, emailed in `locale`;
-    audited. Refused if the address already holds a usable invitation."""
+    audited. Refused if the address already holds a usable invitation. `message`
+    has a version per language (a plain string is the event's own language): the
+    email carries the version in `locale`, else the one it was written in."""
     if category.event_id != event.id or (delegation is not None and delegation.event_id != event.id):
         raise RegistrationError(_l("Choose a category from the list."))
     if pending_invitation(event, email) is not None:
         raise RegistrationError(_l("%(email)s already has an invitation: resend it instead.", email=email))
     settings = settings_for(event)
     invitation = Invitation(event_id=event.id, email=email.strip().lower(), category_id=category.id,
-                            delegation_id=delegation.id if delegation else None, message=message,
+                            delegation_id=delegation.id if delegation else None,
+                            message=Translated.coerce(message, event.default_language),
                             honorific=honorific, given_name=given_name, family_name=family_name,
                             locale=locale if locale in current_app.config["LANGUAGES"] else "en",
                             created_by_id=getattr(actor, "id", None),
@@ -177,10 +183,12 @@ def open_invitation(invitation: Invitation) -> None:
 
 
 def import_invitations(event, text_value: str, *, category: Category, actor, delegation=None,
-                       message: str = "") -> tuple[int, list[tuple[int, str]]]:
+                       message: str | Mapping[str, str] | Translated = "") -> tuple[int, list[tuple[int, str]]]:
     """Invite everyone in a CSV (email, given_name, family_name, honorific, locale;
-    a header line is optional). Returns (invited, [(line, problem)]); bad lines
-    are skipped, good ones invited."""
+    a header line is optional; no locale means the event's own language). Each
+    invitee reads `message` in their language. Returns (invited, [(line, problem)]);
+    bad lines are skipped, good ones invited."""
+    message = Translated.coerce(message, event.default_language)
     invited, problems = 0, []
     rows = list(csv.reader(io.StringIO(text_value)))
     if rows and rows[0] and rows[0][0].strip().lower() in ("email", "e-mail"):
@@ -204,7 +212,7 @@ def import_invitations(event, text_value: str, *, category: Category, actor, del
             with db.session.begin_nested():
                 create_invitation(event, email=email, category=category, actor=actor, delegation=delegation,
                                   message=message, given_name=cells[1][:120], family_name=cells[2][:120],
-                                  honorific=cells[3][:40], locale=cells[4] or "en")
+                                  honorific=cells[3][:40], locale=cells[4] or event.default_language)
         except RegistrationError as exc:
             problems.append((number, str(exc.message)))
             continue

@@ -10,6 +10,7 @@ from app.registration.models import Registration, RegistrationState
 from app.registration.services.errors import IllegalTransition
 from app.utils.time import utcnow
 from app.utils.urls import external_url
+from app.utils.translated import Translated
 
 
 ALLOWED: dict[RegistrationState, frozenset[RegistrationState]] = {
@@ -90,7 +91,8 @@ def transition(registration: Registration, to: RegistrationState, *, actor, mess
 def _plain_summary(message, reason, registration) -> str:
     # Lazy (translatable) messages are shown to the delegate in their language;
     # the audit log keeps only what an organiser typed.
-    typed = [m for m in (message, reason) if isinstance(m, str) and m]
+    typed = [m.in_(m.source) if isinstance(m, Translated) else m for m in (message, reason)
+             if isinstance(m, (str, Translated)) and m]
     return (typed[0] if typed else registration.full_name)[:500]
 
 
