@@ -21,6 +21,7 @@ from app.registration import services as registration
 from app.registration.models import Category, Delegation
 from app.registration.seed import DEMO_PASSWORD
 from app.utils.time import local_to_utc
+from app.utils.translated import text_in
 
 # (name, country, head email, given, family, position)
 DELEGATIONS = [
@@ -50,10 +51,20 @@ def _delegation(event, category, secretariat, name, country, email, given, famil
     return delegation
 
 
+# The rooms this seed may add, in Russian and Kazakh (found again by their English names).
+ROOM_NAMES = {
+    "Bilateral Meeting Room": {"ru": "Зал двусторонних встреч", "kk": "Екіжақты кездесулер залы"},
+    "Bilateral Suite B": {"ru": "Зал двусторонних встреч B", "kk": "Екіжақты кездесулер залы B"},
+}
+
+
 def _room(event, name, capacity) -> Room:
-    room = db.session.scalar(select(Room).where(Room.event_id == event.id, Room.name == name))
+    room = next((r for r in db.session.scalars(select(Room).where(Room.event_id == event.id))
+                 if text_in(r.name, "en") == name), None)
     if room is None:
-        room = Room(event=event, name=name, capacity=capacity, location="Ground floor, east wing",
+        room = Room(event=event, name={"en": name, **ROOM_NAMES.get(name, {})}, capacity=capacity,
+                    location={"en": "Ground floor, east wing", "ru": "Первый этаж, восточное крыло",
+                              "kk": "Бірінші қабат, шығыс қанаты"},
                     opens_at=time(8), closes_at=time(20), position=20)
         db.session.add(room)
         db.session.flush()
@@ -76,8 +87,8 @@ def seed(event) -> list[tuple[str, str]]:
         return []  # the demo asks for times ahead of today
     secretariat = User.by_email("secretariat@example.org")
     protocol = User.by_email("protocol@example.org") or secretariat
-    category = db.session.scalar(select(Category).where(Category.event_id == event.id,
-                                                        Category.name == "Government delegation"))
+    category = next((c for c in db.session.scalars(select(Category).where(Category.event_id == event.id))
+                     if text_in(c.name, "en") == "Government delegation"), None)
     pakistan = db.session.scalar(select(Delegation).where(Delegation.event_id == event.id,
                                                           Delegation.name == "Pakistan"))
     if category is None or pakistan is None:

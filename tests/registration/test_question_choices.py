@@ -70,7 +70,7 @@ def test_choices_written_before_languages_keep_the_answers_they_have(db):
 
 
 def _migration():
-    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0012_i18n_screens.py"
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0018_i18n_screens.py"
     spec = importlib.util.spec_from_file_location("choices_migration", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
