@@ -38,8 +38,12 @@ CHECK_PO = import glob, sys, babel.messages.pofile as po; \
 	sys.excepthook = lambda kind, error, tb: sys.stderr.write(f"{path}: {error}\n"); \
 	[po.read_po(open(path := p, "rb"), abort_invalid=True) for p in glob.glob("app/translations/*/LC_MESSAGES/*.po")]
 
+# Catalogs already compiled (each .mo newer than its .po) are left as they are, so two
+# test runs started side by side never rewrite a file the other is reading.
 translations: $(VENV)/.installed
-	@if [ -x $(VENV)/bin/pybabel ]; then \
+	@stale=; for po in app/translations/*/LC_MESSAGES/messages.po; do \
+		[ "$${po%.po}.mo" -nt "$$po" ] || stale=1; done; \
+	if [ -z "$$stale" ]; then :; elif [ -x $(VENV)/bin/pybabel ]; then \
 		$(PY) -c '$(CHECK_PO)' && \
 		$(VENV)/bin/pybabel -q compile -d app/translations; \
 	else \
