@@ -13,14 +13,14 @@ pytestmark = pytest.mark.browser
 # comparison below also checks it against the policy and app/organiser/nav.py.
 NAV_OF = {
     "secretariat": ["Dashboard", "Registrations", "Invitations", "Delegations", "Categories and questions", "Agenda",
-                    "Speakers", "Check-in", "Badges", "Visa-support letters", "Team", "Service tokens", "Webhooks",
-                    "Translations", "Settings", "Audit log"],
+                    "Speakers", "Check-in", "Badges", "Visa-support letters", "Travel footprint", "Bilaterals",
+                    "Team", "Service tokens", "Webhooks", "Translations", "Settings", "Audit log"],
     "programme": ["Dashboard", "Agenda", "Speakers"],
     "accreditation": ["Dashboard", "Registrations", "Invitations", "Delegations", "Categories and questions",
-                      "Badges", "Visa-support letters"],
-    "protocol": ["Dashboard", "Registrations", "Delegations"],
+                      "Badges", "Visa-support letters", "Travel footprint", "Bilaterals"],
+    "protocol": ["Dashboard", "Registrations", "Delegations", "Travel footprint", "Bilaterals"],
     "checkin": ["Dashboard", "Check-in"],
-    "viewer": ["Dashboard", "Agenda"],
+    "viewer": ["Dashboard", "Agenda", "Travel footprint"],
 }
 
 
