@@ -14,8 +14,11 @@ run: setup db seed
 	@echo "Serving Kurultai on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	$(PY) -m flask run --host 127.0.0.1 --port $(PORT)
 
+# Tests run in one process per core (pytest-xdist); the browser tests stay together on one
+# of them. PYTEST_WORKERS= runs everything in this process.
+PYTEST_WORKERS ?= -n auto --dist loadgroup
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The import layers of .importlinter (also checked by tests/test_architecture.py).
 lint-imports: setup

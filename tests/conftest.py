@@ -24,15 +24,7 @@ from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig
 from tests.browser.support import browser  # noqa: F401 (fixture: the one Chromium of the test process)
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-
-
-def _normalise(url: str) -> str:
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
-
+from tests.databases import TEST_DATABASE_URL, normalise, scratch_database
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
 
@@ -69,13 +61,13 @@ class Client(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def _pg_admin_engine(url: str):
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    admin = os.environ.get("TEST_PG_ADMIN_URL") or make_url(url).set(database="postgres").render_as_string(
-        hide_password=False)
-    return create_engine(_normalise(admin), isolation_level="AUTOCOMMIT")
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs two workers), the browser tests all go to one
+    worker, in their usual order, while the other worker runs the rest: two Chromiums and
+    live servers side by side would compete for the cores and miss their timeouts."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -86,24 +78,13 @@ def database_url(tmp_path_factory):
     if not TEST_DATABASE_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    url = _normalise(TEST_DATABASE_URL)
+    url = normalise(TEST_DATABASE_URL)
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker or not url.startswith("postgresql"):
         yield url
         return
-    from sqlalchemy.engine import make_url
-
-    name = f"{make_url(url).database}_{worker}"
-    admin = _pg_admin_engine(url)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(url, worker) as scratch:
+        yield scratch
 
 
 @pytest.fixture(scope="session")

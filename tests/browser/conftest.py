@@ -1,5 +1,5 @@
-"""Browser fixtures: the app served for real on 127.0.0.1 (its own SQLite file,
-seeded with the demo summit, CSRF on, rate limits off) and one headless
+"""Browser fixtures: the app served for real on 127.0.0.1 (its own database: a SQLite
+file, or a PostgreSQL database on a PostgreSQL run; seeded with the demo summit, CSRF on, rate limits off) and one headless
 Chromium for the whole session.
 
 Without a Chromium (or without axe-core for the accessibility sweep) the
@@ -9,6 +9,7 @@ browser tests through tests/conftest.py (one Playwright per test process).
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from app import create_app
 from app.extensions import db
 from config import TestingConfig
 from tests.browser.support import AXE_PATH, DESKTOP, log_in, unavailable
+from tests.databases import TEST_DATABASE_URL, normalise, scratch_database
 
 class LiveServer:
     def __init__(self, app, server):
@@ -32,14 +34,15 @@ class LiveServer:
         return self.url + path.format(**self.values)
 
 
-def _live_config(instance: Path):
+def _live_config(instance: Path, database_url: str | None = None):
     class LiveConfig(TestingConfig):
         # A real browser on a real server: the forms carry CSRF tokens like in production.
         TESTING = False
         WTF_CSRF_ENABLED = True
         RATELIMIT_ENABLED = False
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{instance / 'browser.db'}"
-        SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{instance / 'browser.db'}"
+        SQLALCHEMY_ENGINE_OPTIONS = ({} if database_url else
+                                     {"connect_args": {"timeout": 30, "check_same_thread": False}})
         INSTANCE_DIR = instance
         UPLOAD_DIR = instance / "uploads"
         PREFERRED_URL_SCHEME = "http"
@@ -258,9 +261,21 @@ def _onsite_values(event, accreditation, checkin) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def _live_database():
+    """The live server's own database: a SQLite file, or on a PostgreSQL run (TEST_DATABASE_URL)
+    a PostgreSQL database of its own, so the pages are tried on the database under test."""
+    url = normalise(TEST_DATABASE_URL)
+    if not url.startswith("postgresql"):
+        yield None
+        return
+    with scratch_database(url, "live_" + os.environ.get("PYTEST_XDIST_WORKER", "main")) as scratch:
+        yield scratch
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, _live_database):
     instance = tmp_path_factory.mktemp("browser-instance")
-    app = create_app(_live_config(instance))
+    app = create_app(_live_config(instance, _live_database))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     live = LiveServer(app, server)
     app.config["SERVER_NAME"] = f"127.0.0.1:{server.port}"
@@ -312,7 +327,7 @@ def _watch(page):
 
 def _context(browser, state=None, viewport=DESKTOP, **options):
     context = browser.new_context(viewport=viewport, storage_state=state, **options)
-    context.set_default_timeout(5000)  # a page of this app that takes longer is a failure
+    context.set_default_timeout(10000)  # a page of this app that takes longer is a failure
     return context
 
 
