@@ -62,6 +62,18 @@ def instance_secret_key(instance_dir: Path | str) -> str:
     return key
 
 
+def _pooler_options() -> dict:
+    """DATABASE_POOLER=pgbouncer: PostgreSQL is reached through PgBouncer in transaction
+    mode, where a prepared statement would outlive the transaction that made it on a
+    server connection another client gets next: psycopg prepares none."""
+    pooler = os.environ.get("DATABASE_POOLER", "").strip().lower()
+    if pooler in ("", "none"):
+        return {}
+    if pooler != "pgbouncer":
+        raise RuntimeError(f"DATABASE_POOLER={pooler!r}: the only pooler known is 'pgbouncer'.")
+    return {"connect_args": {"prepare_threshold": None}}
+
+
 def served_by_gunicorn() -> bool:
     """Gunicorn's arbiter announces itself in the environment of its workers."""
     return os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/")
@@ -73,7 +85,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     INSTANCE_DIR = Path(os.environ.get("KURULTAI_INSTANCE_DIR", BASE_DIR / "instance"))
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'kurultai.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, **_pooler_options()}
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
     # Speakers' slides; MAX_CONTENT_LENGTH above must stay larger.

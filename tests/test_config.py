@@ -82,3 +82,37 @@ def test_development_and_testing_keep_memory_rate_limits(make_app):
 def test_production_refuses_a_missing_secret_key(make_app):
     with pytest.raises(RuntimeError, match="Set SECRET_KEY to a random value of at least 32 characters."):
         make_app(ProductionConfig, SECRET_KEY="")
+
+
+def test_behind_pgbouncer_psycopg_prepares_no_statements(monkeypatch):
+    from config import _pooler_options
+
+    monkeypatch.delenv("DATABASE_POOLER", raising=False)
+    assert _pooler_options() == {}
+    monkeypatch.setenv("DATABASE_POOLER", "PgBouncer")
+    assert _pooler_options() == {"connect_args": {"prepare_threshold": None}}
+    monkeypatch.setenv("DATABASE_POOLER", "pgpool")
+    with pytest.raises(RuntimeError, match="the only pooler known is 'pgbouncer'"):
+        _pooler_options()
+
+
+@pytest.mark.postgres_only
+def test_an_app_configured_for_pgbouncer_runs_queries_without_preparing(database_url):
+    """Repeated queries, which psycopg would otherwise prepare after the fifth, stay unprepared."""
+    from sqlalchemy import create_engine, text
+
+    from config import _pooler_options
+    from tests.databases import normalise
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL")
+    os.environ["DATABASE_POOLER"] = "pgbouncer"
+    try:
+        engine = create_engine(normalise(database_url), **_pooler_options())
+    finally:
+        del os.environ["DATABASE_POOLER"]
+    with engine.connect() as connection:
+        for _ in range(8):
+            assert connection.execute(text("select 1")).scalar() == 1
+        assert connection.execute(text("select count(*) from pg_prepared_statements")).scalar() == 0
+    engine.dispose()
