@@ -34,12 +34,21 @@ export async function openStore(slug) {
       await tx.done;
     },
     seenAt: async (id, day) => (await db.get("seen", id + "|" + day)) || null,
-    /* The scan is in the queue (and, when admitted, in "seen") before the desk shows its answer. */
+    /* The scan is in the queue (and, when admitted, in "seen") before the desk shows its answer.
+       Its nonce starts with the desk's running scan number, so the queue (kept in nonce order)
+       uploads scans in the order they were made: the server must learn of an admission before
+       the "already in" answers that followed it, or a second desk's admission of the same
+       person would not be seen as a conflict. */
     async record(scan, seen) {
-      const tx = db.transaction(["queue", "seen"], "readwrite");
-      tx.objectStore("queue").put(scan);
+      const tx = db.transaction(["queue", "seen", "meta"], "readwrite");
+      const meta = tx.objectStore("meta");
+      const number = ((await meta.get("scanNumber")) || 0) + 1;
+      meta.put(number, "scanNumber");
+      const queued = { ...scan, nonce: number.toString(36).padStart(10, "0") + "-" + scan.nonce };
+      tx.objectStore("queue").put(queued);
       if (seen) { tx.objectStore("seen").put(seen); }
       await tx.done;
+      return queued;
     },
     queued: (limit) => db.getAll("queue", null, limit),
     queueLength: () => db.count("queue"),
