@@ -79,7 +79,7 @@ def _scan(page, text):
     return page.locator("#desk-result .desk-result").get_attribute("data-kind")
 
 
-def _open_desk(context, live_server, name, when):
+def _open_desk(context, live_server, name, when, offline_ready=True):
     context.clock.set_fixed_time(when)
     page = context.new_page()
     page.goto(live_server.url + DESK)
@@ -88,6 +88,8 @@ def _open_desk(context, live_server, name, when):
     page.wait_for_function("() => document.getElementById('desk-offline').dataset.state === 'online'"
                            " && !document.getElementById('desk-status').hidden"
                            " && !document.getElementById('desk-roster-count').textContent.startsWith('0')")
+    if not offline_ready:
+        return page
     # The worker keeps the page and its files: wait until it controls the page and has them.
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
     page.wait_for_function(f"async () => !!(await caches.match({json.dumps(DESK)}, {{ignoreSearch: true}}))",
@@ -278,7 +280,7 @@ def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badg
     try:
         login_page = context.new_page()
         log_in(login_page, live_server.url, "checkin")
-        page = _open_desk(context, live_server, "Laptop to log out", _moment(badges["start"]))
+        page = _open_desk(context, live_server, "Laptop to log out", _moment(badges["start"]), offline_ready=False)
         count = """async () => { const db = await new Promise(ok => { const r = indexedDB.open("kurultai-desk-astana-2027");
                                                                      r.onsuccess = () => ok(r.result); });
                                  return await new Promise(ok => { const r = db.transaction("roster").objectStore("roster").count();
