@@ -8,7 +8,7 @@ export FLASK_APP = wsgi.py
 SERVER_NAME ?= 127.0.0.1:$(PORT)
 export SERVER_NAME
 
-.PHONY: run test lint-imports setup install translations db seed serve worker bench clean vendor-js
+.PHONY: run test test-cluster lint-imports setup install translations db seed serve worker bench clean vendor-js
 
 run: setup db seed
 	@echo "Serving Kurultai on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
@@ -19,6 +19,11 @@ run: setup db seed
 PYTEST_WORKERS ?= -n auto --dist loadgroup
 test: setup
 	$(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The reference deployment of deploy/ on test hosts of its own (network namespaces): needs
+# root, nginx, pgbouncer, redis-server and PostgreSQL on 127.0.0.1:5432. See tests/cluster/run.py.
+test-cluster: setup
+	$(PY) tests/cluster/run.py
 
 # The import layers of .importlinter (also checked by tests/test_architecture.py).
 lint-imports: setup

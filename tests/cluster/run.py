@@ -1,0 +1,477 @@
+"""`make test-cluster`: the reference deployment of deploy/ on test hosts of its own.
+
+Network namespaces joined by a bridge stand for machines: a load balancer (nginx with
+deploy/nginx/), two web hosts (gunicorn with deploy/gunicorn.conf.py) and a worker host
+(the outbox worker); PostgreSQL behind PgBouncer (deploy/pgbouncer/) and Redis answer on
+the bridge. Only addresses, ports and paths differ from the shipped files. Needs root
+(for the namespaces), nginx, pgbouncer, redis-server and PostgreSQL on 127.0.0.1:5432.
+
+Checked through that:
+- 300 registrations through the load balancer while one web host is killed (SIGKILL)
+  and started again: every accepted registration is there exactly once, no GET sees a
+  5xx, and a POST cut off by the kill is answered as a person retrying would see it;
+- the login rate limit is counted across the two web hosts;
+- an agenda published through one web host is served by the other within
+  PUBLIC_CACHE_TTL (plus the time to render it);
+- the outbox worker on its own host delivers what the web hosts queued, once each, to an
+  SMTP server on the network.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urljoin
+
+import requests
+import urllib3
+from lxml import html
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.cluster.nginx import nginx_site  # noqa: E402 (the repository is put on the path first)
+
+NET = "10.77.0"
+GATEWAY = f"{NET}.1"
+HOSTS = {"lb": 10, "web1": 11, "web2": 12, "worker": 13}
+BRIDGE = "ktbr0"
+DATABASE = "kurultai_cluster"
+SLUG = "astana-2027"
+SITE = "summit.example.org"
+PUBLIC_CACHE_TTL = 1.0
+REGISTRATIONS = 300
+CLIENTS = 12
+VENV = Path(sys.executable).parent
+
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+
+def sh(*argv: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, check=check, capture_output=True, text=True)
+
+
+def ns(host: str) -> list[str]:
+    return ["ip", "netns", "exec", f"kt-{host}"]
+
+
+class Network:
+    """A bridge with the gateway address, one namespace per host joined to it."""
+
+    def up(self) -> None:
+        self.down()
+        sh("ip", "link", "add", BRIDGE, "type", "bridge")
+        sh("ip", "addr", "add", f"{GATEWAY}/24", "dev", BRIDGE)
+        sh("ip", "link", "set", BRIDGE, "up")
+        for host, octet in HOSTS.items():
+            name, outside, inside = f"kt-{host}", f"kt{octet}", f"kt{octet}i"
+            sh("ip", "netns", "add", name)
+            sh("ip", "link", "add", outside, "type", "veth", "peer", "name", inside)
+            sh("ip", "link", "set", inside, "netns", name)
+            sh("ip", "link", "set", outside, "master", BRIDGE)
+            sh("ip", "link", "set", outside, "up")
+            sh(*ns(host), "ip", "addr", "add", f"{NET}.{octet}/24", "dev", inside)
+            sh(*ns(host), "ip", "link", "set", inside, "up")
+            sh(*ns(host), "ip", "link", "set", "lo", "up")
+
+    def down(self) -> None:
+        for host, octet in HOSTS.items():
+            sh("ip", "netns", "del", f"kt-{host}", check=False)
+            sh("ip", "link", "del", f"kt{octet}", check=False)
+        sh("ip", "link", "del", BRIDGE, check=False)
+
+
+class Processes:
+    def __init__(self, work: Path):
+        self.work = work
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, argv: list[str], env: dict | None = None, host: str | None = None) -> None:
+        log = open(self.work / f"{name}.log", "ab")
+        command = (ns(host) if host else []) + argv
+        self.running[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                              start_new_session=True)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        process = self.running.pop(name, None)
+        if process is None:
+            return
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.running):
+            self.kill(name, signal.SIGTERM)
+
+    def tail(self, name: str, lines: int = 30) -> str:
+        path = self.work / f"{name}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+
+class Client:
+    """One person's browser: cookies kept by hand (the URL names an address, the
+    cookies the site), redirects not followed, every answer recorded."""
+
+    def __init__(self, base: str, log: list, direct: bool = False):
+        self.base, self.log, self.direct = base, log, direct
+        self.cookies: dict[str, str] = {}
+        self.http = requests.Session()
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {"Host": SITE, **kwargs.pop("headers", {})}
+        if method == "POST":  # a browser names the page the form was on (the CSRF check reads it)
+            headers.setdefault("Referer", f"https://{SITE}/{path}")
+        if self.direct:  # as the load balancer would say it
+            headers["X-Forwarded-Proto"] = "https"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = self.http.request(method, urljoin(self.base, path), headers=headers, verify=False,
+                                     allow_redirects=False, timeout=60, **kwargs)
+        # The cookies name the site, not the address asked: read them off the headers.
+        for header in response.raw.headers.getlist("Set-Cookie"):
+            name, _, value = header.split(";", 1)[0].partition("=")
+            if "expires=thu, 01 jan 1970" in header.lower() or "max-age=0" in header.lower():
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = value.strip()
+        self.log.append((method, path, response.status_code))
+        return response
+
+    def form(self, path: str, choices: bool = False) -> dict:
+        """The hidden fields of the page's form (its CSRF token); with `choices`, also the
+        first offered value of every list and group of radio buttons, as a hurried person picks."""
+        page = self.request("GET", path)
+        assert page.status_code == 200, f"GET {path}: {page.status_code}"
+        form = html.fromstring(page.text).xpath("//main//form[.//input[@name='csrf_token']]")[0]
+        fields = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@type='hidden']")}
+        if choices:
+            for select in form.xpath(".//select"):
+                offered = [v for v in select.xpath("./option/@value | ./optgroup/option/@value") if v]
+                if offered:
+                    fields[select.get("name")] = offered[0]
+            for radio in form.xpath(".//input[@type='radio']"):
+                fields.setdefault(radio.get("name"), radio.get("value"))
+        return fields
+
+
+def app_env(work: Path, host: str, secret: str, password: str) -> dict:
+    env = {
+        "PATH": f"{VENV}:/usr/sbin:/usr/bin:/sbin:/bin",
+        "LANG": "C.UTF-8",
+        "FLASK_APP": "wsgi.py",
+        "KURULTAI_ENV": "production",
+        "SECRET_KEY": secret,
+        "SERVER_NAME": SITE,
+        "DATABASE_URL": f"postgresql://kurultai:{password}@{GATEWAY}:6432/{DATABASE}",
+        "DATABASE_POOLER": "pgbouncer",
+        "RATELIMIT_STORAGE_URI": f"redis://:{password}@{GATEWAY}:6380/0",
+        "RATELIMIT_LOGIN": "10 per minute",
+        "RATELIMIT_SENSITIVE": "100000 per hour",  # 300 sign-ups come from one test address
+        "TRUSTED_PROXIES": "1",
+        "FORWARDED_ALLOW_IPS": f"{NET}.{HOSTS['lb']}",
+        "PUBLIC_CACHE_TTL": str(PUBLIC_CACHE_TTL),
+        "KURULTAI_INSTANCE_DIR": str(work / host / "instance"),
+        "KURULTAI_BIND": f"{NET}.{HOSTS.get(host, 0)}:8000",
+        "WEB_CONCURRENCY": "2",
+        "MAIL_SERVER": GATEWAY,
+        "MAIL_PORT": "8025",
+        "MAIL_CLAIM_BATCH": "20",
+    }
+    (work / host / "instance").mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def wait_for(check, what: str, timeout: float = 60) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            if check():
+                return time.monotonic() - started
+        except (requests.RequestException, OSError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def answers(url: str) -> bool:
+    return requests.get(url, headers={"Host": SITE, "X-Forwarded-Proto": "https"}, timeout=5,
+                        verify=False).status_code == 200
+
+
+class Run:
+    def __init__(self, work: Path):
+        self.work = work
+        self.net = Network()
+        self.procs = Processes(work)
+        self.secret = secrets.token_urlsafe(48)
+        self.password = secrets.token_urlsafe(16)
+        self.lb = f"https://{NET}.{HOSTS['lb']}/"
+        self.web = {host: f"http://{NET}.{HOSTS[host]}:8000/" for host in ("web1", "web2")}
+
+    # -- the machines ---------------------------------------------------------------------------
+
+    def database(self) -> None:
+        admin = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c"]
+        sh(*admin, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        sh(*admin, f'CREATE DATABASE "{DATABASE}"')
+        env = {**os.environ, "FLASK_APP": "wsgi.py", "KURULTAI_ENV": "development",
+               "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{DATABASE}",
+               "KURULTAI_INSTANCE_DIR": str(self.work / "seed")}
+        for command in (["db", "upgrade"], ["seed-demo"]):
+            result = subprocess.run([str(VENV / "flask"), *command], cwd=ROOT, env=env, capture_output=True, text=True)
+            assert result.returncode == 0, f"flask {' '.join(command)}: {result.stderr[-2000:]}"
+
+    def pgbouncer(self) -> None:
+        directory = self.work / "pgbouncer"
+        directory.mkdir()
+        directory.chmod(0o755)
+        shipped = (ROOT / "deploy" / "pgbouncer" / "pgbouncer.ini").read_text()
+        config = re.sub(r"^kurultai = .*$", f"{DATABASE} = host=127.0.0.1 port=5432 dbname={DATABASE} user=postgres",
+                        shipped, flags=re.M)
+        config = config.replace("listen_addr = 0.0.0.0", f"listen_addr = {GATEWAY}")
+        config = config.replace("auth_file = /etc/pgbouncer/userlist.txt", f"auth_file = {directory}/userlist.txt")
+        config += "unix_socket_dir =\n"
+        (directory / "pgbouncer.ini").write_text(config)
+        (directory / "userlist.txt").write_text(f'"kurultai" "{self.password}"\n')
+        for path in directory.iterdir():
+            path.chmod(0o644)
+        self.procs.start("pgbouncer", ["pgbouncer", "-u", "postgres", str(directory / "pgbouncer.ini")])
+        wait_for(lambda: sh("pg_isready", "-q", "-h", GATEWAY, "-p", "6432", check=False).returncode == 0,
+                 "PgBouncer")
+
+    def redis(self) -> None:
+        self.procs.start("redis", ["redis-server", "--bind", GATEWAY, "--port", "6380", "--save", "",
+                                   "--appendonly", "no", "--requirepass", self.password])
+        wait_for(lambda: sh("redis-cli", "-h", GATEWAY, "-p", "6380", "--no-auth-warning", "-a", self.password,
+                            "ping", check=False).stdout.strip() == "PONG", "Redis")
+
+    def mail_server(self) -> None:
+        """An SMTP server that keeps what it receives in a maildir."""
+        self.maildir = self.work / "maildir"
+        self.procs.start("smtp", [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"{GATEWAY}:8025",
+                                  "-c", "aiosmtpd.handlers.Mailbox", str(self.maildir)])
+        wait_for(lambda: (self.maildir / "new").is_dir() or sh("bash", "-c", f"exec 3<>/dev/tcp/{GATEWAY}/8025",
+                                                               check=False).returncode == 0, "the mail server")
+
+    def web_host(self, host: str) -> None:
+        env = app_env(self.work, host, self.secret, self.password)
+        self.procs.start(host, [str(VENV / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "wsgi:app"], env, host)
+        wait_for(lambda: answers(self.web[host] + "healthz"), f"{host} to answer", timeout=60)
+
+    def worker_host(self) -> None:
+        env = app_env(self.work, "worker", self.secret, self.password)
+        self.procs.start("worker", [str(VENV / "flask"), "send-mail"], env, "worker")
+
+    def load_balancer(self) -> None:
+        main = nginx_site(self.work / "lb", servers=[f"{NET}.{HOSTS[h]}:8000" for h in ("web1", "web2")])
+        self.procs.start("lb", ["nginx", "-c", str(main), "-p", str(self.work / "lb"), "-g", "daemon off;"],
+                         host="lb")
+        wait_for(lambda: answers(self.lb + "healthz"), "the load balancer")
+
+    def up(self) -> None:
+        self.net.up()
+        self.database()
+        self.sent_before = int(self.sql("select count(*) from outbox_messages where status = 'sent'")[0][0])
+        self.pgbouncer()
+        self.redis()
+        self.mail_server()
+        for host in ("web1", "web2"):
+            self.web_host(host)
+        self.worker_host()
+        self.load_balancer()
+
+    def down(self) -> None:
+        self.procs.stop_all()
+        self.net.down()
+        sh("psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
+           f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)', check=False)
+
+    # -- reading the database directly -----------------------------------------------------------
+
+    def sql(self, query: str) -> list[list[str]]:
+        result = sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-At", "-F", "\t", "-c", query)
+        return [line.split("\t") for line in result.stdout.splitlines() if line]
+
+    # -- the checks ------------------------------------------------------------------------------
+
+    def register(self, index: int, log: list) -> str:
+        """One delegate registers through the load balancer; presses again on a 5xx. The outcome."""
+        email = f"cluster.{index}@example.org"
+        for attempt in range(5):
+            client = Client(self.lb, log)
+            try:
+                fields = client.form(f"e/{SLUG}/register", choices=True)
+            except AssertionError:
+                time.sleep(0.5)
+                continue
+            fields.update({
+                "email": email, "password": "cluster-pass-" + str(index), "confirm": "cluster-pass-" + str(index),
+                "given_name": f"Cluster{index}", "family_name": "Delegate", "organisation": "Ministry of Ecology",
+                "position": "Adviser", "country": "KZ", "nationality": "KZ", "phone": "+7 701 000 0000",
+                "privacy_consent": "y"})
+            response = client.request("POST", f"e/{SLUG}/register", data=fields)
+            if response.status_code >= 500:
+                time.sleep(0.5)
+                continue
+            location = response.headers.get("Location", "")
+            if response.status_code == 302 and "my-registration" in location:
+                return "registered"
+            if response.status_code == 200 and "check your email" in response.text.lower():
+                return "confirm-email"  # new and known addresses get the same answer
+            problems = html.fromstring(response.text).xpath("//*[contains(@class, 'invalid-feedback') or "
+                                                            "contains(@class, 'alert')]//text()")
+            raise AssertionError(f"{email}: {response.status_code} {location} {' '.join(problems)[:500]}")
+        raise AssertionError(f"{email}: no answer after 5 attempts")
+
+    def registrations_while_a_host_dies(self) -> None:
+        log: list = []
+        done = threading.Event()
+        finished = []
+
+        def one(index):
+            outcome = self.register(index, log)
+            finished.append(index)
+            return outcome
+
+        def kill_and_restart():
+            wait_for(lambda: len(finished) >= REGISTRATIONS // 3, "a third of the registrations", timeout=300)
+            self.killed_at = len(log)
+            self.procs.kill("web1", signal.SIGKILL)
+            time.sleep(2)
+            self.web_host("web1")
+            done.set()
+
+        killer = threading.Thread(target=kill_and_restart, daemon=True)
+        killer.start()
+        started = time.monotonic()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            outcomes = list(pool.map(one, range(REGISTRATIONS)))
+        killer.join(timeout=120)
+        assert done.is_set(), "web1 was not killed and restarted during the registrations"
+        elapsed = time.monotonic() - started
+        rows = dict((email, int(n)) for email, n in self.sql(
+            "select lower(email), count(*) from registrations where email like 'cluster.%' group by lower(email)"))
+        expected = {f"cluster.{i}@example.org" for i in range(REGISTRATIONS)}
+        missing = expected - set(rows)
+        doubled = {email: n for email, n in rows.items() if n != 1}
+        server_errors = [(m, p, s) for m, p, s in log if s >= 500]
+        get_errors = [e for e in server_errors if e[0] == "GET"]
+        print(f"  {REGISTRATIONS} registrations by {CLIENTS} clients in {elapsed:.1f} s, web1 killed and restarted;"
+              f" {outcomes.count('confirm-email')} asked to confirm their address, {outcomes.count('registered')} in at once;"
+              f" {len(server_errors)} POSTs cut off by the kill and retried")
+        assert not missing, f"registrations lost: {sorted(missing)[:5]}"
+        assert not doubled, f"registrations stored twice: {doubled}"
+        assert not get_errors, f"GET requests answered with 5xx: {get_errors[:5]}"
+        assert len(server_errors) <= CLIENTS, f"more 5xx than requests in flight at the kill: {server_errors[:5]}"
+
+    def login_limit_across_hosts(self) -> None:
+        log: list = []
+        statuses = {}
+        for host in ("web1", "web2"):
+            client = Client(self.web[host], log, direct=True)
+            statuses[host] = []
+            for _ in range(6):
+                fields = client.form("account/login")
+                fields.update({"email": f"nobody-{secrets.token_hex(4)}@example.org", "password": "wrong-password"})
+                statuses[host].append(client.request("POST", "account/login", data=fields).status_code)
+        print(f"  login attempts with a wrong password: web1 {statuses['web1']}, web2 {statuses['web2']}")
+        assert 429 not in statuses["web1"], statuses
+        assert 429 in statuses["web2"], "web2 did not count the attempts made on web1"
+        assert statuses["web2"].index(429) <= 4, statuses
+
+    def publication_seen_on_the_other_host(self) -> None:
+        log: list = []
+        anonymous = Client(self.web["web2"], log, direct=True)
+        first = anonymous.request("GET", f"e/{SLUG}/agenda")
+        assert first.status_code == 200, f"agenda on web2: {first.status_code}"  # web2 has it cached now
+        title = f"Cluster check {secrets.token_hex(4)}"
+        session_id = self.sql(f"select s.id from agenda_sessions s join events e on e.id = s.event_id "
+                              f"where e.slug = '{SLUG}' order by s.id limit 1")[0][0]
+        raw = self.sql(f"select title from agenda_sessions where id = {session_id}")[0][0]
+        changed = re.sub(r'("en"\s*:\s*")[^"]*(")', lambda m: m.group(1) + title + m.group(2), raw, count=1)
+        assert changed != raw, f"no English title in {raw!r}"
+        self.sql("update agenda_sessions set title = '" + changed.replace("'", "''") + f"' where id = {session_id}")
+        assert title not in anonymous.request("GET", f"e/{SLUG}/agenda").text, "a draft change is public"
+        organiser = Client(self.web["web1"], log, direct=True)
+        fields = organiser.form("account/login")
+        fields.update({"email": "programme@example.org", "password": "summit-demo"})
+        login = organiser.request("POST", "account/login", data=fields)
+        assert login.status_code == 302, f"programme manager's login: {login.status_code}"
+        publish = organiser.form(f"e/{SLUG}/manage/agenda/publish")
+        publish["publish_anyway"] = "y"
+        answer = organiser.request("POST", f"e/{SLUG}/manage/agenda/publish", data=publish)
+        assert answer.status_code == 302, f"publish: {answer.status_code}"
+        seen = wait_for(lambda: title in anonymous.request("GET", f"e/{SLUG}/agenda").text,
+                        "the new publication on web2", timeout=30)
+        print(f"  published through web1, served by web2 after {seen:.2f} s (PUBLIC_CACHE_TTL {PUBLIC_CACHE_TTL} s)")
+        assert seen <= PUBLIC_CACHE_TTL + 2.0
+
+    def mail_from_the_worker_host(self) -> None:
+        wait_for(lambda: int(self.sql("select count(*) from outbox_messages where status = 'queued'")[0][0]) == 0,
+                 "the worker host to empty the outbox", timeout=120)
+        statuses = {s: int(n) for s, n in self.sql("select status, count(*) from outbox_messages group by status")}
+        received = len(list((self.maildir / "new").iterdir())) if (self.maildir / "new").is_dir() else 0
+        print(f"  outbox after the worker host: {statuses}; the mail server received {received}")
+        assert statuses.get("sent", 0) >= REGISTRATIONS, statuses
+        assert received == statuses.get("sent", 0) - self.sent_before, "sent messages and received messages differ"
+
+
+def main() -> int:
+    if os.geteuid() != 0:
+        print("The cluster test needs root (network namespaces).", file=sys.stderr)
+        return 2
+    for program in ("ip", "nginx", "pgbouncer", "redis-server", "psql"):
+        if shutil.which(program) is None and not Path("/usr/sbin", program).exists():
+            print(f"The cluster test needs {program}.", file=sys.stderr)
+            return 2
+    os.environ["PATH"] = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
+    work = Path(tempfile.mkdtemp(prefix="kurultai-cluster-"))
+    work.chmod(0o755)
+    run = Run(work)
+    # The login limit last: it uses up this address's logins for a minute.
+    checks = [run.registrations_while_a_host_dies, run.publication_seen_on_the_other_host,
+              run.mail_from_the_worker_host, run.login_limit_across_hosts]
+    failed = 0
+    try:
+        print("Starting the cluster: load balancer, two web hosts, a worker host, PgBouncer, Redis")
+        run.up()
+        for check in checks:
+            print(f"- {check.__name__.replace('_', ' ')}")
+            try:
+                check()
+            except AssertionError as error:
+                failed += 1
+                print(f"  FAILED: {error}")
+    except Exception:
+        failed += 1
+        for name in ("web1", "web2", "lb", "pgbouncer", "redis", "smtp", "worker"):
+            print(f"--- {name} log ---\n{run.procs.tail(name)}")
+        raise
+    finally:
+        run.down()
+        if failed:
+            print(f"The hosts' logs are kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print("cluster test:", "passed" if not failed else f"{failed} check(s) failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
