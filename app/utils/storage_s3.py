@@ -19,16 +19,29 @@ _MISSING = {"404", "NoSuchKey", "NotFound"}
 _TIMEOUTS = {"connect_timeout": 5, "read_timeout": 30, "retries": {"max_attempts": 3, "mode": "standard"}}
 
 
+_session = None
+_session_lock = threading.Lock()
+
+
+def _client(**options):
+    """A new client from the process's one boto3 session: the session reads the service
+    descriptions once, and making a client from it is cheap (but not thread-safe)."""
+    global _session
+    with _session_lock:
+        if _session is None:
+            _session = boto3.session.Session()
+        return _session.client("s3", **options)
+
+
 def _missing(error: ClientError) -> bool:
     return str(error.response.get("Error", {}).get("Code")) in _MISSING
 
 
 class _Body(io.RawIOBase):
-    """The body of a stored object as a plain binary stream, with its `size`."""
+    """The body of a stored object as a plain binary stream."""
 
-    def __init__(self, body, size: int | None):
+    def __init__(self, body):
         self._body = body
-        self.size = size
 
     def readable(self) -> bool:
         return True
@@ -47,6 +60,14 @@ class _Body(io.RawIOBase):
         super().close()
 
 
+class _Reader(io.BufferedReader):
+    """A buffered stream over `_Body` that knows the object's size."""
+
+    def __init__(self, body, size: int | None):
+        super().__init__(_Body(body), buffer_size=256 * 1024)
+        self.size = size
+
+
 class S3Storage(Storage):
     kind = "s3"
 
@@ -57,7 +78,6 @@ class S3Storage(Storage):
         self.endpoint_url = endpoint_url
         self.region = region
         self._client = None
-        self._lock = threading.Lock()
 
     def describe(self) -> str:
         where = f" at {self.endpoint_url}" if self.endpoint_url else ""
@@ -65,13 +85,10 @@ class S3Storage(Storage):
 
     @property
     def client(self):
-        """One client per process, made at first use (boto3 clients are thread-safe, making one is not)."""
+        """Made at first use; boto3 clients are thread-safe."""
         if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = boto3.session.Session().client(
-                        "s3", endpoint_url=self.endpoint_url, region_name=self.region,
-                        config=BotoConfig(**_TIMEOUTS))
+            self._client = _client(endpoint_url=self.endpoint_url, region_name=self.region,
+                                   config=BotoConfig(**_TIMEOUTS))
         return self._client
 
     def _name(self, key: str) -> str:
@@ -88,25 +105,28 @@ class S3Storage(Storage):
             raise StorageError(f"saving {key} failed: {exc}") from exc
 
     def open(self, key: str) -> BinaryIO:
+        name = self._name(key)
         try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
+            answer = self.client.get_object(Bucket=self.bucket, Key=name)
         except ClientError as exc:
             if _missing(exc):
                 raise FileNotFoundError(key) from exc
             raise StorageError(f"reading {key} failed: {exc}") from exc
         except BotoCoreError as exc:
             raise StorageError(f"reading {key} failed: {exc}") from exc
-        return io.BufferedReader(_Body(answer["Body"], answer.get("ContentLength")))
+        return _Reader(answer["Body"], answer.get("ContentLength"))
 
     def delete(self, key: str) -> None:
+        name = self._name(key)
         try:
-            self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+            self.client.delete_object(Bucket=self.bucket, Key=name)
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(f"deleting {key} failed: {exc}") from exc
 
     def size(self, key: str) -> int | None:
+        name = self._name(key)
         try:
-            return int(self.client.head_object(Bucket=self.bucket, Key=self._name(key))["ContentLength"])
+            return int(self.client.head_object(Bucket=self.bucket, Key=name)["ContentLength"])
         except ClientError as exc:
             if _missing(exc):
                 return None
@@ -130,10 +150,11 @@ class S3Storage(Storage):
             raise StorageError(f"{self.describe()} cannot be reached: {exc}") from exc
 
     def download_url(self, key: str, *, seconds: int, mimetype: str, disposition: str) -> str | None:
+        name = self._name(key)
         try:
             return self.client.generate_presigned_url(
                 "get_object", ExpiresIn=seconds,
-                Params={"Bucket": self.bucket, "Key": self._name(key), "ResponseContentType": mimetype,
+                Params={"Bucket": self.bucket, "Key": name, "ResponseContentType": mimetype,
                         "ResponseContentDisposition": disposition, "ResponseCacheControl": "private, no-store"})
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(f"a link to {key} could not be made: {exc}") from exc
