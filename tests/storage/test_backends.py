@@ -129,3 +129,25 @@ def test_copy_skips_what_is_already_there_with_the_same_size(backend, tmp_path):
 def test_the_app_has_the_storage_its_settings_name(app):
     assert isinstance(storage.current(), LocalStorage)
     assert storage.current().root == app.config["UPLOAD_DIR"]
+
+
+def test_the_copy_command_fills_the_bucket_once(make_app, s3_bucket, tmp_path):
+    endpoint, bucket = s3_bucket
+    old = tmp_path / "old-uploads"
+    (old / "photos").mkdir(parents=True)
+    (old / "photos" / "0123456789abcdef0123456789abcdef.jpg").write_bytes(b"\xff\xd8\xff")
+    (old / "speakers" / "slides").mkdir(parents=True)
+    (old / "speakers" / "slides" / "0123456789abcdef0123456789abcdef.pdf").write_bytes(b"%PDF-1.4")
+    machine = make_app(STORAGE_URL=f"s3://{bucket}/uploads", S3_ENDPOINT_URL=endpoint, S3_REGION=REGION)
+    with machine.app_context():  # the command runs in the app context it finds
+        first = machine.test_cli_runner().invoke(args=["storage-copy", "--from", str(old)])
+        again = machine.test_cli_runner().invoke(args=["storage-copy", "--from", str(old)])
+
+    assert first.exit_code == 0, first.output
+    assert "copied 2, skipped 0" in first.output and "copied 0, skipped 2" in again.output
+    assert S3Storage(bucket, "uploads", endpoint_url=endpoint, region=REGION).read(
+        "photos/0123456789abcdef0123456789abcdef.jpg") == b"\xff\xd8\xff"
+    missing = make_app(STORAGE_URL="s3://no-such-bucket", S3_ENDPOINT_URL=endpoint, S3_REGION=REGION)
+    with missing.app_context():
+        refused = missing.test_cli_runner().invoke(args=["storage-copy", "--from", str(old)])
+    assert refused.exit_code == 1 and "cannot be reached" in refused.output
