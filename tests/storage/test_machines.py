@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.registration import photos
-from app.speakers.models import AssignmentState as S, SlideFile
+from app.speakers.models import AssignmentState as S, SlideFile, SpeakerProfile
 from tests.factories import image_bytes, login
 from tests.s3server import REGION
 from tests.speakers.conftest import assign, make_speaker, pdf_bytes, summit, upload_file  # noqa: F401 (fixture)
@@ -95,3 +95,19 @@ def test_badge_photos_and_kept_photos_are_seen_by_every_machine(machines):
         photos.forget_kept_photo(kept)
     with first.test_request_context():
         assert photos.kept_photo(kept) is None
+
+
+def test_a_storage_that_does_not_answer_is_a_503_page_not_a_crash(make_app, s3_bucket, summit):
+    endpoint, _bucket = s3_bucket
+    _event, (water, *_rest) = summit
+    assignment = assign(water, make_speaker(), state=S.invited)
+    profile = db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.user_id == assignment.user_id))
+    profile.photo_filename = "0123456789abcdef0123456789abcdef.jpg"
+    db.session.commit()
+    client = make_app(STORAGE_URL="s3://no-such-bucket", S3_ENDPOINT_URL=endpoint, S3_REGION=REGION).test_client()
+    login(client, assignment.user)
+
+    response = client.get(f"/e/astana/speakers/{assignment.user_id}/photo?lang=ru")
+
+    assert response.status_code == 503
+    assert "Хранилище файлов сейчас недоступно." in response.get_data(as_text=True)
