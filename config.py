@@ -87,6 +87,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'kurultai.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, **_pooler_options()}
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    # Where uploaded files are kept (app/utils/storage.py): unset, UPLOAD_DIR;
+    # file:///path, another directory; s3://bucket/prefix, a bucket every machine shares,
+    # reached at S3_ENDPOINT_URL (unset: AWS) with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+    STORAGE_URL = os.environ.get("STORAGE_URL", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
+    # Slides at least this large are handed out as a link to the bucket valid for a minute,
+    # instead of passing through the application; 0 streams them all.
+    STORAGE_LINK_MIN_BYTES = _env_int("STORAGE_LINK_MIN_BYTES", 0)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
     # Speakers' slides; MAX_CONTENT_LENGTH above must stay larger.
     SLIDES_MAX_BYTES = _env_int("SLIDES_MAX_BYTES", 50 * 1024 * 1024)
@@ -197,6 +206,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     SERVER_NAME = "summit.test"
     PREFERRED_URL_SCHEME = "https"
+    STORAGE_URL = ""  # the test's own UPLOAD_DIR, whatever the environment says
+    STORAGE_LINK_MIN_BYTES = 0
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False

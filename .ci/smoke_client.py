@@ -73,8 +73,13 @@ def wait_until_up(browser: Browser) -> None:
                 raise SystemExit("smoke test failed: gunicorn did not answer within 60 s")
             time.sleep(0.5)
     check(status == 200, f"/healthz answered {status}: {body[:200]}")
-    check(json.loads(body) == {"status": "ok", "database": "ok"}, f"/healthz said {body}")
+    check(json.loads(body) == {"status": "ok"}, f"/healthz said {body}")
     print("ok  /healthz")
+    status, _headers, body = browser.get("/readyz")
+    check(status == 200, f"/readyz answered {status}: {body[:300]}")
+    check(json.loads(body) == {"status": "ok", "checks": {"database": "ok", "redis": "ok", "storage": "ok",
+                                                          "migrations": "ok"}}, f"/readyz said {body}")
+    print("ok  /readyz (database, Redis, storage, migrations)")
 
 
 def csrf_token(html: str) -> str:

@@ -58,7 +58,7 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale
-    from app.utils import locks
+    from app.utils import locks, storage
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     locks.init_app(app)
+    storage.init_app(app)
 
     from app.accounts import passwords, web
 

@@ -1,7 +1,8 @@
-"""Command-line tools: flask seed-demo, create-admin, send-mail."""
+"""Command-line tools: flask seed-demo, create-admin, send-mail, storage-copy."""
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -14,6 +15,7 @@ from app.checkin import commands as checkin_commands
 from app.extensions import db
 from app.mail.worker import deliver_once, run_forever
 from app.seed import seed_demo as run_seed_demo
+from app.utils import storage
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(send_mail)
+    app.cli.add_command(storage_copy)
     app.cli.add_command(checkin_commands.cli)
 
 
@@ -73,3 +76,24 @@ def send_mail(once, interval):
         click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")
     else:  # pragma: no cover
         run_forever(interval)
+
+
+@click.command("storage-copy")
+@click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The upload directory to copy (default: UPLOAD_DIR).")
+def storage_copy(source):
+    """Copy an upload directory into the configured storage (STORAGE_URL), keeping its keys.
+
+    Files already there with the same size are skipped, so it can be run again after a
+    change and copies only what is new."""
+    source = Path(source or current_app.config["UPLOAD_DIR"])
+    if not source.is_dir():
+        raise click.ClickException(f"{source} is not a directory.")
+    target = storage.current()
+    try:
+        target.check()
+        counts = storage.copy_tree(storage.LocalStorage(source), target, skip_prefixes=("speakers/tmp/",))
+    except storage.StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{source} -> {target.describe()}: copied {counts['copied']}, "
+               f"skipped {counts['skipped']} (already there)")

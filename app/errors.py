@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.api.errors import error_response as api_error_response
 from app.extensions import db
+from app.utils.storage import StorageError
 
 
 def _wants_json() -> bool:
@@ -23,6 +24,7 @@ def _messages():
         413: _("The file is too large."),
         429: _("Too many attempts. Please wait a little and try again."),
         500: _("Something went wrong on our side. The team has been told; please try again."),
+        503: _("Stored files cannot be reached just now. Please try again in a few minutes."),
     }
 
 
@@ -47,6 +49,13 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return api_error_response(error)
         return render_error(error.code)
+
+    @app.errorhandler(StorageError)
+    def storage_error(error):
+        """The bucket or upload directory does not answer: a moment's outage, not a bug."""
+        db.session.rollback()
+        app.logger.error("storage unreachable on %s %s: %s", request.method, request.path, error)
+        return render_error(503)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
 
 def enforce_session_lifetime():
     """End sessions that sat idle too long or have lived past the absolute limit."""
-    if request.endpoint in (None, "static", "bootstrap.static", "main.healthz"):
+    if request.endpoint in (None, "static", "bootstrap.static", "main.healthz", "main.readyz"):
         return
     if not current_user.is_authenticated:
         return

@@ -136,7 +136,7 @@ class BadgeFace:
     category_colour: str
     token: str
     code: str
-    photo: Path | None = None
+    photo: bytes | None = None  # the stored JPEG
     initials: str = ""          # shown instead of a missing photo
     category_second: str = ""   # the category in the event's second badge language
 
@@ -181,12 +181,12 @@ def draw_qr(pdf: FPDF, content: str, x: float, y: float, size: float) -> None:
                 start = None
 
 
-def print_photo(path: Path | None) -> io.BytesIO | None:
+def print_photo(photo: bytes | None) -> io.BytesIO | None:
     """The photo cropped to 3:4 and shrunk to print size, as a small JPEG; None if unreadable."""
-    if path is None:
+    if not photo:
         return None
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(photo)) as image:
             image.draft("RGB", PHOTO_PIXELS)  # JPEG: decode at a fraction of the size, far faster
             if image.mode != "RGB":
                 image = image.convert("RGB")

@@ -1,35 +1,36 @@
-"""Badge photos: checked by content, re-encoded, stored outside the web root.
+"""Badge photos: checked by content, re-encoded, kept in the storage every machine sees.
 
 The uploaded bytes are never stored as they came: `app.utils.images.process_photo`
 checks and re-encodes them, and what is kept is that fresh JPEG, under a random
-name in UPLOAD_DIR/photos.
+name, at the key photos/<name> of the storage (app/utils/storage.py): UPLOAD_DIR/photos
+with the local backend, as always.
 """
 from __future__ import annotations
 
 import re
 import secrets
-import time
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.utils import storage
 
 _NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
+PREFIX = "photos/"
+KEPT_PREFIX = "photos/kept/"
 
 
-def photo_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "photos"
+def photo_key(name: str | None) -> str | None:
+    """The storage key of a stored photo; None for anything that is not one of our names."""
+    return PREFIX + name if name and _NAME.match(name) else None
 
 
 def save_photo(jpeg: bytes) -> str:
     """Write the processed photo under a generated name and return the name."""
-    directory = photo_dir()
-    directory.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.jpg"
-    (directory / name).write_bytes(jpeg)
+    storage.current().save(PREFIX + name, jpeg)
     return name
 
 
@@ -61,9 +62,7 @@ def _apply_pending(session) -> None:
         if jpeg is None:
             delete_photo(name)
         else:
-            directory = photo_dir()
-            directory.mkdir(parents=True, exist_ok=True)
-            (directory / name).write_bytes(jpeg)
+            storage.current().save(PREFIX + name, jpeg)
 
 
 def _drop_pending(session, transaction) -> None:
@@ -79,18 +78,16 @@ def connect_session_hooks() -> None:
             sa_event.listen(Session, name, hook)
 
 
-def photo_path(name: str) -> Path | None:
-    """The file of a stored photo; None for anything that is not one of our names."""
-    if not name or not _NAME.match(name):
-        return None
-    path = photo_dir() / name
-    return path if path.is_file() else None
+def photo_bytes(name: str | None) -> bytes | None:
+    """The stored photo; None when the name is not one of ours or the file has gone."""
+    key = photo_key(name)
+    return storage.current().read(key) if key else None
 
 
 def delete_photo(name: str) -> None:
-    path = photo_path(name)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    key = photo_key(name)
+    if key is not None:
+        storage.current().delete(key)
 
 
 # --- A photo kept while the rest of the form is corrected ----------------------------
@@ -99,37 +96,28 @@ KEEP_SECONDS = 24 * 3600
 MAX_KEPT = 200  # about 250 MB at most, however many forms are abandoned
 
 
-def _kept_dir() -> Path:
-    return photo_dir() / "kept"
-
-
-def _prune_kept(directory: Path) -> None:
+def _prune_kept() -> None:
     """Drop kept photos older than KEEP_SECONDS, and the oldest beyond MAX_KEPT."""
-    cutoff = time.time() - KEEP_SECONDS
-    files = []
-    for path in directory.glob("*.jpg"):
-        try:
-            files.append((path.stat().st_mtime, path))
-        except OSError:
-            continue
-    files.sort(reverse=True)
-    for n, (mtime, path) in enumerate(files):
-        if mtime < cutoff or n >= MAX_KEPT:
-            path.unlink(missing_ok=True)
+    files = sorted(((item.modified, item.key) for item in storage.current().listing(KEPT_PREFIX)
+                    if _NAME.match(item.key[len(KEPT_PREFIX):])), reverse=True)
+    # The files' own clock, not the application's: a storage writes real times.
+    cutoff = datetime.now(UTC) - timedelta(seconds=KEEP_SECONDS)
+    for n, (modified, key) in enumerate(files):
+        if modified < cutoff or n >= MAX_KEPT:
+            storage.current().delete(key)
 
 
 def keep_photo(jpeg: bytes, name: str | None = None) -> str:
     """Hold a processed photo for a form that came back with errors elsewhere; return its name.
 
     `name`, the one this browser already holds, is written over, so sending the form
-    again and again keeps one file. Old files are pruned on the way.
+    again and again keeps one file. Old files are pruned on the way. They are in the
+    shared storage: the corrected form may well reach another machine.
     """
-    directory = _kept_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    _prune_kept(directory)
+    _prune_kept()
     if not name or not _NAME.match(name):
         name = f"{secrets.token_hex(16)}.jpg"
-    (directory / name).write_bytes(jpeg)
+    storage.current().save(KEPT_PREFIX + name, jpeg)
     return name
 
 
@@ -137,12 +125,13 @@ def kept_photo(name: str | None) -> bytes | None:
     """The bytes of a kept photo; None when the name is not one of ours or it has gone."""
     if not name or not _NAME.match(name):
         return None
-    try:
-        return (_kept_dir() / name).read_bytes()
-    except OSError:
-        return None
+    return storage.current().read(KEPT_PREFIX + name)
+
+
+def has_kept_photo(name: str | None) -> bool:
+    return bool(name and _NAME.match(name) and storage.current().exists(KEPT_PREFIX + name))
 
 
 def forget_kept_photo(name: str | None) -> None:
     if name and _NAME.match(name):
-        (_kept_dir() / name).unlink(missing_ok=True)
+        storage.current().delete(KEPT_PREFIX + name)

@@ -1,5 +1,7 @@
-"""Speaker files: slides and profile photos, checked by content and stored
-outside the web root under generated names.
+"""Speaker files: slides and profile photos, checked by content and kept in the
+storage every machine sees (app/utils/storage.py) under generated names: the keys
+speakers/slides/<name> and speakers/photos/<name>, UPLOAD_DIR/speakers/... with the
+local backend, as always.
 
 Slides are PDF, PPTX or ODP, recognised from their bytes whatever the file is
 called. PPTX and ODP are zip archives; they are never unpacked here, but their
@@ -10,7 +12,6 @@ organiser opening the file is not hit either.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import unicodedata
@@ -21,6 +22,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext, lazy_gettext as _l
 
+from app.utils import storage
 from app.utils.refusals import Refusal
 
 DEFAULT_SLIDES_MAX_BYTES = 50 * 1024 * 1024
@@ -38,6 +40,8 @@ MIMETYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "odp": "application/vnd.oasis.opendocument.presentation",
 }
+SLIDES = "speakers/slides/"
+PHOTOS = "speakers/photos/"
 _STORED = re.compile(r"^[0-9a-f]{32}\.(pdf|pptx|odp|jpg)$")
 _UNSAFE = re.compile(r"[^\w .()\-]+", re.UNICODE)
 
@@ -64,12 +68,9 @@ def readable_size(n: int) -> str:
     return gettext("%(size)d KB", size=max(1, n // 1024))
 
 
-def upload_root() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "speakers"
-
-
-def _dir(name: str) -> Path:
-    directory = upload_root() / name
+def scratch_dir() -> Path:
+    """Where an upload waits on this machine while it is checked (never shared)."""
+    directory = Path(current_app.config["UPLOAD_DIR"]) / "speakers" / "tmp"
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
@@ -139,7 +140,7 @@ def check_slides(stream) -> CheckedSlides:
     Raises UploadError (too large, empty, not a PDF/PPTX/ODP, unsafe archive);
     the temporary file is removed then. The caller stores or discards it.
     """
-    temp = _dir("tmp") / f"{secrets.token_hex(16)}.part"
+    temp = scratch_dir() / f"{secrets.token_hex(16)}.part"
     try:
         size, digest, head = _copy_limited(stream, temp, slides_max_bytes())
         if size == 0:
@@ -157,9 +158,13 @@ def check_slides(stream) -> CheckedSlides:
 
 
 def store_slides(checked: CheckedSlides) -> str:
-    """Move a checked upload to its final, generated name and return that name."""
+    """Keep a checked upload under its final, generated name and return that name."""
     name = f"{secrets.token_hex(16)}.{checked.kind}"
-    os.replace(checked.temp_path, _dir("slides") / name)
+    try:
+        with checked.temp_path.open("rb") as handle:
+            storage.current().save(SLIDES + name, handle)
+    finally:
+        checked.temp_path.unlink(missing_ok=True)
     return name
 
 
@@ -168,28 +173,32 @@ def discard(checked: CheckedSlides | None) -> None:
         checked.temp_path.unlink(missing_ok=True)
 
 
-def slides_path(name: str) -> Path | None:
-    """The stored file for one of our generated names; None for anything else."""
-    if not name or not _STORED.match(name):
+def slides_key(name: str | None) -> str | None:
+    """The storage key for one of our generated names; None for anything else."""
+    if not name or not _STORED.match(name) or name.endswith(".jpg"):
         return None
-    path = upload_root() / "slides" / name
-    return path if path.is_file() else None
+    return SLIDES + name
+
+
+def delete_slides(name: str) -> None:
+    key = slides_key(name)
+    if key is not None:
+        storage.current().delete(key)
 
 
 def save_photo(jpeg: bytes) -> str:
     name = f"{secrets.token_hex(16)}.jpg"
-    (_dir("photos") / name).write_bytes(jpeg)
+    storage.current().save(PHOTOS + name, jpeg)
     return name
 
 
-def photo_path(name: str) -> Path | None:
+def photo_key(name: str | None) -> str | None:
     if not name or not _STORED.match(name) or not name.endswith(".jpg"):
         return None
-    path = upload_root() / "photos" / name
-    return path if path.is_file() else None
+    return PHOTOS + name
 
 
 def delete_photo(name: str) -> None:
-    path = photo_path(name)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    key = photo_key(name)
+    if key is not None:
+        storage.current().delete(key)

@@ -10,6 +10,7 @@ from app.agenda import services as agenda
 from app.extensions import db
 from app.speakers import services as svc, uploads
 from app.speakers.models import AssignmentState as S, ProposalState, SessionProposal
+from app.utils import storage
 from tests.factories import outbox
 from tests.speakers.conftest import assign, make_speaker, pdf_bytes, pptx_bytes, publish
 
@@ -82,6 +83,6 @@ def test_new_slides_keep_earlier_versions(summit):
 
     versions = svc.slides_by_assignment([assignment.id])[assignment.id]
     assert [(s.version, s.kind) for s in versions] == [(2, "pptx"), (1, "pdf")]
-    assert uploads.slides_path(first.stored_name) is not None
-    assert uploads.slides_path(second.stored_name) is not None
+    assert storage.current().exists(uploads.slides_key(first.stored_name))
+    assert storage.current().exists(uploads.slides_key(second.stored_name))
     assert first.stored_name != "talk.pdf"

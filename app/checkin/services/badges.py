@@ -16,7 +16,7 @@ from app.checkin.services.settings import badge_languages, settings_for
 from app.extensions import db
 from app.mail.services import queue_for_user
 from app.registration.models import Category, Registration, RegistrationState as RS
-from app.registration.photos import photo_path
+from app.registration.photos import photo_bytes
 from app.registration.services import invalidate_badge
 from app.utils.countries import country_choices
 from app.utils.time import utcnow
@@ -95,7 +95,7 @@ def badge_face(registration: Registration, badge: Badge, *, settings: OnsiteSett
         organisation=registration.organisation, country=countries(registration.country),
         category=names[0] if names else "", category_second=names[1] if len(names) > 1 else "",
         category_colour=badges.category_colour(settings, registration.category),
-        token=token_for(badge, event, key=key), code=badge.display_code, photo=photo_path(registration.photo_filename),
+        token=token_for(badge, event, key=key), code=badge.display_code, photo=photo_bytes(registration.photo_filename),
         initials="".join(p[:1] for p in (registration.given_name, registration.family_name)).upper())
 
 

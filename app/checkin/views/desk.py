@@ -14,7 +14,7 @@ from app.checkin.views.common import (MANAGE, badge_filename, pdf, picked,
                                       registration_from_posted_pick)
 from app.extensions import db
 from app.policy import requires
-from app.registration.photos import photo_path
+from app.registration.photos import photo_bytes
 from app.utils.inputs import record_id
 from app.utils.views import run_service
 
@@ -120,7 +120,7 @@ def desk_counts(event):
 @requires("checkin.operate", load={"registration": picked})
 def desk_photo(event, registration):
     """The badge photo of a person the desk is looking at, shrunk to screen size."""
-    picture = badges.print_photo(photo_path(registration.photo_filename))
+    picture = badges.print_photo(photo_bytes(registration.photo_filename))
     if picture is None:
         abort(404)
     response = Response(picture.getvalue(), mimetype="image/jpeg")

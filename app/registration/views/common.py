@@ -55,7 +55,7 @@ def keep_photo_for_form(form, event) -> str | None:
     if form.photo_jpeg:
         session[key] = photos.keep_photo(form.photo_jpeg, session.get(key))
     name = session.get(key)
-    return name if photos.kept_photo(name) is not None else None
+    return name if photos.has_kept_photo(name) else None
 
 
 def drop_kept_photo(event) -> None:

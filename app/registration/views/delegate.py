@@ -3,7 +3,7 @@ registration's status, changes, cancellation, an offered place, the badge photo 
 travel details."""
 from __future__ import annotations
 
-from flask import (abort, current_app, flash, jsonify, redirect, render_template, request, send_file, session,
+from flask import (abort, current_app, flash, jsonify, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +20,7 @@ from app.registration.services import AlreadyRegistered, RegistrationError, pend
 from app.registration.views.common import (category_choices, current_locale, drop_kept_photo, forget_sent_photo,
                                            keep_photo_for_form, own_registration, public_event, sensitive_limit,
                                            sent_photo)
+from app.utils import storage
 from app.utils.views import run_service, show_refusal
 
 PROFILE_PREFILL = ("honorific", "given_name", "family_name", "organisation", "position", "country")
@@ -234,10 +235,9 @@ def accept_offer(event, registration):
           on="registration")
 def photo(event, registration):
     """The badge photo, for its owner and the organisers who may see registrations."""
-    path = photos.photo_path(registration.photo_filename)
-    if path is None:
+    response = storage.send(photos.photo_key(registration.photo_filename), mimetype="image/jpeg")
+    if response is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -211,9 +211,7 @@ def remove_assignment(assignment: SpeakerAssignment, *, actor) -> None:
     db.session.delete(assignment)
     db.session.flush()
     for slide in files:
-        path = uploads.slides_path(slide.stored_name)
-        if path is not None:
-            path.unlink(missing_ok=True)
+        uploads.delete_slides(slide.stored_name)
     if was_public:
         invalidate_public_cache(event)
 

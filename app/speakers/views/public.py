@@ -2,7 +2,7 @@
 slide downloads."""
 from __future__ import annotations
 
-from flask import abort, g, render_template, send_file
+from flask import abort, current_app, g, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,10 @@ from app.policy import can, in_event, public, requires
 from app.speakers import bp, uploads
 from app.speakers import services as svc
 from app.speakers.models import SlideFile
+from app.utils import storage
 from app.utils.downloads import content_disposition
+
+LINK_SECONDS = 60
 
 
 # --- Files --------------------------------------------------------------------------
@@ -22,13 +25,24 @@ from app.utils.downloads import content_disposition
 @bp.route("/e/<slug>/slides/<int:slide_id>")
 @requires("speaker.download_slides", load={"slide": in_event(SlideFile, "slide_id")}, on="slide")
 def slides_download(event, slide):
-    """Always a download (attachment, nosniff, sandboxed), never shown inline."""
-    path = uploads.slides_path(slide.stored_name)
-    if path is None:
+    """Always a download (attachment, nosniff, sandboxed), never shown inline.
+
+    Large files, where STORAGE_LINK_MIN_BYTES says so and the storage can, go by a link to
+    the bucket valid for a minute, given only after the same permission check."""
+    key = uploads.slides_key(slide.stored_name)
+    mimetype = uploads.MIMETYPES.get(slide.kind, "application/octet-stream")
+    disposition = content_disposition(slide.original_name, attachment=True)
+    threshold = current_app.config.get("STORAGE_LINK_MIN_BYTES") or 0
+    link = (storage.current().download_url(key, seconds=LINK_SECONDS, mimetype=mimetype, disposition=disposition)
+            if key and 0 < threshold <= slide.size else None)
+    if link:
+        response = redirect(link, 303)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    response = storage.send(key, mimetype=mimetype)
+    if response is None:
         abort(404)
-    response = send_file(path, mimetype=uploads.MIMETYPES.get(slide.kind, "application/octet-stream"),
-                         max_age=0)
-    response.headers["Content-Disposition"] = content_disposition(slide.original_name, attachment=True)
+    response.headers["Content-Disposition"] = disposition
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
@@ -49,10 +63,9 @@ speaker_profile.consumes = ("user_id",)
 @requires("speaker.view_photo", load={"profile": speaker_profile}, on="profile")
 def photo(event, profile):
     """A speaker's photo: public once they are a confirmed speaker, else for them and the organisers."""
-    path = uploads.photo_path(profile.photo_filename) if profile.photo_filename else None
-    if path is None:
+    response = storage.send(uploads.photo_key(profile.photo_filename), mimetype="image/jpeg")
+    if response is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
     personal = can(current_user, "speaker.own_profile", profile) or can(current_user, "speaker.manage", event)
     response.headers["Cache-Control"] = "private, no-store" if personal else "public, max-age=300"
     return response
