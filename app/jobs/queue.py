@@ -96,6 +96,9 @@ def _forget_rolled_back(session: Session, previous_transaction) -> None:
 
 
 def run_worker(app: Flask, *, workers: int = 2, periodic: bool = True) -> None:  # pragma: no cover - runs forever
-    """`flask jobs-worker`: huey's consumer, with threads, until interrupted."""
+    """`flask jobs-worker`: huey's consumer, with threads, until interrupted (Ctrl+C or
+    SIGINT: finish the jobs in hand; SIGTERM: stop now, the stale-job check requeues them)."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     consumer = huey_of(app).create_consumer(workers=workers, worker_type="thread", periodic=periodic)
     consumer.run()
