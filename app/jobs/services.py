@@ -235,8 +235,9 @@ def claim_period(task: str, period: str) -> bool:
     dialect = db.session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ScheduledRun)
+        # RETURNING, not rowcount: psycopg reports no row count for this statement.
         won = db.session.execute(insert.values(**values).on_conflict_do_nothing(
-            index_elements=["task", "period"])).rowcount == 1
+            index_elements=["task", "period"]).returning(ScheduledRun.id)).scalar() is not None
         db.session.commit()
         return won
     try:  # pragma: no cover - other databases
