@@ -25,6 +25,7 @@ def test_many_badges_become_a_job_whose_page_offers_the_pdf(client, summit, staf
         make_delegate(event, cats["government"], given="Anar", family=family)
     db.session.commit()
     login_session(client, staff["accreditation"])
+    assert "prepared in the background" in client.get("/e/astana/manage/badges").get_data(as_text=True)
 
     response = client.get("/e/astana/manage/badges.pdf")
 
@@ -49,6 +50,7 @@ def test_a_small_selection_is_still_printed_at_once(client, summit, staff, small
     make_delegate(event, cats["government"], given="Anar", family="Abenova")
     db.session.commit()
     login_session(client, staff["accreditation"])
+    assert "prepared in the background" not in client.get("/e/astana/manage/badges").get_data(as_text=True)
     response = client.get("/e/astana/manage/badges.pdf")
     assert (response.status_code, response.mimetype) == (200, "application/pdf")
     assert db.session.scalar(select(Job)) is None

@@ -40,6 +40,7 @@ def manage_badges(event):
                            filter_args={k: v for k, v in filters.items() if v},
                            badge_rows=badge_rows, categories={c.id: c for c in categories},
                            delegations=delegations, pick=services.pick_token, pick_form=PickForm(),
+                           in_background=count > current_app.config["BADGES_JOB_THRESHOLD"],
                            title=_("Badges"))
 
 
