@@ -235,3 +235,24 @@ def test_result_files_stay_in_their_folder(app):
     assert files.open_file(stored).read() == b"%PDF"
     assert files.open_file("../../etc/passwd") is None
     assert files.open_file("") is None
+
+
+def test_the_daily_travel_reminders_go_to_events_not_yet_over(organiser, clock):
+    from app.mail.models import OutboxMessage
+    from app.registration.models import Registration, RegistrationState
+    from tests.factories import make_category
+
+    event, user = organiser
+    past = make_event(start_date=datetime(2026, 1, 10).date(), end_date=datetime(2026, 1, 12).date())
+    for summit in (event, past):
+        delegate = make_user()
+        db.session.add(Registration(event=summit, user=delegate, category=make_category(summit, "Delegates"),
+                                    state=RegistrationState.approved, given_name="A", family_name="B",
+                                    email=delegate.email))
+    db.session.commit()
+    clock.set(datetime(2027, 3, 1, 6, 0, tzinfo=UTC))
+    assert services.run_scheduled("travel-reminders") is True
+    assert services.run_scheduled("travel-reminders") is False
+    reminders = list(db.session.scalars(select(OutboxMessage.event_id)
+                                        .where(OutboxMessage.template == "registration_travel_reminder")))
+    assert reminders == [event.id]
