@@ -8,10 +8,14 @@ export FLASK_APP = wsgi.py
 SERVER_NAME ?= 127.0.0.1:$(PORT)
 export SERVER_NAME
 
-.PHONY: run test test-cluster lint-imports setup install translations db seed serve worker bench clean vendor-js
+.PHONY: run test test-cluster lint-imports setup install translations db seed serve worker jobs-worker bench clean vendor-js
 
+# The background jobs' worker runs beside the development server, on the same SQLite
+# queue file (instance/jobs-queue.db), and stops with it (docs/jobs.md).
 run: setup db seed
 	@echo "Serving Kurultai on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	@$(PY) -m flask jobs-worker --workers 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m flask run --host 127.0.0.1 --port $(PORT)
 
 # Tests run in one process per core (pytest-xdist); the browser tests stay together on one
@@ -66,6 +70,10 @@ seed: db
 
 worker: setup
 	$(PY) -m flask send-mail
+
+# Background jobs and the periodic work (the passport purge, travel reminders, jobs whose worker died).
+jobs-worker: setup
+	$(PY) -m flask jobs-worker
 
 bench: setup
 	$(PY) bench/agenda_bench.py

@@ -139,6 +139,20 @@ class Config:
     MAIL_CLAIM_BATCH = _env_int("MAIL_CLAIM_BATCH", 5)
     MAIL_LEASE_SECONDS = _env_int("MAIL_LEASE_SECONDS", 300)
 
+    # Background jobs (app/jobs, docs/jobs.md): huey's queue, sqlite:///<file> (the default:
+    # instance/jobs-queue.db) or redis://host:port/db for several machines; the files jobs
+    # make (default instance/jobs). Unset, both are placed in the instance folder.
+    JOBS_URL = os.environ.get("JOBS_URL", "")
+    JOB_FILES_DIR = os.environ.get("JOB_FILES_DIR", "")
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
+    # A running job whose heartbeat is older than this is taken for dead and queued again,
+    # at most JOBS_MAX_ATTEMPTS runs in all.
+    JOBS_STALE_MINUTES = _env_int("JOBS_STALE_MINUTES", 10)
+    JOBS_MAX_ATTEMPTS = _env_int("JOBS_MAX_ATTEMPTS", 3)
+    # Above these sizes a badge PDF or a report PDF is made by a background job.
+    BADGES_JOB_THRESHOLD = _env_int("BADGES_JOB_THRESHOLD", 200)
+    REPORT_PDF_JOB_ROWS = _env_int("REPORT_PDF_JOB_ROWS", 500)
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # memory:// counts in each process on its own; production accepts it only when told
     # that a single process serves.
@@ -214,6 +228,9 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
     PUBLIC_CACHE_TTL = 0.0
+    # Jobs run in the test's own process as their transaction commits: no worker needed.
+    JOBS_URL = "memory://"
+    JOBS_IMMEDIATE = True
     # Still argon2id, at the lowest cost: tests check what is hashed and verified, and
     # the production cost (~0.15 s a hash) made the demo seed alone take seconds per test.
     PASSWORD_HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

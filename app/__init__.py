@@ -30,6 +30,7 @@ def create_app(config=None) -> Flask:
     register_models()
     register_blueprints(app)
     register_signals(app)
+    register_jobs(app)
     register_commands(app)
     register_http_cache(app)
     from app import errors, security, templating
@@ -132,6 +133,7 @@ def register_models() -> None:
     from app.checkin import models as checkin_models  # noqa: F401
     from app.events import models as events_models  # noqa: F401
     from app.footprint import models as footprint_models  # noqa: F401
+    from app.jobs import models as jobs_models  # noqa: F401
     from app.mail import models as mail_models  # noqa: F401
     from app.personal import models as personal_models  # noqa: F401
     from app.privacy import models as privacy_models  # noqa: F401
@@ -148,13 +150,25 @@ def register_signals(app: Flask) -> None:
     from app.checkin import wiring as checkin_wiring
     from app.footprint import wiring as footprint_wiring
     from app.main import wiring as main_wiring
+    from app.organiser import wiring as organiser_wiring
     from app.personal import wiring as personal_wiring
     from app.registration import wiring as registration_wiring
     from app.speakers import wiring as speakers_wiring
 
     for wiring in (agenda_wiring, speakers_wiring, registration_wiring, checkin_wiring, personal_wiring,
-                   footprint_wiring, main_wiring, api_wiring, bilaterals_wiring):
+                   footprint_wiring, main_wiring, api_wiring, bilaterals_wiring, organiser_wiring):
         wiring.connect(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """The background jobs' queue and tasks, once the wiring has registered the kinds of
+    job and the periodic work (app/jobs/queue.py)."""
+    from app.jobs import queue
+
+    config = app.config
+    config["JOBS_URL"] = config.get("JOBS_URL") or f"sqlite:///{config['INSTANCE_DIR'] / 'jobs-queue.db'}"
+    config["JOB_FILES_DIR"] = config.get("JOB_FILES_DIR") or str(config["INSTANCE_DIR"] / "jobs")
+    queue.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
@@ -179,6 +193,7 @@ def register_blueprints(app: Flask) -> None:
     from app.footprint import views as footprint_views  # noqa: F401
     from app.main import event_pages  # noqa: F401 (the events blueprint's pages)
     from app.main import views as main_views  # noqa: F401
+    from app.organiser import job_views  # noqa: F401
     from app.organiser import translation_views  # noqa: F401
     from app.organiser import views as organiser_views  # noqa: F401
     from app.personal import views as personal_views  # noqa: F401

@@ -1,4 +1,4 @@
-"""Command-line tools: flask seed-demo, create-admin, send-mail, storage-copy."""
+"""Command-line tools: flask seed-demo, create-admin, send-mail, jobs-worker, storage-copy."""
 from __future__ import annotations
 
 import getpass
@@ -13,6 +13,7 @@ from app.accounts.passwords import password_problem
 from app.accounts.services import create_user, set_admin
 from app.checkin import commands as checkin_commands
 from app.extensions import db
+from app.jobs.queue import run_worker
 from app.mail.worker import deliver_once, run_forever
 from app.seed import seed_demo as run_seed_demo
 from app.utils import storage
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(send_mail)
     app.cli.add_command(storage_copy)
+    app.cli.add_command(jobs_worker)
     app.cli.add_command(checkin_commands.cli)
 
 
@@ -97,3 +99,11 @@ def storage_copy(source):
         raise click.ClickException(str(exc)) from None
     click.echo(f"{source} -> {target.describe()}: copied {counts['copied']}, "
                f"skipped {counts['skipped']} (already there)")
+
+
+@click.command("jobs-worker")
+@click.option("--workers", default=2, show_default=True, help="Jobs done at once (threads).")
+@click.option("--no-periodic", is_flag=True, help="Leave the periodic work to the other workers.")
+def jobs_worker(workers, no_periodic):  # pragma: no cover - runs until interrupted
+    """Do the background jobs and the periodic work (docs/jobs.md); stop with Ctrl+C."""
+    run_worker(current_app._get_current_object(), workers=workers, periodic=not no_periodic)

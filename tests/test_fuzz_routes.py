@@ -59,6 +59,7 @@ def _sample_values() -> dict[str, str]:
     from app.checkin import services as checkin
     from app.checkin.models import Desk, VisaLetter
     from app.events.models import EventRole
+    from app.jobs.models import Job
     from app.mail.models import OutboxMessage
     from app.registration.models import Category, Delegation, Invitation, Question, Registration, RegistrationState
     from app.speakers.models import SessionProposal, SlideFile, SpeakerAssignment
@@ -82,7 +83,7 @@ def _sample_values() -> dict[str, str]:
         "token_id": first(ApiToken.id), "webhook_id": first(Webhook.id), "delivery_id": first(WebhookDelivery.id),
         "change": "disable", "key": "registrations-by-state", "name": "sessions", "request_id": "1",
         "desk_id": first(Desk.id),
-        "bilateral_id": first(Bilateral.id),
+        "bilateral_id": first(Bilateral.id), "job_id": first(Job.id),
     }
     approved = db.session.scalar(select(Registration).where(Registration.state == RegistrationState.approved)
                                  .order_by(Registration.id).limit(1))

@@ -37,6 +37,7 @@ EXPECTED_TABLE = {
     "team.manage":                 (1,    0,    0,    0,    0,    0),
     "audit.view":                  (1,    0,    0,    0,    0,    0),
     "translation.manage":          (1,    0,    0,    0,    0,    0),
+    "job.view_any":                (1,    0,    0,    0,    0,    0),
     "registration.view":           (1,    0,    1,    1,    0,    0),
     "registration.review":         (1,    0,    1,    0,    0,    0),
     "registration.export":         (1,    0,    1,    1,    0,    0),
@@ -228,7 +229,27 @@ SAMPLE_URLS = {
     "organiser.dashboard_checkin_csv": lambda event: {"key": "today-per-hour"},
     "organiser.dashboard_viewer_csv": lambda event: {"key": "countries"},
     "bilaterals.day_sheet": lambda event: {"room_id": _bilateral_room(event).id},
+    "organiser.job": lambda event: {"job_id": _job(event).id},
+    "organiser.job_download": lambda event: {"job_id": _job(event).id},
 }
+
+# Pages of a thing one organiser started (a background job): the event's team passes the
+# page's event action, then only its starter and those with the table's action see it; the
+# others are told it does not exist (404). The sample's starter is another organiser.
+OWNER_PAGES = {"organiser.job": "job.view_any", "organiser.job_download": "job.view_any"}
+
+
+def _job(event):
+    """A finished badge job of another organiser, with its file."""
+    from app.jobs import files
+    from app.jobs.models import Job, JobState
+
+    job = Job(event_id=event.id, kind="checkin.badges_pdf", requested_by_id=_actor().id, state=JobState.done,
+              progress_total=3, progress_done=3, result_name="badges.pdf")
+    db.session.add(job)
+    db.session.flush()
+    job.result_path = files.save(job.id, "badges.pdf", b"%PDF-1.4 sample")
+    return _flushed(job)
 
 
 def _bilateral_room(event):
@@ -305,7 +326,7 @@ def test_protected_pages_include_the_bilateral_pages():
             "bilaterals.interpreters", "bilaterals.day_sheet"} <= set(_TESTABLE)
 
 
-def expected_status(action: str, persona: str) -> int:
+def expected_status(action: str, persona: str, endpoint: str = "") -> int:
     if persona == "anonymous":
         return 302
     if persona == "platform_admin":
@@ -315,7 +336,11 @@ def expected_status(action: str, persona: str) -> int:
     assert action in EXPECTED_TABLE, f"action {action!r} is missing from EXPECTED_TABLE"
     if persona == "no_role":
         return 403
-    return 200 if EXPECTED_TABLE[action][ROLES.index(persona)] else 403
+    if not EXPECTED_TABLE[action][ROLES.index(persona)]:
+        return 403
+    if endpoint in OWNER_PAGES:
+        return 200 if EXPECTED_TABLE[OWNER_PAGES[endpoint]][ROLES.index(persona)] else 404
+    return 200
 
 
 def _url(app, endpoint: str, event) -> str:
@@ -344,7 +369,7 @@ def test_protected_page_answers_each_kind_of_user(app, client, endpoint, persona
         db.session.commit()
     action = app.view_functions[endpoint]._access_rule
     response = client.get(url)
-    assert response.status_code == expected_status(action, persona), f"{persona} on {url} ({action})"
+    assert response.status_code == expected_status(action, persona, endpoint), f"{persona} on {url} ({action})"
     if persona == "anonymous":
         location = urlsplit(response.headers["Location"])
         assert location.path == "/account/login"

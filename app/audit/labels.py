@@ -40,6 +40,7 @@ ACTION_LABELS = {
     # Badges, letters, check-in.
     "badge.reissue": _l("Badge re-issued"),
     "badge.print_bulk": _l("Badges printed"),
+    "job.start": _l("Background job started"),
     "visa_letter.issue": _l("Visa-support letter issued"),
     "visa_letter.regenerate": _l("Visa-support letter issued again"),
     "visa_letter.revoke": _l("Visa-support letter revoked"),

@@ -57,3 +57,8 @@ def rooms_report(event) -> Table:
         slot["occupancy"] = round(100 * present / slot["capacity"]) if slot["capacity"] else None
         rows.append([slot[key] for key, _t in ROOM_COLUMNS])
     return build_table(ROOM_COLUMNS, rows)
+
+
+# The reports of the organiser's reports page: name -> (builder, title).
+REPORTS = {"sessions": (sessions_report, _l("Sessions: sign-ups and check-ins")),
+           "rooms": (rooms_report, _l("Rooms: occupancy per slot"))}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from app.accounts.models import User
@@ -11,7 +11,7 @@ from app.events.forms import EmptyForm, EventForm, GrantRoleForm
 from app.events.labels import ROLE_HELP, ROLE_LABELS
 from app.events.models import EventRole, EventRoleName
 from app.extensions import db
-from app.organiser import bp, reports
+from app.organiser import bp, report_jobs
 from app.organiser.dashboards import DASHBOARDS, Dashboard, dashboards_for, figures_of, one_figure
 from app.organiser.services import team_size
 from app.policy import can, in_event, requires
@@ -19,6 +19,7 @@ from app.utils import tabular
 from app.utils.charts import chart_download
 from app.utils.forms import select_choices
 from app.utils.paging import page_number
+from app.utils.pdf import pdf_download
 
 
 def _dashboard_page(event, dashboard: Dashboard):
@@ -127,8 +128,7 @@ def audit(event):
 
 # --- Reports -----------------------------------------------------------------------
 
-REPORTS = {"sessions": (reports.sessions_report, _l("Sessions: sign-ups and check-ins")),
-           "rooms": (reports.rooms_report, _l("Rooms: occupancy per slot"))}
+REPORTS = report_jobs.REPORTS
 
 
 @bp.route("/reports")
@@ -144,7 +144,17 @@ def reports_page(event):
 @bp.route("/reports/<name>.<fmt>")
 @requires("agenda.view_draft", load={})
 def report_download(event, name, fmt):
-    if name not in REPORTS or fmt not in tabular.FORMATS:
+    """A report as CSV, Excel or PDF; a PDF of many rows is made by a background job,
+    whose page follows its progress and offers the file when it is done."""
+    if name not in REPORTS or fmt not in (*tabular.FORMATS, "pdf"):
         abort(404)
     build, title = REPORTS[name]
-    return tabular.download(build(event), fmt, name=f"{event.slug}-{name}", sheet_title=str(title))
+    table = build(event)
+    if fmt != "pdf":
+        return tabular.download(table, fmt, name=f"{event.slug}-{name}", sheet_title=str(title))
+    if len(table.rows) > current_app.config["REPORT_PDF_JOB_ROWS"]:
+        job = report_jobs.start_report_pdf(event, name, actor=current_user, rows=len(table.rows),
+                                           locale=str(get_locale()))
+        db.session.commit()
+        return redirect(url_for("organiser.job", slug=event.slug, job_id=job.id))
+    return pdf_download(report_jobs.report_pdf(event, name, table), f"{event.slug}-{name}.pdf")

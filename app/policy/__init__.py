@@ -43,6 +43,8 @@ EVENT_ACTIONS: dict[str, frozenset[EventRoleName]] = {
     "team.manage": frozenset({EventRoleName.secretariat}),
     "audit.view": frozenset({EventRoleName.secretariat}),
     "translation.manage": frozenset({EventRoleName.secretariat}),
+    # every background job of the event (each organiser sees the jobs they started: rules.py)
+    "job.view_any": frozenset({EventRoleName.secretariat}),
     # registration and accreditation
     "registration.view": frozenset({EventRoleName.secretariat, EventRoleName.accreditation, EventRoleName.protocol}),
     "registration.review": frozenset({EventRoleName.secretariat, EventRoleName.accreditation}),

@@ -13,6 +13,18 @@ from app.policy import (_OBJECT_RULES, EVENT_ACTIONS, _event_of, _fact, _is_team
                         object_rule, public_rule, roles_of)
 
 
+# --- Background jobs -----------------------------------------------------------------
+
+@object_rule("job.view")
+def see_job(user, job) -> bool:
+    """A job's page and file: the organiser who started it (while still on the event's
+    team), and the secretariat."""
+    if job is None:
+        return False
+    started_it = job.requested_by_id is not None and job.requested_by_id == user.id
+    return (started_it and can(user, "manage.access", job)) or can(user, "job.view_any", job)
+
+
 # --- Registration ------------------------------------------------------------------
 # Owner rules of the registration domain; organiser access comes from EVENT_ACTIONS above.
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from app import policy
 from app.accounts.services import email_verified
+from app.jobs import services as jobs
 from app.privacy import providers as privacy
 from app.registration import personal_data, photos, travel_watch
-from app.registration.services import (is_approved_delegate, participant_list_switched_on,
-                                       submit_drafts_on_verification)
+from app.registration.services import (is_approved_delegate, participant_list_switched_on, purge_passports,
+                                       queue_all_travel_reminders, submit_drafts_on_verification)
 
 
 def connect(app) -> None:
@@ -25,3 +26,7 @@ def connect(app) -> None:
     privacy.register_erasure("registration", personal_data.erase_person)
     privacy.register_event_anonymiser("registration", personal_data.anonymise_event)
     privacy.register_people("registration", personal_data.people)
+    # Daily work of the job workers (UTC), once a day however many workers run; the
+    # commands `flask purge-passports` and `flask travel-reminders SLUG` do the same by hand.
+    jobs.register_schedule("purge-passports", purge_passports, period="day", minute="30", hour="2")
+    jobs.register_schedule("travel-reminders", queue_all_travel_reminders, period="day", minute="0", hour="6")

@@ -28,10 +28,11 @@ def font_paths() -> tuple[str, str]:
 
 
 def table_pdf(table: Table, *, title: str, subtitle: str = "", footer: str = "",
-              widths: list[float] | None = None, font_size: float = 7.5) -> bytes:
+              widths: list[float] | None = None, font_size: float = 7.5, progress=None) -> bytes:
     """`table` on landscape A4 pages: a title, a subtitle, then the rows with the column
     titles repeated on each page and "title · Page n" at the foot of each page.
-    `widths` are relative column widths (equal when not given)."""
+    `widths` are relative column widths (equal when not given). A background job passes
+    its `progress` (app/jobs), told of each row written."""
     # fpdf is loaded only when a PDF is asked for: it is heavy and most requests never need it.
     from fpdf import FPDF, FontFace
 
@@ -66,6 +67,8 @@ def table_pdf(table: Table, *, title: str, subtitle: str = "", footer: str = "",
         grid.row(list(table.header))
         for values in table.rows:
             grid.row([cell_text(value) for value in values])
+            if progress is not None:
+                progress.advance()
     return bytes(pdf.output())
 
 

@@ -131,3 +131,39 @@ def test_check_in_staff_see_no_agenda_report(client, event):
     page = client.get(f"/e/{event.slug}/manage/reports").get_data(as_text=True)
     assert "Rooms: occupancy per slot" not in page
     assert client.get(f"/e/{event.slug}/manage/reports/sessions.csv").status_code == 403
+
+
+def _hall_with_sessions(event, count):
+    hall = agenda.create_room(event, {"name": "Hall A", "capacity": 10, "location": "", "equipment": "",
+                                      "interpretation_languages": [], "opens_at": time(8), "closes_at": time(20),
+                                      "position": 0}, actor=make_user())
+    for n in range(count):
+        _session(event, hall, f"Session {n}", 8 + n)
+
+
+def test_a_small_report_pdf_comes_at_once(client, event):
+    _hall_with_sessions(event, 2)
+    _staff(client, event, "programme")
+    response = client.get(f"/e/{event.slug}/manage/reports/sessions.pdf")
+    assert (response.status_code, response.mimetype) == (200, "application/pdf")
+    assert "private" in response.headers["Cache-Control"]
+    page = client.get(f"/e/{event.slug}/manage/reports").get_data(as_text=True)
+    assert f"/e/{event.slug}/manage/reports/rooms.pdf" in page
+
+
+def test_a_large_report_pdf_is_made_by_a_job(app, client, event, monkeypatch):
+    from sqlalchemy import select
+
+    from app.jobs.models import Job, JobState
+
+    monkeypatch.setitem(app.config, "REPORT_PDF_JOB_ROWS", 2)
+    _hall_with_sessions(event, 3)
+    _staff(client, event, "programme")
+    response = client.get(f"/e/{event.slug}/manage/reports/sessions.pdf")
+    job = db.session.scalar(select(Job))
+    assert response.headers["Location"].endswith(f"/manage/jobs/{job.id}")
+    assert (job.state, job.progress_done, job.progress_total) == (JobState.done, 3, 3)
+    download = client.get(f"/e/{event.slug}/manage/jobs/{job.id}/download")
+    assert download.mimetype == "application/pdf" and f"{event.slug}-sessions.pdf" in download.headers[
+        "Content-Disposition"]
+    assert "job.start" in audit_actions()

@@ -7,6 +7,7 @@ commits, writes the audit entries of organiser actions and queues emails.
 from app.checkin.services.badges import (badge_face, badge_pdf, bulk_badges_pdf, bulk_count, bulk_statement,
                                          ensure_badge, mark_printed, may_have_badge, print_at_desk, reissue_badge,
                                          token_for)
+from app.checkin.services.badge_jobs import run_bulk_badges, start_bulk_badges
 from app.checkin.services.desk import (EARLY_PICKUP, SEARCH_LIMIT, SHORT_CODE, VENUE, DeskResult, DeskSession, Flag,
                                        admit, checked_in_today, desk_days, desk_sessions, event_today, find_by_code,
                                        live_counts, off_day_warning, pick_token, registration_from_pick, scan,
@@ -29,6 +30,6 @@ __all__ = [
     "bulk_statement", "checked_in_today", "current_letter", "delegate_documents", "desk_days", "desk_sessions", "ensure_badge",
     "event_today", "find_by_code", "issue_letter", "issue_waiting", "letter_from_token", "letter_overview",
     "letter_pdf", "letter_status", "live_counts", "mark_printed", "may_have_badge", "may_issue", "off_day_warning",
-    "pick_token", "print_at_desk", "registration_from_pick", "reissue_badge", "revoke_letter", "scan", "scope_of",
+    "pick_token", "print_at_desk", "run_bulk_badges", "start_bulk_badges", "registration_from_pick", "reissue_badge", "revoke_letter", "scan", "scope_of",
     "search", "settings_for", "status_flags", "token_for", "update_settings",
 ]

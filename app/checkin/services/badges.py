@@ -147,12 +147,13 @@ def bulk_count(event, filters: dict) -> int:
     return db.session.scalar(select(func.count()).select_from(bulk_statement(event, filters).subquery())) or 0
 
 
-def bulk_badges_pdf(event, filters: dict, *, actor) -> tuple[bytes, int]:
+def bulk_badges_pdf(event, filters: dict, *, actor, progress=None) -> tuple[bytes, int]:
     """One PDF of the badges of every approved registration matching `filters`.
 
     Badges are created where missing (in batches); rows are read in chunks so
     memory grows with the document, not with the query. Audited as
-    `badge.print_bulk`. Returns (pdf, number of badges).
+    `badge.print_bulk`. Returns (pdf, number of badges). A background job passes
+    its `progress` (app/jobs/services.py), told of each badge drawn.
     """
     settings = settings_for(event)
     languages = badge_languages(event, settings)
@@ -162,6 +163,8 @@ def bulk_badges_pdf(event, filters: dict, *, actor) -> tuple[bytes, int]:
         select(Badge).where(Badge.event_id == event.id))} if ids else {}
     printed_at = utcnow()
     key = signing_key(event)
+    if progress is not None:
+        progress.total(len(ids), str(_l("Drawing the badges")))
 
     def faces():
         for start in range(0, len(ids), 200):
@@ -179,6 +182,8 @@ def bulk_badges_pdf(event, filters: dict, *, actor) -> tuple[bytes, int]:
                 badge.last_printed_at = printed_at
                 yield badge_face(registration, badge, settings=settings, countries=countries,
                                  languages=languages, key=key)
+                if progress is not None:
+                    progress.advance()
 
     pdf = badges.render_badges(faces(), settings.badge_size, title=text_in(event.title, languages[0]))
     record(actor=actor, action="badge.print_bulk", obj=event, event=event, summary=f"{len(ids)} badges",

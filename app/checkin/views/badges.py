@@ -1,8 +1,8 @@
 """Badges in bulk: the print list with its filters, the PDF, re-issue, one badge."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -40,13 +40,22 @@ def manage_badges(event):
                            filter_args={k: v for k, v in filters.items() if v},
                            badge_rows=badge_rows, categories={c.id: c for c in categories},
                            delegations=delegations, pick=services.pick_token, pick_form=PickForm(),
+                           in_background=count > current_app.config["BADGES_JOB_THRESHOLD"],
                            title=_("Badges"))
 
 
 @bp.route(MANAGE + "/badges.pdf")
 @requires("badge.print_bulk", load={})
 def badges_pdf(event):
-    body, count = services.bulk_badges_pdf(event, _badge_filters(), actor=current_user)
+    """The badges the filters select, as one PDF; many of them are made by a background
+    job, whose page follows its progress and offers the file when it is done."""
+    filters = _badge_filters()
+    count = services.bulk_count(event, filters)
+    if count > current_app.config["BADGES_JOB_THRESHOLD"]:
+        job = services.start_bulk_badges(event, filters, actor=current_user, count=count, locale=str(get_locale()))
+        db.session.commit()
+        return redirect(url_for("organiser.job", slug=event.slug, job_id=job.id))
+    body, count = services.bulk_badges_pdf(event, filters, actor=current_user)
     db.session.commit()
     return pdf(body, f"badges-{event.slug}-{count}.pdf", download=True)
 

@@ -44,7 +44,7 @@ from app.registration.services.delegations import (delegation_counts, DELEGATION
                                                    delegations_in_protocol_order, delegations_led, hold_places,
                                                    MEMBER_FIELDS, members, register_member, save_delegation,
                                                    set_member_rank, substitute_member)  # noqa: F401
-from app.registration.services.travel import (place_suggestions, queue_travel_reminders, travel_facts,  # noqa: F401
-                                              TRAVEL_FACTS, update_travel)
+from app.registration.services.travel import (place_suggestions, queue_all_travel_reminders,  # noqa: F401
+                                              queue_travel_reminders, travel_facts, TRAVEL_FACTS, update_travel)
 from app.registration.services.retention import (purge_passports)  # noqa: F401
 from app.registration.services.reports import participant_list_pdf  # noqa: F401

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import audited_update, record
+from app.events.models import Event
 from app.extensions import db
 from app.registration.models import Delegation, Registration, RegistrationState
 from app.registration.services.errors import RegistrationError
@@ -75,3 +76,15 @@ def queue_travel_reminders(event, *, actor=None, min_hours_between: int = 24) ->
         record(actor=actor, action="registration.travel_reminders", obj=event, event=event,
                summary=f"{len(due)} reminders")
     return len(due)
+
+
+def queue_all_travel_reminders(*, today=None) -> dict[str, int]:
+    """`queue_travel_reminders` for every event not yet over (the daily periodic task).
+    Returns {event slug: reminders queued} for the events where some were."""
+    today = today or utcnow().date()
+    queued = {}
+    for event in db.session.scalars(select(Event).where(Event.end_date >= today).order_by(Event.id)):
+        count = queue_travel_reminders(event)
+        if count:
+            queued[event.slug] = count
+    return queued
