@@ -140,10 +140,9 @@ class Config:
     MAIL_LEASE_SECONDS = _env_int("MAIL_LEASE_SECONDS", 300)
 
     # Background jobs (app/jobs, docs/jobs.md): huey's queue, sqlite:///<file> (the default:
-    # instance/jobs-queue.db) or redis://host:port/db for several machines; the files jobs
-    # make (default instance/jobs). Unset, both are placed in the instance folder.
+    # instance/jobs-queue.db) or redis://host:port/db for several machines. The files jobs
+    # make go to the file storage (STORAGE_URL) under jobs/.
     JOBS_URL = os.environ.get("JOBS_URL", "")
-    JOB_FILES_DIR = os.environ.get("JOB_FILES_DIR", "")
     JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
     # A running job whose heartbeat is older than this is taken for dead and queued again,
     # at most JOBS_MAX_ATTEMPTS runs in all.

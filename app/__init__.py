@@ -167,7 +167,6 @@ def register_jobs(app: Flask) -> None:
 
     config = app.config
     config["JOBS_URL"] = config.get("JOBS_URL") or f"sqlite:///{config['INSTANCE_DIR'] / 'jobs-queue.db'}"
-    config["JOB_FILES_DIR"] = config.get("JOB_FILES_DIR") or str(config["INSTANCE_DIR"] / "jobs")
     queue.init_app(app)
 
 

@@ -231,9 +231,12 @@ def test_an_unknown_queue_address_is_refused_plainly():
 
 def test_result_files_stay_in_their_folder(app):
     stored = files.save(7, "../../badges.pdf", b"%PDF")
-    assert stored.startswith("7/") and ".." not in stored
-    assert files.open_file(stored).read() == b"%PDF"
+    assert stored.startswith("jobs/7/") and ".." not in stored
+    with files.open_file(stored) as handle:
+        assert handle.read() == b"%PDF"
     assert files.open_file("../../etc/passwd") is None
+    assert files.open_file("jobs/../../etc/passwd") is None
+    assert files.open_file("speakers/photos/someone.jpg") is None  # only jobs' own files
     assert files.open_file("") is None
 
 
