@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.api.errors import error_response as api_error_response
@@ -56,6 +57,18 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.error("storage unreachable on %s %s: %s", request.method, request.path, error)
         return render_error(503)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        """The database does not answer (or is failing over): 503, so the load balancer
+        sends the next requests to another machine for a while and the person is told to
+        try again, rather than a 500 that says the software is broken."""
+        try:
+            db.session.rollback()
+        except OperationalError:
+            pass
+        app.logger.error("database unavailable on %s %s: %s", request.method, request.path, error)
+        return render_error(503, _("The service cannot reach its database just now. Please try again in a minute."))
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
