@@ -2,6 +2,8 @@
 filtered list and its export."""
 from __future__ import annotations
 
+from operator import attrgetter
+
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -15,7 +17,7 @@ from app.registration.models import Category, Question, QuestionKind, Registrati
 from app.registration.services.settings import questions
 from app.utils.countries import country_name
 from app.utils.languages import language_names
-from app.utils.tabular import Table, build_table, reader_locale
+from app.utils.tabular import TableStream, reader_locale, stream_table
 
 
 def add_note(registration: Registration, body: str, *, actor) -> RegistrationNote:
@@ -186,38 +188,58 @@ PASSPORT_COLUMNS = {
 }
 
 
-def _export_value(registration: Registration, key: str, locale: str = "en"):
+def _export_getter(key: str, locale: str):
+    """How the export reads column `key` of a registration."""
     if key in ("country_name", "nationality_name"):
-        return country_name(getattr(registration, key.removesuffix("_name")), locale)
+        code = key.removesuffix("_name")
+        return lambda registration: country_name(getattr(registration, code), locale)
     if key == "language_names":
-        return language_names(registration.languages, locale)
+        return lambda registration: language_names(registration.languages, locale)
     if key == "state":
-        return SHORT_LABELS[registration.state]
+        return lambda registration: SHORT_LABELS[registration.state]
     if key == "category":
-        return registration.category.name
+        return lambda registration: registration.category.name
     if key == "delegation":
-        return registration.delegation.name if registration.delegation else ""
+        return lambda registration: registration.delegation.name if registration.delegation else ""
     if key == "honorific":
-        return honorific_label(registration.honorific or "")
-    return getattr(registration, key)
+        return lambda registration: honorific_label(registration.honorific or "")
+    return attrgetter(key)
 
 
-def export_table(event, filters: dict, *, with_passport: bool) -> Table:
+# Registrations read from the database at a time by an export (a server-side cursor
+# on PostgreSQL): memory holds one chunk, whatever the size of the event.
+EXPORT_CHUNK = 1000
+
+
+def export_count(event, filters: dict) -> int:
+    """How many registrations `filters` select (for the audit entry of an export)."""
+    chosen = registration_query(event, filters).order_by(None).with_only_columns(Registration.id)
+    return db.session.scalar(select(func.count()).select_from(chosen.subquery()))
+
+
+def export_table(event, filters: dict, *, with_passport: bool) -> TableStream:
     """The registrations of the current filter for CSV/XLSX, titles, states, country
     and language names in the reader's language (next to the codes), dates and numbers
     typed, times in the event's zone; passport columns only when
-    the reader may see them. Custom questions come last, titled by their label."""
-    qs = questions(event)
+    the reader may see them. Custom questions come last, titled by their label.
+
+    The rows are a generator: the registrations are read in chunks of EXPORT_CHUNK
+    (with their category and delegation) when the rows are first asked for, which a
+    streamed CSV does after the view has returned, so everything the rows need from
+    the event is read here first."""
+    qs = [(str(q.id), q) for q in questions(event)]
     columns = EXPORT_COLUMNS | (PASSPORT_COLUMNS if with_passport else {})
-    keys = list(columns)
     locale = reader_locale()
-    rows = []
-    for registration in db.session.scalars(registration_query(event, filters)).unique():
-        answers = registration.answers or {}
-        rows.append([_export_value(registration, key, locale) for key in keys]
-                    + [answer_text(q, answers.get(str(q.id))) for q in qs])
-    return build_table(list(columns.items()) + [(f"question_{q.id}", q.label) for q in qs], rows,
-                       zone=event.timezone)
+    getters = [_export_getter(key, locale) for key in columns]
+    statement = registration_query(event, filters).execution_options(yield_per=EXPORT_CHUNK)
+
+    def rows():
+        for registration in db.session.scalars(statement):
+            answers = registration.answers or {}
+            yield [get(registration) for get in getters] + [answer_text(q, answers.get(key)) for key, q in qs]
+
+    return stream_table(list(columns.items()) + [(f"question_{q.id}", q.label) for _key, q in qs], rows(),
+                        zone=event.timezone)
 
 
 def record_export(event, fmt: str, count: int, *, actor) -> None:
