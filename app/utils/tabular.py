@@ -45,6 +45,9 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # number or a phone number: a spreadsheet reads it as a number or as text, and even
 # where it evaluates it as arithmetic, it names no function, reference or program.
 _PLAIN_NUMBER = re.compile(r"[+-][0-9][0-9 ().,/-]*")
+_AS_IS = frozenset({str, int, type(None)})
+# The first characters of a cell a spreadsheet may run (see `neutralise`).
+_FORMULA_STARTS = "=\t\r+-@"
 # CSV rows sent to the reader at a time; an XLSX file kept in memory up to this size,
 # on disk beyond it.
 CSV_BATCH_ROWS = 500
@@ -91,10 +94,12 @@ def neutralise(value, zone: str = "UTC") -> str:
     injection): a leading quote before =, before a leading tab or carriage return, and
     before + - @ unless the cell is a plain number or phone number such as "+7 701 234
     56 78" or "-5", which stays as typed."""
-    text = cell_text(value, zone)
+    text = value if type(value) is str else cell_text(value, zone)
     if not text:
         return text
     first = text[0]
+    if first not in _FORMULA_STARTS:
+        return text
     if first in "=\t\r" or (first in "+-@" and len(text) > 1 and not _PLAIN_NUMBER.fullmatch(text)):
         return "'" + text
     return text
@@ -122,12 +127,19 @@ def stream_table(columns: Sequence[tuple[str, object]], rows: Iterable[Sequence]
     refused."""
     keys = [key for key, _title in columns]
     width = len(keys)
+    yes, no = str(_l("Yes")), str(_l("No"))
+
+    def cell(value):
+        if type(value) is bool:
+            return yes if value else no
+        return cell_value(value, zone)
 
     def cells() -> Iterator[list]:
         for row in rows:
             if len(row) != width:
                 raise ValueError(f"row of {len(row)} cells for {width} columns")
-            yield [cell_value(value, zone) for value in row]
+            # What most cells hold (text, whole numbers, nothing) is kept as it is.
+            yield [value if type(value) in _AS_IS else cell(value) for value in row]
 
     return TableStream(keys=keys, header=[str(title) for _key, title in columns], rows=cells())
 
@@ -147,7 +159,9 @@ def csv_chunks(table: Table | TableStream) -> Iterator[bytes]:
     out.write("\ufeff")
     writer.writerow([neutralise(title) for title in table.header])
     for n, row in enumerate(table.rows, start=1):
-        writer.writerow([neutralise(value) for value in row])
+        # Text that cannot start a formula (most cells) is written as it is.
+        writer.writerow([value if type(value) is str and (not value or value[0] not in _FORMULA_STARTS)
+                         else neutralise(value) for value in row])
         if n % CSV_BATCH_ROWS == 0:
             yield out.getvalue().encode("utf-8")
             out.seek(0)
@@ -160,55 +174,88 @@ def csv_bytes(table: Table | TableStream) -> bytes:
 
 
 def xlsx_file(table: Table | TableStream, sheet_title: str) -> tempfile.SpooledTemporaryFile:
-    """The XLSX file, written row by row (write-only: openpyxl keeps the sheet in a
-    temporary file, not in memory) into a temporary file read from its start."""
+    """The XLSX file, written row by row into a temporary file read from its start.
+
+    openpyxl's write-only mode keeps the sheet in a temporary file of its own, not in
+    memory, and writes the workbook around it (styles, parts, the zip). Its rows are
+    written here (`_row_writer`): openpyxl builds a cell object per value, which for a
+    summit's registrations (millions of cells) takes longer than a worker may."""
     # openpyxl is large and only XLSX downloads need it: loaded on the first one.
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(sheet_title).translate(SHEET_TITLE_FORBIDDEN)[:31].strip() or "Sheet1")
-
-    def typed(value, number_format):
-        item = WriteOnlyCell(sheet, value=value)
-        item.number_format = number_format
-        return item
-
-    def text(value: str):
-        # Characters XML cannot carry (control characters pasted into a form) are dropped.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            item = WriteOnlyCell(sheet, value=value)
-            item.data_type = "s"  # text stays text, even "=...": never a formula
-            return item
-        return value  # a plain value is written as a text cell
-
-    def cell(value):
-        # The cells most rows hold (text, numbers, empty) are passed as plain values:
-        # openpyxl writes them through one reused cell, much faster than a cell each.
-        if value is None or isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            return value
-        if isinstance(value, datetime):
-            return typed(value, DATETIME_FORMAT)
-        if isinstance(value, date):
-            return typed(value, DATE_FORMAT)
-        return text(str(value))
-
+    sheet._get_writer()
+    sheet._writer.write_row = _row_writer(sheet, len(table.header))
+    sheet._values_to_row = lambda values, _row_idx: values
     out = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)
     try:
-        sheet.append([cell(title) for title in table.header])
+        sheet.append(list(table.header))
         for row in table.rows:
-            sheet.append([cell(value) for value in row])
+            sheet.append(row)
         book.save(out)
     except BaseException:
         out.close()
-        if sheet._writer is not None:  # the sheet's own temporary file, left behind otherwise
-            sheet._writer.close()
-            sheet._writer.cleanup()
+        sheet._writer.close()
+        sheet._writer.cleanup()  # the sheet's own temporary file, left behind otherwise
         raise
     out.seek(0)
     return out
+
+
+def _row_writer(sheet, width: int):
+    """A function writing one row of cell values into `sheet`'s XML as openpyxl writes
+    the same values through its cells: numbers as numbers, dates and times as numbers
+    in a date format, everything else as (inline) text, never a formula. The row's
+    XML is written as text and parsed in one go (libxml2), several times faster than
+    an element per cell."""
+    from xml.sax.saxutils import escape
+
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.compat import safe_string
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
+    from openpyxl.xml.functions import fromstring
+
+    def style(number_format: str) -> str:
+        # A cell with the format registers it in the workbook's styles: its number.
+        cell = WriteOnlyCell(sheet, value=0)
+        cell.number_format = number_format
+        return str(cell.style_id)
+
+    date_style, datetime_style = style(DATE_FORMAT), style(DATETIME_FORMAT)
+    letters = [get_column_letter(n) for n in range(1, width + 1)]
+    illegal = ILLEGAL_CHARACTERS_RE
+
+    def text(ref: str, value: str) -> str:
+        if not value:
+            return f'<c r="{ref}" t="inlineStr"/>'
+        if illegal.search(value):  # control characters pasted into a form: XML cannot carry them
+            value = illegal.sub("", value)
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+
+    def write_row(xf, values, row_idx: int) -> None:
+        index = str(row_idx)
+        parts = [f'<row r="{index}">']
+        for letter, value in zip(letters, values):
+            kind = type(value)
+            if kind is str:
+                parts.append(text(letter + index, value))
+            elif value is None:
+                continue
+            elif isinstance(value, date):  # a datetime too
+                style_id = datetime_style if isinstance(value, datetime) else date_style
+                parts.append(f'<c r="{letter}{index}" s="{style_id}" t="n"><v>{safe_string(to_excel(value))}</v></c>')
+            elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                parts.append(f'<c r="{letter}{index}" t="n"><v>{safe_string(value)}</v></c>')
+            else:
+                parts.append(text(letter + index, str(value)))
+        parts.append("</row>")
+        xf.write(fromstring("".join(parts)))
+
+    return write_row
 
 
 def xlsx_bytes(table: Table | TableStream, sheet_title: str) -> bytes:
