@@ -19,6 +19,7 @@ iterator, read once, as the writer goes, so memory does not grow with the rows.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import enum
 import io
@@ -196,8 +197,10 @@ def xlsx_file(table: Table | TableStream, sheet_title: str) -> tempfile.SpooledT
         book.save(out)
     except BaseException:
         out.close()
-        sheet._writer.close()
-        sheet._writer.cleanup()  # the sheet's own temporary file, left behind otherwise
+        # The sheet's own temporary file, left behind otherwise: finished, then removed.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        sheet._writer.cleanup()
         raise
     out.seek(0)
     return out

@@ -135,3 +135,19 @@ def test_xlsx_drops_characters_xml_cannot_carry_and_keeps_spaces(app):
     sheet = load_workbook(io.BytesIO(data)).active
     assert [c.value for c in list(sheet.iter_rows())[1]] == [
         "Ministry of Ecology", "  indented ", datetime(2027, 4, 21, 2, 30)]
+
+
+def test_xlsx_that_fails_halfway_leaves_no_file_behind(app, tmp_path, monkeypatch):
+    import tempfile
+
+    from app.utils import tabular
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def rows():
+        yield ["Aliya"]
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        tabular.xlsx_file(tabular.stream_table([("name", "Name")], rows()), "Export")
+    assert list(tmp_path.iterdir()) == []
