@@ -7,23 +7,30 @@ readers expect.
 
 - XLSX: numbers are numbers, dates and times are date cells with a number format
   (filters and sums work), everything else is a text cell. Nothing is ever written
-  as a formula, so no text needs a prefix.
+  as a formula, so no text needs a prefix. Written by openpyxl's write-only mode into
+  a temporary file (kept in memory while small), then sent.
 - CSV: dates as YYYY-MM-DD and times as YYYY-MM-DD HH:MM (both sort and parse in any
   spreadsheet language), yes/no in the reader's language, and a leading quote only
-  before what a spreadsheet would run as a formula (see `neutralise`).
+  before what a spreadsheet would run as a formula (see `neutralise`). Sent to the
+  reader while it is written.
+
+A large export (every registration of a summit) is a `TableStream`: its rows are an
+iterator, read once, as the writer goes, so memory does not grow with the rows.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import enum
 import io
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Response, send_file
+from flask import Response, send_file, stream_with_context
 from flask_babel import get_locale, lazy_gettext as _l
 
 from app.utils.downloads import content_disposition
@@ -39,6 +46,13 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # number or a phone number: a spreadsheet reads it as a number or as text, and even
 # where it evaluates it as arithmetic, it names no function, reference or program.
 _PLAIN_NUMBER = re.compile(r"[+-][0-9][0-9 ().,/-]*")
+_AS_IS = frozenset({str, int, type(None)})
+# The first characters of a cell a spreadsheet may run (see `neutralise`).
+_FORMULA_STARTS = "=\t\r+-@"
+# CSV rows sent to the reader at a time; an XLSX file kept in memory up to this size,
+# on disk beyond it.
+CSV_BATCH_ROWS = 500
+XLSX_SPOOL_BYTES = 2 * 1024 * 1024
 
 
 def reader_locale() -> str:
@@ -81,10 +95,12 @@ def neutralise(value, zone: str = "UTC") -> str:
     injection): a leading quote before =, before a leading tab or carriage return, and
     before + - @ unless the cell is a plain number or phone number such as "+7 701 234
     56 78" or "-5", which stays as typed."""
-    text = cell_text(value, zone)
+    text = value if type(value) is str else cell_text(value, zone)
     if not text:
         return text
     first = text[0]
+    if first not in _FORMULA_STARTS:
+        return text
     if first in "=\t\r" or (first in "+-@" and len(text) > 1 and not _PLAIN_NUMBER.fullmatch(text)):
         return "'" + text
     return text
@@ -97,68 +113,174 @@ class Table:
     rows: list[list]         # cell values (see `cell_value`), times in the event's zone
 
 
-def build_table(columns: Sequence[tuple[str, object]], rows: Iterable[Sequence], *, zone: str = "UTC") -> Table:
-    """A Table from (key, title) pairs and rows of raw values. A row of the wrong
-    length is a bug in the caller: refused."""
+@dataclass(frozen=True)
+class TableStream:
+    """A table whose rows come one at a time (read once, never kept): a large export."""
+    keys: list[str]
+    header: list[str]
+    rows: Iterator[list]     # cell values, produced as the writer asks for them
+
+
+def stream_table(columns: Sequence[tuple[str, object]], rows: Iterable[Sequence], *,
+                 zone: str = "UTC") -> TableStream:
+    """A TableStream from (key, title) pairs and an iterable of raw rows, each turned
+    into cells when it is read. A row of the wrong length is a bug in the caller:
+    refused."""
     keys = [key for key, _title in columns]
-    body = []
-    for row in rows:
-        if len(row) != len(keys):
-            raise ValueError(f"row of {len(row)} cells for {len(keys)} columns")
-        body.append([cell_value(value, zone) for value in row])
-    return Table(keys=keys, header=[str(title) for _key, title in columns], rows=body)
+    width = len(keys)
+    yes, no = str(_l("Yes")), str(_l("No"))
+
+    def cell(value):
+        if type(value) is bool:
+            return yes if value else no
+        return cell_value(value, zone)
+
+    def cells() -> Iterator[list]:
+        for row in rows:
+            if len(row) != width:
+                raise ValueError(f"row of {len(row)} cells for {width} columns")
+            # What most cells hold (text, whole numbers, nothing) is kept as it is.
+            yield [value if type(value) in _AS_IS else cell(value) for value in row]
+
+    return TableStream(keys=keys, header=[str(title) for _key, title in columns], rows=cells())
 
 
-def csv_bytes(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark, without which Excel reads Cyrillic as Latin-1."""
+def build_table(columns: Sequence[tuple[str, object]], rows: Iterable[Sequence], *, zone: str = "UTC") -> Table:
+    """A Table (all rows in memory: small tables, pages, PDFs) from (key, title) pairs
+    and rows of raw values. A row of the wrong length is a bug in the caller: refused."""
+    stream = stream_table(columns, rows, zone=zone)
+    return Table(keys=stream.keys, header=stream.header, rows=list(stream.rows))
+
+
+def csv_chunks(table: Table | TableStream) -> Iterator[bytes]:
+    """The CSV file in pieces of a few hundred rows: UTF-8 with a byte-order mark,
+    without which Excel reads Cyrillic as Latin-1."""
     out = io.StringIO()
     writer = csv.writer(out)
+    out.write("\ufeff")
     writer.writerow([neutralise(title) for title in table.header])
-    writer.writerows([neutralise(value) for value in row] for row in table.rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    for n, row in enumerate(table.rows, start=1):
+        # Text that cannot start a formula (most cells) is written as it is.
+        writer.writerow([value if type(value) is str and (not value or value[0] not in _FORMULA_STARTS)
+                         else neutralise(value) for value in row])
+        if n % CSV_BATCH_ROWS == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(table: Table, sheet_title: str) -> bytes:
-    """Written row by row (write-only) to keep memory flat."""
+def csv_bytes(table: Table | TableStream) -> bytes:
+    return b"".join(csv_chunks(table))
+
+
+def xlsx_file(table: Table | TableStream, sheet_title: str) -> tempfile.SpooledTemporaryFile:
+    """The XLSX file, written row by row into a temporary file read from its start.
+
+    openpyxl's write-only mode keeps the sheet in a temporary file of its own, not in
+    memory, and writes the workbook around it (styles, parts, the zip). Its rows are
+    written here (`_row_writer`): openpyxl builds a cell object per value, which for a
+    summit's registrations (millions of cells) takes longer than a worker may."""
     # openpyxl is large and only XLSX downloads need it: loaded on the first one.
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(sheet_title).translate(SHEET_TITLE_FORBIDDEN)[:31].strip() or "Sheet1")
-
-    def cell(value):
-        if value is None:
-            return None
-        if isinstance(value, (date, int, float, Decimal)):
-            item = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime):
-                item.number_format = DATETIME_FORMAT
-            elif isinstance(value, date):
-                item.number_format = DATE_FORMAT
-            return item
-        item = WriteOnlyCell(sheet, value=value)
-        item.data_type = "s"  # text stays text, even "=...": never a formula
-        return item
-
-    sheet.append([cell(title) for title in table.header])
-    for row in table.rows:
-        sheet.append([cell(value) for value in row])
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+    sheet._get_writer()
+    sheet._writer.write_row = _row_writer(sheet, len(table.header))
+    sheet._values_to_row = lambda values, _row_idx: values
+    out = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)
+    try:
+        sheet.append(list(table.header))
+        for row in table.rows:
+            sheet.append(row)
+        book.save(out)
+    except BaseException:
+        out.close()
+        # The sheet's own temporary file, left behind otherwise: finished, then removed.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        sheet._writer.cleanup()
+        raise
+    out.seek(0)
+    return out
 
 
-def download(table: Table, fmt: str, *, name: str, sheet_title: str) -> Response:
+def _row_writer(sheet, width: int):
+    """A function writing one row of cell values into `sheet`'s XML as openpyxl writes
+    the same values through its cells: numbers as numbers, dates and times as numbers
+    in a date format, everything else as (inline) text, never a formula. The row's
+    XML is written as text and parsed in one go (libxml2), several times faster than
+    an element per cell."""
+    from xml.sax.saxutils import escape
+
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.compat import safe_string
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
+    from openpyxl.xml.functions import fromstring
+
+    def style(number_format: str) -> str:
+        # A cell with the format registers it in the workbook's styles: its number.
+        cell = WriteOnlyCell(sheet, value=0)
+        cell.number_format = number_format
+        return str(cell.style_id)
+
+    date_style, datetime_style = style(DATE_FORMAT), style(DATETIME_FORMAT)
+    letters = [get_column_letter(n) for n in range(1, width + 1)]
+    illegal = ILLEGAL_CHARACTERS_RE
+
+    def text(ref: str, value: str) -> str:
+        if not value:
+            return f'<c r="{ref}" t="inlineStr"/>'
+        if illegal.search(value):  # control characters pasted into a form: XML cannot carry them
+            value = illegal.sub("", value)
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+
+    def write_row(xf, values, row_idx: int) -> None:
+        index = str(row_idx)
+        parts = [f'<row r="{index}">']
+        for letter, value in zip(letters, values):
+            kind = type(value)
+            if kind is str:
+                parts.append(text(letter + index, value))
+            elif value is None:
+                continue
+            elif isinstance(value, date):  # a datetime too
+                style_id = datetime_style if isinstance(value, datetime) else date_style
+                parts.append(f'<c r="{letter}{index}" s="{style_id}" t="n"><v>{safe_string(to_excel(value))}</v></c>')
+            elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                parts.append(f'<c r="{letter}{index}" t="n"><v>{safe_string(value)}</v></c>')
+            else:
+                parts.append(text(letter + index, str(value)))
+        parts.append("</row>")
+        xf.write(fromstring("".join(parts)))
+
+    return write_row
+
+
+def xlsx_bytes(table: Table | TableStream, sheet_title: str) -> bytes:
+    with xlsx_file(table, sheet_title) as data:
+        return data.read()
+
+
+def download(table: Table | TableStream, fmt: str, *, name: str, sheet_title: str) -> Response:
     """`table` as an attachment `<name>.<fmt>` that no cache keeps (exports carry
-    personal data)."""
+    personal data). CSV is sent while it is written, so a `TableStream`'s rows are
+    read during the response: the request's context (and its database session) stays
+    open until the last row. XLSX is written first, then sent from its temporary file."""
     if fmt == "csv":
-        data, mimetype = csv_bytes(table), "text/csv"
+        response = Response(stream_with_context(csv_chunks(table)), mimetype="text/csv")
     elif fmt == "xlsx":
-        data, mimetype = xlsx_bytes(table, sheet_title), XLSX_MIMETYPE
+        data = xlsx_file(table, sheet_title)
+        size = data.seek(0, io.SEEK_END)
+        data.seek(0)
+        response = send_file(data, mimetype=XLSX_MIMETYPE, max_age=0, conditional=False)
+        response.content_length = size
     else:
         raise ValueError(f"unknown table format {fmt!r}")
-    response = send_file(io.BytesIO(data), mimetype=mimetype, max_age=0)
     response.headers["Content-Disposition"] = content_disposition(f"{name}.{fmt}", attachment=True)
     response.headers["Cache-Control"] = "private, no-store"
     return response

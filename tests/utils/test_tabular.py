@@ -102,3 +102,52 @@ def test_download_names_the_file_in_any_script(app):
         "attachment; filename=\"Astana-qatysushylar.csv\"; "
         "filename*=UTF-8''%D0%90%D1%81%D1%82%D0%B0%D0%BD%D0%B0-%D2%9B%D0%B0%D1%82%D1%8B%D1%81%D1%83%D1%88%D1%8B"
         "%D0%BB%D0%B0%D1%80.csv")
+
+
+def test_a_stream_is_read_once_as_the_writer_goes(app, monkeypatch):
+    """A TableStream's rows are produced when the file is written, a few hundred CSV
+    rows at a time, never gathered in a list first."""
+    from app.utils import tabular
+
+    monkeypatch.setattr(tabular, "CSV_BATCH_ROWS", 2)
+    produced = []
+
+    def rows():
+        for n in range(5):
+            produced.append(n)
+            yield [f"Person {n}", n]
+
+    table = tabular.stream_table([("name", "Name"), ("n", "No.")], rows())
+    assert produced == []
+    chunks = tabular.csv_chunks(table)
+    assert next(chunks) == "\ufeffName,No.\r\nPerson 0,0\r\nPerson 1,1\r\n".encode() and produced == [0, 1]
+    assert b"".join(chunks) == b"Person 2,2\r\nPerson 3,3\r\nPerson 4,4\r\n" and produced == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError):
+        list(tabular.stream_table([("name", "Name")], iter([["a", "b"]])).rows)
+
+
+def test_xlsx_drops_characters_xml_cannot_carry_and_keeps_spaces(app):
+    """A control character pasted into a form does not break the export."""
+    table = build_table([("org", "Org"), ("note", "Note"), ("at", "At")],
+                        [["Ministry\x07 of Ecology", "  indented ", datetime(2027, 4, 20, 21, 30, tzinfo=UTC)]],
+                        zone="Asia/Almaty")
+    data, _headers = _body(app, table, "xlsx")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in list(sheet.iter_rows())[1]] == [
+        "Ministry of Ecology", "  indented ", datetime(2027, 4, 21, 2, 30)]
+
+
+def test_xlsx_that_fails_halfway_leaves_no_file_behind(app, tmp_path, monkeypatch):
+    import tempfile
+
+    from app.utils import tabular
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def rows():
+        yield ["Aliya"]
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        tabular.xlsx_file(tabular.stream_table([("name", "Name")], rows()), "Export")
+    assert list(tmp_path.iterdir()) == []

@@ -2,6 +2,8 @@
 filtered list and its export."""
 from __future__ import annotations
 
+from operator import attrgetter
+
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -11,11 +13,12 @@ from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.extensions import db
 from app.registration.labels import SHORT_LABELS
-from app.registration.models import Category, Question, QuestionKind, Registration, RegistrationNote, RegistrationState
+from app.registration.models import (Category, Delegation, Question, QuestionKind, Registration, RegistrationNote,
+                                     RegistrationState)
 from app.registration.services.settings import questions
-from app.utils.countries import country_name
+from app.utils.countries import country_choices
 from app.utils.languages import language_names
-from app.utils.tabular import Table, build_table, reader_locale
+from app.utils.tabular import TableStream, reader_locale, stream_table
 
 
 def add_note(registration: Registration, body: str, *, actor) -> RegistrationNote:
@@ -186,38 +189,105 @@ PASSPORT_COLUMNS = {
 }
 
 
-def _export_value(registration: Registration, key: str, locale: str = "en"):
-    if key in ("country_name", "nationality_name"):
-        return country_name(getattr(registration, key.removesuffix("_name")), locale)
-    if key == "language_names":
-        return language_names(registration.languages, locale)
-    if key == "state":
-        return SHORT_LABELS[registration.state]
-    if key == "category":
-        return registration.category.name
-    if key == "delegation":
-        return registration.delegation.name if registration.delegation else ""
-    if key == "honorific":
-        return honorific_label(registration.honorific or "")
-    return getattr(registration, key)
+def _memo(compute):
+    """`compute` remembered per distinct argument for one export (a few countries,
+    languages and titles repeat over thousands of rows)."""
+    seen: dict = {}
+
+    def lookup(key):
+        try:
+            return seen[key]
+        except KeyError:
+            value = seen[key] = compute(key)
+            return value
+        except TypeError:  # unhashable (a list of languages)
+            return compute(key)
+
+    return lookup
 
 
-def export_table(event, filters: dict, *, with_passport: bool) -> Table:
+def _export_getters(event, keys, locale: str) -> list:
+    """How the export reads each column from a row of the registration's columns."""
+    countries = dict(country_choices(locale))
+    categories = {c.id: str(c.name) for c in db.session.scalars(select(Category).where(Category.event_id == event.id))}
+    delegations = dict(db.session.execute(select(Delegation.id, Delegation.name)
+                                          .where(Delegation.event_id == event.id)).tuples().all())
+    honorific = _memo(lambda code: honorific_label(code or ""))
+    state = _memo(lambda value: str(SHORT_LABELS[value]))
+    languages = _memo(lambda codes: language_names(list(codes), locale))
+    getters = []
+    for key in keys:
+        if key in ("country_name", "nationality_name"):
+            code = attrgetter(key.removesuffix("_name"))
+            getters.append(lambda row, code=code: countries.get(code(row).upper(), code(row)) if code(row) else "")
+        elif key == "language_names":
+            getters.append(lambda row: languages(tuple(row.languages or ())))
+        elif key == "state":
+            getters.append(lambda row: state(row.state))
+        elif key == "category":
+            getters.append(lambda row: categories.get(row.category_id, ""))
+        elif key == "delegation":
+            getters.append(lambda row: delegations.get(row.delegation_id, "") if row.delegation_id else "")
+        elif key == "honorific":
+            getters.append(lambda row: honorific(row.honorific))
+        else:
+            getters.append(attrgetter(key))
+    return getters
+
+
+def _answer_getter(question: Question):
+    """`answer_text` for one question; the words of a choice are looked up once per
+    export (free text is not remembered: it rarely repeats)."""
+    if question.kind not in (QuestionKind.yesno, QuestionKind.choice, QuestionKind.multi):
+        return lambda value: answer_text(question, value)
+    words = _memo(lambda value: answer_text(question, list(value) if isinstance(value, tuple) else value))
+    return lambda value: words(tuple(value) if isinstance(value, list) else value)
+
+
+# Registrations read from the database at a time by an export (a server-side cursor
+# on PostgreSQL): memory holds one chunk, whatever the size of the event.
+EXPORT_CHUNK = 2000
+# The columns of a registration the export reads (not the whole row: travel legs,
+# photo and the rest stay in the database).
+_READ = {"category": "category_id", "delegation": "delegation_id", "country_name": "country",
+         "nationality_name": "nationality", "language_names": "languages"}
+
+
+def export_count(event, filters: dict) -> int:
+    """How many registrations `filters` select (for the audit entry of an export)."""
+    chosen = registration_query(event, filters).order_by(None).with_only_columns(Registration.id)
+    return db.session.scalar(select(func.count()).select_from(chosen.subquery()))
+
+
+def export_table(event, filters: dict, *, with_passport: bool) -> TableStream:
     """The registrations of the current filter for CSV/XLSX, titles, states, country
     and language names in the reader's language (next to the codes), dates and numbers
     typed, times in the event's zone; passport columns only when
-    the reader may see them. Custom questions come last, titled by their label."""
-    qs = questions(event)
+    the reader may see them. Custom questions come last, titled by their label.
+
+    The rows are a generator: the officer list's statement, reduced to the columns
+    the export shows, is read in chunks of EXPORT_CHUNK when the rows are first asked
+    for (a streamed CSV does so after the view has returned), so everything else it
+    needs (questions, category and delegation names) is read here first."""
+    qs = [(str(q.id), q) for q in questions(event)]
     columns = EXPORT_COLUMNS | (PASSPORT_COLUMNS if with_passport else {})
-    keys = list(columns)
     locale = reader_locale()
-    rows = []
-    for registration in db.session.scalars(registration_query(event, filters)).unique():
-        answers = registration.answers or {}
-        rows.append([_export_value(registration, key, locale) for key in keys]
-                    + [answer_text(q, answers.get(str(q.id))) for q in qs])
-    return build_table(list(columns.items()) + [(f"question_{q.id}", q.label) for q in qs], rows,
-                       zone=event.timezone)
+    getters = _export_getters(event, columns, locale)
+    read = dict.fromkeys(_READ.get(key, key) for key in columns) | {"answers": None}
+    statement = (registration_query(event, filters)
+                 .with_only_columns(*(getattr(Registration, name) for name in read))
+                 .execution_options(yield_per=EXPORT_CHUNK))
+
+    answers_of = [(key, _answer_getter(q)) for key, q in qs]
+
+    def rows():
+        # Plain rows of columns (no objects): read through the session's connection.
+        for registration in db.session.connection().execute(statement):
+            answers = registration.answers or {}
+            yield [get(registration) for get in getters] + [text(answers.get(key)) for key, text in answers_of]
+
+    return stream_table(list(columns.items()) + [(f"question_{q.id}", q.label) for _key, q in qs], rows(),
+                        zone=event.timezone)
 
 
 def record_export(event, fmt: str, count: int, *, actor) -> None:

@@ -130,10 +130,11 @@ def manage_export(event, fmt):
         return pdf_download(data, f"{event.slug}-participants.pdf")
     if fmt not in tabular.FORMATS:
         abort(404)
-    table = services.export_table(event, _filters(),
-                                  with_passport=can(current_user, "registration.view_passport", event))
-    services.record_export(event, fmt, len(table.rows), actor=current_user)
+    filters = _filters()
+    # Audited before the rows are read: a CSV is streamed after this view returns.
+    services.record_export(event, fmt, services.export_count(event, filters), actor=current_user)
     db.session.commit()
+    table = services.export_table(event, filters, with_passport=can(current_user, "registration.view_passport", event))
     return tabular.download(table, fmt, name=f"{event.slug}-registrations", sheet_title=_("Registrations"))
 
 
