@@ -4,7 +4,8 @@ Network namespaces joined by a bridge stand for machines: a load balancer (nginx
 deploy/nginx/), two web hosts (gunicorn with deploy/gunicorn.conf.py) and a worker host
 (the outbox worker); PostgreSQL behind PgBouncer (deploy/pgbouncer/) and Redis answer on
 the bridge. Only addresses, ports and paths differ from the shipped files. Needs root
-(for the namespaces), nginx, pgbouncer, redis-server and PostgreSQL on 127.0.0.1:5432.
+(for the namespaces), nginx, pgbouncer, redis-server, PostgreSQL on 127.0.0.1:5432 and the
+development requirements (moto's S3 server, aiosmtpd).
 
 Checked through that:
 - 300 registrations through the load balancer while one web host is killed (SIGKILL)
@@ -13,8 +14,14 @@ Checked through that:
 - the login rate limit is counted across the two web hosts;
 - an agenda published through one web host is served by the other within
   PUBLIC_CACHE_TTL (plus the time to render it);
+- a speaker's photo uploaded through one web host is served by the other (the files are
+  in an S3 bucket: moto's server, on the network);
+- a badge job started through one web host is done by the worker host and downloaded
+  through the other;
 - the outbox worker on its own host delivers what the web hosts queued, once each, to an
-  SMTP server on the network.
+  SMTP server on the network;
+- with the database out of reach (PgBouncer stopped) both web hosts say they are not
+  ready (/readyz 503) while alive (/healthz 200), and ready again when it is back.
 """
 from __future__ import annotations
 
@@ -49,6 +56,7 @@ DATABASE = "kurultai_cluster"
 SLUG = "astana-2027"
 SITE = "summit.example.org"
 PUBLIC_CACHE_TTL = 1.0
+BUCKET = "kurultai-cluster"
 REGISTRATIONS = 300
 CLIENTS = 12
 VENV = Path(sys.executable).parent
@@ -133,6 +141,18 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.http = requests.Session()
 
+    def on(self, base: str) -> "Client":
+        """The same person (same cookies) reaching another address."""
+        other = Client(base, self.log, direct=self.direct)
+        other.cookies = dict(self.cookies)
+        return other
+
+    def log_in(self, email: str, password: str = "summit-demo") -> None:
+        fields = self.form("account/login")
+        fields.update({"email": email, "password": password})
+        answer = self.request("POST", "account/login", data=fields)
+        assert answer.status_code == 302, f"login of {email}: {answer.status_code}"
+
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"Host": SITE, **kwargs.pop("headers", {})}
         if method == "POST":  # a browser names the page the form was on (the CSRF check reads it)
@@ -153,13 +173,26 @@ class Client:
         self.log.append((method, path, response.status_code))
         return response
 
-    def form(self, path: str, choices: bool = False) -> dict:
+    def form(self, path: str, choices: bool = False, full: bool = False) -> dict:
         """The hidden fields of the page's form (its CSRF token); with `choices`, also the
-        first offered value of every list and group of radio buttons, as a hurried person picks."""
+        first offered value of every list and group of radio buttons, as a hurried person
+        picks; with `full`, every value the form shows (to send it back as it is)."""
         page = self.request("GET", path)
         assert page.status_code == 200, f"GET {path}: {page.status_code}"
         form = html.fromstring(page.text).xpath("//main//form[.//input[@name='csrf_token']]")[0]
         fields = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@type='hidden']")}
+        if full:
+            for field in form.xpath(".//input[@name][not(@type) or @type='text' or @type='email' or @type='url'"
+                                    " or @type='tel' or @type='number' or @type='date']"):
+                fields[field.get("name")] = field.get("value") or ""
+            for field in form.xpath(".//input[@name][@type='checkbox' or @type='radio'][@checked]"):
+                fields[field.get("name")] = field.get("value") or "y"
+            for field in form.xpath(".//textarea[@name]"):
+                fields[field.get("name")] = field.text or ""
+            for field in form.xpath(".//select[@name]"):
+                chosen = field.xpath(".//option[@selected]/@value")
+                if chosen:
+                    fields[field.get("name")] = chosen[0]
         if choices:
             for select in form.xpath(".//select"):
                 offered = [v for v in select.xpath("./option/@value | ./optgroup/option/@value") if v]
@@ -192,6 +225,14 @@ def app_env(work: Path, host: str, secret: str, password: str) -> dict:
         "MAIL_SERVER": GATEWAY,
         "MAIL_PORT": "8025",
         "MAIL_CLAIM_BATCH": "20",
+        # Files in a bucket every host reaches, jobs in a queue every host shares.
+        "STORAGE_URL": f"s3://{BUCKET}/uploads",
+        "S3_ENDPOINT_URL": f"http://{GATEWAY}:9000",
+        "S3_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "cluster",
+        "AWS_SECRET_ACCESS_KEY": "cluster-secret",
+        "JOBS_URL": f"redis://:{password}@{GATEWAY}:6380/1",
+        "BADGES_JOB_THRESHOLD": "5",
     }
     (work / host / "instance").mkdir(parents=True, exist_ok=True)
     return env
@@ -239,7 +280,7 @@ class Run:
 
     def pgbouncer(self) -> None:
         directory = self.work / "pgbouncer"
-        directory.mkdir()
+        directory.mkdir(exist_ok=True)
         directory.chmod(0o755)
         shipped = (ROOT / "deploy" / "pgbouncer" / "pgbouncer.ini").read_text()
         config = re.sub(r"^kurultai = .*$", f"{DATABASE} = host=127.0.0.1 port=5432 dbname={DATABASE} user=postgres",
@@ -269,6 +310,15 @@ class Run:
         wait_for(lambda: (self.maildir / "new").is_dir() or sh("bash", "-c", f"exec 3<>/dev/tcp/{GATEWAY}/8025",
                                                                check=False).returncode == 0, "the mail server")
 
+    def object_storage(self) -> None:
+        """moto's S3 server on the network, with the bucket the hosts share."""
+        self.procs.start("s3", [str(VENV / "moto_server"), "-H", GATEWAY, "-p", "9000"])
+        wait_for(lambda: requests.get(f"http://{GATEWAY}:9000/", timeout=2).status_code < 500, "the S3 server")
+        import boto3  # a runtime dependency of the app; here only to make the bucket
+
+        boto3.client("s3", endpoint_url=f"http://{GATEWAY}:9000", region_name="us-east-1",
+                     aws_access_key_id="cluster", aws_secret_access_key="cluster-secret").create_bucket(Bucket=BUCKET)
+
     def web_host(self, host: str) -> None:
         env = app_env(self.work, host, self.secret, self.password)
         self.procs.start(host, [str(VENV / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "wsgi:app"], env, host)
@@ -277,6 +327,7 @@ class Run:
     def worker_host(self) -> None:
         env = app_env(self.work, "worker", self.secret, self.password)
         self.procs.start("worker", [str(VENV / "flask"), "send-mail"], env, "worker")
+        self.procs.start("jobs", [str(VENV / "flask"), "jobs-worker"], env, "worker")
 
     def load_balancer(self) -> None:
         main = nginx_site(self.work / "lb", servers=[f"{NET}.{HOSTS[h]}:8000" for h in ("web1", "web2")])
@@ -291,6 +342,7 @@ class Run:
         self.pgbouncer()
         self.redis()
         self.mail_server()
+        self.object_storage()
         for host in ("web1", "web2"):
             self.web_host(host)
         self.worker_host()
@@ -422,6 +474,63 @@ class Run:
         print(f"  published through web1, served by web2 after {seen:.2f} s (PUBLIC_CACHE_TTL {PUBLIC_CACHE_TTL} s)")
         assert seen <= PUBLIC_CACHE_TTL + 2.0
 
+    def photo_served_by_the_other_host(self) -> None:
+        from io import BytesIO
+
+        from PIL import Image
+
+        log: list = []
+        speaker = Client(self.web["web1"], log, direct=True)
+        speaker.log_in("speaker@example.org")
+        fields = speaker.form(f"e/{SLUG}/speaker/profile", full=True)
+        picture = BytesIO()
+        Image.new("RGB", (400, 400), (secrets.randbelow(256), 120, 80)).save(picture, "JPEG")
+        answer = speaker.request("POST", f"e/{SLUG}/speaker/profile", data=fields,
+                                 files={"photo": ("portrait.jpg", picture.getvalue(), "image/jpeg")})
+        assert answer.status_code == 302, f"profile with a photo through web1: {answer.status_code}"
+        user_id = self.sql("select id from users where email = 'speaker@example.org'")[0][0]
+        on_web1 = speaker.request("GET", f"e/{SLUG}/speakers/{user_id}/photo")
+        on_web2 = speaker.on(self.web["web2"]).request("GET", f"e/{SLUG}/speakers/{user_id}/photo")
+        assert on_web1.status_code == 200 and on_web2.status_code == 200, (on_web1.status_code, on_web2.status_code)
+        assert on_web2.content == on_web1.content and on_web2.content[:2] == b"\xff\xd8"
+        local = [p for host in ("web1", "web2") for p in (self.work / host / "instance").rglob("*.jpg")]
+        assert not local, f"a photo was kept on a host's own disk: {local}"
+        print(f"  a photo uploaded through web1 is served by web2 ({len(on_web2.content)} bytes, from the bucket)")
+
+    def job_run_by_the_worker_host(self) -> None:
+        log: list = []
+        organiser = Client(self.web["web1"], log, direct=True)
+        organiser.log_in("secretariat@example.org")
+        answer = organiser.request("GET", f"e/{SLUG}/manage/badges.pdf")
+        location = answer.headers.get("Location", "")
+        assert answer.status_code == 302 and "/manage/jobs/" in location, f"badges: {answer.status_code} {location}"
+        job_path = location.split(SITE, 1)[-1].lstrip("/")
+        job_id = job_path.rstrip("/").rsplit("/", 1)[-1]
+        elsewhere = organiser.on(self.web["web2"])
+        took = wait_for(lambda: self.sql(f"select state from jobs where id = {job_id}")[0][0] in ("done", "failed"),
+                        "the badge job", timeout=120)
+        state, done, total = self.sql(f"select state, progress_done, progress_total from jobs where id = {job_id}")[0]
+        assert state == "done", f"the badge job ended {state}"
+        page = elsewhere.request("GET", job_path)
+        assert page.status_code == 200 and "download" in page.text, f"job page on web2: {page.status_code}"
+        download = elsewhere.request("GET", job_path + "/download")
+        assert download.status_code == 200 and download.content.startswith(b"%PDF"), download.status_code
+        print(f"  badges of {total} people started through web1, made by the worker host in {took:.1f} s,"
+              f" downloaded through web2 ({len(download.content)} bytes)")
+
+    def readiness_follows_the_database(self) -> None:
+        def ready(host):
+            return requests.get(self.web[host] + "readyz", headers={"Host": SITE}, timeout=10).status_code
+
+        assert ready("web1") == 200 and ready("web2") == 200
+        self.procs.kill("pgbouncer", signal.SIGTERM)
+        down = wait_for(lambda: ready("web1") == 503 and ready("web2") == 503, "readiness to fail", timeout=30)
+        assert requests.get(self.web["web1"] + "healthz", headers={"Host": SITE}, timeout=10).status_code == 200
+        self.pgbouncer()
+        up = wait_for(lambda: ready("web1") == 200 and ready("web2") == 200, "readiness to come back", timeout=60)
+        print(f"  with the database out of reach both hosts said not ready within {down:.1f} s (alive all along),"
+              f" and ready again {up:.1f} s after it came back")
+
     def mail_from_the_worker_host(self) -> None:
         wait_for(lambda: int(self.sql("select count(*) from outbox_messages where status = 'queued'")[0][0]) == 0,
                  "the worker host to empty the outbox", timeout=120)
@@ -446,7 +555,8 @@ def main() -> int:
     run = Run(work)
     # The login limit last: it uses up this address's logins for a minute.
     checks = [run.registrations_while_a_host_dies, run.publication_seen_on_the_other_host,
-              run.mail_from_the_worker_host, run.login_limit_across_hosts]
+              run.photo_served_by_the_other_host, run.job_run_by_the_worker_host, run.mail_from_the_worker_host,
+              run.readiness_follows_the_database, run.login_limit_across_hosts]
     failed = 0
     try:
         print("Starting the cluster: load balancer, two web hosts, a worker host, PgBouncer, Redis")
@@ -460,7 +570,7 @@ def main() -> int:
                 print(f"  FAILED: {error}")
     except Exception:
         failed += 1
-        for name in ("web1", "web2", "lb", "pgbouncer", "redis", "smtp", "worker"):
+        for name in ("web1", "web2", "lb", "pgbouncer", "redis", "smtp", "s3", "worker", "jobs"):
             print(f"--- {name} log ---\n{run.procs.tail(name)}")
         raise
     finally:
