@@ -39,15 +39,18 @@ class DirectoryEntry:
                 self.user.id)
 
 
-def listed_entry(event: Event, user_id: int, viewer, *, categories=False) -> DirectoryEntry | None:
+def listed_entry(event: Event, user_id: int, viewer, *, categories=False,
+                 publication_id: int | None = None) -> DirectoryEntry | None:
     """The directory entry of `user_id` if they are a confirmed speaker of the published
     agenda as `viewer` (a user, or anonymous) sees it, with those sessions; else None.
 
     Reads only this speaker's sessions out of the snapshot (a fixed number of queries).
-    `categories`, when the caller already knows them, are the viewer's (see
-    `viewer_categories`)."""
-    state = public_state(event.slug)
-    if state is None or state.publication_id is None:
+    `categories` and `publication_id`, when the caller already knows them, are the
+    viewer's (see `viewer_categories`) and the current publication's."""
+    if publication_id is None:
+        state = public_state(event.slug)
+        publication_id = state.publication_id if state is not None else None
+    if publication_id is None:
         return None
     session_ids = db.session.scalars(select(SpeakerAssignment.session_id).where(
         SpeakerAssignment.event_id == event.id, SpeakerAssignment.user_id == user_id,
@@ -56,7 +59,7 @@ def listed_entry(event: Event, user_id: int, viewer, *, categories=False) -> Dir
         return None
     if categories is False:
         categories = agenda_services.viewer_categories(viewer, event)
-    publication = db.session.get(agenda_services.Publication, state.publication_id)
+    publication = db.session.get(agenda_services.Publication, publication_id)
     sessions = agenda_services.public_sessions(publication, session_ids, categories=categories)
     roles = {s.id: p.role_label for s in sessions for p in s.speakers if p.id == user_id}
     sessions = [s for s in sessions if s.id in roles]

@@ -94,7 +94,8 @@ def profile(slug, user_id):
 
     def render() -> str:
         event = g.event = state.event
-        entry = svc.listed_entry(event, user_id, current_user, categories=categories)
+        entry = svc.listed_entry(event, user_id, current_user, categories=categories,
+                                 publication_id=state.publication_id)
         if entry is None:
             abort(404)
         return render_template("speakers/public/profile.html", event=event, entry=entry,
