@@ -190,3 +190,13 @@ def test_a_waiting_message_gives_the_reader_their_own_page(readers, agenda):
     assert "Added to your agenda." in text and "Log out" in text
     assert "Added to your agenda." not in _body(clients["dana"], "/e/astana/agenda").decode()
     cache.clear_memory()
+
+
+def test_without_javascript_log_in_brings_a_logged_in_reader_their_own_menu(readers):
+    clients, _people = readers
+    client = clients["berik"]
+    assert "Log out" not in client.get("/e/astana/agenda").get_data(as_text=True)  # the shared page
+    response = client.get("/account/login?next=/e/astana/agenda")  # its "Log in" link
+    assert response.status_code == 302 and response.headers["Location"].endswith("/e/astana/agenda")
+    text = client.get("/e/astana/agenda").get_data(as_text=True)
+    assert "You are logged in as" in text and "Log out" in text and "My agenda</a>" in text
