@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from app.agenda import cache
 from app.agenda.httpcache import mark_public
+from app.agenda.models import Publication, Visibility
 from app.agenda.services import viewer_categories
 from app.extensions import db
 from app.policy import can
@@ -52,10 +53,33 @@ def variant_of(categories) -> str:
     return "c" + "-".join(str(c) for c in sorted(categories)) if categories else "pub"
 
 
+# Publication token -> whether that publication has restricted sessions (a publication's
+# snapshot never changes; a new token names a new one). Bounded by clearing.
+_RESTRICTED: dict[str, bool] = {}
+_RESTRICTED_MAX = 512
+
+
+def _has_restricted(state: cache.PublicState) -> bool:
+    """Whether the current publication has sessions for some categories only: read once per
+    publication and process."""
+    if state.publication_id is None or state.token is None:
+        return False
+    known = _RESTRICTED.get(state.token)
+    if known is None:
+        publication = db.session.get(Publication, state.publication_id)
+        known = any(s.get("visibility") == Visibility.restricted.value
+                    for s in (publication.snapshot or {}).get("sessions", []))
+        if len(_RESTRICTED) >= _RESTRICTED_MAX:
+            _RESTRICTED.clear()
+        _RESTRICTED[state.token] = known
+    return known
+
+
 def audience(state: cache.PublicState) -> tuple[frozenset[int] | None, str]:
     """The reader's registration categories (see `viewer_categories`) and the name of that
-    audience; visitors without a login need no query to know it."""
-    if not current_user.is_authenticated:
+    audience. Visitors need no query to know it, and nor does anyone while the agenda has
+    no restricted session (then every reader sees the same)."""
+    if not current_user.is_authenticated or not _has_restricted(state):
         return frozenset(), "pub"
     categories = viewer_categories(current_user, state.event)
     return categories, variant_of(categories)

@@ -79,3 +79,18 @@ def test_a_speaker_page_is_rendered_from_their_own_sessions(app, client, summit,
     with count_queries() as counter:
         assert client.get(url).status_code == 200
     assert counter.count == 1
+
+
+def test_without_restricted_sessions_a_logged_in_reader_costs_two_queries(app, summit, speaker, count_queries):
+    """No session is for some categories only: every reader is one audience, so a logged-in
+    reader's page needs their login and the publication, nothing more."""
+    reader = app.test_client()
+    login_session(reader, make_user("reader@example.org"))
+    url = f"/e/astana/speakers/{speaker.id}"
+    assert reader.get(url).status_code == 200
+    for page in (url, "/e/astana/speakers", "/e/astana/agenda"):
+        reader.get(page)
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert reader.get(page).status_code == 200
+        assert counter.count == 2, (page, counter.statements)
