@@ -2,7 +2,6 @@
 organisers' export."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -89,27 +88,6 @@ def directory_entries(event: Event, publication, categories) -> list[DirectoryEn
                                                & (SpeakerProfile.event_id == event.id))
         .where(User.id.in_(speaker_ids)))
     entries = [DirectoryEntry(user=user, profile=profile) for user, profile in rows]
-    entries.sort(key=lambda e: e.sort_key)
-    return entries
-
-
-def directory(event: Event, agenda) -> list[DirectoryEntry]:
-    """Confirmed speakers of the sessions in `agenda` (a PublicAgenda the viewer may see),
-    with their accounts and profiles: one query whatever the number of speakers."""
-    sessions_of: dict[int, list] = defaultdict(list)
-    roles: dict[int, dict] = defaultdict(dict)
-    for s in agenda.sessions:
-        for p in s.speakers:
-            sessions_of[p.id].append(s)
-            roles[p.id][s.id] = p.role_label
-    if not sessions_of:
-        return []
-    rows = db.session.execute(
-        select(User, SpeakerProfile).outerjoin(SpeakerProfile, (SpeakerProfile.user_id == User.id)
-                                               & (SpeakerProfile.event_id == event.id))
-        .where(User.id.in_(list(sessions_of))))
-    entries = [DirectoryEntry(user=user, profile=profile, sessions=sessions_of[user.id], roles=roles[user.id])
-               for user, profile in rows]
     entries.sort(key=lambda e: e.sort_key)
     return entries
 
