@@ -191,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
     from app.checkin import views as checkin_views  # noqa: F401
     from app.footprint import views as footprint_views  # noqa: F401
     from app.main import event_pages  # noqa: F401 (the events blueprint's pages)
+    from app.main import overlay as main_overlay  # noqa: F401 (the personal layer of shared pages)
     from app.main import views as main_views  # noqa: F401
     from app.organiser import job_views  # noqa: F401
     from app.organiser import translation_views  # noqa: F401

@@ -1,10 +1,13 @@
 """Agenda load benchmark: `make bench` (not part of the test suite).
 
-Seeds a summit of 300 sessions in 8 rooms over 3 days with 600 users, serves it
-with gunicorn (2 workers, 127.0.0.1), loads the agenda page and the three feeds
-with a bounded tool (wrk, 8 connections; a bounded Python loader where wrk is
-missing), and compares with a bare Flask app returning a 200 KB string under the
-same gunicorn settings. Then measures each page rendered afresh after a change.
+Seeds a summit of 300 sessions in 8 rooms over 3 days with 600 users (two confirmed
+speakers per session, with biographies) and an approved delegate who starred a few
+sessions, serves it with gunicorn (2 workers, 127.0.0.1), loads the agenda page and
+the three feeds, a session's page, a speaker's page and the speakers directory as a
+visitor, and the agenda page and its personal overlay as the logged-in delegate, with a
+bounded tool (wrk, 8 connections; a bounded Python loader where wrk is missing), and
+compares with a bare Flask app returning a 200 KB string under the same gunicorn
+settings, in the same run. Then measures each page rendered afresh after a change.
 
     .venv/bin/python bench/agenda_bench.py [--duration 20] [--fresh 30]
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench ...   (default: an SQLite file)
@@ -38,7 +41,15 @@ PATHS = {
     "schedule.json": f"/e/{SLUG}/schedule.json",
     "schedule.xml": f"/e/{SLUG}/schedule.xml",
     "agenda.ics": f"/e/{SLUG}/agenda.ics",
+    # filled in by seed(): the first session and one of its speakers
+    "session page": None,
+    "speaker page": None,
+    "speakers directory": f"/e/{SLUG}/speakers",
+    "delegate: agenda page": f"/e/{SLUG}/agenda",
+    "delegate: overlay.json": f"/e/{SLUG}/overlay.json?page=/e/{SLUG}/agenda",
 }
+# Requests made as the logged-in delegate (with their session cookie).
+AS_DELEGATE = ("delegate: agenda page", "delegate: overlay.json")
 
 
 def free_port() -> int:
@@ -49,8 +60,10 @@ def free_port() -> int:
 
 # --- the summit --------------------------------------------------------------------
 
-def seed(env: dict) -> None:
-    """300 sessions, 8 rooms, 3 days, 600 users, published once."""
+def seed(env: dict) -> dict:
+    """300 sessions, 8 rooms, 3 days, 600 users (two confirmed speakers per session), an
+    approved delegate with five stars; published once. Returns the paths of one session
+    and one speaker."""
     os.environ.update(env)
     from app import create_app
     from app.accounts.models import User
@@ -58,7 +71,10 @@ def seed(env: dict) -> None:
     from app.agenda.services import publish_agenda
     from app.events.models import Event
     from app.extensions import db
-    from app.utils.time import local_to_utc
+    from app.personal.models import AgendaStar
+    from app.registration.models import Category, Registration, RegistrationState
+    from app.speakers.models import AssignmentRole, AssignmentState, SpeakerAssignment, SpeakerProfile
+    from app.utils.time import local_to_utc, utcnow
     from config import config_from_env
 
     app = create_app(config_from_env())
@@ -75,23 +91,68 @@ def seed(env: dict) -> None:
             ("Green finance", "#ef6c00"), ("E-governance", "#00838f")])]
         db.session.add_all(rooms + tracks)
         # Speakers may be plain users until the speakers domain exists.
-        db.session.add_all([User(email=f"speaker{n}@bench.example", password_hash="x", given_name=f"Speaker{n}",
-                                 family_name="Bench") for n in range(600)])
+        users = [User(email=f"speaker{n}@bench.example", password_hash="x", given_name=f"Speaker{n}",
+                      family_name="Bench", organisation="Ministry of Ecology", position="Adviser")
+                 for n in range(600)]
+        db.session.add_all(users)
         kinds = list(SessionType)
+        sessions = []
         for n in range(300):
             day = date(2027, 4, 21) + timedelta(days=n % 3)
             slot, room = divmod(n // 3, 8)
             start = local_to_utc(day, clock(8), "Asia/Almaty") + timedelta(minutes=55 * slot)
-            db.session.add(AgendaSession(
+            sessions.append(AgendaSession(
                 event=event, room=rooms[room], track=tracks[n % 5], title=f"Session {n + 1}: cooperation on "
                 f"{['glaciers', 'rivers', 'finance', 'cities', 'data'][n % 5]} in Central Asia",
                 type=kinds[n % len(kinds)], starts_at=start, ends_at=start + timedelta(minutes=45),
                 abstract="A discussion with **ministers**, experts and [partners](https://example.org).\n\n" * 3,
                 sdgs=[6, 13][: 1 + n % 2], languages=["en", "ru"], visibility=Visibility.published,
                 category_ids=[]))
+        db.session.add_all(sessions)
+        db.session.flush()
+        for n, session in enumerate(sessions):
+            for k, user in enumerate((users[(2 * n) % 600], users[(2 * n + 1) % 600])):
+                db.session.add(SpeakerAssignment(event_id=event.id, session_id=session.id, user_id=user.id,
+                                                 role=AssignmentRole.panelist, position=k,
+                                                 state=AssignmentState.accepted))
+        db.session.add_all([SpeakerProfile(event_id=event.id, user_id=user.id, links=[],
+                                           bio=f"{user.given_name} advises on **water** and climate." * 4)
+                            for user in users])
+        category = Category(event_id=event.id, name="Climate expert")
+        delegate = User(email="delegate@bench.example", password_hash="x", given_name="Aliya",
+                        family_name="Serikova", email_verified_at=utcnow())
+        db.session.add_all([category, delegate])
+        db.session.flush()
+        db.session.add(Registration(event=event, user=delegate, category=category, state=RegistrationState.approved,
+                                    holds_place=True, given_name="Aliya", family_name="Serikova", honorific="Dr",
+                                    organisation="Nazarbayev University", position="Professor", country="KZ",
+                                    nationality="KZ", email=delegate.email, photo_filename="",
+                                    submitted_at=utcnow(), decided_at=utcnow()))
+        db.session.add_all([AgendaStar(event_id=event.id, user_id=delegate.id, session_id=s.id)
+                            for s in sessions[:5]])
         db.session.flush()
         publish_agenda(event, actor=None)
         db.session.commit()
+        return {"session page": f"/e/{SLUG}/sessions/{sessions[0].id}",
+                "speaker page": f"/e/{SLUG}/speakers/{users[0].id}"}
+
+
+def delegate_cookie(app) -> str:
+    """The Cookie header of the delegate's browser: the session the login view would write."""
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+    from app.accounts.sessions import open_session
+    from app.extensions import db
+    from app.utils.time import utcnow
+
+    user = db.session.scalar(select(User).where(User.email == "delegate@bench.example"))
+    sid = open_session(user)
+    db.session.commit()
+    now = int(utcnow().timestamp())
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": user.get_id(), "sid": sid, "_fresh": True, "auth_at": now, "seen_at": now})
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
 def refresh(env: dict) -> None:
@@ -159,8 +220,9 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def load_wrk(port: int, path: str, duration: int) -> dict:
-    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "5s", "--latency",
+def load_wrk(port: int, path: str, duration: int, headers: dict | None = None) -> dict:
+    extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "5s", "--latency", *extra,
                           f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
                          timeout=duration + 30).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -170,7 +232,7 @@ def load_wrk(port: int, path: str, duration: int) -> dict:
     return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
 
 
-def load_python(port: int, path: str, duration: int) -> dict:
+def load_python(port: int, path: str, duration: int, headers: dict | None = None) -> dict:
     """Eight keep-alive connections in threads for `duration` seconds (wrk's stand-in)."""
     stop_at = time.monotonic() + duration
     latencies: list[float] = []
@@ -183,7 +245,7 @@ def load_python(port: int, path: str, duration: int) -> dict:
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers or {})
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -207,15 +269,23 @@ def load_python(port: int, path: str, duration: int) -> dict:
             "p99": latencies[int(len(latencies) * 0.99)], "errors": errors[0]}
 
 
-def get_once(port: int, path: str) -> tuple[float, int, int]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def get_once(port: int, path: str, headers: dict | None = None) -> tuple[float, int, int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     started = time.perf_counter()
-    conn.request("GET", path)
+    conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
     body = response.read()
     elapsed = (time.perf_counter() - started) * 1000
     conn.close()
     return elapsed, response.status, len(body)
+
+
+def http_body(port: int, path: str, headers: dict) -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers=headers)
+    body = conn.getresponse().read()
+    conn.close()
+    return body
 
 
 # --- main --------------------------------------------------------------------------
@@ -245,8 +315,18 @@ def main() -> None:
                # Anonymous agenda reads have no rate limits to share between the workers.
                RATELIMIT_ALLOW_MEMORY="1")
     print(f"Seeding 300 sessions, 8 rooms, 3 days, 600 users on {database.split('://')[0]} ...", flush=True)
-    seed(env)
+    PATHS.update(seed(env))
     (workdir / "bare_app.py").write_text(BARE_APP)
+    from app import create_app
+    from config import config_from_env
+
+    os.environ.update(env)
+    app = create_app(config_from_env())
+    with app.app_context():
+        cookie = {"Cookie": delegate_cookie(app)}
+
+    def headers_for(name: str) -> dict:
+        return cookie if name in AS_DELEGATE else {}
 
     results = []
     port = free_port()
@@ -263,18 +343,17 @@ def main() -> None:
     fresh = []
     try:
         for name, path in PATHS.items():
-            _elapsed, status, size = get_once(port, path)  # first rendering after start
+            _elapsed, status, size = get_once(port, path, headers_for(name))  # first rendering after start
             if status != 200:
                 raise SystemExit(f"{path} answered {status}")
-            r = loader(port, path, args.duration)
+            if name == "delegate: overlay.json":
+                body = http_body(port, path, headers_for(name))
+                if b'"delegate":true' not in body.replace(b" ", b""):
+                    raise SystemExit("the delegate's session was not accepted")
+            r = loader(port, path, args.duration, headers_for(name))
             r["rss"] = worker_rss_mb(server)
             r["size"] = size
             results.append((name, r))
-        from app import create_app
-        from config import config_from_env
-
-        os.environ.update(env)
-        app = create_app(config_from_env())
         with app.app_context():
             for name, path in PATHS.items():
                 times = []
@@ -283,7 +362,7 @@ def main() -> None:
                     # Workers re-read the publication token at most once per PUBLIC_CACHE_TTL:
                     # wait that long so this request really renders the page again.
                     time.sleep(float(env.get("PUBLIC_CACHE_TTL", "1")) + 0.05)
-                    elapsed, status, _size = get_once(port, path)
+                    elapsed, status, _size = get_once(port, path, headers_for(name))
                     times.append(elapsed)
                 times.sort()
                 fresh.append((name, times[len(times) // 2], times[int(len(times) * 0.99)]))

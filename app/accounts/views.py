@@ -102,6 +102,11 @@ def resend_verification():
 @limiter.limit(login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
+        # Public pages shared by every reader show the visitor's menu until their script lays
+        # the reader's own over it; without JavaScript their "Log in" link (with `next`) leads
+        # here. The message makes the page they go back to one of their own, with their menu.
+        if request.args.get("next"):
+            flash(_("You are logged in as %(name)s.", name=current_user.display_name), "info")
         return redirect(landing_url(current_user))
     form = LoginForm()
     if request.method == "GET" and request.args.get("email"):

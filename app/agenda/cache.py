@@ -28,8 +28,12 @@ from app.extensions import db
 from app.utils.db import UTCDateTime
 from app.utils.time import as_utc, utcnow
 
-_MEMORY_ENTRIES = 48
+# Bodies kept in memory: bounded by number and total size (a summit has hundreds of
+# session and speaker pages besides the agenda and its feeds).
+_MEMORY_ENTRIES = 4096
+_MEMORY_BYTES = 48 * 1024 * 1024
 _memory: OrderedDict[str, bytes] = OrderedDict()
+_memory_bytes = [0]
 _lock = threading.Lock()
 
 
@@ -131,9 +135,11 @@ def cached_body(state: PublicState, key: str, render: Callable[[], bytes]) -> tu
         except IntegrityError:
             pass
     with _lock:
+        old = _memory.pop(key, None)
+        _memory_bytes[0] += len(body) - (len(old) if old is not None else 0)
         _memory[key] = body
-        while len(_memory) > _MEMORY_ENTRIES:
-            _memory.popitem(last=False)
+        while len(_memory) > 1 and (len(_memory) > _MEMORY_ENTRIES or _memory_bytes[0] > _MEMORY_BYTES):
+            _memory_bytes[0] -= len(_memory.popitem(last=False)[1])
     return body, wrote
 
 
@@ -156,6 +162,7 @@ def clear_memory() -> None:
     """Forget this process's bodies (tests start from an empty database)."""
     with _lock:
         _memory.clear()
+        _memory_bytes[0] = 0
 
 
 def on_event_changed(event: Event, **_changes) -> None:

@@ -1,4 +1,5 @@
-"""A small HTTP cache in front of Flask for the published agenda.
+"""A small HTTP cache in front of Flask for the published agenda and the other shared public
+pages (a session, the speakers directory, a speaker: `app.agenda.pages`).
 
 The public agenda page and its feeds are read thousands of times between two
 publications, mostly by visitors without a session (browsers, calendar apps,
@@ -31,7 +32,14 @@ from app.agenda.cache import public_state
 from app.extensions import db
 
 MARK_HEADER = "X-Public-Cache"
-_PATHS = re.compile(r"^/e/(?P<slug>[A-Za-z0-9-]{1,64})/(?:agenda|schedule\.json|schedule\.xml|agenda\.ics)$")
+_PATHS = re.compile(r"^/e/(?P<slug>[A-Za-z0-9-]{1,64})/(?:agenda|schedule\.json|schedule\.xml|agenda\.ics"
+                    r"|sessions/\d{1,10}|speakers|speakers/\d{1,10})$")
+# The per-user overlay of the shared pages (app.main.overlay): a visitor without a
+# session has nothing personal to lay over them, so the answer is always this one.
+_OVERLAY = re.compile(r"^/e/[A-Za-z0-9-]{1,64}/overlay\.json$")
+VISITOR_OVERLAY = b'{"authenticated":false}'
+# Stored responses are bounded by their total size as well as by their number.
+_MAX_BYTES = 48 * 1024 * 1024
 # Headers a 304 answer repeats (RFC 9110 section 15.4.5), plus our security headers.
 _NOT_MODIFIED_DROP = {"content-type", "content-length", "content-disposition"}
 
@@ -49,10 +57,12 @@ class _Entry:
 class PublicPageCache:
     """WSGI middleware serving stored public agenda responses to visitors without a session."""
 
-    def __init__(self, wsgi_app, flask_app, *, max_entries: int = 64):
+    def __init__(self, wsgi_app, flask_app, *, max_entries: int = 4096, max_bytes: int = _MAX_BYTES):
         self.wsgi_app = wsgi_app
         self.flask_app = flask_app
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._tokens: dict[str, tuple[str | None, float]] = {}
         self._lock = threading.Lock()
@@ -100,10 +110,17 @@ class PublicPageCache:
         with self._lock:
             self._entries.clear()
             self._tokens.clear()
+            self._bytes = 0
 
     # -- WSGI ---------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
+        if (environ.get("REQUEST_METHOD") == "GET" and _OVERLAY.match(environ.get("PATH_INFO", ""))
+                and f"{self._cookie_name()}=" not in environ.get("HTTP_COOKIE", "")):
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(VISITOR_OVERLAY))),
+                                      ("Cache-Control", "private, no-cache"), ("Vary", "Cookie")])
+            return [VISITOR_OVERLAY]
         match = self._eligible(environ)
         if match is None:
             return self._strip_mark(environ, start_response)
@@ -114,8 +131,14 @@ class PublicPageCache:
             if entry.token == self.current_token(match["slug"]):
                 return self._serve(entry, environ, start_response)
             with self._lock:
-                self._entries.pop(key, None)
+                self._drop(key)
         return self._fill(key, environ, start_response)
+
+    def _drop(self, key) -> None:
+        """Forget one stored response (the caller holds the lock)."""
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry.body)
 
     def _serve(self, entry: _Entry, environ, start_response):
         if self._not_modified(entry, environ):
@@ -166,10 +189,12 @@ class PublicPageCache:
             entry = _Entry(token=token, status=captured["status"], headers=kept, body=body,
                            etag=unquote_etag(etag)[0] if etag else None, last_modified=lookup.get("last-modified"))
             with self._lock:
+                self._drop(key)
                 self._entries[key] = entry
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
+                self._bytes += len(body)
+                while len(self._entries) > self.max_entries or (self._bytes > self.max_bytes
+                                                                and len(self._entries) > 1):
+                    self._bytes -= len(self._entries.popitem(last=False)[1].body)
         return [body]
 
     def _strip_mark(self, environ, start_response):

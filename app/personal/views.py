@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.agenda import exports
 from app.events.forms import EmptyForm
 from app.policy import get_event_or_404
-from app.extensions import db
+from app.extensions import csrf, db
 from app.i18n import content_language
 from app.personal import bp, providers, services
 from app.policy import authenticated, ensure, public, requires
@@ -111,6 +111,41 @@ def agenda_withdraw(event, registration, session_id):
         services.withdraw(event, current_user, session_id, actor=current_user, agenda=agenda)
         return _("You gave up your place in this session.")
     return _agenda_action(event, registration, session_id, act)
+
+
+@bp.route("/e/<slug>/my-agenda/<int:session_id>/mark", methods=["GET", "POST"])
+@csrf.exempt  # checked below: a post without a valid token changes nothing and asks again
+@authenticated
+def agenda_mark(slug, session_id):
+    """The star buttons of the shared public pages (the agenda, a session's page).
+
+    Those pages are the same for every reader, so their forms carry nobody's CSRF token:
+    with JavaScript, `overlay.js` adds the reader's token and whether to star or unstar,
+    and the change is made at once. Without it (or with a stale token), nothing changes:
+    this page, the reader's own, asks again with a form of its own.
+    """
+    event = _public_event(slug)
+    registration = _delegate_or_none(event)
+    if registration is None:
+        return render_template("personal/not_approved.html", event=event, title=_("My agenda"))
+    back = "session" if request.args.get("back") == "session" else "agenda"
+    agenda = services.delegate_agenda(event, registration)
+    session = agenda.session(session_id)
+    if session is None:
+        abort(404)
+    form = EmptyForm()
+    choice = request.form.get("do")
+    if request.method == "POST" and choice in ("star", "unstar") and form.validate_on_submit():
+        if choice == "star":
+            run_service(lambda: services.star(event, current_user, agenda, session_id),
+                        done=_("Added to your agenda."))
+        else:
+            run_service(lambda: services.unstar(event, current_user, session_id), done=_("Removed from your agenda."))
+        if back == "session":
+            return redirect(url_for("agenda.public_session", slug=slug, session_id=session_id))
+        return redirect(url_for("agenda.public_agenda", slug=slug) + f"#s-{session_id}")
+    return render_template("personal/mark.html", event=event, s=session, form=form, back=back,
+                           starred=session_id in services.starred_ids(event, current_user), title=_("My agenda"))
 
 
 @bp.route("/e/<slug>/my-agenda/feed/reset", methods=["POST"])

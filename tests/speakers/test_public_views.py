@@ -146,6 +146,7 @@ def test_speaker_pages_keep_constant_query_counts_as_speakers_grow(client, summi
         db.session.commit()
         publish(event)
         cache.clear_memory()
+        client.application.extensions["public_page_cache"].forget()
         url = {"directory": "/e/astana/speakers", "session": f"/e/astana/sessions/{sessions[0].id}",
                "profile": f"/e/astana/speakers/{me.user_id}", "manage_list": "/e/astana/manage/speakers",
                "manage_session": f"/e/astana/manage/speakers/sessions/{sessions[0].id}",
@@ -162,5 +163,7 @@ def test_speaker_pages_keep_constant_query_counts_as_speakers_grow(client, summi
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         counts.append(counter.count)
-        client.post("/account/logout")
+        if kind.startswith("manage") or kind == "portal":
+            # (The message it leaves would make the next public page one of this reader's own.)
+            client.post("/account/logout")
     assert counts[0] == counts[1]

@@ -16,8 +16,8 @@ from app.agenda.services.conflicts import (CONFLICT_CHECKS, ERROR, PUBLISH_CHECK
                                            speakers_by_session)
 from app.agenda.services.errors import AgendaError
 from app.agenda.services.markdown import markdown_problem, render_markdown
-from app.agenda.services.public import (AgendaFilters, PublicAgenda, PublicSession, public_agenda, public_speakers,
-                                        search_text, viewer_categories)
+from app.agenda.services.public import (AgendaFilters, PublicAgenda, PublicSession, public_agenda, public_sessions,
+                                        public_speakers, search_text, viewer_categories, visible_session_ids)
 from app.agenda.services.publication import (ConflictsOpen, build_snapshot, current_publication, diff_snapshots,
                                              pending_changes, publications_of, publish_agenda)
 from app.agenda.services.rooms import (ROOM_FIELDS, TRACK_FIELDS, create_room, create_track, delete_room,
@@ -34,7 +34,7 @@ __all__ = [
     "build_snapshot", "check_times", "conflicts_by_session", "conflicts_key", "create_room", "create_session",
     "create_track", "current_publication", "delete_room", "delete_session", "delete_track", "diff_snapshots",
     "find_conflicts", "markdown_problem", "move_session", "open_conflicts", "pending_changes", "public_agenda",
-    "public_speakers", "publications_of", "publish_agenda", "registration_categories", "render_markdown",
+    "public_sessions", "public_speakers", "publications_of", "publish_agenda", "registration_categories", "render_markdown",
     "room_clash", "rooms_of", "search_text", "sessions_of", "speakers_by_session", "tracks_of", "update_room",
-    "update_session", "update_track", "viewer_categories",
+    "update_session", "update_track", "viewer_categories", "visible_session_ids",
 ]

@@ -106,21 +106,16 @@ def _with_texts(entry: dict, names: tuple[str, ...]) -> dict:
     return {**entry, **{name: Translated.coerce(entry.get(name) or "") for name in names}}
 
 
-def public_agenda(publication: Publication, *, categories: frozenset[int] | None = frozenset(),
-                  with_speakers: bool = True) -> PublicAgenda:
-    """The sessions of `publication` a viewer may see, with confirmed speakers.
-
-    `categories`: the viewer's registration categories (restricted sessions
-    show when they share one); None shows everything (organisers).
-    """
+def _reader(publication: Publication, categories: frozenset[int] | None):
+    """The snapshot's rooms and tracks, and a function turning one of its session entries into
+    a PublicSession (None when the viewer may not see it)."""
     snap = publication.snapshot or {}
     rooms = {r["id"]: _with_texts(r, ("name", "location")) for r in snap.get("rooms", [])}
     tracks = {t["id"]: _with_texts(t, ("name", "description")) for t in snap.get("tracks", [])}
     zone = snap.get("timezone") or publication.event.timezone
 
     def read(s: dict, cancelled: bool = False) -> PublicSession | None:
-        restricted = s["visibility"] == Visibility.restricted.value
-        if restricted and categories is not None and not (set(s.get("category_ids") or []) & set(categories)):
+        if not _visible(s, categories):
             return None
         starts_at, ends_at = datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"])
         room = _with_texts(s["room"], ("name", "location")) if cancelled and s.get("room") else None
@@ -131,9 +126,28 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
             sdgs=s["sdgs"], starts_at=starts_at, ends_at=ends_at, local_start=to_zone(starts_at, zone),
             local_end=to_zone(ends_at, zone), abstract=Translated.coerce(s["abstract"]),
             abstract_versions=Translated.coerce(s["abstract_html"]), languages=s["languages"], capacity=s["capacity"],
-            signup_required=s["signup_required"], restricted=restricted, sequence=s["sequence"],
+            signup_required=s["signup_required"], restricted=s["visibility"] == Visibility.restricted.value,
+            sequence=s["sequence"],
             updated_at=datetime.fromisoformat(s.get("removed_at") or s["updated_at"]), cancelled=cancelled)
 
+    return snap, rooms, tracks, read
+
+
+def _visible(s: dict, categories: frozenset[int] | None) -> bool:
+    """Whether a viewer of `categories` (None: everything) may see the snapshot's session `s`."""
+    if s["visibility"] != Visibility.restricted.value or categories is None:
+        return True
+    return bool(set(s.get("category_ids") or []) & set(categories))
+
+
+def public_agenda(publication: Publication, *, categories: frozenset[int] | None = frozenset(),
+                  with_speakers: bool = True) -> PublicAgenda:
+    """The sessions of `publication` a viewer may see, with confirmed speakers.
+
+    `categories`: the viewer's registration categories (restricted sessions
+    show when they share one); None shows everything (organisers).
+    """
+    snap, rooms, tracks, read = _reader(publication, categories)
     sessions = [p for p in (read(s) for s in snap.get("sessions", [])) if p is not None]
     shown = {p.id for p in sessions}
     cancelled = [p for p in (read(s, True) for s in snap.get("removed", []) if s["id"] not in shown)
@@ -147,6 +161,28 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
     return PublicAgenda(publication=publication, timezone=snap.get("timezone", publication.event.timezone),
                         rooms=sorted(rooms.values(), key=lambda r: (r["position"], r["name"])),
                         tracks=list(tracks.values()), sessions=sessions, cancelled=cancelled)
+
+
+def public_sessions(publication: Publication, session_ids, *,
+                    categories: frozenset[int] | None = frozenset()) -> list[PublicSession]:
+    """Only the given sessions of `publication` that the viewer may see, in time order, with
+    their confirmed speakers (one query): what one session's or one speaker's page needs,
+    without reading out the whole programme."""
+    wanted = set(session_ids)
+    if not wanted:
+        return []
+    snap, _rooms, _tracks, read = _reader(publication, categories)
+    sessions = [p for p in (read(s) for s in snap.get("sessions", []) if s["id"] in wanted) if p is not None]
+    sessions.sort(key=lambda s: (s.starts_at, s.id))
+    speakers = public_speakers(sessions)
+    for s in sessions:
+        s.speakers = speakers.get(s.id, [])
+    return sessions
+
+
+def visible_session_ids(publication: Publication, *, categories: frozenset[int] | None = frozenset()) -> list[int]:
+    """Ids of the sessions of `publication` a viewer of `categories` may see (nothing else is read)."""
+    return [s["id"] for s in (publication.snapshot or {}).get("sessions", []) if _visible(s, categories)]
 
 
 @dataclass

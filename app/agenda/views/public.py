@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, current_app, g, render_template, request, session as cookie_session
+from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.agenda import bp, cache, exports, providers
+from app.agenda import bp, cache, exports, pages, providers
 from app.agenda import services as svc
 from app.agenda.httpcache import mark_public
 from app.agenda.models import SESSION_TYPE_LABELS, SessionType
@@ -17,7 +17,7 @@ from app.agenda.sdgs import SDG_NAMES, sdg_badge, sdg_label
 from app.agenda.timetable import grid_css as _grid_css
 from app.extensions import db
 from app.i18n import content_language
-from app.policy import can, get_event_or_404, public
+from app.policy import get_event_or_404, public
 from app.utils.downloads import content_disposition
 
 FEED_TYPES = {
@@ -45,20 +45,14 @@ def _sdg_choices() -> dict[int, str]:
 
 def _public_state_or_404(slug: str) -> cache.PublicState:
     """The event, if the visitor may see it (`event.view`), and its current publication, in one query."""
-    state = cache.public_state(slug)
-    if state is None or not can(current_user, "event.view", state.event):
-        abort(404)
-    return state
+    return pages.visible_state(slug)
 
 
 def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _variant(categories) -> str:
-    if categories is None:
-        return "all"
-    return "c" + "-".join(str(c) for c in sorted(categories)) if categories else "pub"
+_variant = pages.variant_of
 
 
 def _agenda_for(state: cache.PublicState, categories=frozenset()):
@@ -149,21 +143,16 @@ def public_agenda(slug):
     if state.publication_id is None:
         g.event = state.event
         return render_template("agenda/public/not_published.html", event=state.event, title=_("Agenda"))
+    if pages.shareable():
+        # Every reader of one audience gets the same page, stored whole; a logged-in
+        # reader's own menu and stars are laid over it in the browser.
+        categories, variant = pages.audience(state)
+        return pages.serve(state, "fullpage", lambda: _render_agenda_page(
+            state, svc.AgendaFilters(), categories, _locale(), cache_body=False), variant=variant)
     filters = svc.AgendaFilters.from_args(request.args)
-    locale = _locale()
-    if _page_cacheable():
-        # Visitors without an account all get the same page: it is stored whole.
-        def render_page() -> bytes:
-            return _render_agenda_page(state, filters, frozenset(), locale, cache_body=False).encode()
-
-        page, wrote = cache.cached_body(state, state.key("fullpage", locale, "pub"), render_page)
-        if wrote:
-            db.session.commit()
-        response = Response(page, mimetype="text/html")
-        response.headers["Vary"] = "Accept-Language, Cookie"
-        return mark_public(response, state.token, locale)
     categories = svc.viewer_categories(current_user, state.event)
-    page = _render_agenda_page(state, filters, categories, locale)
+    g.overlay = True  # the stars of a delegate
+    page = _render_agenda_page(state, filters, categories, _locale())
     if db.session.new:
         db.session.commit()
     return page
@@ -192,24 +181,32 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
 
 
 def _page_cacheable() -> bool:
-    """A whole page may be shared when nothing in it is the visitor's own: no login,
-    no query string (language, filters), no message waiting to be shown."""
-    return (not current_user.is_authenticated and not request.args
-            and not cookie_session.get("_flashes"))
+    """A feed may be kept by the HTTP cache for every visitor: no login, nothing personal."""
+    return not current_user.is_authenticated and pages.shareable()
 
 
 @bp.route("/e/<slug>/sessions/<int:session_id>")
 @public
 def public_session(slug, session_id):
+    """One session's page, stored per publication, language and audience; only this session
+    (and its speakers) is read from the snapshot when it is rendered."""
     state = _public_state_or_404(slug)
-    event = g.event = state.event
     if state.publication_id is None:
         abort(404)
-    agenda = _agenda_for(state, svc.viewer_categories(current_user, event))
-    session = agenda.session(session_id)
-    if session is None:
-        abort(404)
-    return render_template("agenda/public/session.html", event=event, s=session, title=session.title)
+    categories, variant = pages.audience(state)
+
+    def render() -> str:
+        event = g.event = state.event
+        publication = db.session.get(svc.Publication, state.publication_id)
+        found = svc.public_sessions(publication, [session_id], categories=categories)
+        if not found:
+            abort(404)
+        return render_template("agenda/public/session.html", event=event, s=found[0], title=found[0].title)
+
+    if pages.shareable():
+        return pages.serve(state, f"session-{session_id}", render, variant=variant)
+    g.overlay = True  # the star of a delegate
+    return render()
 
 
 @bp.route("/e/<slug>/sessions/<int:session_id>.ics")
@@ -219,10 +216,13 @@ def session_ics(slug, session_id):
     state = _public_state_or_404(slug)
     if state.publication_id is None:
         abort(404)
-    agenda = _agenda_for(state, svc.viewer_categories(current_user, state.event))
+    publication = db.session.get(svc.Publication, state.publication_id)
+    agenda = svc.public_agenda(publication, categories=svc.viewer_categories(current_user, state.event),
+                               with_speakers=False)
     session = agenda.session(session_id)
     if session is None:
         abort(404)
+    session.speakers = svc.public_speakers([session]).get(session.id, [])
     locale = content_language(state.default_language)
     with force_locale(locale):
         body = exports.calendar_ics(state.event, agenda, [session])

@@ -22,7 +22,7 @@ from app.speakers.services.assignments import (ASSIGNMENT_FIELDS, INVITED_ACCOUN
                                                link_days, my_assignments, needs_password, open_assignments,
                                                remind, remind_open, remove_assignment, search_people,
                                                state_counts, transition, update_assignment, withdraw)
-from app.speakers.services.directory import (EXPORT_COLUMNS, DirectoryEntry, directory, export_table, listed_entry,
+from app.speakers.services.directory import (EXPORT_COLUMNS, DirectoryEntry, directory_entries, export_table, listed_entry,
                                              local_day, record_export)
 from app.speakers.services.errors import IllegalTransition, SpeakerError
 from app.speakers.services.profiles import (BIO_MAX, MAX_LINKS, PROFILE_FIELDS, TRAVEL_FIELDS, USER_FIELDS,
@@ -40,7 +40,7 @@ __all__ = [
     "co_speakers", "counts_by_session", "decline", "invite_new_speaker", "is_overdue", "link_days",
     "my_assignments", "needs_password", "open_assignments", "remind", "remind_open", "remove_assignment",
     "search_people", "state_counts", "transition", "update_assignment", "withdraw",
-    "EXPORT_COLUMNS", "DirectoryEntry", "directory", "export_table", "listed_entry", "local_day", "record_export",
+    "EXPORT_COLUMNS", "DirectoryEntry", "directory_entries", "export_table", "listed_entry", "local_day", "record_export",
     "IllegalTransition", "SpeakerError",
     "BIO_MAX", "MAX_LINKS", "PROFILE_FIELDS", "TRAVEL_FIELDS", "USER_FIELDS", "bio_html", "check_bio",
     "ensure_profile", "live_registration", "profile_for", "profiles_by_user", "registration_has_visa_data",

@@ -2,7 +2,6 @@
 organisers' export."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,7 +15,7 @@ from app.audit.services import record
 from app.events.models import Event
 from app.extensions import db
 from app.registration.models import Registration, RegistrationState
-from app.speakers.models import SlideFile, SpeakerProfile
+from app.speakers.models import AssignmentState, SlideFile, SpeakerAssignment, SpeakerProfile
 from app.speakers.services.assignments import all_assignments
 from app.speakers.services.profiles import profiles_by_user
 from app.utils.countries import country_name
@@ -39,37 +38,56 @@ class DirectoryEntry:
                 self.user.id)
 
 
-def listed_entry(event: Event, user_id: int, viewer) -> DirectoryEntry | None:
+def listed_entry(event: Event, user_id: int, viewer, *, categories=False,
+                 publication_id: int | None = None) -> DirectoryEntry | None:
     """The directory entry of `user_id` if they are a confirmed speaker of the published
-    agenda as `viewer` (a user, or anonymous) sees it; else None."""
-    state = public_state(event.slug)
-    if state is None or state.publication_id is None:
+    agenda as `viewer` (a user, or anonymous) sees it, with those sessions; else None.
+
+    Reads only this speaker's sessions out of the snapshot (a fixed number of queries).
+    `categories` and `publication_id`, when the caller already knows them, are the
+    viewer's (see `viewer_categories`) and the current publication's."""
+    if publication_id is None:
+        state = public_state(event.slug)
+        publication_id = state.publication_id if state is not None else None
+    if publication_id is None:
         return None
-    publication = db.session.get(agenda_services.Publication, state.publication_id)
-    public = agenda_services.public_agenda(publication,
-                                           categories=agenda_services.viewer_categories(viewer, event))
-    if not any(p.id == user_id for s in public.sessions for p in s.speakers):
+    session_ids = db.session.scalars(select(SpeakerAssignment.session_id).where(
+        SpeakerAssignment.event_id == event.id, SpeakerAssignment.user_id == user_id,
+        SpeakerAssignment.state == AssignmentState.accepted)).all()
+    if not session_ids:
         return None
-    return next((e for e in directory(event, public) if e.user.id == user_id), None)
+    if categories is False:
+        categories = agenda_services.viewer_categories(viewer, event)
+    publication = db.session.get(agenda_services.Publication, publication_id)
+    sessions = agenda_services.public_sessions(publication, session_ids, categories=categories)
+    roles = {s.id: p.role_label for s in sessions for p in s.speakers if p.id == user_id}
+    sessions = [s for s in sessions if s.id in roles]
+    if not sessions:
+        return None
+    row = db.session.execute(
+        select(User, SpeakerProfile).outerjoin(SpeakerProfile, (SpeakerProfile.user_id == User.id)
+                                               & (SpeakerProfile.event_id == event.id))
+        .where(User.id == user_id)).first()
+    if row is None:
+        return None
+    return DirectoryEntry(user=row[0], profile=row[1], sessions=sessions, roles=roles)
 
 
-def directory(event: Event, agenda) -> list[DirectoryEntry]:
-    """Confirmed speakers of the sessions in `agenda` (a PublicAgenda the viewer may see),
-    with their accounts and profiles: one query whatever the number of speakers."""
-    sessions_of: dict[int, list] = defaultdict(list)
-    roles: dict[int, dict] = defaultdict(dict)
-    for s in agenda.sessions:
-        for p in s.speakers:
-            sessions_of[p.id].append(s)
-            roles[p.id][s.id] = p.role_label
-    if not sessions_of:
+def directory_entries(event: Event, publication, categories) -> list[DirectoryEntry]:
+    """The public directory: confirmed speakers of the sessions of `publication` a reader of
+    `categories` may see, by family name, with accounts and profiles (without their
+    sessions); two queries whatever the number of sessions and speakers."""
+    session_ids = agenda_services.visible_session_ids(publication, categories=categories)
+    if not session_ids:
         return []
+    speaker_ids = select(SpeakerAssignment.user_id).where(
+        SpeakerAssignment.event_id == event.id, SpeakerAssignment.session_id.in_(session_ids),
+        SpeakerAssignment.state == AssignmentState.accepted)
     rows = db.session.execute(
         select(User, SpeakerProfile).outerjoin(SpeakerProfile, (SpeakerProfile.user_id == User.id)
                                                & (SpeakerProfile.event_id == event.id))
-        .where(User.id.in_(list(sessions_of))))
-    entries = [DirectoryEntry(user=user, profile=profile, sessions=sessions_of[user.id], roles=roles[user.id])
-               for user, profile in rows]
+        .where(User.id.in_(speaker_ids)))
+    entries = [DirectoryEntry(user=user, profile=profile) for user, profile in rows]
     entries.sort(key=lambda e: e.sort_key)
     return entries
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.accounts.models import User
 from app.agenda import services as agenda
-from app.agenda.cache import public_state
+from app.agenda import pages
 from app.extensions import db
 from app.policy import can, in_event, public, requires
 from app.speakers import bp, uploads
@@ -76,25 +76,44 @@ def photo(event, profile):
 @bp.route("/e/<slug>/speakers")
 @public
 def directory(slug):
-    """Confirmed speakers of the published agenda, by family name: a fixed number of queries."""
-    state = public_state(slug)
-    if state is None or not can(current_user, "event.view", state.event):
-        abort(404)
-    event = g.event = state.event
-    entries = []
-    if state.publication_id is not None:
-        publication = db.session.get(agenda.Publication, state.publication_id)
-        public = agenda.public_agenda(publication, categories=agenda.viewer_categories(current_user, event))
-        entries = svc.directory(event, public)
-    return render_template("speakers/public/directory.html", event=event, entries=entries,
-                           published=state.publication_id is not None, title=_("Speakers"))
+    """Confirmed speakers of the published agenda, by family name: stored per publication,
+    language and audience like the agenda; rendered with a fixed number of queries."""
+    state = pages.visible_state(slug)
+    categories, variant = pages.audience(state)
+
+    def render() -> str:
+        event = g.event = state.event
+        entries = []
+        if state.publication_id is not None:
+            publication = db.session.get(agenda.Publication, state.publication_id)
+            entries = svc.directory_entries(event, publication, categories)
+        return render_template("speakers/public/directory.html", event=event, entries=entries,
+                               published=state.publication_id is not None, title=_("Speakers"))
+
+    if state.publication_id is not None and pages.shareable():
+        return pages.serve(state, "speakers", render, variant=variant)
+    return render()
 
 
 @bp.route("/e/<slug>/speakers/<int:user_id>")
-@requires("event.view", load={})
-def profile(event, user_id):
-    entry = svc.listed_entry(event, user_id, current_user)
-    if entry is None:
+@public
+def profile(slug, user_id):
+    """A confirmed speaker's page, stored like the directory; only this speaker's sessions
+    are read from the snapshot when it is rendered."""
+    state = pages.visible_state(slug)
+    if state.publication_id is None:
         abort(404)
-    return render_template("speakers/public/profile.html", event=event, entry=entry,
-                           bio=svc.bio_html(entry.profile), title=entry.user.formal_name)
+    categories, variant = pages.audience(state)
+
+    def render() -> str:
+        event = g.event = state.event
+        entry = svc.listed_entry(event, user_id, current_user, categories=categories,
+                                 publication_id=state.publication_id)
+        if entry is None:
+            abort(404)
+        return render_template("speakers/public/profile.html", event=event, entry=entry,
+                               bio=svc.bio_html(entry.profile), title=entry.user.formal_name)
+
+    if pages.shareable():
+        return pages.serve(state, f"speaker-{user_id}", render, variant=variant)
+    return render()
