@@ -19,12 +19,14 @@ publication reaches every worker on every machine within that time.
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from flask import current_app
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_date, quote_etag, unquote_etag
 
@@ -205,8 +207,14 @@ class PublicPageCache:
 
 
 def mark_public(response, token: str, locale: str):
-    """Let the HTTP cache keep `response` for every visitor without a session."""
+    """Let the HTTP cache keep `response` for every visitor without a session, and a
+    caching proxy in front (nginx: `X-Accel-Expires`, which it keeps to itself) for
+    PUBLIC_CACHE_TTL seconds, the time a new publication may take to reach every worker
+    anyway; browsers still revalidate every time (`no-cache` with the ETag)."""
     response.headers[MARK_HEADER] = f"{token} {locale}"
+    ttl = current_app.config.get("PUBLIC_CACHE_TTL", 0)
+    if ttl and ttl > 0:
+        response.headers["X-Accel-Expires"] = str(max(1, math.ceil(ttl)))
     return response
 
 

@@ -131,3 +131,15 @@ def test_visitor_language_link_sets_the_display_language(client, published):  # 
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/e/astana/agenda")
     assert 'lang="kk"' in client.get("/e/astana/agenda").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_caching_proxy_may_keep_visitor_pages_for_the_cache_ttl_only(app, published, monkeypatch, url):  # noqa: F811
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE_TTL", 1.5)
+    visitor = app.test_client()
+    first, second = visitor.get(url), visitor.get(url)  # rendered, then from the workers' cache
+    assert first.headers["X-Accel-Expires"] == "2" and second.headers["X-Accel-Expires"] == "2"
+    assert "no-cache" in first.headers["Cache-Control"]  # browsers still ask each time
+    delegate = app.test_client()
+    login(delegate, make_user("reader@example.org"))
+    assert "X-Accel-Expires" not in delegate.get(url).headers
