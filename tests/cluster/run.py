@@ -474,6 +474,15 @@ class Run:
         print(f"  published through web1, served by web2 after {seen:.2f} s (PUBLIC_CACHE_TTL {PUBLIC_CACHE_TTL} s)")
         assert seen <= PUBLIC_CACHE_TTL + 2.0
 
+    def load_balancer_caches_public_pages(self) -> None:
+        log: list = []
+        visitor = Client(self.lb, log)
+        statuses = [visitor.request("GET", f"e/{SLUG}/agenda").headers.get("X-Cache") for _ in range(3)]
+        assert "HIT" in statuses, f"the load balancer kept no published page: {statuses}"
+        forms = [Client(self.lb, log).request("GET", f"e/{SLUG}/register").headers.get("X-Cache") for _ in range(2)]
+        assert "HIT" not in forms, f"a form page (with its CSRF token) was served from the cache: {forms}"
+        print(f"  the agenda through the load balancer: {statuses}; a form page is never cached")
+
     def photo_served_by_the_other_host(self) -> None:
         from io import BytesIO
 
@@ -555,6 +564,7 @@ def main() -> int:
     run = Run(work)
     # The login limit last: it uses up this address's logins for a minute.
     checks = [run.registrations_while_a_host_dies, run.publication_seen_on_the_other_host,
+              run.load_balancer_caches_public_pages,
               run.photo_served_by_the_other_host, run.job_run_by_the_worker_host, run.mail_from_the_worker_host,
               run.readiness_follows_the_database, run.login_limit_across_hosts]
     failed = 0
