@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-                        text)
+from sqlalchemy import (DDL, JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+                        event as sa_event, false, func, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.accounts.labels import form_of_address, formal_name
@@ -138,6 +138,13 @@ class Registration(db.Model):
         Index("ix_registrations_category_place", "category_id", "holds_place"),
         # The dashboards count registrations by category, state and country from this index alone.
         Index("ix_registrations_event_summary", "event_id", "category_id", "state", "country"),
+        Index("ix_registrations_event_country", "event_id", "country"),
+        Index("ix_registrations_event_state_category", "event_id", "state", "category_id"),
+        # Likely duplicates (app/registration/duplicates.py): the keys find a row's twins,
+        # the flag lists them all without grouping the event's registrations.
+        Index("ix_registrations_event_email_key", "event_id", "email_key"),
+        Index("ix_registrations_event_person_key", "event_id", "person_key"),
+        Index("ix_registrations_event_duplicate", "event_id", "duplicate"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -206,6 +213,12 @@ class Registration(db.Model):
     # Badges printed before a substitution or a name change stop being valid.
     badge_version: Mapped[int] = mapped_column(Integer, default=1)
     badge_invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Kept by app/registration/duplicates.py on every flush: lower-case email, and given
+    # name|family name|date of birth, of a live registration (None otherwise); `duplicate`
+    # when another live registration of the event shares either.
+    email_key: Mapped[str | None] = mapped_column(String(254))
+    person_key: Mapped[str | None] = mapped_column(String(260))
+    duplicate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     event = relationship("Event")
     user = relationship("User", foreign_keys=[user_id])
@@ -236,6 +249,17 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.state.value}>"
+
+
+# The officers' list and the desk's search look for text "contained" in these: trigram
+# indexes on PostgreSQL (they need pg_trgm, which the migration adds too); SQLite reads the rows.
+for _name, _expression in (("given_name", Registration.given_name), ("family_name", Registration.family_name),
+                           ("email", Registration.email), ("organisation", Registration.organisation),
+                           ("full_name", Registration.given_name + " " + Registration.family_name)):
+    Index(f"ix_registrations_{_name}_trgm", func.lower(_expression).label(_name), postgresql_using="gin",
+          postgresql_ops={_name: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+sa_event.listen(Registration.__table__, "before_create",
+                DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 Delegation.registrations = relationship("Registration", back_populates="delegation",

@@ -30,7 +30,7 @@ from app.registration.services.lifecycle import (accept_offer, approve_registrat
                                                  submit_registration, submit_verified, update_registration,
                                                  waitlist_registration)  # noqa: F401
 from app.registration.services.registering import Registered, register  # noqa: F401
-from app.registration.services.review import (add_note, answer_text, duplicate_keys, EXPORT_COLUMNS, export_table,
+from app.registration.services.review import (add_note, answer_text, EXPORT_COLUMNS, export_table,
                                               history, is_duplicate, notes, PASSPORT_COLUMNS, record_export,
                                               registration_query, SORTS)  # noqa: F401
 from app.registration.services.configuration import (add_question, CATEGORY_FIELDS, category_name_taken,

@@ -46,7 +46,6 @@ def manage_list(event):
     page = page_number()
     pagination = db.paginate(services.registration_query(event, filters), page=page, per_page=PER_PAGE,
                              error_out=False)
-    keys = services.duplicate_keys(event)
     delegations = list(db.session.scalars(select(Delegation).where(Delegation.event_id == event.id)
                                           .order_by(Delegation.name)))
     link_filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
@@ -56,7 +55,7 @@ def manage_list(event):
     return render_template("registration/manage_list.html", event=event, pagination=pagination, filters=filters,
                            link_filters=link_filters, categories=services.categories(event),
                            delegations=delegations, countries=country_choices(current_locale()),
-                           duplicate=lambda r: services.is_duplicate(r, keys), states=list(RegistrationState),
+                           duplicate=services.is_duplicate, states=list(RegistrationState),
                            bulk_form=BulkForm(), title=_("Registrations"))
 
 
@@ -67,7 +66,7 @@ def manage_detail(event, registration):
                            history=services.history(registration), history_label=history_label,
                            notes=services.notes(registration),
                            questions=services.questions(event), answer_text=services.answer_text,
-                           duplicate=services.is_duplicate(registration, services.duplicate_keys(event)),
+                           duplicate=services.is_duplicate(registration),
                            decision_form=DecisionForm(), note_form=NoteForm(),
                            footprint=providers.footprint_panel(registration, current_user), title=registration.full_name)
 

@@ -1,0 +1,114 @@
+"""lists at scale: duplicate keys and flag on registrations, indexes for the list's
+filters and search, lower(email) for logging in
+
+Revision ID: 0022_lists
+Revises: 0012_outputs
+Create Date: 2026-12-07 14:20:00.000000
+
+Registrations keep their duplicate keys (lower-case email; given|family|date of birth
+in lower case) while live, and a `duplicate` flag, filled here for existing rows the
+way app/registration/duplicates.py keeps them. On PostgreSQL the searched columns get
+trigram (pg_trgm) GIN indexes; where the extension may not be created, the indexes are
+left out with a warning and the search reads the rows as before.
+"""
+import logging
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0022_lists'
+down_revision = '0012_outputs'
+branch_labels = None
+depends_on = None
+
+log = logging.getLogger('alembic.runtime.migration')
+
+TRIGRAM = (
+    ('ix_registrations_given_name_trgm', 'lower(given_name)'),
+    ('ix_registrations_family_name_trgm', 'lower(family_name)'),
+    ('ix_registrations_email_trgm', 'lower(email)'),
+    ('ix_registrations_organisation_trgm', 'lower(organisation)'),
+    ('ix_registrations_full_name_trgm', "lower(given_name || ' ' || family_name)"),
+)
+
+
+def _fill_keys(bind):
+    """The keys of every registration, computed as the application computes them
+    (Python's lower(), which knows every alphabet, where SQLite's knows ASCII only)."""
+    rows = bind.execute(sa.text('SELECT id, state, email, given_name, family_name, date_of_birth '
+                                'FROM registrations')).fetchall()
+    statement = sa.text('UPDATE registrations SET email_key = :email_key, person_key = :person_key '
+                        'WHERE id = :id')
+    batch = []
+    for row_id, state, email, given, family, born in rows:
+        live = state != 'cancelled'
+        if born is not None and not hasattr(born, 'isoformat'):
+            born = str(born)[:10]
+        elif born is not None:
+            born = born.isoformat()
+        batch.append({'id': row_id,
+                      'email_key': email.lower() if live and email else None,
+                      'person_key': f"{(given or '').lower()}|{(family or '').lower()}|{born}"
+                      if live and born else None})
+        if len(batch) == 5000:
+            bind.execute(statement, batch)
+            batch = []
+    if batch:
+        bind.execute(statement, batch)
+    bind.execute(sa.text(
+        'UPDATE registrations SET duplicate = ('
+        '(email_key IS NOT NULL AND EXISTS (SELECT 1 FROM registrations AS other WHERE other.event_id = '
+        'registrations.event_id AND other.email_key = registrations.email_key AND other.id != registrations.id)) '
+        'OR (person_key IS NOT NULL AND EXISTS (SELECT 1 FROM registrations AS other WHERE other.event_id = '
+        'registrations.event_id AND other.person_key = registrations.person_key '
+        'AND other.id != registrations.id)))'))
+
+
+def _trigram_available(bind) -> bool:
+    try:
+        with bind.begin_nested():
+            bind.execute(sa.text('CREATE EXTENSION IF NOT EXISTS pg_trgm'))
+        return True
+    except sa.exc.DBAPIError as exc:
+        log.warning('pg_trgm could not be created (%s): the registrations search has no trigram index',
+                    str(exc).splitlines()[0])
+        return False
+
+
+def upgrade():
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email_key', sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column('person_key', sa.String(length=260), nullable=True))
+        batch_op.add_column(sa.Column('duplicate', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.create_index('ix_registrations_event_country', ['event_id', 'country'], unique=False)
+        batch_op.create_index('ix_registrations_event_state_category', ['event_id', 'state', 'category_id'],
+                              unique=False)
+        batch_op.create_index('ix_registrations_event_email_key', ['event_id', 'email_key'], unique=False)
+        batch_op.create_index('ix_registrations_event_person_key', ['event_id', 'person_key'], unique=False)
+        batch_op.create_index('ix_registrations_event_duplicate', ['event_id', 'duplicate'], unique=False)
+    op.create_index('ix_users_email_lower', 'users', [sa.text('lower(email)')], unique=False)
+
+    bind = op.get_bind()
+    _fill_keys(bind)
+    if bind.dialect.name == 'postgresql' and _trigram_available(bind):
+        for name, expression in TRIGRAM:
+            op.execute(f'CREATE INDEX IF NOT EXISTS {name} ON registrations USING gin ({expression} gin_trgm_ops)')
+
+
+def downgrade():
+    bind = op.get_bind()
+    if bind.dialect.name == 'postgresql':
+        for name, _expression in TRIGRAM:
+            op.execute(f'DROP INDEX IF EXISTS {name}')
+    op.drop_index('ix_users_email_lower', table_name='users')
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index('ix_registrations_event_duplicate')
+        batch_op.drop_index('ix_registrations_event_person_key')
+        batch_op.drop_index('ix_registrations_event_email_key')
+        batch_op.drop_index('ix_registrations_event_state_category')
+        batch_op.drop_index('ix_registrations_event_country')
+        batch_op.drop_column('duplicate')
+        batch_op.drop_column('person_key')
+        batch_op.drop_column('email_key')
