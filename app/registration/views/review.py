@@ -19,7 +19,7 @@ from app.utils import tabular
 from app.utils.pdf import pdf_download
 from app.utils.countries import country_choices
 from app.utils.inputs import optional_id, record_id
-from app.utils.paging import page_number
+from app.utils.paging import Page, page_number
 from app.utils.views import run_service
 
 
@@ -44,8 +44,8 @@ def _filters() -> dict:
 def manage_list(event):
     filters = _filters()
     page = page_number()
-    pagination = db.paginate(services.registration_query(event, filters), page=page, per_page=PER_PAGE,
-                             error_out=False)
+    pagination = Page(services.registration_query(event, filters), page=page, per_page=PER_PAGE,
+                      count_column=Registration.id)
     delegations = list(db.session.scalars(select(Delegation).where(Delegation.event_id == event.id)
                                           .order_by(Delegation.name)))
     link_filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
