@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from app.accounts.models import User
 from app.extensions import db
 from app.registration.models import Category, Delegation, Invitation, InvitationState, Registration, RegistrationState
-from app.registration.duplicates import duplicate_groups
+from app.registration.keys import duplicate_groups
 from app.utils.db import local_day_sql
 from app.utils.time import utcnow
 

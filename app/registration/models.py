@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (DDL, JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-                        event as sa_event, false, func, text)
+                        event as sa_event, false, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.accounts.labels import form_of_address, formal_name
@@ -213,12 +213,14 @@ class Registration(db.Model):
     # Badges printed before a substitution or a name change stop being valid.
     badge_version: Mapped[int] = mapped_column(Integer, default=1)
     badge_invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Kept by app/registration/duplicates.py on every flush: lower-case email, and given
+    # Kept by app/registration/keys.py on every flush: lower-case email, and given
     # name|family name|date of birth, of a live registration (None otherwise); `duplicate`
-    # when another live registration of the event shares either.
+    # when another live registration of the event shares either; what the searches look
+    # in (names, address and organisation in lower case, SEARCH_SEPARATOR between them).
     email_key: Mapped[str | None] = mapped_column(String(254))
     person_key: Mapped[str | None] = mapped_column(String(260))
     duplicate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    search_text: Mapped[str] = mapped_column(String(700), default="")
 
     event = relationship("Event")
     user = relationship("User", foreign_keys=[user_id])
@@ -251,13 +253,11 @@ class Registration(db.Model):
         return f"<Registration {self.id} {self.state.value}>"
 
 
-# The officers' list and the desk's search look for text "contained" in these: trigram
-# indexes on PostgreSQL (they need pg_trgm, which the migration adds too); SQLite reads the rows.
-for _name, _expression in (("given_name", Registration.given_name), ("family_name", Registration.family_name),
-                           ("email", Registration.email), ("organisation", Registration.organisation),
-                           ("full_name", Registration.given_name + " " + Registration.family_name)):
-    Index(f"ix_registrations_{_name}_trgm", func.lower(_expression).label(_name), postgresql_using="gin",
-          postgresql_ops={_name: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+# The officers' list and the desk's search look for text "contained" in `search_text`:
+# a trigram index on PostgreSQL (it needs pg_trgm, which the migration adds too); on
+# SQLite a plain index, which a "contains" search does not use (it reads the rows).
+Index("ix_registrations_search_trgm", Registration.search_text, postgresql_using="gin",
+      postgresql_ops={"search_text": "gin_trgm_ops"})
 sa_event.listen(Registration.__table__, "before_create",
                 DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app import policy
 from app.accounts.services import email_verified
 from app.privacy import providers as privacy
-from app.registration import duplicates, personal_data, photos, travel_watch
+from app.registration import keys, personal_data, photos, travel_watch
 from app.registration.services import (is_approved_delegate, participant_list_switched_on,
                                        submit_drafts_on_verification)
 
@@ -19,7 +19,7 @@ def connect(app) -> None:
     email_verified.connect(submit_drafts_on_verification, weak=False)
     photos.connect_session_hooks()
     travel_watch.connect_session_hooks()
-    duplicates.connect_session_hooks()
+    keys.connect_session_hooks()
     policy.provide("participant_list_switched_on", participant_list_switched_on)
     policy.provide("is_approved_delegate", is_approved_delegate)
     # Personal data rights: this domain exports, erases and anonymises its own records.

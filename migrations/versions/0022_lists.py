@@ -1,14 +1,14 @@
-"""lists at scale: duplicate keys and flag on registrations, indexes for the list's
-filters and search, lower(email) for logging in
+"""lists at scale: duplicate keys and flag and search text on registrations, indexes
+for the list's filters and search, lower(email) for logging in
 
 Revision ID: 0022_lists
 Revises: 0012_outputs
 Create Date: 2026-12-07 14:20:00.000000
 
 Registrations keep their duplicate keys (lower-case email; given|family|date of birth
-in lower case) while live, and a `duplicate` flag, filled here for existing rows the
-way app/registration/duplicates.py keeps them. On PostgreSQL the searched columns get
-trigram (pg_trgm) GIN indexes; where the extension may not be created, the indexes are
+in lower case) while live, a `duplicate` flag and their search text, filled here for
+existing rows the way app/registration/keys.py keeps them. On PostgreSQL the search text
+gets a trigram (pg_trgm) GIN index; where the extension may not be created, the indexes are
 left out with a warning and the search reads the rows as before.
 """
 import logging
@@ -25,24 +25,18 @@ depends_on = None
 
 log = logging.getLogger('alembic.runtime.migration')
 
-TRIGRAM = (
-    ('ix_registrations_given_name_trgm', 'lower(given_name)'),
-    ('ix_registrations_family_name_trgm', 'lower(family_name)'),
-    ('ix_registrations_email_trgm', 'lower(email)'),
-    ('ix_registrations_organisation_trgm', 'lower(organisation)'),
-    ('ix_registrations_full_name_trgm', "lower(given_name || ' ' || family_name)"),
-)
+SEPARATOR = '\x1f'  # app/registration/keys.py: SEARCH_SEPARATOR
 
 
 def _fill_keys(bind):
     """The keys of every registration, computed as the application computes them
     (Python's lower(), which knows every alphabet, where SQLite's knows ASCII only)."""
-    rows = bind.execute(sa.text('SELECT id, state, email, given_name, family_name, date_of_birth '
+    rows = bind.execute(sa.text('SELECT id, state, email, given_name, family_name, date_of_birth, organisation '
                                 'FROM registrations')).fetchall()
-    statement = sa.text('UPDATE registrations SET email_key = :email_key, person_key = :person_key '
-                        'WHERE id = :id')
+    statement = sa.text('UPDATE registrations SET email_key = :email_key, person_key = :person_key, '
+                        'search_text = :search_text WHERE id = :id')
     batch = []
-    for row_id, state, email, given, family, born in rows:
+    for row_id, state, email, given, family, born, organisation in rows:
         live = state != 'cancelled'
         if born is not None and not hasattr(born, 'isoformat'):
             born = str(born)[:10]
@@ -51,7 +45,9 @@ def _fill_keys(bind):
         batch.append({'id': row_id,
                       'email_key': email.lower() if live and email else None,
                       'person_key': f"{(given or '').lower()}|{(family or '').lower()}|{born}"
-                      if live and born else None})
+                      if live and born else None,
+                      'search_text': SEPARATOR.join((f"{given or ''} {family or ''}", email or '',
+                                                     organisation or '')).lower()[:700]})
         if len(batch) == 5000:
             bind.execute(statement, batch)
             batch = []
@@ -82,6 +78,7 @@ def upgrade():
         batch_op.add_column(sa.Column('email_key', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('person_key', sa.String(length=260), nullable=True))
         batch_op.add_column(sa.Column('duplicate', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('search_text', sa.String(length=700), server_default='', nullable=False))
         batch_op.create_index('ix_registrations_event_country', ['event_id', 'country'], unique=False)
         batch_op.create_index('ix_registrations_event_state_category', ['event_id', 'state', 'category_id'],
                               unique=False)
@@ -92,16 +89,17 @@ def upgrade():
 
     bind = op.get_bind()
     _fill_keys(bind)
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.alter_column('search_text', server_default=None)
     if bind.dialect.name == 'postgresql' and _trigram_available(bind):
-        for name, expression in TRIGRAM:
-            op.execute(f'CREATE INDEX IF NOT EXISTS {name} ON registrations USING gin ({expression} gin_trgm_ops)')
+        op.create_index('ix_registrations_search_trgm', 'registrations', ['search_text'], unique=False,
+                        postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
+    else:
+        op.create_index('ix_registrations_search_trgm', 'registrations', ['search_text'], unique=False)
 
 
 def downgrade():
-    bind = op.get_bind()
-    if bind.dialect.name == 'postgresql':
-        for name, _expression in TRIGRAM:
-            op.execute(f'DROP INDEX IF EXISTS {name}')
+    op.drop_index('ix_registrations_search_trgm', table_name='registrations')
     op.drop_index('ix_users_email_lower', table_name='users')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_index('ix_registrations_event_duplicate')
@@ -109,6 +107,7 @@ def downgrade():
         batch_op.drop_index('ix_registrations_event_email_key')
         batch_op.drop_index('ix_registrations_event_state_category')
         batch_op.drop_index('ix_registrations_event_country')
+        batch_op.drop_column('search_text')
         batch_op.drop_column('duplicate')
         batch_op.drop_column('person_key')
         batch_op.drop_column('email_key')

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +22,7 @@ from app.checkin.services.keys import read_badge_token
 from app.extensions import db
 from app.personal.models import SignupState
 from app.personal.services import signup_state
+from app.registration.keys import contains as registration_contains
 from app.registration.models import Category, Registration, RegistrationState as RS
 from app.utils.time import local_today, to_zone, utcnow
 from app.utils.formatting import date_range, local_date
@@ -180,20 +181,17 @@ class Match:
 
 
 def search(event, text: str) -> list[Match]:
-    """People whose name or organisation contains `text`, for the desk (drafts and
+    """People whose name, address or organisation contains `text`, for the desk (drafts and
     held places left out), at most SEARCH_LIMIT, in one query."""
     text = text.strip()[:100]
     if len(text) < 2:
         return []
-    like = f"%{text.lower()}%"
-    full = func.lower(Registration.given_name + " " + Registration.family_name)
     rows = db.session.execute(
         select(Registration.id, Registration.event_id, Registration.honorific, Registration.given_name,
                Registration.family_name, Registration.organisation, Registration.state, Category.name)
         .join(Category, Category.id == Registration.category_id)
         .where(Registration.event_id == event.id, Registration.user_id.is_not(None), Registration.state != RS.draft,
-               or_(full.like(like), func.lower(Registration.family_name).like(like),
-                   func.lower(Registration.organisation).like(like)))
+               registration_contains(text))
         .order_by(Registration.state != RS.approved, Registration.family_name, Registration.given_name)
         .limit(SEARCH_LIMIT)).all()
     return [Match(*row) for row in rows]

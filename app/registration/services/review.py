@@ -10,7 +10,7 @@ from app.accounts.labels import honorific_label
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.extensions import db
-from app.registration import duplicates
+from app.registration import keys
 from app.registration.labels import SHORT_LABELS
 from app.registration.models import Category, Question, QuestionKind, Registration, RegistrationNote, RegistrationState
 from app.registration.services.settings import questions
@@ -68,8 +68,8 @@ SORTS = {
 
 def is_duplicate(registration: Registration) -> bool:
     """Another live registration of the event has the same address, or the same names
-    and date of birth (kept on write by app/registration/duplicates.py)."""
-    return duplicates.is_duplicate(registration)
+    and date of birth (kept on write by app/registration/keys.py)."""
+    return keys.is_duplicate(registration)
 
 
 def _categories_named(event, search: str) -> list[int]:
@@ -104,12 +104,9 @@ def registration_query(event, filters: dict):
                           or_(Registration.arrival_at.is_(None), Registration.hotel == ""))
     search = (filters.get("q") or "").strip()[:100]
     if search:
-        like = f"%{search.lower()}%"
-        stmt = stmt.where(or_(func.lower(Registration.given_name).like(like),
-                              func.lower(Registration.family_name).like(like),
-                              func.lower(Registration.email).like(like),
-                              func.lower(Registration.organisation).like(like),
-                              Registration.category_id.in_(_categories_named(event, search))))
+        named = _categories_named(event, search)
+        stmt = stmt.where(or_(keys.contains(search), Registration.category_id.in_(named)) if named
+                          else keys.contains(search))
     if filters.get("duplicates"):
         stmt = stmt.where(Registration.duplicate.is_(True), Registration.state != RegistrationState.cancelled)
     return stmt.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))

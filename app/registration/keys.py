@@ -1,5 +1,6 @@
-"""Likely duplicates, kept on write: every registration carries its keys (the address
-in lower case; given name, family name and date of birth) while it is live, and a flag
+"""What registrations carry for the lists at scale, kept on write: their search text
+(`search_text`, read by `contains`), and for likely duplicates their keys (the address
+in lower case; given name, family name and date of birth) while live, and a flag
 saying that another live registration of the event shares one of them. Each flush
 that adds, changes or deletes registrations sets their keys and refreshes the flag of
 the rows sharing a key they had or have (through the keys' indexes), so the list's
@@ -32,6 +33,24 @@ def person_key(given: str | None, family: str | None, born: date | None, state) 
     if state == RegistrationState.cancelled or born is None:
         return None
     return f"{(given or '').lower()}|{(family or '').lower()}|{born.isoformat()}"
+
+
+# Between the parts of the search text: typed into no search, so a match never spans two
+# parts except the given and family names, which are searched as a whole name too.
+SEARCH_SEPARATOR = "\x1f"
+
+
+def search_text_of(registration: Registration) -> str:
+    parts = (f"{registration.given_name or ''} {registration.family_name or ''}", registration.email or "",
+             registration.organisation or "")
+    return SEARCH_SEPARATOR.join(parts).lower()[:700]
+
+
+def contains(text: str):
+    """The condition "the name, the address or the organisation contains `text`", in any
+    case and alphabet (a trigram index on PostgreSQL answers it)."""
+    word = text.replace(SEARCH_SEPARATOR, "").strip().lower()
+    return Registration.search_text.like(f"%{word}%")
 
 
 def keys_of(registration: Registration) -> tuple[str | None, str | None]:
@@ -86,6 +105,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
     for obj in list(session.new) + list(session.dirty):
         if not isinstance(obj, Registration):
             continue
+        search_text = search_text_of(obj)
+        if obj.search_text != search_text:
+            obj.search_text = search_text
         old = (obj.email_key, obj.person_key) if obj.id is not None else (None, None)
         new = keys_of(obj)
         if new != old or obj.id is None:
