@@ -21,7 +21,7 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -33,7 +33,7 @@ from app.checkin.services.errors import OnsiteError
 from app.checkin.services.settings import settings_for
 from app.extensions import db
 from app.i18n import formatting_locale
-from app.mail.services import queue_for_user
+from app.mail.services import queue_for_user, queue_many_for_users
 from app.registration.models import Registration, RegistrationState as RS
 from app.utils.countries import country_name
 from app.utils.time import utcnow
@@ -251,23 +251,24 @@ def issue_waiting(event, *, actor) -> list[VisaLetter]:
         return []
     count = db.session.scalar(select(func.count(VisaLetter.id)).where(VisaLetter.event_id == event.id)) or 0
     now, actor_id = utcnow(), getattr(actor, "id", None)
-    letters = [VisaLetter(event_id=event.id, registration_id=registration.id, public_id=new_public_id(),
-                          reference=_reference(event, count + number), holder_name=registration.full_name,
-                          valid_until=max(registration.departure_date or event.end_date, event.end_date)
-                          + timedelta(days=1), issued_at=now, issued_by_id=actor_id, state=LetterState.issued)
-                 for number, registration in enumerate(registrations, start=1)]
+    rows = [dict(event_id=event.id, registration_id=registration.id, public_id=new_public_id(),
+                 reference=_reference(event, count + number), holder_name=registration.full_name,
+                 valid_until=max(registration.departure_date or event.end_date, event.end_date) + timedelta(days=1),
+                 issued_at=now, issued_by_id=actor_id, state=LetterState.issued, revoke_reason="")
+            for number, registration in enumerate(registrations, start=1)]
     try:
         with db.session.begin_nested():
-            db.session.add_all(letters)
+            db.session.execute(insert(VisaLetter), rows)
     except IntegrityError as exc:  # another officer numbered letters at the same moment
         raise OnsiteError(_l("Too many letters are being issued at once: try again.")) from exc
+    # What the emails and the caller read of each letter (the rows are in the table).
+    letters = [VisaLetter(**row) for row in rows]
     record(actor=actor, action="visa_letter.issue_all", obj=event, event=event,
            summary=f"{len(letters)}: {letters[0].reference} – {letters[-1].reference}")
     status_url = external_url("registration.my_registration", slug=event.slug)
-    for letter, registration in zip(letters, registrations):
-        if registration.user is not None:
-            queue_for_user(registration.user, "visa_letter_issued", event=event, registration=registration,
-                           letter=letter, replaced=False, status_url=status_url)
+    queue_many_for_users("visa_letter_issued", [
+        (registration.user, dict(registration=registration, letter=letter, replaced=False, status_url=status_url))
+        for letter, registration in zip(letters, registrations) if registration.user is not None], event=event)
     return letters
 
 
