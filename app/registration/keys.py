@@ -85,9 +85,15 @@ def _refresh(connection, event_id: int, emails: set, people: set, ids: set) -> N
 
 
 def refresh_event(connection, event_id: int) -> None:
-    """Recompute every flag of the event (after writes that bypassed the session)."""
-    connection.execute(update(_table).where(_table.c.event_id == event_id)
-                       .values(duplicate=_flag_expression(_table)))
+    """Recompute every flag of the event (after writes that bypassed the session): the
+    shared keys grouped once, then two updates."""
+    shared = [select(_table.c[column]).where(_table.c.event_id == event_id, _table.c[column].is_not(None))
+              .group_by(_table.c[column]).having(func.count() > 1) for column in ("email_key", "person_key")]
+    connection.execute(update(_table).where(_table.c.event_id == event_id, _table.c.duplicate.is_(True))
+                       .values(duplicate=False))
+    connection.execute(update(_table).where(_table.c.event_id == event_id,
+                                            or_(_table.c.email_key.in_(shared[0]), _table.c.person_key.in_(shared[1])))
+                       .values(duplicate=True))
 
 
 def _before_flush(session: Session, _context, _instances) -> None:

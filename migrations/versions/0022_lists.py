@@ -53,13 +53,13 @@ def _fill_keys(bind):
             batch = []
     if batch:
         bind.execute(statement, batch)
-    bind.execute(sa.text(
-        'UPDATE registrations SET duplicate = ('
-        '(email_key IS NOT NULL AND EXISTS (SELECT 1 FROM registrations AS other WHERE other.event_id = '
-        'registrations.event_id AND other.email_key = registrations.email_key AND other.id != registrations.id)) '
-        'OR (person_key IS NOT NULL AND EXISTS (SELECT 1 FROM registrations AS other WHERE other.event_id = '
-        'registrations.event_id AND other.person_key = registrations.person_key '
-        'AND other.id != registrations.id)))'))
+    # Flagged: the rows whose key another row of their event shares (grouped once).
+    for column in ('email_key', 'person_key'):
+        bind.execute(sa.text(
+            f'UPDATE registrations SET duplicate = true WHERE {column} IS NOT NULL AND EXISTS ('
+            f'SELECT 1 FROM (SELECT event_id, {column} FROM registrations WHERE {column} IS NOT NULL '
+            f'GROUP BY event_id, {column} HAVING count(*) > 1) AS shared '
+            f'WHERE shared.event_id = registrations.event_id AND shared.{column} = registrations.{column})'))
 
 
 def _trigram_available(bind) -> bool:
