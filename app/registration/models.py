@@ -140,6 +140,8 @@ class Registration(db.Model):
         Index("ix_registrations_event_summary", "event_id", "category_id", "state", "country"),
         Index("ix_registrations_event_country", "event_id", "country"),
         Index("ix_registrations_event_state_category", "event_id", "state", "category_id"),
+        # The visa-letter page: who asked for a letter (a few in a large event).
+        Index("ix_registrations_event_visa", "event_id", "visa_letter_needed", "state"),
         # Likely duplicates (app/registration/duplicates.py): the keys find a row's twins,
         # the flag lists them all without grouping the event's registrations.
         Index("ix_registrations_event_email_key", "event_id", "email_key"),

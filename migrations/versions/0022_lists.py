@@ -82,6 +82,8 @@ def upgrade():
         batch_op.create_index('ix_registrations_event_country', ['event_id', 'country'], unique=False)
         batch_op.create_index('ix_registrations_event_state_category', ['event_id', 'state', 'category_id'],
                               unique=False)
+        batch_op.create_index('ix_registrations_event_visa', ['event_id', 'visa_letter_needed', 'state'],
+                              unique=False)
         batch_op.create_index('ix_registrations_event_email_key', ['event_id', 'email_key'], unique=False)
         batch_op.create_index('ix_registrations_event_person_key', ['event_id', 'person_key'], unique=False)
         batch_op.create_index('ix_registrations_event_duplicate', ['event_id', 'duplicate'], unique=False)
@@ -105,6 +107,7 @@ def downgrade():
         batch_op.drop_index('ix_registrations_event_duplicate')
         batch_op.drop_index('ix_registrations_event_person_key')
         batch_op.drop_index('ix_registrations_event_email_key')
+        batch_op.drop_index('ix_registrations_event_visa')
         batch_op.drop_index('ix_registrations_event_state_category')
         batch_op.drop_index('ix_registrations_event_country')
         batch_op.drop_column('search_text')

@@ -129,9 +129,10 @@ def may_issue(registration: Registration) -> bool:
     return registration.state == RS.approved and registration.visa_letter_needed and has_passport(registration)
 
 
-def _issued_ids(event):
-    return select(VisaLetter.registration_id).where(VisaLetter.event_id == event.id,
-                                                    VisaLetter.state == LetterState.issued)
+def _holds_a_letter():
+    """The registration holds a valid letter (an anti-join, by the letters' registration index)."""
+    return (select(VisaLetter.id).where(VisaLetter.registration_id == Registration.id,
+                                        VisaLetter.state == LetterState.issued).exists())
 
 
 def _name_contains(columns, search: str):
@@ -143,7 +144,7 @@ def waiting_query(event, search: str = ""):
     """Approved delegates who asked for a letter and hold no valid one, by name."""
     statement = (select(Registration).options(joinedload(Registration.category))
                  .where(Registration.event_id == event.id, Registration.state == RS.approved,
-                        Registration.visa_letter_needed.is_(True), Registration.id.not_in(_issued_ids(event))))
+                        Registration.visa_letter_needed.is_(True), ~_holds_a_letter()))
     if search.strip():
         statement = statement.where(_name_contains((Registration.given_name, Registration.family_name,
                                                     Registration.given_name + " " + Registration.family_name),
