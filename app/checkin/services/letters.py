@@ -21,8 +21,8 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, or_, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
@@ -262,6 +262,7 @@ def issue_waiting(event, *, actor) -> list[VisaLetter]:
             db.session.execute(insert(VisaLetter), rows)
     except IntegrityError as exc:  # another officer numbered letters at the same moment
         raise OnsiteError(_l("Too many letters are being issued at once: try again.")) from exc
+    _refresh_statistics(len(rows))
     # What the emails and the caller read of each letter (the rows are in the table).
     letters = [VisaLetter(**row) for row in rows]
     record(actor=actor, action="visa_letter.issue_all", obj=event, event=event,
@@ -271,6 +272,21 @@ def issue_waiting(event, *, actor) -> list[VisaLetter]:
         (registration.user, dict(registration=registration, letter=letter, replaced=False, status_url=status_url))
         for letter, registration in zip(letters, registrations) if registration.user is not None], event=event)
     return letters
+
+
+def _refresh_statistics(added: int) -> None:
+    """After thousands of letters at once, PostgreSQL's planner still believes the table
+    holds the few rows of its last statistics until autovacuum passes, and would check
+    "holds no letter" row by row for every waiting delegate: the statistics are renewed
+    at once (they count this transaction's rows). Where the database refuses, autovacuum
+    does it later."""
+    if added < 500 or db.session.get_bind().dialect.name != "postgresql":
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.execute(text("ANALYZE visa_letters"))
+    except DBAPIError:
+        pass
 
 
 def revoke_letter(letter: VisaLetter, *, actor, reason: str = "") -> None:
