@@ -82,6 +82,10 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
+# Logging in looks the address up whatever its case (`User.by_email`).
+Index("ix_users_email_lower", func.lower(User.email))
+
+
 class AccountToken(db.Model):
     """A single-use, expiring secret sent by email. Only its hash is stored."""
 

@@ -20,8 +20,10 @@ class _Hashing:
         return self.hasher.hash("kurultai-timing-equaliser")
 
 
-# argon2-cffi's defaults (RFC 9106, low-memory profile) unless the app says otherwise.
-_default = _Hashing(PasswordHasher())
+# OWASP's argon2id parameters for a web server (m = 19 MiB, t = 2, p = 1) unless the app
+# says otherwise (PASSWORD_HASH_PARAMETERS).
+OWASP_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+_default = _Hashing(PasswordHasher(**OWASP_PARAMETERS))
 
 
 def init_app(app) -> None:

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "badge.print_bulk": _l("Badges printed"),
     "job.start": _l("Background job started"),
     "visa_letter.issue": _l("Visa-support letter issued"),
+    "visa_letter.issue_all": _l("Visa-support letters issued to everyone waiting"),
     "visa_letter.regenerate": _l("Visa-support letter issued again"),
     "visa_letter.revoke": _l("Visa-support letter revoked"),
     "onsite.settings": _l("On-site settings changed"),

@@ -10,7 +10,7 @@ from datetime import UTC
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -22,6 +22,29 @@ def queue_email(*, to: str, template: str, locale: str = "en", event=None, user=
 
     The first line of the text template is `Subject: ...`.
     """
+    message = render_email(to=to, template=template, locale=locale, event=event, user=user, **context)
+    db.session.add(message)
+    return message
+
+
+def queue_many_for_users(template: str, recipients, *, event=None) -> int:
+    """Queue `template` to each `(user, context)` of `recipients`, in their language,
+    written in one bulk insert (batched by the database driver), for changes that
+    reach thousands of people at once. Returns how many were queued."""
+    rows = []
+    for user, context in recipients:
+        message = render_email(to=user.email, template=template, locale=user.locale or "en", event=event,
+                               user=user, **context)
+        rows.append({column: getattr(message, column) for column in (
+            "to_address", "subject", "body_text", "body_html", "template", "locale", "event_id", "user_id")})
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
+
+
+def render_email(*, to: str, template: str, locale: str = "en", event=None, user=None,
+                 **context) -> OutboxMessage:
+    """The message `queue_email` queues, not added to the session."""
     locale = locale if locale in current_app.config["LANGUAGES"] else "en"
     context.update(event=event, user=user)
     with force_locale(locale):
@@ -45,7 +68,6 @@ def queue_email(*, to: str, template: str, locale: str = "en", event=None, user=
         event_id=getattr(event, "id", None),
         user_id=getattr(user, "id", None),
     )
-    db.session.add(message)
     return message
 
 

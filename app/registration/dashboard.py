@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from app.accounts.models import User
 from app.extensions import db
 from app.registration.models import Category, Delegation, Invitation, InvitationState, Registration, RegistrationState
-from app.registration.services.review import duplicate_keys
+from app.registration.keys import duplicate_groups
 from app.utils.db import local_day_sql
 from app.utils.time import utcnow
 
@@ -136,9 +136,9 @@ def waitlist_by_category(event) -> list[tuple[int, str, int]]:
 
 
 def duplicate_count(event) -> int:
-    """Groups of live registrations that look like the same person (two queries)."""
-    emails, people = duplicate_keys(event)
-    return len(emails) + len(people)
+    """Groups of live registrations that look like the same person (two queries over
+    the flagged rows)."""
+    return duplicate_groups(event)
 
 
 def travel_incomplete(event) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-                        text)
+from sqlalchemy import (DDL, JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+                        event as sa_event, false, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.accounts.labels import form_of_address, formal_name
@@ -138,6 +138,15 @@ class Registration(db.Model):
         Index("ix_registrations_category_place", "category_id", "holds_place"),
         # The dashboards count registrations by category, state and country from this index alone.
         Index("ix_registrations_event_summary", "event_id", "category_id", "state", "country"),
+        Index("ix_registrations_event_country", "event_id", "country"),
+        Index("ix_registrations_event_state_category", "event_id", "state", "category_id"),
+        # The visa-letter page: who asked for a letter (a few in a large event).
+        Index("ix_registrations_event_visa", "event_id", "visa_letter_needed", "state"),
+        # Likely duplicates (app/registration/duplicates.py): the keys find a row's twins,
+        # the flag lists them all without grouping the event's registrations.
+        Index("ix_registrations_event_email_key", "event_id", "email_key"),
+        Index("ix_registrations_event_person_key", "event_id", "person_key"),
+        Index("ix_registrations_event_duplicate", "event_id", "duplicate"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -206,6 +215,14 @@ class Registration(db.Model):
     # Badges printed before a substitution or a name change stop being valid.
     badge_version: Mapped[int] = mapped_column(Integer, default=1)
     badge_invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Kept by app/registration/keys.py on every flush: lower-case email, and given
+    # name|family name|date of birth, of a live registration (None otherwise); `duplicate`
+    # when another live registration of the event shares either; what the searches look
+    # in (names, address and organisation in lower case, SEARCH_SEPARATOR between them).
+    email_key: Mapped[str | None] = mapped_column(String(254))
+    person_key: Mapped[str | None] = mapped_column(String(260))
+    duplicate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    search_text: Mapped[str] = mapped_column(String(700), default="")
 
     event = relationship("Event")
     user = relationship("User", foreign_keys=[user_id])
@@ -236,6 +253,15 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.state.value}>"
+
+
+# The officers' list and the desk's search look for text "contained" in `search_text`:
+# a trigram index on PostgreSQL (it needs pg_trgm, which the migration adds too); on
+# SQLite a plain index, which a "contains" search does not use (it reads the rows).
+Index("ix_registrations_search_trgm", Registration.search_text, postgresql_using="gin",
+      postgresql_ops={"search_text": "gin_trgm_ops"})
+sa_event.listen(Registration.__table__, "before_create",
+                DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 Delegation.registrations = relationship("Registration", back_populates="delegation",

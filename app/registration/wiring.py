@@ -6,7 +6,7 @@ from app import policy
 from app.accounts.services import email_verified
 from app.jobs import services as jobs
 from app.privacy import providers as privacy
-from app.registration import personal_data, photos, travel_watch
+from app.registration import keys, personal_data, photos, travel_watch
 from app.registration.services import (is_approved_delegate, participant_list_switched_on, purge_passports,
                                        queue_all_travel_reminders, submit_drafts_on_verification)
 
@@ -14,11 +14,13 @@ from app.registration.services import (is_approved_delegate, participant_list_sw
 def connect(app) -> None:
     """A proven address submits the drafts that waited for it; badge photo files
     are written and deleted when the change that names them commits; changes that a
-    trip's footprint depends on are announced as they are flushed; the access
+    trip's footprint depends on are announced as they are flushed; likely duplicates
+    are flagged as registrations are written; the access
     rules learn who is an approved delegate and whether the participant list is open."""
     email_verified.connect(submit_drafts_on_verification, weak=False)
     photos.connect_session_hooks()
     travel_watch.connect_session_hooks()
+    keys.connect_session_hooks()
     policy.provide("participant_list_switched_on", participant_list_switched_on)
     policy.provide("is_approved_delegate", is_approved_delegate)
     # Personal data rights: this domain exports, erases and anonymises its own records.

@@ -117,7 +117,8 @@ def test_passwords_are_hashed_with_argon2id_at_full_cost_outside_tests(make_app)
 
     production = make_app(ProductionConfig, SECRET_KEY=STRONG_SECRET)
     with production.app_context():
-        assert hash_password(PASSWORD).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        # OWASP's parameters for a web server: 19 MiB, 2 passes, 1 lane.
+        assert hash_password(PASSWORD).startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert hash_password(PASSWORD).startswith("$argon2id$v=19$m=1024,t=1,p=1$")
 
 
@@ -129,7 +130,29 @@ def test_login_renews_a_hash_made_at_another_cost(make_app):
     response = client.post("/account/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
     db.session.refresh(user)
-    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_login_renews_a_hash_made_with_the_earlier_64_mib_default(make_app):
+    from argon2 import PasswordHasher
+
+    user = make_user()
+    user.password_hash = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(PASSWORD)
+    db.session.commit()
+    client = browser(make_app(ProductionConfig, SECRET_KEY=STRONG_SECRET))
+    token = csrf_token_of(client.get("/account/login"))
+    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    # The renewed hash still opens the account, and a wrong password still does not.
+    client.post("/account/logout", data={"csrf_token": csrf_token_of(client.get("/"))})
+    token = csrf_token_of(client.get("/account/login"))
+    wrong = client.post("/account/login", data={"email": user.email, "password": PASSWORD + "x", "csrf_token": token})
+    assert wrong.status_code == 200
+    token = csrf_token_of(client.get("/account/login"))
+    right = client.post("/account/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert right.status_code == 302
 
 
 # --- Session cookies and lifetime -----------------------------------------------------------

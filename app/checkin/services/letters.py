@@ -21,8 +21,8 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, or_, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
@@ -33,7 +33,7 @@ from app.checkin.services.errors import OnsiteError
 from app.checkin.services.settings import settings_for
 from app.extensions import db
 from app.i18n import formatting_locale
-from app.mail.services import queue_for_user
+from app.mail.services import queue_for_user, queue_many_for_users
 from app.registration.models import Registration, RegistrationState as RS
 from app.utils.countries import country_name
 from app.utils.time import utcnow
@@ -129,20 +129,55 @@ def may_issue(registration: Registration) -> bool:
     return registration.state == RS.approved and registration.visa_letter_needed and has_passport(registration)
 
 
+def _holds_a_letter():
+    """The registration holds a valid letter (an anti-join, by the letters' registration index)."""
+    return (select(VisaLetter.id).where(VisaLetter.registration_id == Registration.id,
+                                        VisaLetter.state == LetterState.issued).exists())
+
+
+def _name_contains(columns, search: str):
+    like = f"%{search.strip()[:100].lower()}%"
+    return or_(*(func.lower(column).like(like) for column in columns))
+
+
+def waiting_query(event, search: str = ""):
+    """Approved delegates who asked for a letter and hold no valid one, by name."""
+    statement = (select(Registration).options(joinedload(Registration.category))
+                 .where(Registration.event_id == event.id, Registration.state == RS.approved,
+                        Registration.visa_letter_needed.is_(True), ~_holds_a_letter()))
+    if search.strip():
+        statement = statement.where(_name_contains((Registration.given_name, Registration.family_name,
+                                                    Registration.given_name + " " + Registration.family_name),
+                                                   search))
+    return statement.order_by(Registration.family_name, Registration.given_name, Registration.id)
+
+
+def _issuable(statement):
+    return statement.where(Registration.passport_number != "", Registration.passport_expiry.is_not(None),
+                           Registration.date_of_birth.is_not(None))
+
+
+def letters_query(event, search: str = ""):
+    """Every letter of the event, issued, replaced or revoked, newest first."""
+    statement = (select(VisaLetter).options(joinedload(VisaLetter.registration), joinedload(VisaLetter.issued_by))
+                 .where(VisaLetter.event_id == event.id))
+    if search.strip():
+        statement = statement.where(or_(_name_contains((VisaLetter.holder_name,), search),
+                                        func.lower(VisaLetter.reference) == search.strip().lower()))
+    return statement.order_by(VisaLetter.id.desc())
+
+
+def any_issuable(event) -> bool:
+    """Whether "issue every letter" has anything to do (one query)."""
+    return bool(db.session.scalar(select(_issuable(waiting_query(event)).order_by(None)
+                                         .with_only_columns(Registration.id).limit(1).exists())))
+
+
 def letter_overview(event) -> tuple[list[Registration], list[VisaLetter]]:
     """(approved delegates who asked for a letter and have none issued, every letter issued or
-    revoked), each in one query."""
-    issued = select(VisaLetter.registration_id).where(VisaLetter.event_id == event.id,
-                                                      VisaLetter.state == LetterState.issued)
-    waiting = list(db.session.scalars(
-        select(Registration).options(joinedload(Registration.category))
-        .where(Registration.event_id == event.id, Registration.state == RS.approved,
-               Registration.visa_letter_needed.is_(True), Registration.id.not_in(issued))
-        .order_by(Registration.family_name, Registration.given_name, Registration.id)))
-    letters = list(db.session.scalars(
-        select(VisaLetter).options(joinedload(VisaLetter.registration), joinedload(VisaLetter.issued_by))
-        .where(VisaLetter.event_id == event.id).order_by(VisaLetter.id.desc())))
-    return waiting, letters
+    revoked), each in one query (whole lists: the page reads them a page at a time)."""
+    return (list(db.session.scalars(waiting_query(event)).unique()),
+            list(db.session.scalars(letters_query(event)).unique()))
 
 
 # --- Issue, regenerate, revoke -----------------------------------------------------
@@ -208,9 +243,50 @@ def _announce_letter(letter: VisaLetter, registration: Registration, *, replaced
 
 def issue_waiting(event, *, actor) -> list[VisaLetter]:
     """A letter for every approved delegate who asked for one, has complete passport
-    details and holds no valid letter yet. Each is audited as in `issue_letter`."""
-    waiting, _ = letter_overview(event)
-    return [issue_letter(registration, actor=actor) for registration in waiting if may_issue(registration)]
+    details and holds no valid letter yet, numbered on from the event's last letter.
+    Set-based: the delegates in one query, the letters and their emails written in
+    batches, one audit entry with the count (whatever the number of letters)."""
+    registrations = list(db.session.scalars(_issuable(waiting_query(event))
+                                            .options(joinedload(Registration.user))).unique())
+    if not registrations:
+        return []
+    count = db.session.scalar(select(func.count(VisaLetter.id)).where(VisaLetter.event_id == event.id)) or 0
+    now, actor_id = utcnow(), getattr(actor, "id", None)
+    rows = [dict(event_id=event.id, registration_id=registration.id, public_id=new_public_id(),
+                 reference=_reference(event, count + number), holder_name=registration.full_name,
+                 valid_until=max(registration.departure_date or event.end_date, event.end_date) + timedelta(days=1),
+                 issued_at=now, issued_by_id=actor_id, state=LetterState.issued, revoke_reason="")
+            for number, registration in enumerate(registrations, start=1)]
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(VisaLetter), rows)
+    except IntegrityError as exc:  # another officer numbered letters at the same moment
+        raise OnsiteError(_l("Too many letters are being issued at once: try again.")) from exc
+    _refresh_statistics(len(rows))
+    # What the emails and the caller read of each letter (the rows are in the table).
+    letters = [VisaLetter(**row) for row in rows]
+    record(actor=actor, action="visa_letter.issue_all", obj=event, event=event,
+           summary=f"{len(letters)}: {letters[0].reference} – {letters[-1].reference}")
+    status_url = external_url("registration.my_registration", slug=event.slug)
+    queue_many_for_users("visa_letter_issued", [
+        (registration.user, dict(registration=registration, letter=letter, replaced=False, status_url=status_url))
+        for letter, registration in zip(letters, registrations) if registration.user is not None], event=event)
+    return letters
+
+
+def _refresh_statistics(added: int) -> None:
+    """After thousands of letters at once, PostgreSQL's planner still believes the table
+    holds the few rows of its last statistics until autovacuum passes, and would check
+    "holds no letter" row by row for every waiting delegate: the statistics are renewed
+    at once (they count this transaction's rows). Where the database refuses, autovacuum
+    does it later."""
+    if added < 500 or db.session.get_bind().dialect.name != "postgresql":
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.execute(text("ANALYZE visa_letters"))
+    except DBAPIError:
+        pass
 
 
 def revoke_letter(letter: VisaLetter, *, actor, reason: str = "") -> None:

@@ -15,8 +15,11 @@ from app.checkin.views.common import MANAGE, pdf, registration_from_posted_pick
 from app.events.forms import EmptyForm
 from app.extensions import db
 from app.policy import in_event, requires
-from app.registration.models import Category
+from app.registration.models import Category, Registration
+from app.utils.paging import Page, page_number
 from app.utils.views import run_service
+
+PER_PAGE = 50
 
 
 # --- Settings --------------------------------------------------------------------------
@@ -64,9 +67,14 @@ def manage_settings(event):
 @bp.route(MANAGE + "/visa-letters")
 @requires("visa_letter.manage", load={})
 def manage_letters(event):
-    waiting, issued = letters.letter_overview(event)
-    return render_template("checkin/letters.html", event=event, waiting=waiting, letters=issued,
-                           ready=any(letters.may_issue(r) for r in waiting),
+    search = request.args.get("q", "")[:100]
+    waiting = Page(letters.waiting_query(event, search), page=page_number(), per_page=PER_PAGE,
+                   count_column=Registration.id)
+    issued = Page(letters.letters_query(event, search), page=page_number("letters_page"), per_page=PER_PAGE,
+                  count_column=VisaLetter.id)
+    link_filters = {"q": search} if search else {}
+    return render_template("checkin/letters.html", event=event, waiting=waiting, letters=issued, search=search,
+                           link_filters=link_filters, ready=letters.any_issuable(event),
                            status=letters.letter_status, may_issue=letters.may_issue, pick=services.pick_token,
                            pick_form=PickForm(), reason_form=ReasonForm(), form=EmptyForm(),
                            title=_("Visa-support letters"))

@@ -30,9 +30,9 @@ from app.registration.services.lifecycle import (accept_offer, approve_registrat
                                                  submit_registration, submit_verified, update_registration,
                                                  waitlist_registration)  # noqa: F401
 from app.registration.services.registering import Registered, register  # noqa: F401
-from app.registration.services.review import (add_note, answer_text, duplicate_keys, EXPORT_COLUMNS, export_count,
-                                              export_table, history, is_duplicate, notes, PASSPORT_COLUMNS,
-                                              record_export, registration_query, SORTS)  # noqa: F401
+from app.registration.services.review import (add_note, answer_text, EXPORT_COLUMNS, export_count, export_table,
+                                              history, is_duplicate, notes, PASSPORT_COLUMNS, record_export,
+                                              registration_query, SORTS)  # noqa: F401
 from app.registration.services.configuration import (add_question, CATEGORY_FIELDS, category_name_taken,
                                                      save_category, set_question_active, SETTINGS_FIELDS,
                                                      update_settings)  # noqa: F401

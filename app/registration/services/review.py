@@ -12,6 +12,7 @@ from app.accounts.labels import honorific_label
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.extensions import db
+from app.registration import keys
 from app.registration.labels import SHORT_LABELS
 from app.registration.models import (Category, Delegation, Question, QuestionKind, Registration, RegistrationNote,
                                      RegistrationState)
@@ -68,29 +69,10 @@ SORTS = {
 }
 
 
-def duplicate_keys(event) -> tuple[set[str], set[tuple]]:
-    """(emails, (given, family, date of birth)) shared by more than one live
-    registration of the event: two aggregate queries whatever the size."""
-    live = (Registration.event_id == event.id, Registration.state != RegistrationState.cancelled)
-    emails = set(db.session.scalars(
-        select(func.lower(Registration.email)).where(*live, Registration.email != "")
-        .group_by(func.lower(Registration.email)).having(func.count(Registration.id) > 1)))
-    people = set(db.session.execute(
-        select(func.lower(Registration.given_name), func.lower(Registration.family_name), Registration.date_of_birth)
-        .where(*live, Registration.date_of_birth.is_not(None))
-        .group_by(func.lower(Registration.given_name), func.lower(Registration.family_name),
-                  Registration.date_of_birth)
-        .having(func.count(Registration.id) > 1)).tuples().all())
-    return emails, people
-
-
-def is_duplicate(registration: Registration, keys: tuple[set[str], set[tuple]]) -> bool:
-    emails, people = keys
-    if registration.state == RegistrationState.cancelled:
-        return False
-    if registration.email and registration.email.lower() in emails:
-        return True
-    return (registration.given_name.lower(), registration.family_name.lower(), registration.date_of_birth) in people
+def is_duplicate(registration: Registration) -> bool:
+    """Another live registration of the event has the same address, or the same names
+    and date of birth (kept on write by app/registration/keys.py)."""
+    return keys.is_duplicate(registration)
 
 
 def _categories_named(event, search: str) -> list[int]:
@@ -125,22 +107,11 @@ def registration_query(event, filters: dict):
                           or_(Registration.arrival_at.is_(None), Registration.hotel == ""))
     search = (filters.get("q") or "").strip()[:100]
     if search:
-        like = f"%{search.lower()}%"
-        stmt = stmt.where(or_(func.lower(Registration.given_name).like(like),
-                              func.lower(Registration.family_name).like(like),
-                              func.lower(Registration.email).like(like),
-                              func.lower(Registration.organisation).like(like),
-                              Registration.category_id.in_(_categories_named(event, search))))
+        named = _categories_named(event, search)
+        stmt = stmt.where(or_(keys.contains(search), Registration.category_id.in_(named)) if named
+                          else keys.contains(search))
     if filters.get("duplicates"):
-        emails, people = duplicate_keys(event)
-        conditions = [func.lower(Registration.email).in_(emails)] if emails else []
-        for given, family, born in people:
-            conditions.append((func.lower(Registration.given_name) == given)
-                              & (func.lower(Registration.family_name) == family)
-                              & (Registration.date_of_birth == born))
-        if not conditions:
-            return stmt.where(Registration.id.is_(None))
-        stmt = stmt.where(Registration.state != RegistrationState.cancelled, or_(*conditions))
+        stmt = stmt.where(Registration.duplicate.is_(True), Registration.state != RegistrationState.cancelled)
     return stmt.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
 
 

@@ -19,7 +19,7 @@ from app.utils import tabular
 from app.utils.pdf import pdf_download
 from app.utils.countries import country_choices
 from app.utils.inputs import optional_id, record_id
-from app.utils.paging import page_number
+from app.utils.paging import Page, page_number
 from app.utils.views import run_service
 
 
@@ -44,9 +44,8 @@ def _filters() -> dict:
 def manage_list(event):
     filters = _filters()
     page = page_number()
-    pagination = db.paginate(services.registration_query(event, filters), page=page, per_page=PER_PAGE,
-                             error_out=False)
-    keys = services.duplicate_keys(event)
+    pagination = Page(services.registration_query(event, filters), page=page, per_page=PER_PAGE,
+                      count_column=Registration.id)
     delegations = list(db.session.scalars(select(Delegation).where(Delegation.event_id == event.id)
                                           .order_by(Delegation.name)))
     link_filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
@@ -56,7 +55,7 @@ def manage_list(event):
     return render_template("registration/manage_list.html", event=event, pagination=pagination, filters=filters,
                            link_filters=link_filters, categories=services.categories(event),
                            delegations=delegations, countries=country_choices(current_locale()),
-                           duplicate=lambda r: services.is_duplicate(r, keys), states=list(RegistrationState),
+                           duplicate=services.is_duplicate, states=list(RegistrationState),
                            bulk_form=BulkForm(), title=_("Registrations"))
 
 
@@ -67,7 +66,7 @@ def manage_detail(event, registration):
                            history=services.history(registration), history_label=history_label,
                            notes=services.notes(registration),
                            questions=services.questions(event), answer_text=services.answer_text,
-                           duplicate=services.is_duplicate(registration, services.duplicate_keys(event)),
+                           duplicate=services.is_duplicate(registration),
                            decision_form=DecisionForm(), note_form=NoteForm(),
                            footprint=providers.footprint_panel(registration, current_user), title=registration.full_name)
 
