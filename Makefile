@@ -82,6 +82,7 @@ bench: setup
 	$(PY) bench/bilaterals_bench.py
 	$(PY) bench/export_bench.py
 	$(PY) bench/scale_bench.py
+	$(PY) bench/proxy_bench.py
 
 # The offline desk's browser libraries, copied from node_modules (versions pinned in
 # package.json) into app/static/vendor/: production serves them from there and never runs Node.

@@ -63,7 +63,8 @@ def nginx_site(directory: Path, servers: list[str], listen: str | None = None,
     (directory / "upstream.conf").write_text(upstream)
     (directory / "kurultai.conf").write_text(site)
     main = directory / "nginx.conf"
-    main.write_text(f"""pid {directory}/nginx.pid;
+    main.write_text(f"""worker_processes auto;
+pid {directory}/nginx.pid;
 error_log {directory}/error.log;
 events {{ worker_connections 1024; }}
 http {{
