@@ -61,15 +61,6 @@ class Client(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs two workers), the browser tests all go to one
-    worker, in their usual order, while the other worker runs the rest: two Chromiums and
-    live servers side by side would compete for the cores and miss their timeouts."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """SQLite in a temporary file, or TEST_DATABASE_URL. Under pytest-xdist each worker
