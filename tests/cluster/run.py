@@ -11,6 +11,8 @@ Checked through that:
 - 300 registrations through the load balancer while one web host is killed (SIGKILL)
   and started again: every accepted registration is there exactly once, no GET sees a
   5xx, and a POST cut off by the kill is answered as a person retrying would see it;
+  then 60 more while the other is stopped (SIGTERM) and started again: nothing lost or
+  doubled, no GET answered with a 5xx;
 - the login rate limit is counted across the two web hosts;
 - an agenda published through one web host is served by the other within
   PUBLIC_CACHE_TTL (plus the time to render it);
@@ -432,6 +434,40 @@ class Run:
         assert not get_errors, f"GET requests answered with 5xx: {get_errors[:5]}"
         assert len(server_errors) <= CLIENTS, f"more 5xx than requests in flight at the kill: {server_errors[:5]}"
 
+    def registrations_while_a_host_stops(self) -> None:
+        """A web host told to stop (SIGTERM: a deploy, a reboot) finishes what it has under
+        way: no registration is lost or doubled, and no GET sees a 5xx."""
+        log: list = []
+        finished = []
+        first, count = 1000, 60
+        stopped = threading.Event()
+
+        def one(index):
+            outcome = self.register(index, log)
+            finished.append(index)
+            return outcome
+
+        def stop_and_start():
+            wait_for(lambda: len(finished) >= count // 3, "a third of the registrations", timeout=300)
+            self.procs.kill("web2", signal.SIGTERM)  # returns once gunicorn has stopped
+            stopped.set()
+            self.web_host("web2")
+
+        stopper = threading.Thread(target=stop_and_start, daemon=True)
+        stopper.start()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            list(pool.map(one, range(first, first + count)))
+        stopper.join(timeout=120)
+        assert stopped.is_set(), "web2 was not stopped during the registrations"
+        emails = ", ".join(f"'cluster.{i}@example.org'" for i in range(first, first + count))
+        rows = dict((email, int(n)) for email, n in self.sql(
+            f"select lower(email), count(*) from registrations where lower(email) in ({emails}) group by lower(email)"))
+        server_errors = [(m, p, s) for m, p, s in log if s >= 500]
+        print(f"  {count} registrations while web2 was stopped (SIGTERM) and started again:"
+              f" {len(rows)} stored, {len(server_errors)} answers with 5xx")
+        assert len(rows) == count and set(rows.values()) == {1}, "registrations lost or doubled"
+        assert not [e for e in server_errors if e[0] == "GET"], server_errors[:5]
+
     def login_limit_across_hosts(self) -> None:
         log: list = []
         statuses = {}
@@ -563,7 +599,8 @@ def main() -> int:
     work.chmod(0o755)
     run = Run(work)
     # The login limit last: it uses up this address's logins for a minute.
-    checks = [run.registrations_while_a_host_dies, run.publication_seen_on_the_other_host,
+    checks = [run.registrations_while_a_host_dies, run.registrations_while_a_host_stops,
+              run.publication_seen_on_the_other_host,
               run.load_balancer_caches_public_pages,
               run.photo_served_by_the_other_host, run.job_run_by_the_worker_host, run.mail_from_the_worker_host,
               run.readiness_follows_the_database, run.login_limit_across_hosts]
