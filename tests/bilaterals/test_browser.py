@@ -14,8 +14,8 @@ import pytest
 from app.bilaterals.models import Bilateral, BilateralState as S
 from app.extensions import db
 from tests.bilaterals.conftest import SECRET_TOPIC
-from tests.browser.support import (AXE_PATH, DESKTOP, PHONE, describe_violations, horizontal_overflow, run_axe,
-                                   served_in_thread, unavailable)
+from tests.browser.support import (AXE_PATH, DESKTOP, PHONE, describe_violations, forget_login, horizontal_overflow,
+                                   run_axe, served_in_thread, unavailable)
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def tab(browser):
 
 
 def _log_in(page, base, user):
-    page.context.clear_cookies()
+    forget_login(page)
     page.goto(f"{base}/account/login")
     page.fill("main input[name=email]", user.email)
     page.fill("main input[name=password]", PASSWORD)
@@ -130,7 +130,7 @@ def test_request_accept_confirm_and_nothing_public(live_server, tab, world, axe_
         assert PAIR in feed and "SEQUENCE:1" in feed and SECRET_TOPIC not in feed
 
     # Nothing of it in any public output.
-    tab.context.clear_cookies()
+    forget_login(tab)
     for path in ("/e/astana/", "/e/astana/agenda", "/e/astana/schedule.json", "/e/astana/schedule.xml",
                  "/e/astana/agenda.ics", "/e/astana/participants", "/api/v1/events/astana/sessions",
                  "/api/v1/events/astana/participants"):

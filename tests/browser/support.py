@@ -49,6 +49,14 @@ def email_of(account: str) -> str:
     return account if "@" in account else f"{account}@example.org"
 
 
+def forget_login(page) -> None:
+    """Drop the browser's cookies once nothing of the current page is still loading: a
+    response arriving after the cookies are cleared (a stylesheet, with the refreshed
+    session cookie) would log the browser in again."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
 def log_in(page, base_url: str, account: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the login form, as a person would, and wait for the next page."""
     page.goto(f"{base_url}/account/login")

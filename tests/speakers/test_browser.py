@@ -8,6 +8,7 @@ import pytest
 from app.extensions import db
 from app.speakers.models import AssignmentState as S
 from tests.agenda.test_browser import live_server  # noqa: F401 (a fixture)
+from tests.browser.support import forget_login
 from tests.factories import PASSWORD, grant
 from tests.speakers.conftest import assign, make_speaker, publish
 
@@ -66,7 +67,7 @@ def test_speaker_and_organiser_pages_fit_a_360px_phone(live_server, phone_page, 
     page.goto(f"{live_server}/e/astana/")
     page.click(".navbar-toggler")
     page.locator("#main-nav a", has_text="Speaker portal").wait_for(state="visible")  # once the menu has opened
-    page.context.clear_cookies()
+    forget_login(page)
     _login(page, live_server, programme.email)
     for path in (f"/e/astana/manage/speakers/sessions/{water.id}", "/e/astana/manage/speakers/sessions",
                  "/e/astana/manage/speakers/proposals"):
