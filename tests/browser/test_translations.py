@@ -85,5 +85,6 @@ def test_event_settings_show_one_language_at_a_time_on_a_phone(new_page, live_se
     assert page.locator('input[name="title-en"]').input_value() == english
     # On a wide screen the languages stand side by side, without tabs.
     page.set_viewport_size(DESKTOP)
-    assert not page.locator("fieldset#title [role=tablist]").is_visible()
-    assert all(page.locator(f'input[name="title-{lang}"]').is_visible() for lang in ("en", "ru", "kk"))
+    page.locator("fieldset#title [role=tablist]").wait_for(state="hidden")  # once the page has laid out again
+    for lang in ("en", "ru", "kk"):
+        page.locator(f'input[name="title-{lang}"]').wait_for(state="visible")
