@@ -9,6 +9,8 @@ conditional UPDATE, committed first: a worker whose lease ran out while it was
 busy with earlier messages finds its claim gone and does not send. A worker that
 dies mid-send leaves a lease that expires, after which the row is retried, with
 the Message-ID it was given when queued, so the receiver can drop a second copy.
+A worker asked to stop (SIGTERM, SIGINT) finishes the message it is sending and
+hands the rest of its batch back at once, for another worker to take.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import logging
 import smtplib
 import socket
 import ssl
-import time
+import threading
 import uuid
 from datetime import timedelta
 from email.message import EmailMessage
@@ -27,6 +29,7 @@ from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
+from app.utils.stopping import stop_on_signals
 from app.utils.time import utcnow
 
 log = logging.getLogger("kurultai.mail")
@@ -160,6 +163,21 @@ def _record(message_id: int, worker_id: str, **values) -> bool:
     return result.rowcount == 1
 
 
+def release_claims(message_ids: list[int], worker_id: str) -> int:
+    """Hand claimed messages this worker will not send back to the queue, due now."""
+    if not message_ids:
+        return 0
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.locked_by == worker_id,
+               OutboxMessage.status == OutboxStatus.sending)
+        .values(status=OutboxStatus.queued, locked_by="", locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
 def deliver_message(message_id: int, backend, worker_id: str) -> str | None:
     """Send one claimed message; returns "sent", "retry", "failed", or None when the claim
     was lost before sending (nothing sent)."""
@@ -188,19 +206,24 @@ def deliver_message(message_id: int, backend, worker_id: str) -> str | None:
     return outcome
 
 
-def deliver_once(backend=None, worker_id: str | None = None, limit: int = 50) -> dict:
+def deliver_once(backend=None, worker_id: str | None = None, limit: int = 50,
+                 stop: threading.Event | None = None) -> dict:
     """One pass: claim due messages a small batch at a time and try each once, up to
-    `limit` messages. Returns counts."""
+    `limit` messages. Returns counts. When `stop` is set, the message being sent is
+    finished and the rest of the batch is released."""
     backend = backend or make_backend(current_app.config)
     worker_id = worker_id or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "released": 0}
     tried = 0
     try:
-        while tried < limit:
+        while tried < limit and not (stop and stop.is_set()):
             batch = claim_batch(worker_id, min(current_app.config["MAIL_CLAIM_BATCH"], limit - tried))
             if not batch:
                 break
-            for message_id in batch:
+            for position, message_id in enumerate(batch):
+                if stop is not None and stop.is_set():
+                    counts["released"] += release_claims(batch[position:], worker_id)
+                    break
                 tried += 1
                 outcome = deliver_message(message_id, backend, worker_id)
                 if outcome is not None:
@@ -210,15 +233,18 @@ def deliver_once(backend=None, worker_id: str | None = None, limit: int = 50) ->
     return counts
 
 
-def run_forever(interval: float = 5.0) -> None:  # pragma: no cover - a loop around deliver_once
+def run_forever(interval: float = 5.0, stop: threading.Event | None = None) -> None:
+    """Deliver until stopped (SIGTERM or SIGINT when `stop` is not given)."""
+    stop = stop if stop is not None else stop_on_signals("mail worker")
     worker_id = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
     log.info("mail worker %s started", worker_id)
-    while True:
+    while not stop.is_set():
         try:
-            counts = deliver_once(worker_id=worker_id)
+            counts = deliver_once(worker_id=worker_id, stop=stop)
         except Exception:  # keep the worker alive through database hiccups
             db.session.rollback()
             log.exception("mail worker pass failed")
             counts = {"sent": 0}
         if not counts["sent"]:
-            time.sleep(interval)
+            stop.wait(interval)
+    log.info("mail worker %s stopped", worker_id)

@@ -77,10 +77,10 @@ def test_a_message_sent_again_keeps_its_message_id(app, smtp):
     use to drop it."""
     stored = queue(1)
     smtp.start()
-    assert deliver_once(worker_id="worker-that-dies") == {"sent": 1, "retry": 0, "failed": 0}
+    assert deliver_once(worker_id="worker-that-dies") == {"sent": 1, "retry": 0, "failed": 0, "released": 0}
     db.session.execute(update(OutboxMessage).values(status=OutboxStatus.queued, next_attempt_at=utcnow()))
     db.session.commit()
-    assert deliver_once(worker_id="worker-b") == {"sent": 1, "retry": 0, "failed": 0}
+    assert deliver_once(worker_id="worker-b") == {"sent": 1, "retry": 0, "failed": 0, "released": 0}
     assert [(m["To"], m["Message-ID"]) for m in smtp.collector.messages] == list(stored.items()) * 2
 
 

@@ -81,10 +81,10 @@ def test_second_worker_never_sends_what_the_first_claimed(app, smtp):
     claimed = claim_batch("worker-a", limit=2)
     assert len(claimed) == 2
     counts = deliver_once(worker_id="worker-b")
-    assert counts == {"sent": 2, "retry": 0, "failed": 0}
+    assert counts == {"sent": 2, "retry": 0, "failed": 0, "released": 0}
     assert len(smtp.collector.messages) == 2
     # Worker A's claim is a lease: nobody else takes those messages while it runs.
-    assert deliver_once(worker_id="worker-c") == {"sent": 0, "retry": 0, "failed": 0}
+    assert deliver_once(worker_id="worker-c") == {"sent": 0, "retry": 0, "failed": 0, "released": 0}
     assert sorted(m.status.value for m in outbox()) == ["sending", "sending", "sent", "sent"]
 
 
@@ -94,7 +94,7 @@ def test_a_lease_left_by_a_dead_worker_expires_and_the_message_is_retried(app, s
     assert len(claim_batch("worker-that-dies")) == 1
     db.session.execute(update(OutboxMessage).values(locked_until=utcnow() - timedelta(seconds=1)))
     db.session.commit()
-    assert deliver_once(worker_id="worker-b") == {"sent": 1, "retry": 0, "failed": 0}
+    assert deliver_once(worker_id="worker-b") == {"sent": 1, "retry": 0, "failed": 0, "released": 0}
     assert len(smtp.collector.messages) == 1
 
 
