@@ -226,3 +226,65 @@ def test_send_webhooks_command(app, world, receiver, loopback_allowed):
     result = app.test_cli_runner().invoke(args=["send-webhooks"])
     assert result.exit_code == 0 and "1 deliveries attempted" in result.output
     assert len(listener.requests) == 1
+
+
+def test_two_webhook_workers_at_once_send_each_delivery_once(app, world, receiver, loopback_allowed):
+    """Two machines each run `flask send-webhooks --loop`: a delivery is claimed by one of
+    them just before it is sent, so the receiver never gets the same delivery twice."""
+    listener = receiver()
+    hook = hook_for(world, listener.url, config=loopback_allowed)
+    for n in range(8):
+        db.session.add(WebhookDelivery(webhook_id=hook.id, event_type="registration.approved",
+                                       payload={"type": "registration.approved", "n": n}))
+    db.session.commit()
+    barrier, errors, counts = threading.Barrier(2), [], []
+
+    def worker():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                counts.append(webhooks.send_due(loopback_allowed))
+            except Exception as exc:  # reported below, not lost in the thread
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    received = sorted(json.loads(body)["n"] for _headers, body in listener.requests)
+    assert received == list(range(8))
+    assert sum(counts) == 8
+    db.session.expire_all()
+    rows = db.session.scalars(select(WebhookDelivery)).all()
+    assert {(d.status, d.attempts) for d in rows} == {("delivered", 1)}
+
+
+def test_a_stopped_webhook_worker_finishes_the_delivery_in_hand_and_leaves_the_rest(world, receiver,
+                                                                                    loopback_allowed, monkeypatch):
+    listener = receiver()
+    hook = hook_for(world, listener.url, config=loopback_allowed)
+    for n in range(3):
+        db.session.add(WebhookDelivery(webhook_id=hook.id, event_type="registration.approved",
+                                       payload={"type": "registration.approved", "n": n}))
+    db.session.commit()
+    stop = threading.Event()
+    real_attempt = webhooks.attempt
+
+    def attempt_then_stop(delivery, config, now=None):
+        real_attempt(delivery, config, now)
+        stop.set()  # SIGTERM arrives while the first delivery is being sent
+
+    monkeypatch.setattr(webhooks, "attempt", attempt_then_stop)
+    assert webhooks.send_due(loopback_allowed, stop=stop) == 1
+    monkeypatch.setattr(webhooks, "attempt", real_attempt)
+    assert len(listener.requests) == 1
+    db.session.expire_all()
+    rows = db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+    # The two left are due now, for the next worker: not held by a claim.
+    assert [d.status for d in rows] == ["delivered", "pending", "pending"]
+    assert all(d.next_attempt_at <= utcnow() for d in rows[1:])
+    assert webhooks.send_due(loopback_allowed) == 2

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.api.models import Webhook, WebhookDelivery
 from app.audit.services import record
@@ -48,6 +48,9 @@ AUDIT_EVENTS = {
 MAX_ATTEMPTS = 6
 DISABLE_AFTER = 3  # deliveries given up in a row
 TIMEOUT = 10
+# A delivery being sent is held this long by the worker sending it (longer than TIMEOUT):
+# another worker takes it only after a worker died in the middle.
+CLAIM_SECONDS = 60
 SIGNATURE_HEADER = "Kurultai-Signature"
 TIMESTAMP_HEADER = "Kurultai-Timestamp"
 
@@ -247,14 +250,38 @@ def attempt(delivery: WebhookDelivery, config, now: datetime | None = None) -> N
     delivery.next_attempt_at = now + backoff(delivery.attempts)
 
 
-def send_due(config, *, now: datetime | None = None, limit: int = 100) -> int:
-    """Send the deliveries that are due, oldest first; each outcome is committed."""
+def claim(delivery_id: int, now: datetime) -> bool:
+    """Take one due delivery for this worker, by a conditional UPDATE only one worker wins:
+    its next attempt moves CLAIM_SECONDS ahead, so no other worker sends it meanwhile.
+    Committed at once. A worker that dies while sending leaves the claim to run out."""
+    result = db.session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
+               WebhookDelivery.next_attempt_at <= now)
+        .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def send_due(config, *, now: datetime | None = None, limit: int = 100, stop=None) -> int:
+    """Send the deliveries that are due, oldest first, each claimed just before it is sent
+    (several workers may run) and its outcome committed. With `stop` (a threading.Event)
+    set, the one being sent is finished and the rest are left for the next worker."""
     now = now or utcnow()
-    due = list(db.session.scalars(select(WebhookDelivery).join(Webhook)
+    due = list(db.session.scalars(select(WebhookDelivery.id).join(Webhook)
                                   .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
                                          Webhook.active.is_(True))
                                   .order_by(WebhookDelivery.id).limit(limit)))
-    for delivery in due:
+    sent = 0
+    for delivery_id in due:
+        if stop is not None and stop.is_set():
+            break
+        if not claim(delivery_id, now):
+            continue  # another worker has it
+        delivery = db.session.get(WebhookDelivery, delivery_id)
         attempt(delivery, config, now)
         db.session.commit()
-    return len(due)
+        sent += 1
+    return sent
