@@ -74,6 +74,24 @@ def _pooler_options() -> dict:
     return {"connect_args": {"prepare_threshold": None}}
 
 
+# A machine whose way to PostgreSQL breaks (a switch, a firewall, a failover) must find out
+# in seconds, not after the kernel's 15 minutes of TCP retransmissions: a request then
+# fails (503) instead of holding its worker, and /readyz takes the machine out.
+POSTGRES_CONNECTION = {
+    "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
+    # Data sent and not acknowledged for this long (ms) ends the connection.
+    "tcp_user_timeout": int(os.environ.get("DATABASE_TCP_USER_TIMEOUT_MS", "10000")),
+    "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+}
+
+
+def _engine_options(url: str) -> dict:
+    options = {"pool_pre_ping": True, **_pooler_options()}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {**POSTGRES_CONNECTION, **options.get("connect_args", {})}
+    return options
+
+
 def served_by_gunicorn() -> bool:
     """Gunicorn's arbiter announces itself in the environment of its workers."""
     return os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/")
@@ -85,7 +103,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     INSTANCE_DIR = Path(os.environ.get("KURULTAI_INSTANCE_DIR", BASE_DIR / "instance"))
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'kurultai.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, **_pooler_options()}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = _engine_options(SQLALCHEMY_DATABASE_URI)
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     # Where uploaded files are kept (app/utils/storage.py): unset, UPLOAD_DIR;
     # file:///path, another directory; s3://bucket/prefix, a bucket every machine shares,

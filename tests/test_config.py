@@ -116,3 +116,33 @@ def test_an_app_configured_for_pgbouncer_runs_queries_without_preparing(database
             assert connection.execute(text("select 1")).scalar() == 1
         assert connection.execute(text("select count(*) from pg_prepared_statements")).scalar() == 0
     engine.dispose()
+
+
+def test_postgresql_connections_give_up_in_seconds_when_the_network_breaks(monkeypatch):
+    from config import _engine_options
+
+    monkeypatch.delenv("DATABASE_POOLER", raising=False)
+    assert "connect_args" not in _engine_options("sqlite:///instance/kurultai.db")
+    options = _engine_options("postgresql+psycopg://kurultai@db/kurultai")
+    assert options["pool_pre_ping"] is True
+    assert options["connect_args"]["connect_timeout"] == 5
+    assert options["connect_args"]["tcp_user_timeout"] == 10000
+    monkeypatch.setenv("DATABASE_POOLER", "pgbouncer")
+    options = _engine_options("postgresql+psycopg://kurultai@pgbouncer:6432/kurultai")
+    assert options["connect_args"]["prepare_threshold"] is None
+    assert options["connect_args"]["keepalives"] == 1
+
+
+@pytest.mark.postgres_only
+def test_postgresql_accepts_the_connection_timeouts(database_url):
+    from sqlalchemy import create_engine, text
+
+    from config import _engine_options
+    from tests.databases import normalise
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL")
+    engine = create_engine(normalise(database_url), **_engine_options(normalise(database_url)))
+    with engine.connect() as connection:
+        assert connection.execute(text("select 1")).scalar() == 1
+    engine.dispose()
