@@ -27,7 +27,7 @@ def test_many_badges_become_a_job_whose_page_offers_the_pdf(client, summit, staf
     login_session(client, staff["accreditation"])
     assert "prepared in the background" in client.get("/e/astana/manage/badges").get_data(as_text=True)
 
-    response = client.get("/e/astana/manage/badges.pdf")
+    response = client.post("/e/astana/manage/badges.pdf")
 
     job = db.session.scalar(select(Job))
     assert response.status_code == 302
@@ -45,13 +45,32 @@ def test_many_badges_become_a_job_whose_page_offers_the_pdf(client, summit, staf
     assert actions == ["job.start", "badge.print_bulk"]
 
 
+def test_a_get_of_many_badges_starts_no_job_and_leads_to_the_print_button(client, summit, staff, small_threshold):
+    """A GET may be sent again by a browser or a load balancer: only the button's POST
+    starts the work."""
+    event, cats = summit
+    for family in ("Abenova", "Bekov", "Zhakupov"):
+        make_delegate(event, cats["government"], given="Anar", family=family)
+    db.session.commit()
+    login_session(client, staff["accreditation"])
+    response = client.get(f"/e/astana/manage/badges.pdf?category={cats['government'].id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/e/astana/manage/badges?category={cats['government'].id}")
+    assert db.session.scalar(select(Job)) is None
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "press the print button to start" in page
+    form = page.split('action="/e/astana/manage/badges.pdf"', 1)[1].split("</form>", 1)[0]
+    assert 'method="post"' in page.split('action="/e/astana/manage/badges.pdf"', 1)[0].rsplit("<form", 1)[1]
+    assert f'name="category" value="{cats["government"].id}"' in form and 'name="csrf_token"' in form
+
+
 def test_a_small_selection_is_still_printed_at_once(client, summit, staff, small_threshold):
     event, cats = summit
     make_delegate(event, cats["government"], given="Anar", family="Abenova")
     db.session.commit()
     login_session(client, staff["accreditation"])
     assert "prepared in the background" not in client.get("/e/astana/manage/badges").get_data(as_text=True)
-    response = client.get("/e/astana/manage/badges.pdf")
+    response = client.post("/e/astana/manage/badges.pdf")
     assert (response.status_code, response.mimetype) == (200, "application/pdf")
     assert db.session.scalar(select(Job)) is None
 
@@ -66,7 +85,7 @@ def test_only_the_starter_and_the_secretariat_see_a_badge_job(client, summit, st
     grant(colleague, event, "accreditation")
     db.session.commit()
     login_session(client, staff["accreditation"])
-    client.get("/e/astana/manage/badges.pdf")
+    client.post("/e/astana/manage/badges.pdf")
     job = db.session.scalar(select(Job))
     pages = (f"/e/astana/manage/jobs/{job.id}", f"/e/astana/manage/jobs/{job.id}/download")
 

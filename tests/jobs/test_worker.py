@@ -27,7 +27,7 @@ def test_a_job_queued_by_the_web_request_is_done_by_the_worker(make_app, tmp_pat
     with web.app_context():
         login_session(client, officer)
 
-    response = client.get(f"/e/{event.slug}/manage/badges.pdf")
+    response = client.post(f"/e/{event.slug}/manage/badges.pdf")
     assert response.status_code == 302
     job_id = db.session.scalar(select(Job.id))
     assert db.session.get(Job, job_id).state == JobState.queued  # nobody has done it yet

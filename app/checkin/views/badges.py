@@ -1,7 +1,7 @@
 """Badges in bulk: the print list with its filters, the PDF, re-issue, one badge."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,8 +18,8 @@ from app.utils.inputs import record_id
 from app.utils.views import run_service
 
 
-def _badge_filters() -> dict:
-    args = request.args
+def _badge_filters(args=None) -> dict:
+    args = request.args if args is None else args
     return {"category": args.get("category", type=record_id), "delegation": args.get("delegation", type=record_id),
             "country": (args.get("country") or "")[:2].upper(), "q": (args.get("q") or "")[:100]}
 
@@ -44,14 +44,20 @@ def manage_badges(event):
                            title=_("Badges"))
 
 
-@bp.route(MANAGE + "/badges.pdf")
+@bp.route(MANAGE + "/badges.pdf", methods=["GET", "POST"])
 @requires("badge.print_bulk", load={})
 def badges_pdf(event):
     """The badges the filters select, as one PDF; many of them are made by a background
-    job, whose page follows its progress and offers the file when it is done."""
-    filters = _badge_filters()
+    job, whose page follows its progress and offers the file when it is done. The print
+    button posts (with its CSRF token): a job is started only by a POST, never by a GET a
+    proxy or a browser may send again; a GET of a large selection leads to that button."""
+    filters = _badge_filters(request.form if request.method == "POST" else None)
     count = services.bulk_count(event, filters)
     if count > current_app.config["BADGES_JOB_THRESHOLD"]:
+        if request.method != "POST":
+            flash(_("So many badges are prepared in the background: press the print button to start."), "info")
+            return redirect(url_for("checkin.manage_badges", slug=event.slug,
+                                    **{k: v for k, v in filters.items() if v}))
         job = services.start_bulk_badges(event, filters, actor=current_user, count=count, locale=str(get_locale()))
         db.session.commit()
         return redirect(url_for("organiser.job", slug=event.slug, job_id=job.id))
