@@ -2,10 +2,12 @@
 app served directly, in the same run.
 
 Seeds the agenda benchmark's summit (bench/agenda_bench.py), serves it with gunicorn
-(2 workers), puts two nginx instances in front with the shipped configuration (TLS,
-compression off for a fair size: the client does not ask for it): one as shipped, whose
-page cache keeps visitor pages for PUBLIC_CACHE_TTL, and one with the page cache turned
-off. Loads the agenda page with wrk (2 threads, 8 connections) directly and through each.
+(2 workers), puts two nginx instances in front with the shipped configuration (TLS and
+compression): one as shipped, whose page cache keeps visitor pages for PUBLIC_CACHE_TTL,
+and one with the page cache turned off. Loads the agenda page with wrk (2 threads, 8
+connections) directly and through each, asking for gzip as every browser does (the app
+keeps each stored page compressed, so nginx passes it on as it is); a last run without
+gzip shows what a client that refuses compression costs the proxy.
 Goals (issue "Production on several machines"): through the cache at least as fast as
 direct; uncached through the proxy at least 80% of direct. Needs nginx and wrk; runs on
 SQLite or on PostgreSQL (BENCH_DATABASE_URL).
@@ -33,8 +35,11 @@ import agenda_bench as bench  # noqa: E402 (the summit, gunicorn and wrk helpers
 from tests.cluster.nginx import nginx_site  # noqa: E402
 
 
-def wrk(url: str, duration: int) -> dict:
-    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "5s", "--latency", url],
+GZIP = ("-H", "Accept-Encoding: gzip, deflate, br")
+
+
+def wrk(url: str, duration: int, headers: tuple = GZIP) -> dict:
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "5s", "--latency", *headers, url],
                          capture_output=True, text=True, timeout=duration + 30).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = bench._ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
@@ -96,24 +101,32 @@ def main() -> int:
         proxies.append(cached)
         uncached, uncached_port = start_nginx(workdir / "uncached", port, cached=False)
         proxies.append(uncached)
-        runs = [("app served directly (http)", f"http://127.0.0.1:{port}{path}"),
-                ("through nginx, its page cache (https)", f"https://127.0.0.1:{cached_port}{path}"),
-                ("through nginx, no page cache (https)", f"https://127.0.0.1:{uncached_port}{path}")]
-        results = []
-        for name, url in runs:
-            subprocess.run(["curl", "-sk", "-o", "/dev/null", url], check=False)  # render once
-            results.append((name, wrk(url, args.duration)))
+        runs = [("app served directly (http)", f"http://127.0.0.1:{port}{path}", GZIP),
+                ("through nginx, its page cache (https)", f"https://127.0.0.1:{cached_port}{path}", GZIP),
+                ("through nginx, no page cache (https)", f"https://127.0.0.1:{uncached_port}{path}", GZIP),
+                ("app served directly, no gzip asked (http)", f"http://127.0.0.1:{port}{path}", ()),
+                ("through nginx, no page cache, no gzip asked (https)", f"https://127.0.0.1:{uncached_port}{path}",
+                 ())]
+        results, sizes = [], {}
+        for name, url, headers in runs:
+            for _ in range(2):  # rendered once, then stored
+                subprocess.run(["curl", "-sk", "-o", "/dev/null", *headers, url], check=False)
+            sizes[bool(headers)] = len(subprocess.run(["curl", "-sk", *headers, url], capture_output=True).stdout)
+            results.append((name, wrk(url, args.duration, headers)))
     finally:
         for process in proxies:
             bench.stop(process)
         bench.stop(app)
         shutil.rmtree(workdir, ignore_errors=True)
-    direct = results[0][1]["rps"]
-    print(f"\nThe published agenda page (wrk -t2 -c8, {args.duration} s each, gunicorn 2 workers):\n")
+    direct, direct_plain = results[0][1]["rps"], results[3][1]["rps"]
+    load = os.getloadavg()[0]
+    print(f"\nThe published agenda page (wrk -t2 -c8, {args.duration} s each, gunicorn 2 workers;"
+          f" {sizes[True] / 1024:.0f} KB compressed, {sizes[False] / 1024:.0f} KB plain; load average {load:.1f}):\n")
     print("| how | req/s | vs direct | p50 ms | p99 ms | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, r in results:
-        print(f"| {name} | {r['rps']:.0f} | {100 * r['rps'] / direct:.0f}% | {r['p50']:.1f} | {r['p99']:.1f} "
+    for index, (name, r) in enumerate(results):
+        base = direct if index < 3 else direct_plain
+        print(f"| {name} | {r['rps']:.0f} | {100 * r['rps'] / base:.0f}% | {r['p50']:.1f} | {r['p99']:.1f} "
               f"| {r['errors']} |")
     failures = []
     if results[1][1]["rps"] < direct:

@@ -16,9 +16,16 @@ a stored response, the worker checks that the event's publication token has
 not changed; it reads the token from the database at most once every
 `PUBLIC_CACHE_TTL` seconds per event (0 checks on every request), so a new
 publication reaches every worker on every machine within that time.
+
+Each stored page is also kept gzip-compressed, made once when it is stored, and given to
+every visitor whose browser accepts gzip (all of them do): the agenda of a summit is a
+few hundred KB of HTML and about a tenth of that compressed, which matters on a phone on
+the venue's network, and the load balancer in front then passes it on as it is instead of
+compressing it again for every request.
 """
 from __future__ import annotations
 
+import gzip
 import math
 import re
 import threading
@@ -44,6 +51,45 @@ VISITOR_OVERLAY = b'{"authenticated":false}'
 _MAX_BYTES = 48 * 1024 * 1024
 # Headers a 304 answer repeats (RFC 9110 section 15.4.5), plus our security headers.
 _NOT_MODIFIED_DROP = {"content-type", "content-length", "content-disposition"}
+# Worth compressing: text, of at least this size (a smaller body gains nothing).
+_COMPRESSIBLE = re.compile(r"^(text/|application/(json|xml|xhtml\+xml|manifest\+json))")
+_MIN_COMPRESS = 1024
+_GZIP_LEVEL = 6
+_GZIP_SUFFIX = "-gzip"
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an Accept-Encoding header admits gzip (RFC 9110 12.5.3: "gzip;q=0" refuses it)."""
+    if not header:
+        return False
+    for part in header.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "x-gzip", "*"):
+            q = params.strip()
+            if q.startswith("q="):
+                try:
+                    return float(q[2:]) > 0
+                except ValueError:
+                    return False
+            return True
+    return False
+
+
+def _with_vary(headers: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
+    """headers with `value` added to Vary (once)."""
+    out, done = [], False
+    for name, current in headers:
+        if name.lower() == "vary":
+            parts = [p.strip() for p in current.split(",") if p.strip()]
+            if value.lower() not in (p.lower() for p in parts):
+                parts.append(value)
+            out.append((name, ", ".join(parts)))
+            done = True
+        else:
+            out.append((name, current))
+    if not done:
+        out.append(("Vary", value))
+    return out
 
 
 @dataclass
@@ -54,6 +100,12 @@ class _Entry:
     body: bytes
     etag: str | None
     last_modified: str | None
+    gzip_headers: list[tuple[str, str]] | None = None
+    gzip_body: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzip_body or b"")
 
 
 class PublicPageCache:
@@ -140,15 +192,35 @@ class PublicPageCache:
         """Forget one stored response (the caller holds the lock)."""
         entry = self._entries.pop(key, None)
         if entry is not None:
-            self._bytes -= len(entry.body)
+            self._bytes -= entry.size
 
     def _serve(self, entry: _Entry, environ, start_response):
+        compressed = entry.gzip_body is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        headers, body = (entry.gzip_headers, entry.gzip_body) if compressed else (entry.headers, entry.body)
         if self._not_modified(entry, environ):
-            headers = [(k, v) for k, v in entry.headers if k.lower() not in _NOT_MODIFIED_DROP]
-            start_response("304 NOT MODIFIED", headers)
+            start_response("304 NOT MODIFIED", [(k, v) for k, v in headers if k.lower() not in _NOT_MODIFIED_DROP])
             return [b""]
-        start_response(entry.status, list(entry.headers))
-        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+        start_response(entry.status, list(headers))
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    @staticmethod
+    def _compress(entry: _Entry) -> None:
+        """Keep a gzip copy of a text body, with its own ETag (another representation)."""
+        lookup = {k.lower(): v for k, v in entry.headers}
+        if (len(entry.body) < _MIN_COMPRESS or "content-encoding" in lookup
+                or not _COMPRESSIBLE.match(lookup.get("content-type", ""))):
+            return
+        body = gzip.compress(entry.body, compresslevel=_GZIP_LEVEL, mtime=0)
+        entry.headers = _with_vary(entry.headers, "Accept-Encoding")
+        headers = []
+        for name, value in entry.headers:
+            if name.lower() == "content-length":
+                value = str(len(body))
+            elif name.lower() == "etag" and entry.etag:
+                value = quote_etag(entry.etag + _GZIP_SUFFIX)
+            headers.append((name, value))
+        headers.append(("Content-Encoding", "gzip"))
+        entry.gzip_headers, entry.gzip_body = headers, body
 
     @staticmethod
     def _not_modified(entry: _Entry, environ) -> bool:
@@ -157,7 +229,7 @@ class PublicPageCache:
             if not entry.etag:
                 return False
             tags = {unquote_etag(t.strip())[0] for t in if_none_match.split(",")}
-            return "*" in tags or entry.etag in tags
+            return "*" in tags or entry.etag in tags or entry.etag + _GZIP_SUFFIX in tags
         since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
         modified = parse_date(entry.last_modified)
         return bool(since and modified and modified <= since)
@@ -168,7 +240,10 @@ class PublicPageCache:
 
         def capture(status, headers, exc_info=None):
             captured["status"], captured["headers"] = status, headers
-            return start_response(status, [h for h in headers if h[0] != MARK_HEADER], exc_info)
+            sent = [h for h in headers if h[0] != MARK_HEADER]
+            if len(sent) < len(headers):  # a stored page: later answers vary by Accept-Encoding
+                sent = _with_vary(sent, "Accept-Encoding")
+            return start_response(status, sent, exc_info)
 
         result = self.wsgi_app(environ, capture)
         headers = captured.get("headers", [])
@@ -190,13 +265,14 @@ class PublicPageCache:
             etag = lookup.get("etag")
             entry = _Entry(token=token, status=captured["status"], headers=kept, body=body,
                            etag=unquote_etag(etag)[0] if etag else None, last_modified=lookup.get("last-modified"))
+            self._compress(entry)
             with self._lock:
                 self._drop(key)
                 self._entries[key] = entry
-                self._bytes += len(body)
+                self._bytes += entry.size
                 while len(self._entries) > self.max_entries or (self._bytes > self.max_bytes
                                                                 and len(self._entries) > 1):
-                    self._bytes -= len(self._entries.popitem(last=False)[1].body)
+                    self._bytes -= self._entries.popitem(last=False)[1].size
         return [body]
 
     def _strip_mark(self, environ, start_response):

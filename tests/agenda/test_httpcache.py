@@ -143,3 +143,44 @@ def test_a_caching_proxy_may_keep_visitor_pages_for_the_cache_ttl_only(app, publ
     delegate = app.test_client()
     login(delegate, make_user("reader@example.org"))
     assert "X-Accel-Expires" not in delegate.get(url).headers
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_browser_that_accepts_gzip_gets_the_stored_page_compressed(app, published, url):  # noqa: F811
+    import gzip
+
+    first = app.test_client().get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in first.headers  # the first one is rendered, then stored
+    assert "Accept-Encoding" in first.headers["Vary"]
+    plain = app.test_client().get(url)
+    packed = app.test_client().get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data == first.data
+    assert int(packed.headers["Content-Length"]) == len(packed.data) < len(plain.data)
+    assert packed.headers["Content-Type"] == plain.headers["Content-Type"]
+    for response in (plain, packed):
+        vary = {v.strip() for v in response.headers["Vary"].split(",")}
+        assert {"Accept-Language", "Accept-Encoding"} <= vary
+    # Two representations, two validators; each answers its own revalidation.
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = app.test_client().get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert (again.status_code, again.headers["ETag"], again.data) == (304, packed.headers["ETag"], b"")
+    refused = app.test_client().get(url, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers and refused.data == plain.data
+
+
+def test_the_agenda_page_compresses_to_a_fraction_of_its_size(app, published):  # noqa: F811
+    app.test_client().get("/e/astana/agenda")
+    plain = app.test_client().get("/e/astana/agenda")
+    packed = app.test_client().get("/e/astana/agenda", headers={"Accept-Encoding": "gzip"})
+    assert len(packed.data) * 3 < len(plain.data)
+
+
+@pytest.mark.parametrize("header, accepted", [
+    ("gzip", True), ("GZIP", True), ("deflate, gzip;q=0.5", True), ("*", True), ("br", False),
+    ("gzip;q=0", False), ("identity", False), ("", False), (None, False), ("gzip;q=abc", False)])
+def test_accept_encoding_is_read_as_rfc_9110_says(header, accepted):
+    from app.agenda.httpcache import accepts_gzip
+
+    assert accepts_gzip(header) is accepted

@@ -50,6 +50,7 @@ def nginx_site(directory: Path, servers: list[str], listen: str | None = None,
         "/etc/kurultai/tls/fullchain.pem": str(cert),
         "/etc/kurultai/tls/privkey.pem": str(key),
         "/var/cache/nginx/kurultai": str(cache),
+        "/var/log/nginx/kurultai.access.log": str(directory / "access.log"),
         SHIPPED_SITE_PACKAGES: sysconfig.get_paths()["purelib"],
         SHIPPED_RELEASE: str(ROOT),
     }
@@ -68,7 +69,6 @@ pid {directory}/nginx.pid;
 error_log {directory}/error.log;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {directory}/access.log;
     client_body_temp_path {directory}/body;
     proxy_temp_path {directory}/proxy;
     include {directory}/upstream.conf;
