@@ -12,6 +12,7 @@ is not there yet.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,16 @@ UNKNOWN_KIND = _l("This kind of job is no longer known to the application.")
 
 class JobError(Exception):
     """Work that cannot be done, with a message for the organiser who asked for it."""
+
+
+class JobReleased(Exception):
+    """Raised at a job's next progress point once its worker is stopping (RELEASING)."""
+
+
+# Set when this worker process is asked to stop (SIGTERM: a deploy, a machine going down):
+# each job it runs stops at its next progress point and is handed back to the queue at
+# once, for a worker that keeps running, instead of waiting for the stale-job check.
+RELEASING = threading.Event()
 
 
 @dataclass(frozen=True)
@@ -117,12 +128,16 @@ class Progress:
         self._since = 0
 
     def total(self, count: int, message: str = "") -> None:
+        if RELEASING.is_set():
+            raise JobReleased
         self.job.progress_total = count
         if message:
             self.job.message = str(message)
         self.commit()
 
     def advance(self, count: int = 1) -> None:
+        if RELEASING.is_set():
+            raise JobReleased
         self.job.progress_done += count
         self._since += count
         chunk = self._chunk or max(1, self.job.progress_total // 50)
@@ -167,9 +182,25 @@ def run(job_id: int) -> None:
         db.session.commit()
     except JobError as problem:
         _fail(job_id, str(problem))
+    except JobReleased:
+        release(job_id)
     except Exception:
         log.exception("job %s (%s) failed", job_id, job.kind)
         _fail(job_id, str(UNEXPECTED_ERROR))
+
+
+def release(job_id: int) -> None:
+    """Hand a running job back to the queue, to start again from the beginning on another
+    worker: its work so far is rolled back, and this run does not count as an attempt."""
+    db.session.rollback()
+    released = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.state == JobState.running)
+        .values(state=JobState.queued, progress_done=0, heartbeat_at=None, started_at=None,
+                attempts=Job.attempts - 1)).rowcount
+    if released:
+        dispatch_after_commit(job_id)
+    db.session.commit()
+    log.info("job %s handed back to the queue: this worker is stopping", job_id)
 
 
 def _fail(job_id: int, error: str) -> None:
