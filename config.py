@@ -166,6 +166,8 @@ class Config:
     # at most JOBS_MAX_ATTEMPTS runs in all.
     JOBS_STALE_MINUTES = _env_int("JOBS_STALE_MINUTES", 10)
     JOBS_MAX_ATTEMPTS = _env_int("JOBS_MAX_ATTEMPTS", 3)
+    # The files jobs make (badge PDFs, reports) are deleted this many days after the job ends.
+    JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 7)
     # Above these sizes a badge PDF or a report PDF is made by a background job.
     BADGES_JOB_THRESHOLD = _env_int("BADGES_JOB_THRESHOLD", 200)
     REPORT_PDF_JOB_ROWS = _env_int("REPORT_PDF_JOB_ROWS", 500)

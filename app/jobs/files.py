@@ -31,3 +31,13 @@ def open_file(stored_path: str) -> BinaryIO | None:
         return storage.current().open(storage.check_key(stored_path))
     except (FileNotFoundError, storage.BadKey):
         return None
+
+
+def delete(stored_path: str) -> None:
+    """Delete a job's stored file (nothing happens when it is gone or not a job's)."""
+    if not stored_path or not stored_path.startswith(PREFIX + "/"):
+        return
+    try:
+        storage.current().delete(storage.check_key(stored_path))
+    except storage.BadKey:
+        return

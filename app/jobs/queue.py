@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
             services.run(job_id)
 
     services.register_schedule("requeue-stale-jobs", services.check_stale, period="minute:5", minute="*/5")
+    services.register_schedule("purge-job-files", services.purge_results, period="day", minute="15", hour="3")
     for name, entry in services.schedule().items():
         _periodic(app, huey, name, entry)
 

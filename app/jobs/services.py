@@ -244,6 +244,30 @@ def requeue_stale(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
+# --- Files kept for a while only ----------------------------------------------------------
+
+def purge_results(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Delete the files of jobs finished more than JOBS_KEEP_DAYS ago (badge PDFs and
+    reports hold names and photos: they are not kept for ever, nor is the bucket left to
+    grow); the job's page then says the file was deleted. Returns how many."""
+    now = now or utcnow()
+    limit = now - timedelta(days=current_app.config["JOBS_KEEP_DAYS"])
+    purged = 0
+    while True:
+        jobs = list(db.session.scalars(select(Job).where(Job.result_path != "", Job.finished_at < limit)
+                                       .order_by(Job.id).limit(batch)))
+        for job in jobs:
+            files.delete(job.result_path)
+            job.result_path = ""
+        db.session.commit()
+        purged += len(jobs)
+        if len(jobs) < batch:
+            break
+    if purged:
+        log.info("files of %s finished jobs deleted", purged)
+    return purged
+
+
 # --- Periodic work, once per period ------------------------------------------------------
 
 def period_key(period: str, now: datetime) -> str:

@@ -2,7 +2,7 @@
 and its file. Only the organiser who started it and the secretariat see them."""
 from __future__ import annotations
 
-from flask import abort, render_template, send_file
+from flask import abort, current_app, render_template, send_file
 from flask_babel import gettext as _
 
 from app.jobs import services as jobs
@@ -22,6 +22,7 @@ def job(event, job):
     return render_template("organiser/job.html", event=event, job=job, states=JobState,
                            message=_(job.message) if job.message else "", error=_(job.error) if job.error else "",
                            label=jobs.kind_label(job.kind), refresh=None if job.finished else REFRESH_SECONDS,
+                           keep_days=current_app.config["JOBS_KEEP_DAYS"],
                            title=str(jobs.kind_label(job.kind)))
 
 

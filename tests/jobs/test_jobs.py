@@ -259,3 +259,39 @@ def test_the_daily_travel_reminders_go_to_events_not_yet_over(organiser, clock):
     reminders = list(db.session.scalars(select(OutboxMessage.event_id)
                                         .where(OutboxMessage.template == "registration_travel_reminder")))
     assert reminders == [event.id]
+
+
+def test_files_of_old_jobs_are_deleted_and_the_page_says_so(client, organiser, clock):
+    """Badge PDFs hold names and photos: a week after the job they are deleted by the daily
+    task, from the storage as well; newer ones and unfinished jobs keep theirs."""
+    from app.utils import storage
+
+    event, user = organiser
+    clock.set(datetime(2027, 4, 1, 3, 15, tzinfo=UTC))
+    jobs = []
+    for days_ago in (8, 6):
+        job = Job(event_id=event.id, kind="checkin.badges_pdf", requested_by_id=user.id, state=JobState.done,
+                  progress_total=2, progress_done=2, result_name="badges-astana-2.pdf",
+                  finished_at=datetime(2027, 4, 1, 3, 0, tzinfo=UTC) - timedelta(days=days_ago))
+        db.session.add(job)
+        db.session.flush()
+        job.result_path = files.save(job.id, job.result_name, b"%PDF-1.4 names and photos")
+        jobs.append(job)
+    db.session.commit()
+    old, recent = jobs
+    old_key = old.result_path
+    assert storage.current().exists(old_key)
+
+    assert services.run_scheduled("purge-job-files") is True
+    assert services.run_scheduled("purge-job-files") is False  # once a day
+    db.session.expire_all()
+    assert not storage.current().exists(old_key)
+    assert old.result_path == "" and recent.result_path != ""
+    assert storage.current().exists(recent.result_path)
+
+    login_session(client, user)
+    page = client.get(f"/e/{event.slug}/manage/jobs/{old.id}").get_data(as_text=True)
+    assert "badges-astana-2.pdf was deleted 7 days after the job ended" in page
+    assert f"/jobs/{old.id}/download" not in page
+    assert client.get(f"/e/{event.slug}/manage/jobs/{old.id}/download").status_code == 404
+    assert client.get(f"/e/{event.slug}/manage/jobs/{recent.id}/download").status_code == 200
