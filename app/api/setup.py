@@ -64,6 +64,7 @@ def _is_api() -> bool:
 def _before():
     if _is_api():
         auth.identify()
+        auth.refuse_anonymous(current_app.view_functions.get(request.endpoint))
 
 
 def _after(response):

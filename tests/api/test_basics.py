@@ -16,7 +16,10 @@ from tests.factories import make_event, make_user
     ("GET", "/api/v1/token", 401),
     ("GET", "/api/v1/events/x/participants?page=abc", 422),
     ("GET", "/api/v1/events/x/participants?page=-1", 422),
-    ("GET", "/api/v1/events/x/registrations?limit=-5", 422),
+    # Without a token, an endpoint that needs one says so before it reads the input.
+    ("GET", "/api/v1/events/x/registrations?limit=-5", 401),
+    ("POST", "/api/v1/events/x/registrations", 401),
+    ("POST", "/api/v1/events/x/registrations/1/state", 401),
 ])
 def test_errors_are_json_never_html(client, method, url, status):
     response = client.open(url, method=method)
@@ -24,6 +27,15 @@ def test_errors_are_json_never_html(client, method, url, status):
     assert response.mimetype == "application/json"
     error = response.get_json()["error"]
     assert set(error) == {"code", "message", "fields"} and error["message"]
+
+
+def test_bad_input_with_a_token_is_still_a_422_naming_the_field(client):
+    user = make_user()
+    event = make_event(slug="basics")
+    db.session.commit()
+    secret = personal_token(user, event)
+    response = client.get("/api/v1/events/basics/registrations?limit=-5", headers=bearer(secret))
+    assert response.status_code == 422 and "limit" in response.get_json()["error"]["fields"]
 
 
 def test_validation_errors_name_the_fields(client):
