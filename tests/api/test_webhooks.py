@@ -288,3 +288,85 @@ def test_a_stopped_webhook_worker_finishes_the_delivery_in_hand_and_leaves_the_r
     assert [d.status for d in rows] == ["delivered", "pending", "pending"]
     assert all(d.next_attempt_at <= utcnow() for d in rows[1:])
     assert webhooks.send_due(loopback_allowed) == 2
+
+
+def _certificates(directory, name: str):
+    """A certificate authority, and a server certificate it signed for `name`."""
+    from datetime import datetime, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(timezone.utc)
+
+    def build(subject, issuer, public_key, signing_key, *, ca: bool, san=None):
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+                   .not_valid_after(now + timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if san:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
+        return builder.sign(signing_key, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test webhook CA")])
+    ca = build(ca_name, ca_name, ca_key.public_key(), ca_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = build(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]), ca_name, key.public_key(), ca_key,
+                 ca=False, san=name)
+    (directory / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (directory / "server.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    (directory / "server.key").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                             serialization.PrivateFormat.PKCS8,
+                                                             serialization.NoEncryption()))
+    return directory / "ca.pem"
+
+
+@pytest.fixture
+def tls_receiver(tmp_path, monkeypatch):
+    """A receiver over HTTPS on loopback, its certificate signed by a CA this test trusts."""
+    import ssl
+
+    made = []
+
+    def start(name: str = "localhost"):
+        directory = tmp_path / f"tls-{len(made)}"
+        directory.mkdir()
+        monkeypatch.setenv("SSL_CERT_FILE", str(_certificates(directory, name)))
+        listener = Receiver()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(directory / "server.pem", directory / "server.key")
+        listener.server.socket = context.wrap_socket(listener.server.socket, server_side=True)
+        listener.url = f"https://localhost:{listener.server.server_port}/hook"
+        made.append(listener)
+        return listener
+
+    yield start
+    for listener in made:
+        listener.close()
+
+
+def test_a_webhook_over_https_is_delivered_to_a_trusted_certificate(world, tls_receiver, loopback_allowed):
+    listener = tls_receiver("localhost")
+    hook_for(world, listener.url, config=loopback_allowed)
+    world.registration(approve=True)
+    assert webhooks.send_due(loopback_allowed) == 1
+    headers, body = listener.requests[0]
+    assert headers["Host"].startswith("localhost") and webhooks.verify("s3cret", headers["Kurultai-Signature"], body)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    db.session.expire_all()
+    assert (delivery.status, delivery.response_code, delivery.error) == ("delivered", 200, "")
+
+
+def test_a_webhook_over_https_refuses_a_certificate_for_another_name(world, tls_receiver, loopback_allowed):
+    listener = tls_receiver("hooks.example.org")  # the server at localhost shows someone else's name
+    hook_for(world, listener.url, config=loopback_allowed)
+    world.registration(approve=True)
+    webhooks.send_due(loopback_allowed)
+    assert listener.requests == []  # nothing signed was sent to it
+    delivery = db.session.scalar(select(WebhookDelivery))
+    db.session.expire_all()
+    assert delivery.status == "pending" and delivery.attempts == 1
+    assert "certificate" in delivery.error.lower()
