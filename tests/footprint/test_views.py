@@ -170,6 +170,9 @@ def test_downloads_carry_the_same_numbers(client, event, category):
     csv = client.get(f"/e/{event.slug}/manage/footprint/export.csv").get_data(as_text=True)
     report = footprint.event_report(event, actor=secretariat)
     assert f"All trips,7,0,7,{round(report.total.total_g / 1_000_000, 3)}" in csv
+    # Every line names the factors and the radiative-forcing choice behind its figure.
+    assert csv.splitlines()[0].endswith("Conversion factors,Flights with the radiative-forcing uplift")
+    assert all(line.endswith(",DESNZ 2023,Yes") for line in csv.splitlines()[1:])
     only = client.get(f"/e/{event.slug}/manage/footprint/export.csv?group=mode").get_data(as_text=True)
     assert "All trips" not in only and "Flights" in only
     xlsx = client.get(f"/e/{event.slug}/manage/footprint/export.xlsx")
@@ -227,13 +230,18 @@ def test_the_dashboard_shows_the_events_travel_once_it_aggregates_five_trips(cli
     _five_delegations(event, category, sizes=(4,))
     db.session.commit()
     login_session(client, lead)
-    assert "Travel footprint, t CO₂e" not in client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
+    early = client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
+    assert "Travel footprint, t CO₂e" not in early and "Travel footprint by delegation" not in early
     _five_delegations(event, category, sizes=(1,), start=5)
     db.session.commit()
     page = client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
-    tonnes = round(footprint.event_report(event, actor=lead).total.total_g / 1_000_000)
-    assert "Travel footprint, t CO₂e" in page and f">{tonnes}<" in page
+    total = footprint.event_report(event, actor=lead).total
+    assert "Travel footprint, t CO₂e" in page and f">{round(total.total_g / 1_000_000, 1)}<" in page
+    assert f">{round(total.low_g / 1_000_000, 1)}<" in page and f">{round(total.high_g / 1_000_000, 1)}<" in page
+    assert "Trips estimated from the delegation&#39;s capital" in page
     assert f"/e/{event.slug}/manage/footprint" in page
+    assert "Travel footprint by delegation, t CO₂e" in page and "Delegation 5" in page
+    assert page.count("Flights include the radiative-forcing uplift.") == 2
 
 
 def test_computing_every_figure_again_on_request_is_audited(client, event, category):

@@ -25,7 +25,7 @@ from tests.registration.conftest import details
 ROLE_FIGURES = {
     "secretariat": ["registrations-by-state", "registrations-over-time", "registrations-by-category", "countries",
                     "delegations", "invitations", "agenda-readiness", "checkins-per-hour", "outbox",
-                    "travel-footprint"],
+                    "travel-footprint", "footprint-by-delegation"],
     "accreditation": ["review-queue", "accreditation-tasks", "waitlist"],
     "programme": ["agenda-readiness", "speakers-by-state", "proposals", "sessions-by-track", "sessions-by-type",
                   "sessions-by-sdg", "room-use"],
