@@ -90,6 +90,21 @@ def test_the_secretariat_dashboard_shows_the_seeded_figures(client, demo):
     assert page(response).xpath(f'//*[@id="{desc_id}"]')
 
 
+def test_the_demo_secretariat_sees_the_travel_footprint_and_a_chart_by_delegation(client, demo):
+    response = client.get(f"{demo('secretariat')}/")
+    footprint = tiles_of(response, "travel-footprint")
+    # Every demo delegate whose place counts gave where they travel from.
+    assert footprint["Trips declared by the delegates"] == "12"
+    assert footprint["Trips estimated from the delegation's capital"] == "0"
+    low, total, high = (float(footprint[label].replace(",", "")) for label in (
+        "Low end of the range, t CO₂e", "Travel footprint, t CO₂e", "High end of the range, t CO₂e"))
+    assert 0 < low < total < high
+    by_delegation = dict(table_of(response, "footprint-by-delegation"))
+    assert {"Pakistan", "Kazakhstan", "Kyrgyzstan", "Uzbekistan"} <= set(by_delegation)
+    assert "Flights include the radiative-forcing uplift." in page(response).xpath(
+        'string(//section[@data-figure="footprint-by-delegation"])')
+
+
 def test_each_number_links_to_the_list_behind_it(client, demo):
     manage = demo("secretariat")
     response = client.get(f"{manage}/")
