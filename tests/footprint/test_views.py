@@ -2,6 +2,7 @@
 their language, the secretariat's report with its privacy rule, downloads and choices."""
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
@@ -256,3 +257,17 @@ def test_computing_every_figure_again_on_request_is_audited(client, event, categ
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "footprint.recompute"))
     page = client.get(f"/e/{event.slug}/manage/audit").get_data(as_text=True)
     assert "Footprint computed again" in page
+
+
+def test_the_delegates_data_download_holds_their_journey_and_its_figure(client, event, category):
+    registration = approved(event, category)
+    travel(registration, "ISB", [leg("air", "economy")])
+    db.session.commit()
+    login_session(client, registration.user)
+    data = json.loads(client.get("/account/data.json").get_data())
+    [held] = data["registrations"]
+    assert (held["travel_origin"], held["travel_legs"], held["travel_return"]) == (
+        "ISB", [{"mode": "air", "cabin": "economy", "to": ""}], True)
+    [trip] = data["trips"]
+    assert (trip["origin"], trip["declared"], trip["kg_co2e"], trip["hotel_nights"]) == ("ISB", True, 888.708, 4)
+    assert trip["radiative_forcing"] is True
