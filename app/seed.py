@@ -133,10 +133,10 @@ ROLE_ACCOUNTS = [
 ]
 
 # Each domain's demo data, in this order: registrations first, the agenda and its
-# speakers next, on-site data, the travel footprint of the registrations, then the
-# bilaterals between delegations.
+# speakers next, on-site data, the bilaterals between delegations (with the heads of
+# delegation they register), then the travel footprint of all those registrations.
 DOMAIN_SEEDS = (registration_seed.seed, agenda_seed.seed, speakers_seed.seed, checkin_seed.seed,
-                footprint_seed.seed, bilaterals_seed.seed)
+                bilaterals_seed.seed, footprint_seed.seed)
 
 
 def _account(email: str, **profile) -> User:

@@ -36,6 +36,11 @@ class FactorSet(db.Model):
     def label(self) -> str:
         return f"DESNZ {self.year}" + (f" v{self.version}" if self.version > 1 else "")
 
+    @property
+    def verified(self) -> bool:
+        """Read from the published table (not typed in, and not checked against it)."""
+        return (self.params or {}).get("verified") is True
+
 
 class Factor(db.Model):
     """One conversion factor: kg CO2e per unit (passenger.km, vehicle.km or room.night)."""

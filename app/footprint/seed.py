@@ -1,5 +1,6 @@
 """Demo data of the travel footprint: the bundled factor set, and where each demo
-delegate travels from and how, so the report has figures on a fresh demo."""
+delegate travels from and how, so the report and the secretariat's dashboard have
+figures on a fresh demo (a delegate who changes their journey keeps it)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -28,6 +29,12 @@ JOURNEYS = {
     "ingrid.halvorsen@example.org": ("OSL", [{"mode": "air", "cabin": "premium", "to": "FRA"},
                                              {"mode": "air", "cabin": "premium", "to": ""}], True),
     "arman.tokayev@example.org": ("Karaganda", [{"mode": "car", "cabin": "", "to": ""}], False),
+    # The heads of delegation: one lives in the summit's city, one comes from New York.
+    "kz.head@example.org": ("Astana", [{"mode": "car", "cabin": "", "to": ""}], True),
+    "uz.head@example.org": ("TAS", [{"mode": "air", "cabin": "business", "to": ""}], True),
+    "kg.head@example.org": ("Bishkek", [{"mode": "air", "cabin": "economy", "to": ""}], True),
+    "undp.head@example.org": ("JFK", [{"mode": "air", "cabin": "business", "to": "IST"},
+                                      {"mode": "air", "cabin": "business", "to": ""}], True),
 }
 
 

@@ -309,13 +309,30 @@ def outbox(event, user, shared=None) -> Chart:
 
 @figure("travel-footprint")
 def travel_footprint(event, user, shared=None) -> Chart | None:
-    """The event's travel in tonnes of CO2e, once it aggregates enough trips to name no one."""
+    """The event's travel in tonnes of CO2e with its range and how many trips are
+    declared or estimated, once it aggregates enough trips to name no one."""
     rows = footprint_figures.event_tonnes(event)
     if not rows:
         return None
     href = _link(user, "footprint.view", event, "footprint.report")
-    return tiles("travel-footprint", _l("Travel footprint"),
-                 [(label, value, href) for _key, label, value in rows])
+    chart = tiles("travel-footprint", _l("Travel footprint"), [(label, value, href) for _key, label, value in rows])
+    chart.note = footprint_figures.radiative_forcing_note(event)
+    return chart
+
+
+@figure("footprint-by-delegation")
+def footprint_by_delegation(event, user, shared=None) -> Chart | None:
+    """The travel by delegation, in tonnes of CO2e (groups under five folded for those
+    who may not see registrations)."""
+    rows = footprint_figures.by_delegation(event, user)
+    if not rows:
+        return None
+    href = _link(user, "footprint.view", event, "footprint.report")
+    chart = bar_chart("footprint-by-delegation", _l("Travel footprint by delegation, t CO₂e"),
+                      [(label, value, href) for label, value in rows], label_title=_l("Delegation"),
+                      value_title=_l("t CO₂e"))
+    chart.note = footprint_figures.radiative_forcing_note(event)
+    return chart
 
 
 # --- Figures other domains provide ---------------------------------------------------

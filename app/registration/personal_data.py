@@ -24,7 +24,7 @@ EXPORTED = ("honorific", "given_name", "family_name", "organisation", "position"
             "phone", "languages", "dietary", "accessibility", "arrival_date", "departure_date", "visa_letter_needed",
             "passport_number", "passport_expiry", "date_of_birth", "place_of_birth", "public_listing",
             "arrival_flight", "arrival_at", "departure_flight", "departure_at", "hotel", "airport_transfer",
-            "created_at", "submitted_at", "decided_at", "cancelled_at", "cancel_reason", "privacy_consent_at")
+            "travel_origin", "travel_legs", "travel_return", "created_at", "submitted_at", "decided_at", "cancelled_at", "cancel_reason", "privacy_consent_at")
 # Blanked on anonymisation (the rest is what the figures count).
 PERSONAL_TEXT = ("honorific", "given_name", "organisation", "position", "nationality", "email", "phone", "dietary",
                  "accessibility", "arrival_flight", "departure_flight", "hotel", "cancel_reason", "place_of_birth",

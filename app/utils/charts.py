@@ -59,6 +59,7 @@ class Chart:
     rows: list[list]                 # the table's cells, first cell the label
     hrefs: list[str | None] = field(default_factory=list)  # one per row: the list behind it
     svg: Markup = Markup("")
+    note: str = ""                   # shown under the heading: what every number depends on
 
     @property
     def empty(self) -> bool:

@@ -103,6 +103,10 @@ def suggestions(query: str, limit: int = 10) -> list[tuple[str, str]]:
     return [(row["iata"], f"{row['city']}, {row['name']} ({row['iata']}), {row['country']}") for row in rows[:limit]]
 
 
+# Capitals renamed since the `countryinfo` data was written.
+CAPITAL_NAMES = {"KZ": "Astana"}
+
+
 @cache
 def capital(country: str) -> Place | None:
     """The capital city of the country with this ISO alpha-2 code, or None when unknown."""
@@ -116,4 +120,5 @@ def capital(country: str) -> Place | None:
         return None
     if not name or lat is None or lon is None:
         return None
-    return Place(name=name, country=country.upper(), lat=float(lat), lon=float(lon))
+    return Place(name=CAPITAL_NAMES.get(country.upper(), name), country=country.upper(), lat=float(lat),
+                 lon=float(lon))

@@ -54,6 +54,14 @@ def test_an_approved_delegate_without_travel_details_counts_as_an_estimate_from_
     assert totals(event)[("event", "")] == (1, 0, trip.total_g)
 
 
+def test_a_delegate_from_the_host_country_is_estimated_from_astana_and_travels_nowhere(event, category):
+    registration = approved(event, category, country="KZ", nationality="KZ")
+    trip = footprint.trip_of(registration.id)
+    # The capital is named as it is now (the place data still calls it Nur-Sultan); the
+    # summit is in it, so the estimate is a local trip: no travel, no hotel.
+    assert (trip.declared, trip.origin, trip.legs, trip.nights, trip.total_g) == (False, "Astana", [], 0, 0)
+
+
 def test_a_submitted_registration_does_not_count_until_approved(event):
     from tests.factories import make_category
 

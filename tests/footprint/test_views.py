@@ -2,6 +2,7 @@
 their language, the secretariat's report with its privacy rule, downloads and choices."""
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
@@ -170,6 +171,9 @@ def test_downloads_carry_the_same_numbers(client, event, category):
     csv = client.get(f"/e/{event.slug}/manage/footprint/export.csv").get_data(as_text=True)
     report = footprint.event_report(event, actor=secretariat)
     assert f"All trips,7,0,7,{round(report.total.total_g / 1_000_000, 3)}" in csv
+    # Every line names the factors and the radiative-forcing choice behind its figure.
+    assert csv.splitlines()[0].endswith("Conversion factors,Flights with the radiative-forcing uplift")
+    assert all(line.endswith(",DESNZ 2023,Yes") for line in csv.splitlines()[1:])
     only = client.get(f"/e/{event.slug}/manage/footprint/export.csv?group=mode").get_data(as_text=True)
     assert "All trips" not in only and "Flights" in only
     xlsx = client.get(f"/e/{event.slug}/manage/footprint/export.xlsx")
@@ -227,13 +231,18 @@ def test_the_dashboard_shows_the_events_travel_once_it_aggregates_five_trips(cli
     _five_delegations(event, category, sizes=(4,))
     db.session.commit()
     login_session(client, lead)
-    assert "Travel footprint, t CO₂e" not in client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
+    early = client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
+    assert "Travel footprint, t CO₂e" not in early and "Travel footprint by delegation" not in early
     _five_delegations(event, category, sizes=(1,), start=5)
     db.session.commit()
     page = client.get(f"/e/{event.slug}/manage/").get_data(as_text=True)
-    tonnes = round(footprint.event_report(event, actor=lead).total.total_g / 1_000_000)
-    assert "Travel footprint, t CO₂e" in page and f">{tonnes}<" in page
+    total = footprint.event_report(event, actor=lead).total
+    assert "Travel footprint, t CO₂e" in page and f">{round(total.total_g / 1_000_000, 1)}<" in page
+    assert f">{round(total.low_g / 1_000_000, 1)}<" in page and f">{round(total.high_g / 1_000_000, 1)}<" in page
+    assert "Trips estimated from the delegation&#39;s capital" in page
     assert f"/e/{event.slug}/manage/footprint" in page
+    assert "Travel footprint by delegation, t CO₂e" in page and "Delegation 5" in page
+    assert page.count("Flights include the radiative-forcing uplift.") == 2
 
 
 def test_computing_every_figure_again_on_request_is_audited(client, event, category):
@@ -248,3 +257,17 @@ def test_computing_every_figure_again_on_request_is_audited(client, event, categ
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "footprint.recompute"))
     page = client.get(f"/e/{event.slug}/manage/audit").get_data(as_text=True)
     assert "Footprint computed again" in page
+
+
+def test_the_delegates_data_download_holds_their_journey_and_its_figure(client, event, category):
+    registration = approved(event, category)
+    travel(registration, "ISB", [leg("air", "economy")])
+    db.session.commit()
+    login_session(client, registration.user)
+    data = json.loads(client.get("/account/data.json").get_data())
+    [held] = data["registrations"]
+    assert (held["travel_origin"], held["travel_legs"], held["travel_return"]) == (
+        "ISB", [{"mode": "air", "cabin": "economy", "to": ""}], True)
+    [trip] = data["trips"]
+    assert (trip["origin"], trip["declared"], trip["kg_co2e"], trip["hotel_nights"]) == ("ISB", True, 888.708, 4)
+    assert trip["radiative_forcing"] is True

@@ -25,7 +25,7 @@ from tests.registration.conftest import details
 ROLE_FIGURES = {
     "secretariat": ["registrations-by-state", "registrations-over-time", "registrations-by-category", "countries",
                     "delegations", "invitations", "agenda-readiness", "checkins-per-hour", "outbox",
-                    "travel-footprint"],
+                    "travel-footprint", "footprint-by-delegation"],
     "accreditation": ["review-queue", "accreditation-tasks", "waitlist"],
     "programme": ["agenda-readiness", "speakers-by-state", "proposals", "sessions-by-track", "sessions-by-type",
                   "sessions-by-sdg", "room-use"],
@@ -88,6 +88,21 @@ def test_the_secretariat_dashboard_shows_the_seeded_figures(client, demo):
     title_id, desc_id = svg.get("aria-labelledby").split()
     assert page(response).xpath(f'//*[@id="{title_id}"]')[0].text == "Registrations by state"
     assert page(response).xpath(f'//*[@id="{desc_id}"]')
+
+
+def test_the_demo_secretariat_sees_the_travel_footprint_and_a_chart_by_delegation(client, demo):
+    response = client.get(f"{demo('secretariat')}/")
+    footprint = tiles_of(response, "travel-footprint")
+    # Every demo delegate whose place counts gave where they travel from.
+    assert footprint["Trips declared by the delegates"] == "12"
+    assert footprint["Trips estimated from the delegation's capital"] == "0"
+    low, total, high = (float(footprint[label].replace(",", "")) for label in (
+        "Low end of the range, t CO₂e", "Travel footprint, t CO₂e", "High end of the range, t CO₂e"))
+    assert 0 < low < total < high
+    by_delegation = dict(table_of(response, "footprint-by-delegation"))
+    assert {"Pakistan", "Kazakhstan", "Kyrgyzstan", "Uzbekistan"} <= set(by_delegation)
+    assert "Flights include the radiative-forcing uplift." in page(response).xpath(
+        'string(//section[@data-figure="footprint-by-delegation"])')
 
 
 def test_each_number_links_to_the_list_behind_it(client, demo):

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from app.footprint.services.calculation import (Alternative, CABINS, FactorTable, Figures, Journey,  # noqa: F401
                                                 MODES, RAIL_INSTEAD_BELOW_KM)
-from app.footprint.services.configure import (INLINE_TRIPS, pending_events, recompute_on_request,  # noqa: F401
-                                              recompute_pending, request_recompute, update_settings)
+from app.footprint.services.configure import (follow_latest_set, INLINE_TRIPS, pending_events,  # noqa: F401
+                                              recompute_on_request, recompute_pending, request_recompute,
+                                              update_settings)
 from app.footprint.services.factors import (factor_sets, install_bundled, latest_set,  # noqa: F401
-                                            load_factor_set, read_data_file, table_for)
+                                            load_factor_set, next_version, read_data_file, stored_set,
+                                            table_for)
+from app.footprint.services.published import differences, PublishedTableError, read_published  # noqa: F401
 from app.footprint.services.report import (event_report, EXPORT_COLUMNS, export_rows, MIN_GROUP,  # noqa: F401
                                            OwnTrip, Report, Row, trip_view)
 from app.footprint.services.settings import FootprintError, settings_for, SETTINGS_FIELDS  # noqa: F401

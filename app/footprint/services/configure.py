@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.audit.services import audited_update, record
+from app.events.models import Event
 from app.extensions import db
 from app.footprint.models import FootprintSettings, Trip
 from app.footprint.services.settings import RECOMPUTE_FIELDS, SETTINGS_FIELDS, check_settings, saved_settings
@@ -46,6 +47,22 @@ def request_recompute(event, settings=None) -> str:
     settings.recompute_requested_at = None
     db.session.flush()
     return "recomputed"
+
+
+def follow_latest_set() -> int:
+    """After a new factor set is stored: every event with trips that follows the latest
+    set (chose none) is marked to be computed again by `flask footprint-recompute
+    --pending`. Returns how many."""
+    chosen = set(db.session.scalars(select(FootprintSettings.event_id)
+                                    .where(FootprintSettings.factor_set_id.is_not(None))))
+    marked = 0
+    for event in db.session.scalars(select(Event).where(Event.id.in_(select(Trip.event_id).distinct()))):
+        if event.id in chosen:
+            continue
+        saved_settings(event).recompute_requested_at = utcnow()
+        marked += 1
+    db.session.flush()
+    return marked
 
 
 def pending_events() -> list[int]:

@@ -15,7 +15,7 @@ from app.footprint.services.calculation import FactorTable
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # The set shipped with the application (the latest DESNZ set this release carries).
 BUNDLED = DATA_DIR / "desnz-2023.json"
-PARAM_KEYS = ("air_distance_uplift", "bands", "uncertainty", "hotel_default", "notes", "publisher")
+PARAM_KEYS = ("air_distance_uplift", "bands", "uncertainty", "hotel_default", "notes", "publisher", "verified")
 
 
 def read_data_file(path: Path | str = BUNDLED) -> dict:
@@ -26,8 +26,7 @@ def read_data_file(path: Path | str = BUNDLED) -> dict:
 def load_factor_set(data: dict) -> FactorSet:
     """Store a factor set from its parsed data file; one that is already stored (same
     year and version) is returned as it is. Flushes."""
-    existing = db.session.scalar(select(FactorSet).where(FactorSet.year == int(data["year"]),
-                                                         FactorSet.version == int(data.get("version", 1))))
+    existing = stored_set(int(data["year"]), int(data.get("version", 1)))
     if existing is not None:
         return existing
     factor_set = FactorSet(year=int(data["year"]), version=int(data.get("version", 1)), source=data["source"],
@@ -47,6 +46,16 @@ def load_factor_set(data: dict) -> FactorSet:
 def install_bundled() -> FactorSet:
     """The set shipped with the application, stored if it is not yet."""
     return load_factor_set(read_data_file())
+
+
+def stored_set(year: int, version: int) -> FactorSet | None:
+    return db.session.scalar(select(FactorSet).where(FactorSet.year == year, FactorSet.version == version))
+
+
+def next_version(year: int) -> int:
+    """The first version of `year` not stored yet."""
+    versions = set(db.session.scalars(select(FactorSet.version).where(FactorSet.year == year)))
+    return max(versions, default=0) + 1
 
 
 def factor_sets() -> list[FactorSet]:

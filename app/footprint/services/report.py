@@ -136,8 +136,10 @@ def event_report(event, *, actor, locale: str = "en") -> Report:
 
 
 def export_rows(report: Report, only: str | None = None) -> list[list]:
-    """The report as rows of (group kind, group, trips, declared, estimated, t, low t, high t);
-    `only` keeps one group kind (delegation, category, country or mode)."""
+    """The report as rows of (group kind, group, trips, declared, estimated, t, low t, high t,
+    factors, radiative forcing): every row names what its figure rests on, so a line
+    copied elsewhere keeps it. `only` keeps one group kind (delegation, category, country
+    or mode)."""
     kinds = {"event": _l("Event"), "delegation": _l("Delegation"), "category": _l("Category"),
              "country": _l("Country"), "mode": _l("Mode")}
     rows = []
@@ -146,7 +148,9 @@ def export_rows(report: Report, only: str | None = None) -> list[list]:
     for dimension in (d for d in DIMENSIONS if only in (None, d)):
         for row in report.groups.get(dimension, []):
             rows.append(_export_row(str(kinds[dimension]), row.label, row))
-    return rows
+    basis = [report.factor_set.label if report.factor_set is not None else "",
+             str(_l("Yes") if report.radiative_forcing else _l("No"))]
+    return [row + basis for row in rows]
 
 
 def _export_row(kind: str, label: str, row: Row) -> list:
@@ -156,7 +160,8 @@ def _export_row(kind: str, label: str, row: Row) -> list:
 
 EXPORT_COLUMNS = [("kind", _l("Group kind")), ("group", _l("Group")), ("trips", _l("Trips")),
                   ("declared", _l("Declared")), ("estimated", _l("Estimated")), ("tonnes", _l("t CO2e")),
-                  ("low", _l("Low, t CO2e")), ("high", _l("High, t CO2e"))]
+                  ("low", _l("Low, t CO2e")), ("high", _l("High, t CO2e")), ("factors", _l("Conversion factors")),
+                  ("rf", _l("Flights with the radiative-forcing uplift"))]
 
 
 @dataclass
