@@ -8,9 +8,17 @@ the rows sharing a key they had or have (through the keys' indexes), so the list
 
 Connected by the wiring. Writes that bypass the session (bulk inserts in benchmarks
 and tests) fill the keys themselves and call `refresh_event`.
+
+Two people registering twins at the same moment, in two transactions, would each miss
+the other's uncommitted row. On PostgreSQL a flush that writes a few keys first takes a
+transaction-scoped advisory lock per key (in one order, so two writers never deadlock):
+the second writer of a key waits for the first to commit, then sees its row and flags
+both. (SQLite lets one writer at a time anyway.) A bulk write of many keys takes no
+locks: imports run alone, and `refresh_event` settles them.
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from sqlalchemy import and_, event as sa_event, exists, func, or_, select, update
@@ -21,6 +29,9 @@ from app.registration.models import Registration, RegistrationState
 
 _PENDING = "kurultai.duplicate_keys"
 _table = Registration.__table__
+# A flush writing more keys than this takes no advisory locks (each lock holds a slot of
+# PostgreSQL's shared lock table until the transaction ends).
+MAX_KEY_LOCKS = 16
 
 
 def email_key(email: str | None, state) -> str | None:
@@ -84,6 +95,23 @@ def _refresh(connection, event_id: int, emails: set, people: set, ids: set) -> N
                            .values(duplicate=_flag_expression(_table)))
 
 
+def lock_id(event_id: int, key: str) -> int:
+    """A stable signed 64-bit number for (event, key), for pg_advisory_xact_lock."""
+    digest = hashlib.blake2b(f"kurultai-registration-key:{event_id}:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _lock_keys(connection, pending: dict) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    ids = sorted({lock_id(event_id, key) for event_id, (emails, people, _ids) in pending.items()
+                  for key in (emails | people) - {None}})
+    if not ids or len(ids) > MAX_KEY_LOCKS:
+        return
+    for number in ids:
+        connection.execute(select(func.pg_advisory_xact_lock(number)))
+
+
 def refresh_event(connection, event_id: int) -> None:
     """Recompute every flag of the event (after writes that bypassed the session): the
     shared keys grouped once, then two updates."""
@@ -145,6 +173,7 @@ def _after_flush_postexec(session: Session, _context) -> None:
             emails, people, _ids = pending.setdefault(obj.event_id, (set(), set(), set()))
             emails.add(obj.email_key)
             people.add(obj.person_key)
+    _lock_keys(connection, pending)
     for event_id, (emails, people, ids) in pending.items():
         # Rows new in this flush are found by their keys.
         _refresh(connection, event_id, emails - {None}, people - {None}, ids)

@@ -161,3 +161,60 @@ def test_login_and_list_search_use_their_indexes_on_postgresql(app, event, is_po
     assert "ix_registrations_search_trgm" in _plan(select(Registration.id).where(keys.contains("serik")))
     assert "ix_registrations_event_duplicate" in _plan(services.registration_query(event, {"duplicates": True}))
     assert "ix_registrations_event_country" in _plan(services.registration_query(event, {"country": "KZ"}))
+
+
+@pytest.mark.postgres_only
+def test_twins_written_at_the_same_moment_in_two_transactions_are_both_flagged(app, event, database_url):
+    """Two delegates register the same person at once: the second
+    writer waits for the first one's key lock, then sees its row."""
+    import threading
+    import time
+
+    from app.events.models import Event
+    from app.registration.models import Category
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer at a time")
+    category = make_category(event)
+    users = [make_user(), make_user()]
+    db.session.commit()
+    event_id, category_id, user_ids = event.id, category.id, [u.id for u in users]
+    first_flushed, errors = threading.Event(), []
+
+    def write(index):
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_ids[index])
+                services.create_registration(db.session.get(Event, event_id), user,
+                                             details(given_name="Aliya", family_name="Twin", **PASSPORT),
+                                             category=db.session.get(Category, category_id), actor=user)
+                db.session.flush()
+                if index == 0:
+                    first_flushed.set()
+                    time.sleep(0.5)  # the second writer flushes meanwhile
+                db.session.commit()
+            except Exception as exc:  # reported below
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    first = threading.Thread(target=write, args=(0,))
+    first.start()
+    assert first_flushed.wait(10)
+    second = threading.Thread(target=write, args=(1,))
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert errors == []
+    db.session.expire_all()
+    rows = db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all()
+    assert len(rows) == 2 and rows[0].person_key == rows[1].person_key
+    assert [r.duplicate for r in rows] == [True, True]
+
+
+def test_key_lock_numbers_are_stable_64_bit_numbers_per_event_and_key():
+    ids = {keys.lock_id(1, f"person{i}@example.org") for i in range(1000)}
+    assert len(ids) == 1000 and all(-2**63 <= i < 2**63 for i in ids)
+    assert keys.lock_id(1, "a@example.org") != keys.lock_id(2, "a@example.org")
+    assert keys.lock_id(1, "a@example.org") == keys.lock_id(1, "a@example.org")
