@@ -27,8 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from flask_babel import format_decimal, lazy_gettext as _l
+from babel.numbers import format_decimal as babel_format_decimal
+from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.utils.tabular import Table, build_table, download
@@ -76,8 +78,15 @@ def chart_download(chart: Chart, fmt: str = "csv"):
 def number(value) -> str:
     """`value` written for the reader's language (1 234, 1,234...)."""
     if isinstance(value, float) and not value.is_integer():
-        return format_decimal(round(value, 1))
-    return format_decimal(int(value))
+        return _formatted(round(value, 1), str(get_locale() or "en"))
+    return _formatted(int(value), str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: int | float, locale: str) -> str:
+    # A dashboard writes a few thousand numbers, most of them small and repeated; Babel
+    # takes some 20 microseconds for each.
+    return babel_format_decimal(value, locale=locale)
 
 
 def cell_display(value) -> str:
