@@ -4,8 +4,9 @@ from __future__ import annotations
 from app import policy
 from app.agenda import providers as agenda_providers
 from app.agenda.services import agenda_published
-from app.bilaterals import services
+from app.bilaterals import personal_data, services
 from app.personal import providers as personal_providers
+from app.privacy import providers as privacy
 
 
 def _acts_for_a_delegation(user, event) -> bool:
@@ -19,7 +20,8 @@ def _sees(user, bilateral) -> bool:
 def connect(app) -> None:
     """The access rules learn who stands for which delegation and who attends; the personal
     agenda and calendar feed show confirmed bilaterals; the public agenda names the meetings
-    both sides announce; a publication of the agenda bumps the bilaterals it overruns."""
+    both sides announce; a publication of the agenda bumps the bilaterals it overruns; the
+    meetings a person takes part in are in their copy of their data, and leave it on erasure."""
     policy.provide("has_bilaterals_page", services.has_bilaterals_page)
     policy.provide("acts_for_a_delegation", _acts_for_a_delegation)
     policy.provide("sees_bilateral", _sees)
@@ -28,3 +30,7 @@ def connect(app) -> None:
     personal_providers.provide_bilaterals(services.personal_entries)
     agenda_providers.register_announced_meetings(services.announced)
     agenda_published.connect(services.after_publication, weak=False)
+    privacy.register_export("bilaterals", personal_data.export)
+    privacy.register_erasure("bilaterals", personal_data.erase_person)
+    privacy.register_event_anonymiser("bilaterals", personal_data.anonymise_event)
+    privacy.register_people("bilaterals", personal_data.people)
