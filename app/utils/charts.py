@@ -24,12 +24,14 @@ script, no CDN, no font to load.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 from babel.numbers import format_decimal as babel_format_decimal
+from flask import Response, request
 from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -61,6 +63,10 @@ class Chart:
     rows: list[list]                 # the table's cells, first cell the label
     hrefs: list[str | None] = field(default_factory=list)  # one per row: the list behind it
     svg: Markup = Markup("")
+    swatches: list[str] = field(default_factory=list)  # one colour per row: a legend
+    # A picture too large to write into the page (a map): drawn on demand as a standalone
+    # SVG document and served at an address of its own, shown with `desc` as its text.
+    image: Callable[[], str] | None = None
 
     @property
     def empty(self) -> bool:
@@ -73,6 +79,16 @@ class Chart:
 def chart_download(chart: Chart, fmt: str = "csv"):
     """The chart's numbers as a CSV (or XLSX) attachment named after its key."""
     return download(chart.table(), fmt, name=chart.key, sheet_title=chart.title)
+
+
+def svg_image(document: str):
+    """A drawn picture (`Chart.image`) as an SVG response, revalidated by its ETag: a
+    browser that has this very picture gets 304 and no bytes."""
+    response = Response(document, mimetype="image/svg+xml")
+    response.set_etag(hashlib.sha256(document.encode()).hexdigest()[:32])
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 def number(value) -> str:
