@@ -21,7 +21,7 @@ PACKAGE = "pygal_maps_world"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 # Light to dark: more delegates, darker. NONE is the countries with none.
 SHADES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08306b")
-NONE = "#eef0f2"
+NONE = "#dee2e6"
 _DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
