@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, time
 import pytest
 from flask import g
 from lxml import etree
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from app.accounts.models import User
+from app.bilaterals.models import Bilateral, BilateralState
 from app.checkin.models import CheckIn, CheckInMethod
 from app.events import figures as provided
 from app.extensions import db
@@ -20,18 +21,19 @@ from app.registration import services as registration
 from app.registration.models import Registration, RegistrationState as S
 from app.seed import DEMO_SLUG, seed_demo
 from app.utils import worldmap
-from app.utils.time import local_to_utc
+from app.utils.time import local_to_utc, to_zone
 from tests.factories import grant, login_session, make_category, make_event, make_user, page, queries_for
 from tests.registration.conftest import details
 
 ROLE_FIGURES = {
     "secretariat": ["registrations-by-state", "registrations-over-time", "registrations-by-category", "countries",
-                    "countries-map", "delegations", "invitations", "agenda-readiness", "checkins-per-hour", "outbox",
+                    "countries-map", "delegations", "invitations", "agenda-readiness", "bilaterals-by-state",
+                    "checkins-per-hour", "outbox",
                     "travel-footprint"],
     "accreditation": ["review-queue", "accreditation-tasks", "waitlist"],
     "programme": ["agenda-readiness", "speakers-by-state", "proposals", "sessions-by-track", "sessions-by-type",
                   "sessions-by-sdg", "room-use"],
-    "protocol": ["vip-arrivals", "delegations-protocol"],
+    "protocol": ["vip-arrivals", "delegations-protocol", "bilaterals-today"],
     "checkin": ["today-per-hour", "today-per-door"],
     "viewer": ["registrations-by-state", "registrations-by-category", "countries", "sessions-by-track",
                "speakers-by-state"],
@@ -275,13 +277,34 @@ def test_protocol_sees_heads_and_vip_arrivals_per_day(client, event):
 
 def test_bilaterals_show_only_when_someone_provides_them(client, event):
     _staff(client, event, "secretariat")
-    assert "bilaterals-by-state" not in figures_on(client.get(f"/e/{event.slug}/manage/"))
-    provided.register("bilaterals.requests_by_state", lambda ev: [("Requested", 4, None), ("Confirmed", 2, None)])
+    real = provided._PROVIDERS.pop("bilaterals.requests_by_state")
     try:
+        assert "bilaterals-by-state" not in figures_on(client.get(f"/e/{event.slug}/manage/"))
+        provided.register("bilaterals.requests_by_state", lambda ev: [("Requested", 4, None), ("Confirmed", 2, None)])
         response = client.get(f"/e/{event.slug}/manage/")
         assert table_of(response, "bilaterals-by-state") == [["Requested", "4"], ["Confirmed", "2"]]
     finally:
-        provided.unregister("bilaterals.requests_by_state")
+        provided.register("bilaterals.requests_by_state", real)
+
+
+def test_the_demo_bilaterals_are_counted_by_state_and_listed_on_their_day(client, demo, clock):
+    meetings = db.session.scalars(select(Bilateral).where(Bilateral.state == BilateralState.confirmed)).all()
+    counts = dict(db.session.execute(select(Bilateral.state, func.count()).group_by(Bilateral.state)).all())
+    manage = demo("secretariat")
+    response = client.get(f"{manage}/")
+    by_state = dict(table_of(response, "bilaterals-by-state"))
+    assert by_state["Requested"] == str(counts[BilateralState.requested])
+    assert by_state["Confirmed"] == str(counts[BilateralState.confirmed]) == str(len(meetings))
+    link = page(response).xpath('//section[@data-figure="bilaterals-by-state"]//a[text()="Confirmed"]/@href')[0]
+    assert link == f"{manage}/bilaterals?state=confirmed"
+    meeting = meetings[0]
+    clock.set(meeting.starts_at)
+    demo("protocol")
+    today = table_of(client.get(f"{manage}/"), "bilaterals-today")
+    start, end = (to_zone(at, meeting.event.timezone) for at in (meeting.starts_at, meeting.ends_at))
+    assert today[0] == [f"{start:%H:%M}–{end:%H:%M}", f"{meeting.requester.name} – {meeting.counterpart.name}",
+                        meeting.room.room.name]
+    assert meeting.topic and meeting.topic not in client.get(f"{manage}/").get_data(as_text=True)
 
 
 def _bulk(event, category, n, start):
