@@ -33,6 +33,8 @@ from app.utils.time import to_zone, utcnow
 
 Builder = Callable[..., Chart | None]
 BUILDERS: dict[str, Builder] = {}
+# The figures drawn as a picture served at an address of their own (`Chart.image`).
+PICTURES: set[str] = set()
 
 
 class Shared(dict):
@@ -50,9 +52,11 @@ def _summary(event, shared: Shared | None):
     return shared.get_or("registrations", lambda: registration_figures.summary(event))
 
 
-def figure(key: str):
+def figure(key: str, *, picture: bool = False):
     def register(fn: Builder) -> Builder:
         BUILDERS[key] = fn
+        if picture:
+            PICTURES.add(key)
         return fn
     return register
 
@@ -119,7 +123,7 @@ def countries(event, user, shared=None) -> Chart:
         desc=_l("%(count)s countries.", count=len(rows)), label_title=_l("Country"), value_title=_l("Delegates"))
 
 
-@figure("countries-map")
+@figure("countries-map", picture=True)
 def countries_map(event, user, shared=None) -> Chart | None:
     """The countries on a world map, shaded by approved delegates, its legend as the table;
     none where the map's shapes are not installed."""

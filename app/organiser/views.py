@@ -13,6 +13,7 @@ from app.events.models import EventRole, EventRoleName
 from app.extensions import db
 from app.organiser import bp, report_jobs
 from app.organiser.dashboards import DASHBOARDS, Dashboard, dashboards_for, figures_of, one_figure
+from app.organiser.figures import PICTURES
 from app.organiser.services import team_size
 from app.policy import can, in_event, requires
 from app.utils import tabular
@@ -59,7 +60,8 @@ def _dashboard_routes(dashboard: Dashboard) -> None:
 
     bp.add_url_rule(f"/dashboard/{dashboard.kind}", f"dashboard_{dashboard.kind}", page)
     bp.add_url_rule(f"/dashboard/{dashboard.kind}/<key>.csv", f"dashboard_{dashboard.kind}_csv", figure_csv)
-    bp.add_url_rule(f"/dashboard/{dashboard.kind}/<key>.svg", f"dashboard_{dashboard.kind}_svg", figure_svg)
+    if PICTURES.intersection(dashboard.figures):
+        bp.add_url_rule(f"/dashboard/{dashboard.kind}/<key>.svg", f"dashboard_{dashboard.kind}_svg", figure_svg)
 
 
 for _dashboard in DASHBOARDS:

@@ -133,7 +133,7 @@ def test_the_countries_are_shaded_on_a_world_map_with_its_legend(client, demo):
 
 def test_the_map_is_the_secretariats_only(client, demo):
     manage = demo("viewer")
-    assert client.get(f"{manage}/dashboard/viewer/countries-map.svg").status_code == 404
+    assert client.get(f"{manage}/dashboard/viewer/countries.svg").status_code == 404
     assert client.get(f"{manage}/dashboard/secretariat/countries-map.svg").status_code == 403
 
 
