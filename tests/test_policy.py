@@ -228,6 +228,7 @@ SAMPLE_URLS = {
     "organiser.dashboard_protocol_csv": lambda event: {"key": "delegations-protocol"},
     "organiser.dashboard_checkin_csv": lambda event: {"key": "today-per-hour"},
     "organiser.dashboard_viewer_csv": lambda event: {"key": "countries"},
+    "organiser.dashboard_secretariat_svg": lambda event: {"key": "countries-map"},
     "bilaterals.day_sheet": lambda event: {"room_id": _bilateral_room(event).id},
     "organiser.job": lambda event: {"job_id": _job(event).id},
     "organiser.job_download": lambda event: {"job_id": _job(event).id},

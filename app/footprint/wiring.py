@@ -37,8 +37,11 @@ def on_event_changed(event, before=None, after=None, **_extra) -> None:
 def connect(app) -> None:
     """A trip's figure and the event's totals follow every change registration
     announces, and the whole event is computed again when its city or dates change;
-    the registration page shows the trip's figure; a person's data export holds their trips."""
+    the registration page shows the trip's figure; a person's trips are in their copy of
+    their data and lose their places on erasure or anonymisation."""
     travel_facts_changed.connect(on_travel_facts_changed, weak=False)
     event_changed.connect(on_event_changed, weak=False)
     provide_footprint_panel(footprint_panel)
     privacy.register_export("footprint", personal_data.export)
+    privacy.register_erasure("footprint", personal_data.erase_person)
+    privacy.register_event_anonymiser("footprint", personal_data.anonymise_event)

@@ -23,8 +23,8 @@ class Dashboard:
 DASHBOARDS = (
     Dashboard("secretariat", "dashboard.secretariat", _l("Secretariat"), (
         "registrations-by-state", "registrations-over-time", "registrations-by-category", "countries",
-        "delegations", "invitations", "agenda-readiness", "bilaterals-by-state", "checkins-per-hour", "outbox",
-        "travel-footprint", "footprint-by-delegation")),
+        "countries-map", "delegations", "invitations", "agenda-readiness", "bilaterals-by-state", "checkins-per-hour",
+        "outbox", "travel-footprint", "footprint-by-delegation")),
     Dashboard("accreditation", "dashboard.accreditation", _l("Accreditation"), (
         "review-queue", "accreditation-tasks", "waitlist")),
     Dashboard("programme", "dashboard.programme", _l("Programme"), (

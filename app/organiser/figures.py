@@ -25,6 +25,7 @@ from app.registration.labels import SHORT_LABELS
 from app.registration.models import RegistrationState as RS
 from app.speakers import dashboard as speaker_figures
 from app.speakers.models import STATE_LABELS as SPEAKER_STATES, AssignmentState
+from app.utils import worldmap
 from app.utils.charts import Chart, bar_chart, line_chart, stacked_chart
 from app.utils.countries import country_name
 from app.utils.formatting import _locale, event_datetime
@@ -32,6 +33,8 @@ from app.utils.time import to_zone, utcnow
 
 Builder = Callable[..., Chart | None]
 BUILDERS: dict[str, Builder] = {}
+# The figures drawn as a picture served at an address of their own (`Chart.image`).
+PICTURES: set[str] = set()
 
 
 class Shared(dict):
@@ -49,9 +52,11 @@ def _summary(event, shared: Shared | None):
     return shared.get_or("registrations", lambda: registration_figures.summary(event))
 
 
-def figure(key: str):
+def figure(key: str, *, picture: bool = False):
     def register(fn: Builder) -> Builder:
         BUILDERS[key] = fn
+        if picture:
+            PICTURES.add(key)
         return fn
     return register
 
@@ -116,6 +121,25 @@ def countries(event, user, shared=None) -> Chart:
         (country_name(code, locale), n, _link(user, "registration.view", event, "registration.manage_list",
                                               country=code, state="approved")) for code, n in rows],
         desc=_l("%(count)s countries.", count=len(rows)), label_title=_l("Country"), value_title=_l("Delegates"))
+
+
+@figure("countries-map", picture=True)
+def countries_map(event, user, shared=None) -> Chart | None:
+    """The countries on a world map, shaded by approved delegates, its legend as the table;
+    none where the map's shapes are not installed."""
+    if not worldmap.available():
+        return None
+    counts = dict(registration_figures.countries(event, _summary(event, shared)))
+    steps = worldmap.legend(counts)
+    title = _l("Countries represented on a world map")
+    return Chart(key="countries-map", kind="map", title=str(title),
+                 desc=str(_l("A world map: the darker a country, the more approved delegates represent it. "
+                             "The steps are listed below; each country's number is in the chart of "
+                             "countries represented.")),
+                 columns=[("delegates", str(_l("Approved delegates per country"))), ("countries", str(_l("Countries")))],
+                 rows=[[f"{low}" if low == high else f"{low}–{high}", n] for (low, high), _c, n in steps],
+                 swatches=[colour for _s, colour, _n in steps],
+                 image=lambda: worldmap.draw(counts, title=str(title)))
 
 
 @figure("delegations")

@@ -13,10 +13,11 @@ from app.events.models import EventRole, EventRoleName
 from app.extensions import db
 from app.organiser import bp, report_jobs
 from app.organiser.dashboards import DASHBOARDS, Dashboard, dashboards_for, figures_of, one_figure
+from app.organiser.figures import PICTURES
 from app.organiser.services import team_size
 from app.policy import can, in_event, requires
 from app.utils import tabular
-from app.utils.charts import chart_download
+from app.utils.charts import chart_download, svg_image
 from app.utils.forms import select_choices
 from app.utils.paging import page_number
 from app.utils.pdf import pdf_download
@@ -50,8 +51,17 @@ def _dashboard_routes(dashboard: Dashboard) -> None:
             abort(404)
         return chart_download(chart, "csv")
 
+    @requires(dashboard.action, load={})
+    def figure_svg(event, key):
+        chart = one_figure(dashboard, key, event, current_user)
+        if chart is None or chart.image is None:
+            abort(404)
+        return svg_image(chart.image())
+
     bp.add_url_rule(f"/dashboard/{dashboard.kind}", f"dashboard_{dashboard.kind}", page)
     bp.add_url_rule(f"/dashboard/{dashboard.kind}/<key>.csv", f"dashboard_{dashboard.kind}_csv", figure_csv)
+    if PICTURES.intersection(dashboard.figures):
+        bp.add_url_rule(f"/dashboard/{dashboard.kind}/<key>.svg", f"dashboard_{dashboard.kind}_svg", figure_svg)
 
 
 for _dashboard in DASHBOARDS:

@@ -147,6 +147,10 @@ class Registration(db.Model):
         Index("ix_registrations_event_email_key", "event_id", "email_key"),
         Index("ix_registrations_event_person_key", "event_id", "person_key"),
         Index("ix_registrations_event_duplicate", "event_id", "duplicate"),
+        # The dashboards read registrations over time and per delegation and state from
+        # these indexes alone, never the rows.
+        Index("ix_registrations_event_sent", "event_id", "state", "submitted_at", "created_at"),
+        Index("ix_registrations_delegation_state", "delegation_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from app.audit.services import pseudonymise
 from app.events.models import Event
 from app.extensions import db
-from app.registration import photos
+from app.registration import photos, travel_watch
 from app.registration.models import (Delegation, Invitation, Question, Registration, RegistrationNote,
                                      RegistrationState)
 from app.registration.services.lifecycle import cancel_registration
@@ -28,7 +28,7 @@ EXPORTED = ("honorific", "given_name", "family_name", "organisation", "position"
 # Blanked on anonymisation (the rest is what the figures count).
 PERSONAL_TEXT = ("honorific", "given_name", "organisation", "position", "nationality", "email", "phone", "dietary",
                  "accessibility", "arrival_flight", "departure_flight", "hotel", "cancel_reason", "place_of_birth",
-                 "passport_number", "photo_filename")
+                 "passport_number", "photo_filename", "travel_origin")
 AUDITED_FIELDS = frozenset(EXPORTED) | {"photo_filename"}
 LIVE = (RegistrationState.draft, RegistrationState.submitted, RegistrationState.approved,
         RegistrationState.waitlisted)
@@ -66,13 +66,14 @@ def export(user) -> dict:
 
 
 def _anonymise(registration: Registration, pseudonym: str) -> None:
+    travel_watch.forget_quietly(registration)
     if registration.photo_filename:
         photos.delete_photo_on_commit(registration.photo_filename)
     for field in PERSONAL_TEXT:
         setattr(registration, field, "")
     clear_passport(registration)
     registration.family_name = pseudonym
-    registration.languages, registration.answers = [], {}
+    registration.languages, registration.answers, registration.travel_legs = [], {}, []
     registration.arrival_at = registration.departure_at = None
     registration.public_listing = registration.airport_transfer = False
     registration.passport_purged_at = registration.passport_purged_at or utcnow()

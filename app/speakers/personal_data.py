@@ -6,7 +6,9 @@ from sqlalchemy import select, update
 
 from app.agenda.models import AgendaSession
 from app.extensions import db
+from app.speakers import uploads
 from app.speakers.models import SessionProposal, SlideFile, SpeakerAssignment, SpeakerProfile
+from app.utils import storage
 
 PROFILE = ("bio", "links", "available_from", "available_until", "arrival_date", "departure_date", "travel_notes",
            "visa_letter_requested", "nationality", "updated_at")
@@ -40,7 +42,13 @@ def export(user) -> dict:
 
 
 def erase_person(user, pseudonym: str, actor) -> list[str]:
-    """Profiles lose bio, photo, links and everything private; assignments their needs and reasons."""
+    """Profiles lose bio, photo, links and everything private; assignments their needs and
+    reasons. The photo files leave the storage once the erasure commits."""
+    for name in db.session.scalars(select(SpeakerProfile.photo_filename).where(
+            SpeakerProfile.user_id == user.id, SpeakerProfile.photo_filename != "")):
+        key = uploads.photo_key(name)
+        if key is not None:
+            storage.delete_after_commit(db.session, key)
     db.session.execute(update(SpeakerProfile).where(SpeakerProfile.user_id == user.id).values(
         bio="", photo_filename="", links=[], **PRIVATE))
     db.session.execute(update(SpeakerAssignment).where(SpeakerAssignment.user_id == user.id).values(

@@ -24,11 +24,15 @@ script, no CDN, no font to load.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from flask_babel import format_decimal, lazy_gettext as _l
+from babel.numbers import format_decimal as babel_format_decimal
+from flask import Response, request
+from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.utils.tabular import Table, build_table, download
@@ -60,6 +64,10 @@ class Chart:
     hrefs: list[str | None] = field(default_factory=list)  # one per row: the list behind it
     svg: Markup = Markup("")
     note: str = ""                   # shown under the heading: what every number depends on
+    swatches: list[str] = field(default_factory=list)  # one colour per row: a legend
+    # A picture too large to write into the page (a map): drawn on demand as a standalone
+    # SVG document and served at an address of its own, shown with `desc` as its text.
+    image: Callable[[], str] | None = None
 
     @property
     def empty(self) -> bool:
@@ -74,11 +82,28 @@ def chart_download(chart: Chart, fmt: str = "csv"):
     return download(chart.table(), fmt, name=chart.key, sheet_title=chart.title)
 
 
+def svg_image(document: str):
+    """A drawn picture (`Chart.image`) as an SVG response, revalidated by its ETag: a
+    browser that has this very picture gets 304 and no bytes."""
+    response = Response(document, mimetype="image/svg+xml")
+    response.set_etag(hashlib.sha256(document.encode()).hexdigest()[:32])
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
 def number(value) -> str:
     """`value` written for the reader's language (1 234, 1,234...)."""
     if isinstance(value, float) and not value.is_integer():
-        return format_decimal(round(value, 1))
-    return format_decimal(int(value))
+        return _formatted(round(value, 1), str(get_locale() or "en"))
+    return _formatted(int(value), str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: int | float, locale: str) -> str:
+    # A dashboard writes a few thousand numbers, most of them small and repeated; Babel
+    # takes some 20 microseconds for each.
+    return babel_format_decimal(value, locale=locale)
 
 
 def cell_display(value) -> str:

@@ -27,6 +27,8 @@ from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, current_app, request, send_file
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 from werkzeug.wsgi import wrap_file
 
 EXTENSION = "storage"
@@ -215,6 +217,35 @@ def from_config(config) -> Storage:
 def init_app(app: Flask) -> None:
     """Called by the app factory: a STORAGE_URL that is not understood stops the start."""
     app.extensions[EXTENSION] = from_config(app.config)
+    for name, hook in (("after_commit", _delete_committed), ("after_transaction_end", _forget_uncommitted)):
+        if not sa_event.contains(Session, name, hook):
+            sa_event.listen(Session, name, hook)
+
+
+# --- Deletions that follow the transaction ----------------------------------------------
+# A record that stops naming a file (a person erased, a photo replaced) may still be
+# rolled back: its file goes only when that change commits.
+
+_DELETE_AFTER_COMMIT = "storage_delete_after_commit"
+
+
+def delete_after_commit(session, key: str) -> None:
+    """Delete the file at `key` once `session` commits; a rollback keeps it."""
+    session.info.setdefault(_DELETE_AFTER_COMMIT, []).append(check_key(key))
+
+
+def _delete_committed(session) -> None:
+    keys = session.info.pop(_DELETE_AFTER_COMMIT, [])
+    if keys:
+        storage = current()
+        for key in keys:
+            storage.delete(key)
+
+
+def _forget_uncommitted(session, transaction) -> None:
+    # The outermost transaction ended without a commit (a commit has deleted them already).
+    if transaction.parent is None:
+        session.info.pop(_DELETE_AFTER_COMMIT, None)
 
 
 def current() -> Storage:

@@ -268,6 +268,6 @@ def test_the_delegates_data_download_holds_their_journey_and_its_figure(client, 
     [held] = data["registrations"]
     assert (held["travel_origin"], held["travel_legs"], held["travel_return"]) == (
         "ISB", [{"mode": "air", "cabin": "economy", "to": ""}], True)
-    [trip] = data["trips"]
+    [trip] = data["travel_footprint"]
     assert (trip["origin"], trip["declared"], trip["kg_co2e"], trip["hotel_nights"]) == ("ISB", True, 888.708, 4)
     assert trip["radiative_forcing"] is True

@@ -9,27 +9,30 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 from flask import g
-from sqlalchemy import insert
+from lxml import etree
+from sqlalchemy import func, insert, select
 
 from app.accounts.models import User
+from app.bilaterals.models import Bilateral, BilateralState
 from app.checkin.models import CheckIn, CheckInMethod
 from app.events import figures as provided
 from app.extensions import db
 from app.registration import services as registration
 from app.registration.models import Registration, RegistrationState as S
 from app.seed import DEMO_SLUG, seed_demo
-from app.utils.time import local_to_utc
+from app.utils import worldmap
+from app.utils.time import local_to_utc, to_zone
 from tests.factories import grant, login_session, make_category, make_event, make_user, page, queries_for
 from tests.registration.conftest import details
 
 ROLE_FIGURES = {
     "secretariat": ["registrations-by-state", "registrations-over-time", "registrations-by-category", "countries",
-                    "delegations", "invitations", "agenda-readiness", "checkins-per-hour", "outbox",
-                    "travel-footprint", "footprint-by-delegation"],
+                    "countries-map", "delegations", "invitations", "agenda-readiness", "bilaterals-by-state",
+                    "checkins-per-hour", "outbox", "travel-footprint", "footprint-by-delegation"],
     "accreditation": ["review-queue", "accreditation-tasks", "waitlist"],
     "programme": ["agenda-readiness", "speakers-by-state", "proposals", "sessions-by-track", "sessions-by-type",
                   "sessions-by-sdg", "room-use"],
-    "protocol": ["vip-arrivals", "delegations-protocol"],
+    "protocol": ["vip-arrivals", "delegations-protocol", "bilaterals-today"],
     "checkin": ["today-per-hour", "today-per-door"],
     "viewer": ["registrations-by-state", "registrations-by-category", "countries", "sessions-by-track",
                "speakers-by-state"],
@@ -114,6 +117,38 @@ def test_each_number_links_to_the_list_behind_it(client, demo):
     assert len(listed) == 12
     country = page(response).xpath('//section[@data-figure="countries"]//a[text()="Pakistan"]/@href')[0]
     assert country == f"{manage}/registrations?country=PK&state=approved"
+
+
+def test_the_countries_are_shaded_on_a_world_map_with_its_legend(client, demo):
+    manage = demo("secretariat")
+    response = client.get(f"{manage}/")
+    countries = dict(table_of(response, "countries"))
+    assert countries == {"Kazakhstan": "3", "Kyrgyzstan": "2", "Pakistan": "2", "Uzbekistan": "2", "Norway": "1",
+                         "Senegal": "1"}
+    # The legend: how many countries have 1, 2 and 3 delegates.
+    assert table_of(response, "countries-map") == [["1", "2"], ["2", "3"], ["3", "1"]]
+    image = page(response).xpath('//section[@data-figure="countries-map"]//img')[0]
+    assert image.get("src") == f"{manage}/dashboard/secretariat/countries-map.svg"
+    assert image.get("alt").startswith("A world map: the darker a country")
+    picture = client.get(image.get("src"))
+    assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"
+    svg = etree.fromstring(picture.get_data())
+    fill = {country.get("class"): country.getparent().get("fill")
+            for country in svg.iter("{http://www.w3.org/2000/svg}g") if country.get("class")}
+    # The more delegates, the darker; the countries without any in grey.
+    assert [fill[code] for code in ("kz", "pk", "kg", "uz", "no", "sn")] == [worldmap.SHADES[-1]] + \
+        [worldmap.SHADES[-2]] * 3 + [worldmap.SHADES[-3]] * 2
+    assert fill["fr"] == fill["br"] == worldmap.NONE and len(fill) > 200
+    # Seen again unchanged: nothing is sent.
+    again = client.get(image.get("src"), headers={"If-None-Match": picture.headers["ETag"]})
+    assert again.status_code == 304 and not again.get_data()
+    assert client.get(f"{manage}/dashboard/secretariat/countries.svg").status_code == 404
+
+
+def test_the_map_is_the_secretariats_only(client, demo):
+    manage = demo("viewer")
+    assert client.get(f"{manage}/dashboard/viewer/countries.svg").status_code == 404
+    assert client.get(f"{manage}/dashboard/secretariat/countries-map.svg").status_code == 403
 
 
 def test_figures_download_as_csv_with_the_same_numbers(client, demo):
@@ -256,13 +291,34 @@ def test_protocol_sees_heads_and_vip_arrivals_per_day(client, event):
 
 def test_bilaterals_show_only_when_someone_provides_them(client, event):
     _staff(client, event, "secretariat")
-    assert "bilaterals-by-state" not in figures_on(client.get(f"/e/{event.slug}/manage/"))
-    provided.register("bilaterals.requests_by_state", lambda ev: [("Requested", 4, None), ("Confirmed", 2, None)])
+    real = provided._PROVIDERS.pop("bilaterals.requests_by_state")
     try:
+        assert "bilaterals-by-state" not in figures_on(client.get(f"/e/{event.slug}/manage/"))
+        provided.register("bilaterals.requests_by_state", lambda ev: [("Requested", 4, None), ("Confirmed", 2, None)])
         response = client.get(f"/e/{event.slug}/manage/")
         assert table_of(response, "bilaterals-by-state") == [["Requested", "4"], ["Confirmed", "2"]]
     finally:
-        provided.unregister("bilaterals.requests_by_state")
+        provided.register("bilaterals.requests_by_state", real)
+
+
+def test_the_demo_bilaterals_are_counted_by_state_and_listed_on_their_day(client, demo, clock):
+    meetings = db.session.scalars(select(Bilateral).where(Bilateral.state == BilateralState.confirmed)).all()
+    counts = dict(db.session.execute(select(Bilateral.state, func.count()).group_by(Bilateral.state)).all())
+    manage = demo("secretariat")
+    response = client.get(f"{manage}/")
+    by_state = dict(table_of(response, "bilaterals-by-state"))
+    assert by_state["Requested"] == str(counts[BilateralState.requested])
+    assert by_state["Confirmed"] == str(counts[BilateralState.confirmed]) == str(len(meetings))
+    link = page(response).xpath('//section[@data-figure="bilaterals-by-state"]//a[text()="Confirmed"]/@href')[0]
+    assert link == f"{manage}/bilaterals?state=confirmed"
+    meeting = meetings[0]
+    clock.set(meeting.starts_at)
+    demo("protocol")
+    today = table_of(client.get(f"{manage}/"), "bilaterals-today")
+    start, end = (to_zone(at, meeting.event.timezone) for at in (meeting.starts_at, meeting.ends_at))
+    assert today[0] == [f"{start:%H:%M}–{end:%H:%M}", f"{meeting.requester.name} – {meeting.counterpart.name}",
+                        meeting.room.room.name]
+    assert meeting.topic and meeting.topic not in client.get(f"{manage}/").get_data(as_text=True)
 
 
 def _bulk(event, category, n, start):

@@ -25,10 +25,12 @@ from app.registration import dashboard as figures
 from app.registration import services as registration
 from app.registration.models import Registration, RegistrationState as S
 from app.speakers import services as speakers
-from app.speakers.models import AssignmentRole
+from app.speakers import uploads as speaker_uploads
+from app.speakers.models import AssignmentRole, SpeakerProfile
+from app.utils import storage
 from app.utils.time import local_to_utc
-from tests.factories import (PASSWORD, audit_actions, flashes, grant, login, login_session, make_category,
-                             make_event, make_user, outbox)
+from tests.factories import (PASSWORD, audit_actions, flashes, grant, image_bytes, login, login_session,
+                             make_category, make_event, make_user, outbox)
 from tests.registration.conftest import details
 
 
@@ -206,6 +208,27 @@ def test_the_secretariat_sees_pending_requests_and_erases_or_keeps(client, event
         ErasureState.done, ErasureState.refused, ErasureState.pending]
     assert "open audit of the travel grants" in outbox("erasure_refused")[0].body_text
     assert {"privacy.erased", "privacy.erasure_refused"} <= set(audit_actions())
+
+
+def test_erasing_a_speaker_removes_their_photo_from_the_storage_once_it_commits(event):
+    speaker = make_user(given_name="Dana", family_name="Omarova")
+    profile = speakers.ensure_profile(event, speaker)
+    speakers.replace_photo(profile, image_bytes(), actor=speaker)
+    db.session.commit()
+    key = speaker_uploads.photo_key(profile.photo_filename)
+    assert storage.current().exists(key)
+    req = privacy.request_erasure(speaker, actor=speaker)
+    db.session.commit()
+    # Erased, then rolled back: the profile still names the photo, and the file stays.
+    privacy.erase(req, actor=None)
+    db.session.rollback()
+    assert storage.current().exists(key)
+    assert db.session.get(SpeakerProfile, profile.id).photo_filename
+    privacy.erase(db.session.get(ErasureRequest, req.id), actor=None)
+    assert storage.current().exists(key)   # not before the commit
+    db.session.commit()
+    assert not storage.current().exists(key)
+    assert db.session.get(SpeakerProfile, profile.id).photo_filename == ""
 
 
 @pytest.mark.parametrize("role", ["accreditation", "programme", "protocol", "checkin", "viewer"])
