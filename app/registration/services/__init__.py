@@ -34,8 +34,8 @@ from app.registration.services.review import (add_note, answer_text, EXPORT_COLU
                                               history, is_duplicate, notes, PASSPORT_COLUMNS, record_export,
                                               registration_query, SORTS)  # noqa: F401
 from app.registration.services.configuration import (add_question, CATEGORY_FIELDS, category_name_taken,
-                                                     save_category, set_question_active, SETTINGS_FIELDS,
-                                                     update_settings)  # noqa: F401
+                                                     QUESTION_FIELDS, save_category, set_question_active,
+                                                     SETTINGS_FIELDS, update_question, update_settings)  # noqa: F401
 from app.registration.services.participants import (is_approved_delegate, MAX_SEARCH_WORDS,
                                                     participant_countries, PARTICIPANT_FIELDS,
                                                     participant_list_switched_on, participant_query,
