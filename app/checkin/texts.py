@@ -7,6 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.checkin.forms import TRANSLATED_SETTINGS
 from app.checkin.models import OnsiteSettings
 from app.checkin.services.letters import PLACEHOLDERS
 from app.checkin.services.settings import TRANSLATED_FIELDS
@@ -32,5 +33,6 @@ def _check(name: str, text: str):
 KINDS = (
     TextKind("letter", _l("Visa-letter wording"), TRANSLATED_FIELDS, load=_settings,
              describe=lambda _settings: _l("Visa-support letter"), check=_check,
+             labels={name: label for name, (label, _length, _lines) in TRANSLATED_SETTINGS.items()},
              edit_url=lambda event, _settings: url_for("checkin.manage_settings", slug=event.slug)),
 )

@@ -38,5 +38,6 @@ KINDS = (
              edit_url=lambda event, q: url_for("registration.manage_question", slug=event.slug, question_id=q.id)),
     TextKind("choice", _l("Choices of questions"), ("choices",), load=_choice_questions,
              describe=lambda q: q.label, texts=lambda q: q.choice_items, store=_store_choices,
+             labels={"*": _l("Choice")},
              edit_url=lambda event, q: url_for("registration.manage_question", slug=event.slug, question_id=q.id)),
 )

@@ -10,6 +10,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
+# What each text is called on the translation pages and in the files sent to translators.
+FIELD_LABELS = {
+    "title": _l("Title"), "short_title": _l("Short title"), "description": _l("Description"), "venue": _l("Venue"),
+    "city": _l("City"), "practical_info": _l("Practical information"), "privacy_notice": _l("Privacy notice"),
+    "name": _l("Name"), "label": _l("Question"), "help": _l("Help text"), "location": _l("Location"),
+    "abstract": _l("Abstract"), "bio": _l("Biography"),
+}
+
 
 @dataclass(frozen=True)
 class TextKind:
@@ -23,7 +33,8 @@ class TextKind:
     (a question's choices, in one list) gives `texts(obj)`, its (name, multilingual
     text) pairs, and `store(obj, {name: text})`, the column values that keep changed
     texts. `check(name, text)` may refuse a translation (a reason, or None for fine),
-    e.g. a letter's wording with a placeholder the letter does not know.
+    e.g. a letter's wording with a placeholder the letter does not know. `labels`
+    names texts that FIELD_LABELS does not.
     """
 
     key: str
@@ -35,6 +46,13 @@ class TextKind:
     texts: Callable[[Any], Iterable[tuple[str, Any]]] | None = None
     store: Callable[[Any, dict], dict] | None = None
     check: Callable[[str, str], Any] | None = None
+    # Names for this kind's texts where FIELD_LABELS has none ("*": for every text).
+    labels: dict[str, Any] | None = None
+
+    def field_label(self, name: str) -> Any:
+        """What the text `name` of this kind is called ("Title", "Letter text")."""
+        labels = self.labels or {}
+        return labels.get(name) or labels.get("*") or FIELD_LABELS.get(name) or name
 
     def values(self, obj) -> list[tuple[str, Any]]:
         """The (name, text) pairs of one thing."""

@@ -39,6 +39,8 @@ def test_question_choices_are_counted_exported_and_imported_into_the_registratio
     assert _cell(doc, "choice", "kk", "missing") == 2 and _cell(doc, "choice", "ru", "missing") == 1
     link = doc.xpath(f'//tr[@data-unit="choice.{question.id}.c2"]//a/@href')[0]
     assert link == f"/e/astana/manage/questions/{question.id}"
+    row = doc.xpath(f'//tr[@data-unit="choice.{question.id}.c2"]')[0].text_content()
+    assert "Which field trip?" in row and "(Choice)" in row and "City tour" in row
 
     root = etree.fromstring(_export(client, lang="kk", format="xliff", scope="todo").data)
     units = {tu.get("id"): tu for tu in root.iter(f"{XLF}trans-unit")}
@@ -95,6 +97,8 @@ def test_letter_wording_round_trip_reaches_the_kazakh_letter(app, client, summit
     preview = _upload(client, filled, "astana-kk.xlf")
     assert _summary(preview)["new"].endswith(": 1") and _summary(preview)["refused"].endswith(": 1")
     assert "Unknown placeholders" in page(preview).xpath('//ul[@id="import-refused"]')[0].text_content()
+    row = page(preview).xpath(f'//tr[@data-unit="letter.{settings_id}.letter_signatory_title"]')[0].text_content()
+    assert "Visa-support letter (Signatory's position)" in row and "Хатшылық басшысы" in row
     _confirm(client, preview)
     db.session.expire_all()
     kazakh = " ".join(pdf_text(letters.letter_pdf(letter, "kk"))[0].split())
