@@ -108,7 +108,8 @@ class Delegation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    # One version per language of the event (a country's name is written in each).
+    name: Mapped[Translated] = mapped_column(TranslatedText())
     country: Mapped[str] = mapped_column(String(2), default="")
     category_id: Mapped[int | None] = mapped_column(ForeignKey("registration_categories.id", ondelete="SET NULL"))
     head_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.registration.models import Category, Question, QuestionKind
+from app.registration.models import Category, Delegation, Question, QuestionKind
 from app.utils.textkinds import TextKind
 
 
@@ -18,6 +18,11 @@ def _categories(event) -> list[Category]:
 def _questions(event) -> list[Question]:
     return list(db.session.scalars(select(Question).where(Question.event_id == event.id)
                                    .order_by(Question.position, Question.id)))
+
+
+def _delegations(event) -> list[Delegation]:
+    return list(db.session.scalars(select(Delegation).where(Delegation.event_id == event.id)
+                                   .order_by(Delegation.protocol_rank, Delegation.id)))
 
 
 def _choice_questions(event) -> list[Question]:
@@ -40,4 +45,7 @@ KINDS = (
              describe=lambda q: q.label, texts=lambda q: q.choice_items, store=_store_choices,
              labels={"*": _l("Choice")},
              edit_url=lambda event, q: url_for("registration.manage_question", slug=event.slug, question_id=q.id)),
+    TextKind("delegation", _l("Delegations"), ("name",), load=_delegations, describe=lambda d: d.name,
+             edit_url=lambda event, d: url_for("registration.manage_delegation", slug=event.slug,
+                                               delegation_id=d.id)),
 )

@@ -106,14 +106,13 @@ def _registration_values(event, secretariat) -> dict[str, str]:
 
     from app.mail.models import OutboxMessage
     from app.registration import services as registration
-    from app.registration.models import Category, Delegation, QuestionKind, Registration, RegistrationState
+    from app.registration.models import Category, QuestionKind, Registration, RegistrationState
     from sqlalchemy import select
 
     waiting = db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.state == RegistrationState.submitted,
         Registration.user_id.is_not(None)).order_by(Registration.id))
-    pakistan = db.session.scalar(select(Delegation).where(Delegation.event_id == event.id,
-                                                          Delegation.name == "Pakistan"))
+    pakistan = registration.delegation_named(event, "Pakistan")
     held = next(r for r in registration.members(pakistan) if r.user_id is None)
     experts = next(c for c in db.session.scalars(select(Category).where(Category.event_id == event.id))
                    if c.name.get("en") == "Climate expert / academia")  # names are kept per language

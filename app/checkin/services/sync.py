@@ -81,7 +81,7 @@ def roster(event, desk: Desk, cursor: str | None = None) -> dict:
         "keys": [{"kid": k.key_id, "key": signing.b64(k.public_key)} for k in verifying_keys(event)],
         "categories": {str(i): n for i, n in db.session.execute(
             select(Category.id, Category.name).where(Category.event_id == event.id)).tuples()},
-        "delegations": {str(i): n for i, n in db.session.execute(
+        "delegations": {str(i): str(n) for i, n in db.session.execute(
             select(Delegation.id, Delegation.name).where(Delegation.event_id == event.id)).tuples()},
         "columns": ["id", "version", "state", "name", "organisation", "delegation", "category"],
         "rows": rows,

@@ -41,6 +41,7 @@ from app.registration.services.participants import (is_approved_delegate, MAX_SE
                                                     participant_list_switched_on, participant_query,
                                                     ParticipantFilters, participants_page)  # noqa: F401
 from app.registration.services.delegations import (delegation_counts, DELEGATION_FIELDS, delegation_name_taken,
+                                                   delegation_named, delegations_named, plain_name,
                                                    delegations_in_protocol_order, delegations_led, hold_places,
                                                    MEMBER_FIELDS, members, register_member, save_delegation,
                                                    set_member_rank, substitute_member)  # noqa: F401
