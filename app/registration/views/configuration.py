@@ -8,8 +8,9 @@ from flask_login import current_user
 from app.extensions import db
 from app.policy import in_event, requires
 from app.registration import bp, services
-from app.registration.forms import CategoryForm, QuestionEditForm, QuestionForm, SettingsForm
+from app.registration.forms import CategoryForm, QuestionForm, SettingsForm
 from app.registration.models import ApprovalMode, Category, Question, QuestionKind, WaitlistMode
+from app.registration.question_forms import QuestionEditForm
 from app.utils.views import run_service
 
 
