@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from flask_babel import lazy_gettext
 
 from config import config_from_env
 
@@ -66,6 +67,9 @@ def register_extensions(app: Flask) -> None:
                      compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    # Flask-Login's own wording is English only: the message comes from the catalogue.
+    login_manager.login_message = lazy_gettext("Please log in to access this page.")
+    login_manager.localize_callback = str  # in the reader's language, when it is flashed
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

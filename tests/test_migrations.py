@@ -198,3 +198,28 @@ def test_an_invitation_message_already_written_becomes_the_events_default_langua
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_delegation_name_becomes_the_events_default_language(make_app, tmp_path, quiet_alembic_logging):
+    """0023_i18n_more: a delegation's name is kept as the version in the event's own language."""
+    migrated = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'delegations.db'}",
+                        SQLALCHEMY_ENGINE_OPTIONS={})
+    with migrated.app_context():
+        try:
+            flask_migrate.upgrade(revision="0022_lists")
+            with db.engine.begin() as connection:
+                _insert(connection, "events", {"id": 1, "slug": "astana", "languages": '["kk", "en"]'})
+                _insert(connection, "delegations", {"id": 1, "event_id": 1, "name": "Пәкістан", "country": "PK"})
+            flask_migrate.upgrade(revision="0023_i18n_more")
+            with db.engine.connect() as connection:
+                stored = connection.execute(text("SELECT name FROM delegations")).scalar_one()
+            assert json.loads(stored) == {"kk": "Пәкістан", "@": "kk"}
+            with db.engine.begin() as connection:
+                connection.execute(text("UPDATE delegations SET name = :name"),
+                                   {"name": json.dumps({"kk": "Пәкістан", "en": "Pakistan", "@": "kk"})})
+            flask_migrate.downgrade(revision="0022_lists")
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT name FROM delegations")).scalar_one() == "Пәкістан"
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -105,6 +105,14 @@ def _actor():
     return make_user()
 
 
+def _question(event):
+    from app.registration import services as registration
+    from app.registration.models import QuestionKind
+
+    return registration.add_question(event, label="Sample question", kind=QuestionKind.text, choices=[],
+                                     required=False, position=0, actor=_actor())
+
+
 def _category(event):
     from app.registration import services as registration
 
@@ -208,6 +216,7 @@ SAMPLE_URLS = {
     "registration.manage_detail": lambda event: {"registration_id": _registration(event).id},
     "registration.manage_export": lambda event: {"fmt": "csv"},
     "registration.manage_category": lambda event: {"category_id": _category(event).id},
+    "registration.manage_question": lambda event: {"question_id": _question(event).id},
     "registration.manage_delegation": lambda event: {"delegation_id": _delegation(event).id},
     "agenda.session_edit": lambda event: {"session_id": _session(event).id},
     "agenda.session_move": lambda event: {"session_id": _session(event).id},

@@ -23,7 +23,7 @@ from app.registration.seed import DEMO_PASSWORD
 from app.utils.time import local_to_utc
 from app.utils.translated import text_in
 
-# (name, country, head email, given, family, position)
+# (name, country, head email, given, family, position); the names in Russian and Kazakh too.
 DELEGATIONS = [
     ("Kazakhstan", "KZ", "kz.head@example.org", "Askar", "Zhumabekov", "Minister of Ecology"),
     ("Uzbekistan", "UZ", "uz.head@example.org", "Dilshod", "Rakhimov", "Deputy Minister of Water Resources"),
@@ -36,13 +36,20 @@ def _account(email, **profile) -> User:
     return User.by_email(email) or create_user(email=email, password=DEMO_PASSWORD, **profile)
 
 
+DELEGATION_NAMES = {
+    "Kazakhstan": {"ru": "Казахстан", "kk": "Қазақстан"}, "Uzbekistan": {"ru": "Узбекистан", "kk": "Өзбекстан"},
+    "Kyrgyzstan": {"ru": "Кыргызстан", "kk": "Қырғызстан"}, "UNDP": {"ru": "ПРООН", "kk": "БҰҰДБ"},
+}
+
+
 def _delegation(event, category, secretariat, name, country, email, given, family, position) -> Delegation:
-    found = db.session.scalar(select(Delegation).where(Delegation.event_id == event.id, Delegation.name == name))
+    found = registration.delegation_named(event, name)
     if found is not None:
         return found
     head = _account(email, given_name=given, family_name=family, position=position, country=country)
     delegation = registration.save_delegation(event, None, dict(
-        name=name, country=country, category_id=category.id, head_user_id=head.id, quota=5, protocol_rank=40),
+        name={"en": name, **DELEGATION_NAMES.get(name, {})}, country=country, category_id=category.id,
+        head_user_id=head.id, quota=5, protocol_rank=40),
         actor=secretariat)
     lead = registration.register_member(delegation, head.email, dict(
         honorific="H.E.", given_name=given, family_name=family, position=position, nationality=country or "KZ",
@@ -89,8 +96,7 @@ def seed(event) -> list[tuple[str, str]]:
     protocol = User.by_email("protocol@example.org") or secretariat
     category = next((c for c in db.session.scalars(select(Category).where(Category.event_id == event.id))
                      if text_in(c.name, "en") == "Government delegation"), None)
-    pakistan = db.session.scalar(select(Delegation).where(Delegation.event_id == event.id,
-                                                          Delegation.name == "Pakistan"))
+    pakistan = registration.delegation_named(event, "Pakistan")
     if category is None or pakistan is None:
         return []
     kz, uz, kg, undp = (_delegation(event, category, secretariat, *row) for row in DELEGATIONS)

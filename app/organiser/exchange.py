@@ -28,7 +28,7 @@ class UnreadableFile(Refusal):
 
 
 def _note(unit: TextUnit) -> str:
-    return f"{unit.kind.label}: {unit.kind.describe(unit.obj)} ({unit.field})"
+    return f"{unit.kind.label}: {unit.kind.describe(unit.obj)} ({unit.kind.field_label(unit.field)})"
 
 
 def export_xliff(event, lang: str, units: list[TextUnit]) -> bytes:

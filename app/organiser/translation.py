@@ -8,6 +8,7 @@ from typing import Any
 
 from app.agenda import texts as agenda_texts
 from app.audit.services import audited_update, record
+from app.checkin import texts as checkin_texts
 from app.events import texts as event_texts
 from app.registration import texts as registration_texts
 from app.speakers import texts as speaker_texts
@@ -17,7 +18,8 @@ from app.utils.translated import Translated, fingerprint
 
 def text_kinds() -> tuple[TextKind, ...]:
     """Every kind of organiser-written text, in the order the status page lists them."""
-    return (event_texts.KINDS + registration_texts.KINDS + agenda_texts.KINDS + speaker_texts.KINDS)
+    return (event_texts.KINDS + registration_texts.KINDS + agenda_texts.KINDS + speaker_texts.KINDS
+            + checkin_texts.KINDS)
 
 
 def target_languages(event) -> list[str]:
@@ -59,8 +61,8 @@ def text_units(event) -> list[TextUnit]:
     units = []
     for kind in text_kinds():
         for obj in kind.load(event):
-            for name in kind.fields:
-                value = Translated.coerce(getattr(obj, name))
+            for name, value in kind.values(obj):
+                value = Translated.coerce(value)
                 if value.original:
                     units.append(TextUnit(f"{kind.key}.{obj.id}.{name}", kind, obj, name, value))
     return units
@@ -130,6 +132,8 @@ class Preview:
     changed: list[tuple[TextUnit, str]] = field(default_factory=list)
     unchanged: list[TextUnit] = field(default_factory=list)
     stale_source: list[tuple[TextUnit, str]] = field(default_factory=list)
+    # Translations the thing cannot take (e.g. a letter's unknown placeholder), with the reason.
+    refused: list[tuple[TextUnit, str, str]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     empty: int = 0
 
@@ -153,6 +157,8 @@ def preview_import(event, lang: str, incoming: Iterable[Incoming]) -> Preview:
             preview.empty += 1
         elif item.source.strip() != unit.source_text.strip():
             preview.stale_source.append((unit, target))
+        elif unit.kind.check is not None and (reason := unit.kind.check(unit.field, target)):
+            preview.refused.append((unit, target, str(reason)))
         elif not unit.value.has(lang):
             preview.new.append((unit, target))
         elif unit.value.get(lang) == target and not unit.value.is_stale(lang):
@@ -169,11 +175,12 @@ def apply_import(event, preview: Preview, *, actor, filename: str = "") -> int:
     for unit, target in preview.applicable:
         key = (unit.kind.key, unit.obj.id)
         _unit, values = per_object.setdefault(key, (unit, {}))
-        current = values.get(unit.field, Translated.coerce(getattr(unit.obj, unit.field)))
+        current = values.get(unit.field, unit.value)
         values[unit.field] = current.with_text(preview.lang, target)
     for unit, values in per_object.values():
-        audited_update(unit.obj, values, tuple(values), actor=actor, action="translation.import", event=event,
-                       summary=f"{preview.lang}: {', '.join(values)}")
+        columns = unit.kind.columns(unit.obj, values)
+        audited_update(unit.obj, columns, tuple(columns), actor=actor, action="translation.import", event=event,
+                       summary=f"{preview.lang}: {', '.join(values)}"[:250])
     count = len(preview.applicable)
     record(actor=actor, action="translation.import_file", obj=event, event=event,
            summary=f"{preview.lang}: {count} texts from {filename or 'a file'}"[:250])

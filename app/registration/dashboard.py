@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import and_, func, or_, select
 
+from app.accounts.labels import formal_name
 from app.accounts.models import User
 from app.extensions import db
 from app.registration.models import Category, Delegation, Invitation, InvitationState, Registration, RegistrationState
@@ -88,7 +89,7 @@ def delegations(event) -> list[dict]:
             .outerjoin(User, User.id == Delegation.head_user_id).where(Delegation.event_id == event.id)
             .order_by(Delegation.protocol_rank, Delegation.name, Delegation.id)):
         result[did] = {"id": did, "name": name, "country": country, "quota": quota,
-                       "head": " ".join(p for p in (honorific, given, family) if p), "states": {s: 0 for s in RS}}
+                       "head": formal_name(honorific or "", given or "", family or ""), "states": {s: 0 for s in RS}}
     for did, state, n in db.session.execute(
             select(Registration.delegation_id, Registration.state, func.count())
             .where(Registration.delegation_id.in_(select(Delegation.id).where(Delegation.event_id == event.id)))

@@ -477,8 +477,8 @@ class InvitationCsvForm(FlaskForm):
 
 
 class DelegationForm(FlaskForm):
-    name = text_field(lazy_pgettext("thing", "Name"), max_length=200, required=True,
-                      description=_l("A country or an organisation, e.g. Pakistan, UNDP."))
+    name = TranslatedField(lazy_pgettext("thing", "Name"), max_length=200, required=True,
+                           description=_l("A country or an organisation, e.g. Pakistan, UNDP."))
     country = CountryField()
     category = SelectField(_l("Category of its members"), coerce=choice_id, validate_choice=True)
     head_email = StringField(_l("Email of the head of delegation (an existing account)"),

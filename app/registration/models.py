@@ -108,7 +108,8 @@ class Delegation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    # One version per language of the event (a country's name is written in each).
+    name: Mapped[Translated] = mapped_column(TranslatedText())
     country: Mapped[str] = mapped_column(String(2), default="")
     category_id: Mapped[int | None] = mapped_column(ForeignKey("registration_categories.id", ondelete="SET NULL"))
     head_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -297,7 +298,9 @@ class Question(db.Model):
     # A line under the label explaining what is asked.
     help: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)
     kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind), default=QuestionKind.text)
-    # Each choice: {"key": stable key, <language>: text, ...}; the answers store the key,
+    # Each choice: {"key": stable key, <language>: text, ..., "@": its source language,
+    # "@from": {language: fingerprint of the source it was translated from}} (the last two
+    # once a choice has been edited or translated); the answers store the key,
     # so a choice reworded or translated keeps what earlier answers meant. (A plain
     # string, as written before choices had languages, is its own key.)
     choices: Mapped[list] = mapped_column(JSON, default=list)
@@ -311,8 +314,9 @@ class Question(db.Model):
         items = []
         for item in self.choices or []:
             if isinstance(item, dict):
-                texts = {lang: text for lang, text in item.items() if lang != "key" and isinstance(text, str)}
-                text = Translated.from_json(texts)
+                # Its versions, the language it was written in ("@") and what each translation
+                # was made from ("@from"), so a reworded choice marks its translations stale.
+                text = Translated.from_json({k: v for k, v in item.items() if k != "key"})
                 # A choice written without a key (per language only) is kept as first written.
                 items.append((str(item.get("key") or text.original), text))
             elif item is not None:

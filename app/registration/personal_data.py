@@ -58,7 +58,7 @@ def export(user) -> dict:
                         answer_text(questions[key], value) if key in questions else value
                         for key, value in (r.answers or {}).items()},
         } for r in regs],
-        "delegations_led": [{"delegation": name, "event_id": event_id} for name, event_id in led],
+        "delegations_led": [{"delegation": name.texts, "event_id": event_id} for name, event_id in led],
         "invitations": [{"event_id": event_id, "state": state.value, "sent_at": sent, "opened_at": opened}
                         for event_id, state, sent, opened in invitations],
         "_audit_objects": [("Registration", str(r.id)) for r in regs],

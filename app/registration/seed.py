@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.accounts.services import create_user
 from app.extensions import db
 from app.registration import services
-from app.registration.models import ApprovalMode, Category, Delegation, Question, QuestionKind as Q, Registration
+from app.registration.models import ApprovalMode, Category, Question, QuestionKind as Q, Registration
 from app.utils.translated import Translated, text_in
 
 DEMO_PASSWORD = "summit-demo"
@@ -356,11 +356,11 @@ def seed(event) -> list[tuple[str, str]]:
 
     head = _account("pk.focal@example.org", honorific="Mr", given_name="Farrukh", family_name="Iqbal",
                     organisation="Ministry of Climate Change, Pakistan", position="Joint Secretary", country="PK")
-    pakistan = db.session.scalar(select(Delegation).where(Delegation.event_id == event.id,
-                                                          Delegation.name == "Pakistan"))
+    pakistan = services.delegation_named(event, "Pakistan")
     if pakistan is None:
         pakistan = services.save_delegation(event, None, dict(
-            name="Pakistan", country="PK", category_id=categories["Government delegation"].id,
+            name={"en": "Pakistan", "ru": "Пакистан", "kk": "Пәкістан"}, country="PK",
+            category_id=categories["Government delegation"].id,
             head_user_id=head.id, quota=6, protocol_rank=50), actor=secretariat)
         lead = services.register_member(pakistan, head.email, dict(
             honorific="Mr", given_name="Farrukh", family_name="Iqbal", position="Joint Secretary",

@@ -100,24 +100,24 @@ def _prepare_data(live: LiveServer) -> None:
 def _registration_values(event, secretariat) -> dict[str, str]:
     """{registration_id} (a registration waiting for review), {category_id},
     {delegation_id} (Pakistan, led by pk.focal), {held_place_id} (a place it holds
-    without a name) and {invitation_token} (a link not yet used); two custom questions."""
+    without a name), {invitation_token} (a link not yet used) and {question_id} (a choice
+    question); two custom questions."""
     import re
 
     from app.mail.models import OutboxMessage
     from app.registration import services as registration
-    from app.registration.models import Category, Delegation, QuestionKind, Registration, RegistrationState
+    from app.registration.models import Category, QuestionKind, Registration, RegistrationState
     from sqlalchemy import select
 
     waiting = db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.state == RegistrationState.submitted,
         Registration.user_id.is_not(None)).order_by(Registration.id))
-    pakistan = db.session.scalar(select(Delegation).where(Delegation.event_id == event.id,
-                                                          Delegation.name == "Pakistan"))
+    pakistan = registration.delegation_named(event, "Pakistan")
     held = next(r for r in registration.members(pakistan) if r.user_id is None)
     experts = next(c for c in db.session.scalars(select(Category).where(Category.event_id == event.id))
                    if c.name.get("en") == "Climate expert / academia")  # names are kept per language
     # Custom questions, so the form and the organisers' question list show some.
-    registration.add_question(event, label="Which field trip would you like to join?", kind=QuestionKind.choice,
+    trip = registration.add_question(event, label="Which field trip would you like to join?", kind=QuestionKind.choice,
                               choices=["Lake Burabay", "Astana botanical garden", "None"], required=True,
                               position=1, actor=secretariat)
     registration.add_question(event, label="Topics you would like to discuss", kind=QuestionKind.multi,
@@ -129,7 +129,7 @@ def _registration_values(event, secretariat) -> dict[str, str]:
         OutboxMessage.to_address == invitation.email).order_by(OutboxMessage.id.desc()))
     token = re.search(r"/invitation/([A-Za-z0-9_-]+)", body).group(1)
     return {"registration_id": str(waiting.id), "category_id": str(experts.id), "delegation_id": str(pakistan.id),
-            "held_place_id": str(held.id), "invitation_token": token}
+            "held_place_id": str(held.id), "invitation_token": token, "question_id": str(trip.id)}
 
 
 def _agenda_values(event, programme) -> dict[str, str]:

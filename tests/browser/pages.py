@@ -9,7 +9,7 @@ The account is a demo account's name before "@example.org" (all have the
 password "summit-demo"), or None for a visitor who is not logged in. A path may
 use the placeholders of `live_server.values` ({reset_token}, {user_id},
 {message_id}, {registration_id}, {category_id}, {delegation_id}, {held_place_id},
-{invitation_token}, {session_id}, {room_id}, {track_id}, {speaker_id},
+{invitation_token}, {question_id}, {session_id}, {room_id}, {track_id}, {speaker_id},
 {assignment_id}, {invited_assignment_id}, {speaker_session_id}, {answer_token},
 {door_id}, {letter_token}, {revoked_letter_token}: see conftest.py);
 `submit` names a button to press first, to check the page with the form's
@@ -115,6 +115,7 @@ PAGES: list[Page] = [
     Page("accreditation", f"{EVENT}/delegations/{{delegation_id}}"),
     Page("accreditation", f"{MANAGE}/categories"),
     Page("accreditation", f"{MANAGE}/categories/{{category_id}}"),
+    Page("accreditation", f"{MANAGE}/questions/{{question_id}}"),
     # Travel footprint: the secretariat's report with its choices, a viewer's (groups folded)
     Page("secretariat", f"{MANAGE}/footprint"),
     Page("viewer", f"{MANAGE}/footprint"),

@@ -290,3 +290,16 @@ def test_supervisor_sees_how_far_a_desk_clock_is_off(client, summit, staff, peop
     login(client, staff["checkin"])
     page = client.get("/e/astana/manage/checkin/desks").get_data(as_text=True)
     assert "off by 10 minutes" in page and "on time" in page
+
+
+def test_roster_names_categories_and_delegations_as_plain_text(client, summit, staff, people, clock):
+    from app.registration.models import Delegation
+
+    event, cats = summit
+    cats["media"].name = {"en": "Press & media"}
+    db.session.add(Delegation(event=event, name={"en": "Bosnia & Herzegovina"}, country="BA"))
+    db.session.commit()
+    _desk_row, secret = _desk(summit, staff)
+    body = client.get(ROSTER, headers={"Authorization": f"Bearer {secret}"}).get_json()
+    assert "Press & media" in body["categories"].values()
+    assert "Bosnia & Herzegovina" in body["delegations"].values()

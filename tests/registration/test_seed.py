@@ -15,8 +15,9 @@ def test_seed_is_idempotent_and_gives_the_demo_delegate_an_approved_registration
     db.session.commit()
     assert ("delegate@example.org", "delegate with an approved registration") in accounts
     assert db.session.scalar(select(func.count(Category.id))) == 8
-    pakistan = db.session.scalars(select(Delegation).where(Delegation.name == "Pakistan")).one()
-    assert (pakistan.name, pakistan.head.email) == ("Pakistan", "pk.focal@example.org")
+    pakistan = db.session.scalars(select(Delegation).where(Delegation.country == "PK")).one()
+    assert (pakistan.name.texts, pakistan.head.email) == ({"en": "Pakistan", "ru": "Пакистан", "kk": "Пәкістан"},
+                                                          "pk.focal@example.org")
     delegate = db.session.scalars(select(Registration).where(Registration.email == "delegate@example.org")).one()
     assert delegate.state == S.approved
     states = set(db.session.scalars(select(Registration.state)))

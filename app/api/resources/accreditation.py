@@ -93,6 +93,7 @@ def _category(c: Category) -> dict:
 
 def _delegation(d: Delegation, with_members: bool = False) -> dict:
     data = {name: getattr(d, name) for name in DelegationSchema().fields}
+    data["name"] = str(d.name)  # in the language asked for (the event's own, else any)
     if with_members:
         data["members"] = [show_registration(r) for r in registration_services.members(d)]
     return data

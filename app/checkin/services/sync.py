@@ -79,9 +79,10 @@ def roster(event, desk: Desk, cursor: str | None = None) -> dict:
         "event": event.slug, "desk": desk.id, "full": since is None, "cursor": _iso(now), "generated_at": _iso(now),
         "timezone": event.timezone, "days": [first.isoformat(), last.isoformat()],
         "keys": [{"kid": k.key_id, "key": signing.b64(k.public_key)} for k in verifying_keys(event)],
-        "categories": {str(i): n for i, n in db.session.execute(
+        # Plain text, not HTML: the desk writes the names into its page as text.
+        "categories": {str(i): str(n) for i, n in db.session.execute(
             select(Category.id, Category.name).where(Category.event_id == event.id)).tuples()},
-        "delegations": {str(i): n for i, n in db.session.execute(
+        "delegations": {str(i): str(n) for i, n in db.session.execute(
             select(Delegation.id, Delegation.name).where(Delegation.event_id == event.id)).tuples()},
         "columns": ["id", "version", "state", "name", "organisation", "delegation", "category"],
         "rows": rows,

@@ -75,7 +75,7 @@ class Report:
 
 def _labels(event, dimension: str, locale: str) -> dict[str, str]:
     if dimension == "delegation":
-        labels = {str(d.id): d.name for d in registration_services.delegations_in_protocol_order(event)}
+        labels = {str(d.id): str(d.name) for d in registration_services.delegations_in_protocol_order(event)}
         labels[""] = str(_l("No delegation"))
         return labels
     if dimension == "category":

@@ -34,13 +34,14 @@ from app.registration.services.review import (add_note, answer_text, EXPORT_COLU
                                               history, is_duplicate, notes, PASSPORT_COLUMNS, record_export,
                                               registration_query, SORTS)  # noqa: F401
 from app.registration.services.configuration import (add_question, CATEGORY_FIELDS, category_name_taken,
-                                                     save_category, set_question_active, SETTINGS_FIELDS,
-                                                     update_settings)  # noqa: F401
+                                                     QUESTION_FIELDS, save_category, set_question_active,
+                                                     SETTINGS_FIELDS, update_question, update_settings)  # noqa: F401
 from app.registration.services.participants import (is_approved_delegate, MAX_SEARCH_WORDS,
                                                     participant_countries, PARTICIPANT_FIELDS,
                                                     participant_list_switched_on, participant_query,
                                                     ParticipantFilters, participants_page)  # noqa: F401
 from app.registration.services.delegations import (delegation_counts, DELEGATION_FIELDS, delegation_name_taken,
+                                                   delegation_named, delegations_named, plain_name,
                                                    delegations_in_protocol_order, delegations_led, hold_places,
                                                    MEMBER_FIELDS, members, register_member, save_delegation,
                                                    set_member_rank, substitute_member)  # noqa: F401

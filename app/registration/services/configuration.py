@@ -60,16 +60,28 @@ def update_settings(event, data: dict, *, actor) -> RegistrationSettings:
     return settings
 
 
+QUESTION_FIELDS = ("label", "help", "choices", "required", "position")
+
+
 def add_question(event, *, label: str, kind: QuestionKind, choices: list, required: bool, position: int,
-                 actor) -> Question:
+                 actor, help="") -> Question:
     """A custom question on the form and in exports; audited."""
-    question = Question(event_id=event.id, label=label, kind=kind,
+    question = Question(event_id=event.id, label=label, help=help or "", kind=kind,
                         choices=choices if kind in (QuestionKind.choice, QuestionKind.multi) else [],
                         required=required, position=position)
     db.session.add(question)
     db.session.flush()
-    record(actor=actor, action="question.create", obj=question, event=event, summary=label)
+    record(actor=actor, action="question.create", obj=question, event=event, summary=str(question.label))
     return question
+
+
+def update_question(question: Question, data: dict, *, actor) -> dict:
+    """Change a question's wording (in any language), choices, whether it is required and
+    its order; its kind stays, so the answers already given keep their meaning. Audited."""
+    if question.kind not in (QuestionKind.choice, QuestionKind.multi):
+        data = {key: value for key, value in data.items() if key != "choices"}
+    return audited_update(question, data, QUESTION_FIELDS, actor=actor, action="question.update",
+                          event=question.event, summary=str(data.get("label") or question.label)[:250])
 
 
 def set_question_active(question: Question, active: bool, *, actor) -> None:

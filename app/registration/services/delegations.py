@@ -19,6 +19,7 @@ from app.registration.services.lifecycle import insert_registration, submit_regi
 from app.registration.services.settings import live_registration
 from app.registration.services.transitions import (AUDIT_FIELDS, NULLABLE_FIELDS, TRAVEL_BLANKS, TRAVEL_FIELDS,
                                                    apply_details, clear_passport, invalidate_badge, notify_delegate)
+from app.utils.translated import Translated
 from app.utils.urls import external_url
 
 
@@ -77,23 +78,54 @@ def save_delegation(event, delegation: Delegation | None, data: dict, *, actor) 
             raise RegistrationError(_l("No account uses this address. Ask the person to create one first."),
                                     field="head_email")
         data = {**data, "head_user_id": head.id if head else None}
-    if "name" in data and delegation_name_taken(event, data["name"], exclude=delegation):
-        raise RegistrationError(_l("Another delegation already has this name."), field="name")
+    if "name" in data:
+        name = data["name"]
+        if isinstance(name, str):
+            # One plain name is the version in the event's own language; the others stay.
+            name = (delegation.name.with_text(event.default_language, name) if delegation is not None
+                    else Translated.coerce(name, event.default_language))
+        data = {**data, "name": Translated.coerce(name, event.default_language)}
+        if delegation_name_taken(event, data["name"], exclude=delegation):
+            raise RegistrationError(_l("Another delegation already has this name."), field="name")
     created = delegation is None
     if created:
         delegation = Delegation(event_id=event.id)
         db.session.add(delegation)
     audited_update(delegation, data, DELEGATION_FIELDS, actor=actor,
                    action="delegation.create" if created else "delegation.update", event=event,
-                   summary=data.get("name") or delegation.name or "")
+                   summary=str(delegation.name)[:250])
     return delegation
 
 
-def delegation_name_taken(event, name: str, *, exclude: Delegation | None = None) -> bool:
-    stmt = select(Delegation.id).where(Delegation.event_id == event.id, func.lower(Delegation.name) == name.lower())
+def delegation_name_taken(event, name, *, exclude: Delegation | None = None) -> bool:
+    """True when another delegation of `event` has this name in any language (a plain
+    name: in the event's own language)."""
+    name = Translated.coerce(name, event.default_language)
+    stmt = select(Delegation).where(Delegation.event_id == event.id)
     if exclude is not None:
         stmt = stmt.where(Delegation.id != exclude.id)
-    return db.session.scalar(stmt) is not None
+    return any(other.name.clashes_with(name) for other in db.session.scalars(stmt))
+
+
+def delegation_named(event, name: str, lang: str = "en") -> Delegation | None:
+    """The delegation of `event` whose name in `lang` is `name` (for the demo and scripts)."""
+    return next((d for d in db.session.scalars(select(Delegation).where(Delegation.event_id == event.id))
+                 if d.name.get(lang) == name), None)
+
+
+def delegations_named(event, search: str) -> list[int]:
+    """Ids of the event's delegations whose name, in any language, contains `search`
+    (the few delegations are read and compared here, so the stored languages' codes
+    never match a word)."""
+    word = search.casefold()
+    return [d.id for d in db.session.scalars(select(Delegation).where(Delegation.event_id == event.id))
+            if word in d.name.searchable().casefold()]
+
+
+def plain_name(delegation: Delegation) -> str:
+    """The delegation's name as first written, for a text kept in one language (a
+    member's organisation)."""
+    return delegation.name.original or str(delegation.name)
 
 
 def _lock_delegation(delegation: Delegation) -> None:
@@ -130,7 +162,7 @@ def hold_places(delegation: Delegation, count: int, *, actor) -> list[Registrati
     held = []
     for _ in range(count):
         registration = Registration(event=delegation.event, user=None, category=category, delegation=delegation,
-                                    state=RegistrationState.draft, organisation=delegation.name,
+                                    state=RegistrationState.draft, organisation=plain_name(delegation),
                                     country=delegation.country)
         db.session.add(registration)
         held.append(registration)
@@ -138,7 +170,7 @@ def hold_places(delegation: Delegation, count: int, *, actor) -> list[Registrati
     _check_quota(delegation)
     for registration in held:
         record(actor=actor, action="registration.hold", obj=registration, event=delegation.event,
-               summary=delegation.name)
+               summary=str(delegation.name))
         submit_registration(registration, actor=actor)
     return held
 
@@ -166,7 +198,7 @@ def register_member(delegation: Delegation, email: str, data: dict, *, actor) ->
     if live_registration(delegation.event, user) is not None:
         raise RegistrationError(_l("%(email)s is already registered for this event.", email=email))
     registration = Registration(event=delegation.event, user=user, category=category, delegation=delegation,
-                                email=user.email, state=RegistrationState.draft, organisation=delegation.name,
+                                email=user.email, state=RegistrationState.draft, organisation=plain_name(delegation),
                                 country=delegation.country)
     insert_registration(registration, data)
     _check_quota(delegation)
@@ -202,7 +234,7 @@ def substitute_member(registration: Registration, email: str, data: dict, *, act
     clear_passport(registration)
     registration.visa_letter_needed = False
     registration.photo_filename = ""
-    registration.organisation = registration.delegation.name
+    registration.organisation = plain_name(registration.delegation)
     registration.country = registration.delegation.country
     registration.phone = registration.dietary = registration.accessibility = ""
     registration.languages = []

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
 from app.registration.models import Delegation, Registration, RegistrationSettings, RegistrationState
+from app.registration.services.delegations import delegations_named
 from app.utils.countries import is_country
 from app.utils.paging import MAX_PAGE
 
@@ -69,9 +70,15 @@ def participant_query(event, filters: ParticipantFilters):
     if filters.country:
         stmt = stmt.where(Registration.country == filters.country)
     if filters.words:
-        stmt = stmt.where(and_(*(or_(_contains_word(Registration.given_name, w),
-                                     _contains_word(Registration.family_name, w),
-                                     _contains_word(Registration.organisation, w)) for w in filters.words)))
+        # A word may also name the delegation, in any language of the event.
+        conditions = []
+        for w in filters.words:
+            named = delegations_named(event, w)
+            conditions.append(or_(_contains_word(Registration.given_name, w),
+                                  _contains_word(Registration.family_name, w),
+                                  _contains_word(Registration.organisation, w),
+                                  *([Registration.delegation_id.in_(named)] if named else [])))
+        stmt = stmt.where(and_(*conditions))
     return stmt.order_by(func.lower(Registration.family_name), func.lower(Registration.given_name),
                          Registration.id)
 

@@ -32,7 +32,7 @@ def participant_list_pdf(event, filters: dict) -> tuple[bytes, int]:
     rows = []
     for n, r in enumerate(db.session.scalars(registration_query(event, filters)).unique(), start=1):
         rows.append([n, honorific_label(r.honorific or ""), r.family_name, r.given_name, r.position, r.organisation,
-                     country_name(r.country, locale), r.delegation.name if r.delegation else "", r.category.name,
+                     country_name(r.country, locale), str(r.delegation.name) if r.delegation else "", r.category.name,
                      SHORT_LABELS[r.state]])
     table = build_table([(key, title) for key, title, _w in PRINT_COLUMNS], rows, zone=event.timezone)
     subtitle = " · ".join(str(p) for p in (date_range(event.start_date, event.end_date), event.city,

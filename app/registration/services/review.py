@@ -16,6 +16,7 @@ from app.registration import keys
 from app.registration.labels import SHORT_LABELS
 from app.registration.models import (Category, Delegation, Question, QuestionKind, Registration, RegistrationNote,
                                      RegistrationState)
+from app.registration.services.delegations import delegations_named
 from app.registration.services.settings import questions
 from app.utils.countries import country_choices
 from app.utils.languages import language_names
@@ -108,8 +109,10 @@ def registration_query(event, filters: dict):
     search = (filters.get("q") or "").strip()[:100]
     if search:
         named = _categories_named(event, search)
-        stmt = stmt.where(or_(keys.contains(search), Registration.category_id.in_(named)) if named
-                          else keys.contains(search))
+        delegations = delegations_named(event, search)
+        stmt = stmt.where(or_(keys.contains(search),
+                              *([Registration.category_id.in_(named)] if named else []),
+                              *([Registration.delegation_id.in_(delegations)] if delegations else [])))
     if filters.get("duplicates"):
         stmt = stmt.where(Registration.duplicate.is_(True), Registration.state != RegistrationState.cancelled)
     return stmt.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
@@ -181,8 +184,8 @@ def _export_getters(event, keys, locale: str) -> list:
     """How the export reads each column from a row of the registration's columns."""
     countries = dict(country_choices(locale))
     categories = {c.id: str(c.name) for c in db.session.scalars(select(Category).where(Category.event_id == event.id))}
-    delegations = dict(db.session.execute(select(Delegation.id, Delegation.name)
-                                          .where(Delegation.event_id == event.id)).tuples().all())
+    delegations = {i: str(name) for i, name in db.session.execute(select(Delegation.id, Delegation.name)
+                                                                  .where(Delegation.event_id == event.id)).tuples()}
     honorific = _memo(lambda code: honorific_label(code or ""))
     state = _memo(lambda value: str(SHORT_LABELS[value]))
     languages = _memo(lambda codes: language_names(list(codes), locale))

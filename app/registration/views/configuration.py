@@ -10,6 +10,7 @@ from app.policy import in_event, requires
 from app.registration import bp, services
 from app.registration.forms import CategoryForm, QuestionForm, SettingsForm
 from app.registration.models import ApprovalMode, Category, Question, QuestionKind, WaitlistMode
+from app.registration.question_forms import QuestionEditForm
 from app.utils.views import run_service
 
 
@@ -56,8 +57,8 @@ def _settings_data(form) -> dict:
 
 
 def _question_data(form) -> dict:
-    return {"label": form.label.data, "kind": QuestionKind(form.kind.data), "choices": form.choice_list(),
-            "required": form.required.data, "position": form.position.data or 0}
+    return {"label": form.label.data, "help": form.help.data, "kind": QuestionKind(form.kind.data),
+            "choices": form.choice_list(), "required": form.required.data, "position": form.position.data or 0}
 
 
 def _category_data(form) -> dict:
@@ -81,6 +82,20 @@ def manage_category(event, category):
         return redirect(url_for("registration.manage_categories", slug=event.slug))
     return render_template("registration/manage_category.html", event=event, form=form, category=category,
                            title=category.name)
+
+
+@bp.route("/e/<slug>/manage/questions/<int:question_id>", methods=["GET", "POST"])
+@requires("registration.configure", load={"question": in_event(Question, "question_id")})
+def manage_question(event, question):
+    """A question's wording and choices in every language of the event, after it was added."""
+    form = QuestionEditForm(question)
+    if form.validate_on_submit():
+        services.update_question(question, {"label": form.label.data, "help": form.help.data,
+                                            "choices": form.edited_choices(), "required": form.required.data,
+                                            "position": form.position.data or 0}, actor=current_user)
+        return _saved(event, _("Question saved."))
+    return render_template("registration/manage_question.html", event=event, form=form, question=question,
+                           title=question.label)
 
 
 @bp.route("/e/<slug>/manage/questions/<int:question_id>/toggle", methods=["POST"])
