@@ -2,7 +2,7 @@
 over time, registrations per delegation and state)
 
 Revision ID: 0024_dash
-Revises: 0022_lists
+Revises: 0023_i18n_more
 Create Date: 2026-12-07 17:30:00.000000
 """
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0024_dash'
-down_revision = '0022_lists'
+down_revision = '0023_i18n_more'
 branch_labels = None
 depends_on = None
 
