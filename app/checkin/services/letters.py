@@ -30,7 +30,7 @@ from app.accounts.labels import formal_name, printed_honorific
 from app.accounts.models import User
 from app.audit.services import record
 from app.checkin import signals
-from app.checkin.badges import Document, _rgb, draw_qr
+from app.checkin.badges import _rgb, draw_qr, new_document
 from app.checkin.models import Badge, LetterState, OnsiteSettings, VisaLetter, new_public_id
 from app.checkin.services.desk import event_today
 from app.checkin.services.errors import OnsiteError
@@ -473,7 +473,7 @@ def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
     # The organisers' text in this language only: another language's text would mix languages.
     body = _exactly(settings.letter_body, lang) or DEFAULT_BODY[lang]
 
-    pdf = Document(unit="mm", format="A4")
+    pdf = new_document(unit="mm", format="A4")
     pdf.set_title(f"{labels['title']} {letter.reference}")
     pdf.set_margins(20, 18, 20)
     pdf.add_page()
