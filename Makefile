@@ -93,6 +93,7 @@ bench: setup
 	$(PY) bench/bilaterals_bench.py
 	$(PY) bench/export_bench.py
 	$(PY) bench/scale_bench.py
+	$(PY) bench/live_bench.py
 	$(PY) bench/proxy_bench.py
 
 # The offline desk's browser libraries, copied from node_modules (versions pinned in

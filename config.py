@@ -192,6 +192,8 @@ class Config:
     # How long a worker trusts its copy of an event's publication token before checking
     # the database again: a new publication reaches every worker within this time.
     PUBLIC_CACHE_TTL = float(os.environ.get("PUBLIC_CACHE_TTL", "1"))
+    # Seconds a worker keeps the check-in desk's live counts (0: counted at every scan).
+    CHECKIN_COUNTS_SECONDS = float(os.environ.get("CHECKIN_COUNTS_SECONDS", "2"))
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -248,6 +250,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
     PUBLIC_CACHE_TTL = 0.0
+    CHECKIN_COUNTS_SECONDS = 0.0
     # Jobs run in the test's own process as their transaction commits: no worker needed.
     JOBS_URL = "memory://"
     JOBS_IMMEDIATE = True

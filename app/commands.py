@@ -13,7 +13,6 @@ from app.accounts.passwords import password_problem
 from app.accounts.services import create_user, set_admin
 from app.checkin import commands as checkin_commands
 from app.extensions import db
-from app.jobs.queue import run_worker
 from app.mail.worker import deliver_once, run_forever
 from app.seed import seed_demo as run_seed_demo
 from app.utils import storage
@@ -105,5 +104,9 @@ def storage_copy(source):
 @click.option("--workers", default=2, show_default=True, help="Jobs done at once (threads).")
 @click.option("--no-periodic", is_flag=True, help="Leave the periodic work to the other workers.")
 def jobs_worker(workers, no_periodic):  # pragma: no cover - runs until interrupted
-    """Do the background jobs and the periodic work (docs/jobs.md); stop with Ctrl+C."""
+    """Do the background jobs and the periodic work (docs/jobs.md); stop with Ctrl+C, or
+    SIGTERM to hand the jobs in hand to the other workers."""
+    # huey's consumer is loaded in the worker process only, never in a web process.
+    from app.jobs.consumer import run_worker
+
     run_worker(current_app._get_current_object(), workers=workers, periodic=not no_periodic)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,11 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import seeding  # noqa: E402
 
 SLUG = "bench-dashboard"
 GOAL_MS = 300
-COUNTRIES = ["KZ", "UZ", "KG", "TJ", "TM", "MN", "PK", "IN", "CN", "RU", "TR", "AZ", "GE", "AM", "IR", "AF", "DE", "FR",
-             "NO", "SE", "US", "CA", "BR", "SN", "KE", "ZA", "EG", "JP", "KR", "ID"] * 5
+COUNTRIES = seeding.COUNTRIES * 5
 
 
 def build(app, total: int, start: int) -> None:
@@ -41,24 +42,14 @@ def build(app, total: int, start: int) -> None:
 
     from app.accounts.models import User
     from app.checkin.models import CheckIn
-    from app.events.models import Event, EventRole, EventRoleName
+    from app.events.models import Event
     from app.extensions import db
     from app.mail.models import OutboxMessage
     from app.registration.models import Category, Delegation, Invitation, Registration, RegistrationState as S
 
     with app.app_context():
         if start == 0:
-            db.drop_all()
-            db.create_all()
-            event = Event(slug=SLUG, title="Benchmark Summit", timezone="Asia/Almaty", start_date=date(2027, 4, 21),
-                          end_date=date(2027, 4, 23), published=True, city="Astana", country="KZ",
-                          registration_closes_at=datetime(2027, 4, 10, 13, tzinfo=UTC))
-            lead = User(email="secretariat@bench.example", password_hash="x", given_name="Lead", family_name="Bench")
-            db.session.add_all([event, lead])
-            db.session.flush()
-            db.session.add(EventRole(event_id=event.id, user_id=lead.id, role=EventRoleName.secretariat))
-            db.session.add_all([Category(event_id=event.id, name=f"Category {n}", position=n, protocol_rank=10 * n,
-                                         capacity=20000) for n in range(8)])
+            event, _lead, _categories = seeding.seed_event(SLUG)
             heads = [User(email=f"head{n}@bench.example", password_hash="x", given_name=f"Head{n}", family_name="Bench")
                      for n in range(200)]
             db.session.add_all(heads)
@@ -156,9 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kurultai-bench-"))
     database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
-    os.environ.update(KURULTAI_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database,
-                      KURULTAI_INSTANCE_DIR=str(workdir / "instance"), SERVER_NAME="127.0.0.1",
-                      PREFERRED_URL_SCHEME="http", RATELIMIT_ALLOW_MEMORY="1", SESSION_COOKIE_SECURE="0")
+    seeding.production_env(database, workdir)
     from app import create_app
     from config import config_from_env
 

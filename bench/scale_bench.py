@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -27,36 +26,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import seeding  # noqa: E402
 
 SLUG = "bench-scale"
-COUNTRIES = ["KZ", "UZ", "KG", "TJ", "TM", "MN", "PK", "IN", "CN", "RU", "TR", "AZ", "GE", "AM", "IR", "AF", "DE", "FR",
-             "NO", "SE", "US", "CA", "BR", "SN", "KE", "ZA", "EG", "JP", "KR", "ID"]
+COUNTRIES = seeding.COUNTRIES
 VISA = 8000
 
 
 def build(app, total: int) -> None:
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert
 
     from app.accounts.models import User
-    from app.events.models import Event, EventRole, EventRoleName
     from app.extensions import db
     from app.registration import keys
-    from app.registration.models import Category, Registration, RegistrationState as S
+    from app.registration.models import Registration, RegistrationState as S
 
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        event = Event(slug=SLUG, title="Benchmark Summit", timezone="Asia/Almaty", start_date=date(2027, 4, 21),
-                      end_date=date(2027, 4, 23), published=True, city="Astana", country="KZ",
-                      registration_closes_at=datetime(2027, 4, 10, 13, tzinfo=UTC))
-        lead = User(email="secretariat@bench.example", password_hash="x", given_name="Lead", family_name="Bench")
-        db.session.add_all([event, lead])
-        db.session.flush()
-        db.session.add(EventRole(event_id=event.id, user_id=lead.id, role=EventRoleName.secretariat))
-        db.session.add_all([Category(event_id=event.id, name=f"Category {n}", position=n, protocol_rank=10 * n,
-                                     capacity=20000) for n in range(8)])
-        db.session.commit()
-        categories = list(db.session.scalars(select(Category.id).where(Category.event_id == event.id)))
+        event, _lead, categories = seeding.seed_event(SLUG)
         states = [S.approved] * 6 + [S.submitted] * 2 + [S.waitlisted, S.cancelled]
         first_day = datetime(2027, 2, 1, 6, tzinfo=UTC)
         for chunk in range(0, total, 10_000):
@@ -223,9 +211,7 @@ def main() -> None:
               "indexes and plans).")
         return
     workdir = Path(tempfile.mkdtemp(prefix="kurultai-bench-"))
-    os.environ.update(KURULTAI_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database,
-                      KURULTAI_INSTANCE_DIR=str(workdir / "instance"), SERVER_NAME="127.0.0.1",
-                      PREFERRED_URL_SCHEME="http", RATELIMIT_ALLOW_MEMORY="1", SESSION_COOKIE_SECURE="0")
+    seeding.production_env(database, workdir)
     from app import create_app
     from config import config_from_env
 

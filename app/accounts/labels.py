@@ -56,9 +56,12 @@ def printed_honorific(code: str) -> str:
     return str(label) if label is not None else code
 
 
-def formal_name(honorific: str, given: str, family: str) -> str:
-    """Title, given and family name as printed ("Г-жа Amina Diallo"); the title comes first in every language."""
-    return " ".join(p for p in (printed_honorific(honorific) if honorific else "", given, family) if p)
+def formal_name(honorific: str, given: str, family: str, *, title: str | None = None) -> str:
+    """Title, given and family name as printed ("Г-жа Amina Diallo"); the title comes first in every language.
+    `title`: the title already printed in the current language (for many names at once)."""
+    if title is None:
+        title = printed_honorific(honorific) if honorific else ""
+    return " ".join(p for p in (title, given, family) if p)
 
 
 # The greeting for each form of address. The wording names {given} and {family} in braces,

@@ -47,8 +47,9 @@ _PATHS = re.compile(r"^/e/(?P<slug>[A-Za-z0-9-]{1,64})/(?:agenda|schedule\.json|
 # session has nothing personal to lay over them, so the answer is always this one.
 _OVERLAY = re.compile(r"^/e/[A-Za-z0-9-]{1,64}/overlay\.json$")
 VISITOR_OVERLAY = b'{"authenticated":false}'
-# Stored responses are bounded by their total size as well as by their number.
-_MAX_BYTES = 48 * 1024 * 1024
+# Stored responses are bounded by their total size as well as by their number: per worker,
+# beside the rendered bodies (`cache`); the least recently asked for are dropped first.
+_MAX_BYTES = 16 * 1024 * 1024
 # Headers a 304 answer repeats (RFC 9110 section 15.4.5), plus our security headers.
 _NOT_MODIFIED_DROP = {"content-type", "content-length", "content-disposition"}
 # Worth compressing: text, of at least this size (a smaller body gains nothing).

@@ -4,14 +4,19 @@ The day sheet is for the room's ushers: it names the delegations, level, interpr
 and flags, not the confidential topic; the head's programme shows their own topics."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 
-from app.checkin.badges import Document
+from app.checkin.badges import new_document
 from app.utils.formatting import event_datetime, event_time, local_date
 
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
-def _document(title: str) -> Document:
-    pdf = Document(format="A4")
+
+def _document(title: str) -> FPDF:
+    pdf = new_document(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_title(title)
     pdf.add_page()
@@ -21,7 +26,7 @@ def _document(title: str) -> Document:
     return pdf
 
 
-def _row(pdf: Document, when: str, lines: list[str]) -> None:
+def _row(pdf: FPDF, when: str, lines: list[str]) -> None:
     pdf.set_font("DejaVu", "B", 11)
     pdf.cell(45, 7, when)
     pdf.set_font("DejaVu", "", 11)

@@ -18,17 +18,21 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import segno
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from fpdf import FPDF
 from itsdangerous import BadSignature, URLSafeSerializer
 from PIL import Image
 
 from app.checkin import signing
 from app.checkin.models import BadgeSize
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 TOKEN_SALT = "kurultai.badge.v1"
 # Badges stay valid this many days after the event's last day (late departures, closing events).
@@ -145,19 +149,30 @@ def font_dir() -> Path:
     return Path(current_app.config.get("BADGE_FONT_DIR") or DEFAULT_FONT_DIR)
 
 
-class Document(FPDF):
-    """An FPDF with the Unicode DejaVu fonts (Cyrillic and Kazakh letters) loaded."""
+@lru_cache(maxsize=1)
+def _document_class() -> type:
+    # fpdf is loaded only when a PDF is drawn: with its font, SVG and signing parts it
+    # takes some 35 MB of every process that imports it, and most web requests never draw one.
+    from fpdf import FPDF
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        fonts = font_dir()
-        regular, bold = fonts / "DejaVuSans.ttf", fonts / "DejaVuSans-Bold.ttf"
-        if not regular.exists() or not bold.exists():
-            raise RuntimeError(f"DejaVu fonts not found in {fonts}: install fonts-dejavu-core")
-        self.add_font("DejaVu", "", str(regular))
-        self.add_font("DejaVu", "B", str(bold))
-        self.set_auto_page_break(False)
-        self.set_creator("Kurultai")
+    class Document(FPDF):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            fonts = font_dir()
+            regular, bold = fonts / "DejaVuSans.ttf", fonts / "DejaVuSans-Bold.ttf"
+            if not regular.exists() or not bold.exists():
+                raise RuntimeError(f"DejaVu fonts not found in {fonts}: install fonts-dejavu-core")
+            self.add_font("DejaVu", "", str(regular))
+            self.add_font("DejaVu", "B", str(bold))
+            self.set_auto_page_break(False)
+            self.set_creator("Kurultai")
+
+    return Document
+
+
+def new_document(**kwargs) -> FPDF:
+    """An FPDF with the Unicode DejaVu fonts (Cyrillic and Kazakh letters) loaded."""
+    return _document_class()(**kwargs)
 
 
 def draw_qr(pdf: FPDF, content: str, x: float, y: float, size: float) -> None:
@@ -299,7 +314,7 @@ def _draw_badge(pdf: FPDF, face: BadgeFace, w: float, h: float) -> None:
 def render_badges(faces: Iterable[BadgeFace], size: BadgeSize = BadgeSize.a6, *, title: str = "Badges") -> bytes:
     """One PDF page per badge, in the order given."""
     w, h = SIZES_MM[BadgeSize(size)]
-    pdf = Document(unit="mm", format=(w, h))
+    pdf = new_document(unit="mm", format=(w, h))
     pdf.set_title(title)
     count = 0
     for face in faces:

@@ -14,9 +14,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 PREFIX = "K"
 # Short enough for a version 7 QR code (45 modules) at medium error correction.
@@ -38,6 +35,11 @@ def new_key_id() -> str:
 
 def new_key_pair() -> tuple[bytes, bytes]:
     """(private, public) raw 32-byte halves of a new Ed25519 key."""
+    # cryptography is loaded by the first badge signed or checked (here and below): it takes
+    # some 8 MB of every process that imports it, and most web requests never need it.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
     private = Ed25519PrivateKey.generate()
     return (private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()),
             private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
@@ -45,6 +47,8 @@ def new_key_pair() -> tuple[bytes, bytes]:
 
 def sign(private_key: bytes, key_id: str, public_id: str, version: int, last_day: date) -> str:
     message = f"{PREFIX}.{key_id}.{public_id}.{version}.{(last_day - EPOCH).days}"
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # see new_key_pair
+
     signature = Ed25519PrivateKey.from_private_bytes(private_key).sign(message.encode("ascii"))
     return f"{message}.{b64(signature)}"
 
@@ -74,6 +78,9 @@ def parse(text: str) -> SignedToken | None:
 
 
 def verify(public_key: bytes, token: SignedToken) -> bool:
+    from cryptography.exceptions import InvalidSignature  # see new_key_pair
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(token.signature, token.message)
     except (InvalidSignature, ValueError):

@@ -12,16 +12,18 @@ before it runs, so that it runs once however many workers there are.
 from __future__ import annotations
 
 import logging
-import signal
+import threading
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_app_context
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from huey.consumer import Consumer
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.jobs import services
+
+if TYPE_CHECKING:
+    from huey import Huey
 
 log = logging.getLogger("kurultai.jobs")
 EXTENSION = "kurultai_jobs"
@@ -29,6 +31,10 @@ EXTENSION = "kurultai_jobs"
 
 def make_huey(url: str, *, immediate: bool = False) -> Huey:
     """The huey instance for `url` (see the module's docstring)."""
+    # huey, with the Redis client it loads, takes some 18 MB of a process: a web worker
+    # loads it when it first hands a job over, not when it starts.
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
+
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         # sqlite:///relative/file or sqlite:////absolute/file, as SQLAlchemy writes them.
@@ -43,25 +49,38 @@ def make_huey(url: str, *, immediate: bool = False) -> Huey:
 
 
 def init_app(app: Flask) -> None:
-    """Build the app's huey and register its tasks (called by the app factory, after the
-    domains' wiring has registered the kinds of job and the schedule)."""
-    huey = make_huey(app.config["JOBS_URL"], immediate=app.config.get("JOBS_IMMEDIATE", False))
-
-    @huey.task(name="run_job")
-    def run_job(job_id: int) -> None:
-        with app.app_context():
-            services.run(job_id)
-
+    """Register the stale-job check and the listeners that hand committed jobs over (called
+    by the app factory, after the domains' wiring has registered the kinds of job and the
+    schedule). The app's huey and its tasks are built when first needed (`_queue`)."""
     services.register_schedule("requeue-stale-jobs", services.check_stale, period="minute:5", minute="*/5")
     services.register_schedule("purge-job-files", services.purge_results, period="day", minute="15", hour="3")
-    for name, entry in services.schedule().items():
-        _periodic(app, huey, name, entry)
-
-    app.extensions[EXTENSION] = {"huey": huey, "run_job": run_job}
+    app.extensions[EXTENSION] = {}
     # Every session of every app: the listeners look for the current app's queue themselves.
     if not sa_event.contains(Session, "after_commit", _dispatch_committed):
         sa_event.listen(Session, "after_commit", _dispatch_committed)
         sa_event.listen(Session, "after_soft_rollback", _forget_rolled_back)
+
+
+_building = threading.Lock()
+
+
+def _queue(app: Flask) -> dict:
+    """The app's huey and its `run_job` task, built on first use."""
+    built = app.extensions[EXTENSION]
+    if not built:
+        with _building:
+            if not built:
+                huey = make_huey(app.config["JOBS_URL"], immediate=app.config.get("JOBS_IMMEDIATE", False))
+
+                @huey.task(name="run_job")
+                def run_job(job_id: int) -> None:
+                    with app.app_context():
+                        services.run(job_id)
+
+                for name, entry in services.schedule().items():
+                    _periodic(app, huey, name, entry)
+                built.update(huey=huey, run_job=run_job)
+    return built
 
 
 def _periodic(app: Flask, huey: Huey, name: str, entry: services.Scheduled) -> None:
@@ -70,16 +89,18 @@ def _periodic(app: Flask, huey: Huey, name: str, entry: services.Scheduled) -> N
             ran = services.run_scheduled(name)
             log.info("periodic task %s: %s", name, "done" if ran else "already claimed for this period")
 
+    from huey import crontab  # loaded with huey itself (make_huey)
+
     huey.periodic_task(crontab(**entry.cron), name=f"periodic:{name}")(periodic)
 
 
 def huey_of(app: Flask | None = None) -> Huey:
-    return (app or current_app).extensions[EXTENSION]["huey"]
+    return _queue(app or current_app._get_current_object())["huey"]
 
 
 def dispatch(job_id: int) -> None:
     """Hand job `job_id` to the workers now (after its row is committed)."""
-    current_app.extensions[EXTENSION]["run_job"](job_id)
+    _queue(current_app._get_current_object())["run_job"](job_id)
 
 
 def _dispatch_committed(session: Session) -> None:
@@ -96,34 +117,3 @@ def _dispatch_committed(session: Session) -> None:
 def _forget_rolled_back(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the outermost transaction: nothing of it was committed
         session.info.pop(services.PENDING_KEY, None)
-
-
-class ReleasingConsumer(Consumer):
-    """huey's consumer, stopping as a worker machine should: SIGINT (Ctrl+C) lets the jobs
-    in hand finish; SIGTERM (systemd's stop) hands them back to the queue at their next
-    progress point, so a worker that keeps running starts them at once; either way the
-    consumer waits for its threads (up to `shutdown_timeout`) before it exits."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Signal -> (restart, graceful): both stops are graceful; SIGHUP restarts.
-        self._signal_actions[signal.SIGTERM] = (False, True)
-        self._signal_actions[signal.SIGINT] = (False, True)
-
-    def _handle_signal(self, signum, frame):
-        if signum == signal.SIGTERM:
-            services.RELEASING.set()
-        super()._handle_signal(signum, frame)
-
-
-def create_consumer(app: Flask, *, workers: int = 2, periodic: bool = True, **options) -> ReleasingConsumer:
-    options.setdefault("shutdown_timeout", 20)
-    return ReleasingConsumer(huey_of(app), workers=workers, worker_type="thread", periodic=periodic, **options)
-
-
-def run_worker(app: Flask, *, workers: int = 2, periodic: bool = True) -> None:  # pragma: no cover - runs forever
-    """`flask jobs-worker`: huey's consumer, with threads, until stopped (Ctrl+C or SIGINT:
-    finish the jobs in hand; SIGTERM: hand them back to the queue for another worker)."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
-    create_consumer(app, workers=workers, periodic=periodic).run()

@@ -21,17 +21,23 @@ class OutboxStatus(str, enum.Enum):
     failed = "failed"
 
 
-def new_message_id() -> str:
-    """A Message-ID in the sender's domain. It is fixed when the message is queued, so every
-    delivery attempt carries the same one and a receiver can drop a second copy."""
+def message_id_domain() -> str:
+    """The domain of the Message-IDs: the sender's (in ASCII), else kurultai.local."""
     domain = "kurultai.local"
     if has_app_context():
         sender = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1]
         domain = sender.rpartition("@")[2] or domain
     try:
-        domain = domain.encode("idna").decode("ascii")  # headers are ASCII: саммит.kz -> xn--80aqlawk.kz
+        return domain.encode("idna").decode("ascii")  # headers are ASCII: саммит.kz -> xn--80aqlawk.kz
     except UnicodeError:
-        domain = "kurultai.local"
+        return "kurultai.local"
+
+
+def new_message_id(domain: str | None = None) -> str:
+    """A Message-ID in the sender's domain. It is fixed when the message is queued, so every
+    delivery attempt carries the same one and a receiver can drop a second copy. `domain`:
+    `message_id_domain()` read once for many messages."""
+    domain = domain or message_id_domain()
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 

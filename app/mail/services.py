@@ -10,10 +10,12 @@ from datetime import UTC
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from markupsafe import escape
 from sqlalchemy import delete, func, insert, or_, select, update
 
 from app.extensions import db
-from app.mail.models import OutboxMessage, OutboxStatus
+from app.mail.models import OutboxMessage, OutboxStatus, message_id_domain, new_message_id
+from app.utils.time import utcnow
 
 
 def queue_email(*, to: str, template: str, locale: str = "en", event=None, user=None,
@@ -27,19 +29,47 @@ def queue_email(*, to: str, template: str, locale: str = "en", event=None, user=
     return message
 
 
-def queue_many_for_users(template: str, recipients, *, event=None) -> int:
-    """Queue `template` to each `(user, context)` of `recipients`, in their language,
-    written in one bulk insert (batched by the database driver), for changes that
-    reach thousands of people at once. Returns how many were queued."""
-    rows = []
-    for user, context in recipients:
-        message = render_email(to=user.email, template=template, locale=user.locale or "en", event=event,
-                               user=user, **context)
-        rows.append({column: getattr(message, column) for column in (
-            "to_address", "subject", "body_text", "body_html", "template", "locale", "event_id", "user_id")})
+# Stands in for a person's own value while a message is rendered once for many people:
+# characters from Unicode's private use area, which no template, translation or
+# escaping produces or changes.
+_SLOT = "\ue000{}\ue001"
+
+
+def queue_many_for_users(template: str, recipients, *, event=None, slots=(), **context) -> int:
+    """Queue `template` to each `(user, values)` of `recipients`, in their language, for
+    changes that reach thousands of people at once. The template is rendered once per
+    language with `context` (the same for everyone); each name of `slots` (e.g. "name",
+    "reference") stands for a person's own text, given in their `values` and put in its
+    place in the subject and both bodies (escaped in the HTML part). A slot is printed
+    by the template, never tested or looped over. The messages are written in one bulk
+    insert (batched by the database driver). Returns how many were queued."""
+    stand_ins = {name: _SLOT.format(name) for name in slots}
+    rendered: dict[str, tuple[str, str, str]] = {}
+    rows, now, domain = [], utcnow(), message_id_domain()
+    for user, values in recipients:
+        locale = language_of(user)
+        if locale not in rendered:
+            message = render_email(to="", template=template, locale=locale, event=event, **context, **stand_ins)
+            rendered[locale] = (message.subject, message.body_text, message.body_html)
+        subject, text, html = rendered[locale]
+        for name, stand_in in stand_ins.items():
+            value = str(values[name])
+            subject, text = subject.replace(stand_in, value), text.replace(stand_in, value)
+            html = html.replace(stand_in, str(escape(value)))
+        # Every column given: the database driver sends the rows as they are, no default computed per row.
+        rows.append(dict(message_id=new_message_id(domain), to_address=user.email, subject=subject, body_text=text,
+                         body_html=html, template=template, locale=locale, event_id=getattr(event, "id", None),
+                         user_id=user.id, status=OutboxStatus.queued, attempts=0, next_attempt_at=now,
+                         locked_by="", last_error="", created_at=now))
     if rows:
-        db.session.execute(insert(OutboxMessage), rows)
+        db.session.execute(insert(OutboxMessage.__table__), rows)
     return len(rows)
+
+
+def language_of(user) -> str:
+    """The language `user` is written to: their own, when the site speaks it, else English."""
+    locale = user.locale or "en"
+    return locale if locale in current_app.config["LANGUAGES"] else "en"
 
 
 def render_email(*, to: str, template: str, locale: str = "en", event=None, user=None,

@@ -1,7 +1,7 @@
 """The public menu of an event. Domains add their pages here."""
 from __future__ import annotations
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.policy import can, participant_list_is_public
@@ -25,10 +25,22 @@ EVENT_NAV = [
 
 
 def _is_registered(user, event) -> bool:
-    """Whether `user` has a live registration for the event (one query, for users only)."""
+    """Whether `user` has a live registration for the event (one query, for users only,
+    none when the page has read it already: `registration_read`)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    known = g.get("nav_registrations", {})
+    if (event.id, user.id) in known:
+        return known[(event.id, user.id)]
     return live_registration(event, user) is not None
+
+
+def registration_read(event, user, registration) -> None:
+    """The page has read `user`'s live registration for `event` (`live_registration`): the
+    menu of this request uses it."""
+    if "nav_registrations" not in g:
+        g.nav_registrations = {}
+    g.nav_registrations[(event.id, user.id)] = registration is not None
 
 
 def event_nav(user, event) -> list[tuple[str, str, str]]:

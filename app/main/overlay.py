@@ -13,10 +13,11 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from app.agenda.pages import visible_state
 from app.main import bp
+from app.main.nav import registration_read
 from app.personal import services as personal
-from app.policy import can, public
+from app.policy import can, get_event_or_404, public
+from app.registration.services import live_registration
 from app.utils.urls import is_safe_next
 
 
@@ -36,20 +37,22 @@ def overlay(slug):
     if not current_user.is_authenticated:
         body = {"authenticated": False}
     else:
-        state = visible_state(slug)
-        event = g.event = state.event
+        event = g.event = get_event_or_404(slug, user=current_user)  # the menu needs the event itself
         page = request.args.get("page", "")
         if not is_safe_next(page) or not page.startswith("/e/"):
             page = f"/e/{event.slug}/agenda"
         context = {"current_event": event, "request_path": page, "nav_endpoint": _page_endpoint(page.split("?")[0])}
-        registration = personal.delegate_registration(event, current_user)
+        # One read of the reader's registration serves the stars and the menu.
+        registration = live_registration(event, current_user)
+        registration_read(event, current_user, registration)
         delegate = registration is not None and can(current_user, "agenda.personal", registration)
+        starred, signed_up = personal.marks_of(event, current_user) if delegate else (set(), set())
         body = {
             "authenticated": True,
             "csrf": generate_csrf(),
             "delegate": delegate,
-            "starred": sorted(personal.starred_ids(event, current_user)) if delegate else [],
-            "signed_up": sorted(personal.signups_of(event, current_user)) if delegate else [],
+            "starred": sorted(starred),
+            "signed_up": sorted(signed_up),
             "nav_main": render_template("_nav_main.html", **context),
             "nav_user": render_template("_nav_user.html", **context),
             "notices": render_template("_notices.html", **context),

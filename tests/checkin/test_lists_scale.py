@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.checkin.models import VisaLetter
-from app.checkin.services import letters
+from app.checkin.services import letters, settings_for
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from tests.checkin.conftest import make_delegate
@@ -54,6 +54,7 @@ def test_issue_all_takes_as_many_statements_for_5_or_50_letters_and_one_audit_en
                                                                                  count_queries):
     event, cats = summit
     actor = staff["accreditation"]
+    settings_for(event)  # made by the first letter otherwise
     counts = []
     for start, n in ((0, 5), (5, 50)):
         _visa_delegates(event, cats["government"], start, n)

@@ -59,7 +59,7 @@ def test_a_worker_stopped_with_sigterm_hands_its_job_back_to_the_queue(make_app,
     import os
 
     from app.jobs import services
-    from app.jobs.queue import create_consumer
+    from app.jobs.consumer import create_consumer
 
     web = make_app(JOBS_URL=f"sqlite:///{tmp_path / 'queue.db'}", JOBS_IMMEDIATE=False)
 

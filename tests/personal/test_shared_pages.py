@@ -200,3 +200,24 @@ def test_without_javascript_log_in_brings_a_logged_in_reader_their_own_menu(read
     assert response.status_code == 302 and response.headers["Location"].endswith("/e/astana/agenda")
     text = client.get("/e/astana/agenda").get_data(as_text=True)
     assert "You are logged in as" in text and "Log out" in text and "My agenda</a>" in text
+
+
+def test_the_overlay_costs_a_fixed_handful_of_queries_whatever_the_stars(app, readers, agenda, count_queries):
+    clients, people = readers
+    client, url = clients["berik"], "/e/astana/overlay.json?page=/e/astana/agenda"
+    client.post(f"/e/astana/my-agenda/{agenda['panel'].id}/star")
+    counts = []
+    for more in ((), ("opening", "workshop")):
+        for name in more:
+            client.post(f"/e/astana/my-agenda/{agenda[name].id}/star")
+        if more:
+            client.post(f"/e/astana/my-agenda/{agenda['workshop'].id}/signup")
+        db.session.expire_all()
+        with count_queries() as counter:
+            answer = client.get(url).get_json()
+        counts.append(counter.count)
+        assert answer["delegate"] and len(answer["starred"]) == 1 + len(more)
+    # the login, the event, the reader's registration, their stars and sign-ups, and the menu's
+    # questions: the participant list, speaking, organiser roles, bilaterals
+    assert counts == [8, 8], counter.statements
+    assert answer["signed_up"] == [agenda["workshop"].id]

@@ -18,7 +18,8 @@ from app.agenda.services.errors import AgendaError
 from app.agenda.services.markdown import markdown_problem, render_markdown
 from app.agenda.services.public import (AgendaFilters, PublicAgenda, PublicSession, public_agenda, public_sessions,
                                         public_speakers, search_text, viewer_categories, visible_session_ids)
-from app.agenda.services.publication import (ConflictsOpen, build_snapshot, current_publication, diff_snapshots,
+from app.agenda.services.publication import (ConflictsOpen, build_snapshot, current_publication,
+                                             current_publication_token, diff_snapshots,
                                              pending_changes, publications_of, publish_agenda)
 from app.agenda.services.rooms import (ROOM_FIELDS, TRACK_FIELDS, create_room, create_track, delete_room,
                                        delete_track, rooms_of, tracks_of, update_room, update_track)
@@ -32,7 +33,7 @@ __all__ = [
     "MIN_SESSION", "PUBLISH_CHECKED", "PublicAgenda", "PublicSession", "PublicSpeaker", "Publication",
     "ROOM_FIELDS", "SDG_NUMBERS", "SESSION_FIELDS", "TRACK_FIELDS", "WARNING", "agenda_published",
     "build_snapshot", "check_times", "conflicts_by_session", "conflicts_key", "create_room", "create_session",
-    "create_track", "current_publication", "delete_room", "delete_session", "delete_track", "diff_snapshots",
+    "create_track", "current_publication", "current_publication_token", "delete_room", "delete_session", "delete_track", "diff_snapshots",
     "find_conflicts", "markdown_problem", "move_session", "open_conflicts", "pending_changes", "public_agenda",
     "public_sessions", "public_speakers", "publications_of", "publish_agenda", "registration_categories", "render_markdown",
     "room_clash", "rooms_of", "search_text", "sessions_of", "speakers_by_session", "tracks_of", "update_room",

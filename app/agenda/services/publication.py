@@ -35,6 +35,14 @@ def current_publication(event: Event) -> Publication | None:
                              .order_by(Publication.version.desc()).limit(1))
 
 
+def current_publication_token(event: Event) -> str | None:
+    """The cache token of `event`'s current publication: unique to it (a publication's
+    snapshot never changes), renewed by a new publication or a change shown on its pages.
+    Readers may keep what they made of the snapshot under it."""
+    return db.session.scalar(select(Publication.cache_token).where(Publication.event_id == event.id)
+                             .order_by(Publication.version.desc()).limit(1))
+
+
 def publications_of(event: Event) -> list[Publication]:
     """Every publication of `event`, newest first, with its changelog (not its snapshot)."""
     return list(db.session.scalars(

@@ -56,11 +56,14 @@ def attends(user, bilateral: Bilateral) -> bool:
 def has_bilaterals_page(user, event) -> bool:
     """The delegate's bilaterals page opens for heads, their deputies, attendees and
     approved members of a delegation."""
-    if delegations_acted_for(event, user):
-        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    deputised = select(BilateralDeputy.delegation_id).where(BilateralDeputy.user_id == user.id)
+    acting = select(Delegation.id).where(Delegation.event_id == event.id, or_(
+        Delegation.head_user_id == user.id, Delegation.id.in_(deputised))).exists()
     attending = select(BilateralAttendee.id).join(Bilateral).where(Bilateral.event_id == event.id,
-                                                                   BilateralAttendee.user_id == user.id)
-    return db.session.scalar(attending.limit(1)) is not None
+                                                                   BilateralAttendee.user_id == user.id).exists()
+    return bool(db.session.scalar(select(or_(acting, attending))))  # one query: asked by every menu
 
 
 def members(delegation: Delegation) -> list[Registration]:

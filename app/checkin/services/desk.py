@@ -10,14 +10,15 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.accounts.labels import formal_name
-from app.agenda.services import current_publication
+from app.agenda.services import current_publication, current_publication_token
 from app.checkin import badges
 from app.checkin.models import Badge, CheckIn, CheckInMethod
+from app.checkin.services import counts
 from app.checkin.services.keys import read_badge_token
 from app.extensions import db
 from app.personal.models import SignupState
@@ -112,9 +113,29 @@ class DeskSession:
     category_ids: tuple[int, ...]
 
 
+# Publication token -> its doors: a publication never changes, and its snapshot is large
+# to read at every scan. Bounded by clearing.
+_DOORS: dict[str, list[DeskSession]] = {}
+_DOORS_MAX = 64
+
+
 def desk_sessions(event) -> list[DeskSession]:
-    """The published sessions with access control, in time order (the desk's choice of door)."""
-    publication = current_publication(event)
+    """The published sessions with access control, in time order (the desk's choice of door):
+    read once per publication and worker."""
+    token = current_publication_token(event)
+    if token is None:
+        return []
+    doors = _DOORS.get(token)
+    if doors is None:
+        publication = current_publication(event)
+        doors = _doors(publication)
+        if len(_DOORS) >= _DOORS_MAX:
+            _DOORS.clear()
+        _DOORS[publication.cache_token] = doors
+    return list(doors)
+
+
+def _doors(publication) -> list[DeskSession]:
     result = []
     for s in (publication.snapshot or {}).get("sessions", []) if publication else []:
         restricted = s.get("visibility") == "restricted"
@@ -260,6 +281,7 @@ def admit(event, registration: Registration, *, actor, method: CheckInMethod, se
             # Two desks scanned the same badge at once: the other one recorded it.
             existing = _checkin_of(registration, scope, today)
         else:
+            counts.count_admission(event, scope, today, registration.category_id)
             return DeskResult("admitted", str(_l("Checked in.")), registration=registration, checkin=existing,
                               flags=flags)
     when = to_zone(existing.checked_in_at, event.timezone).strftime("%H:%M")
@@ -315,21 +337,6 @@ def scan(event, text: str, *, actor, session=None, confirmed: bool = False) -> D
 
 
 def live_counts(event, *, session_id: int | None = None) -> dict:
-    """Checked in today (at the entrance, or into one session) against approved, per category."""
-    today = event_today(event)
-    scope = scope_of(session_id)
-    approved = dict(db.session.execute(
-        select(Registration.category_id, func.count(Registration.id))
-        .where(Registration.event_id == event.id, Registration.state == RS.approved)
-        .group_by(Registration.category_id)).tuples().all())
-    checked = dict(db.session.execute(
-        select(Registration.category_id, func.count(CheckIn.id)).join(Registration, Registration.id == CheckIn.registration_id)
-        .where(CheckIn.event_id == event.id, CheckIn.scope == scope, CheckIn.day == today)
-        .group_by(Registration.category_id)).tuples().all())
-    cats = db.session.execute(select(Category.id, Category.name).where(Category.event_id == event.id)
-                              .order_by(Category.position, Category.id)).all()
-    rows = [{"category": name, "checked_in": checked.get(cid, 0), "approved": approved.get(cid, 0)}
-            for cid, name in cats if approved.get(cid) or checked.get(cid)]
-    return {"day": today.isoformat(), "scope": scope, "checked_in": sum(checked.values()),
-            "approved": sum(approved.values()), "categories": rows}
-
+    """Checked in today (at the entrance, or into one session) against approved, per
+    category; kept a few seconds per worker (`counts`)."""
+    return counts.live_counts(event, scope=scope_of(session_id), today=event_today(event))

@@ -56,11 +56,18 @@ def read_badge_token(event, text: str, *, today: date) -> tuple[str, int]:
     """(public id, version) of a genuine unexpired badge token of `event`, signed by
     one of its keys or, printed before the keys, with the server's HMAC."""
     parsed = signing.parse(text) if signing.is_signed_token(text.strip()) else None
-    if parsed is not None and public_key_of(event, parsed.key_id) is None:
+    looked_up: dict[str, bytes | None] = {}  # each key read once a scan
+
+    def key_for(key_id: str) -> bytes | None:
+        if key_id not in looked_up:
+            looked_up[key_id] = public_key_of(event, key_id)
+        return looked_up[key_id]
+
+    if parsed is not None and key_for(parsed.key_id) is None:
         other = db.session.scalar(select(BadgeKey).where(BadgeKey.key_id == parsed.key_id))
         if other is not None and other.event_id != event.id and signing.verify(other.public_key, parsed):
             raise badges.BadgeTokenError("other_event", _l("This badge does not belong to this event."))
-    return badges.read_token(text, today=today, key_for=lambda key_id: public_key_of(event, key_id))
+    return badges.read_token(text, today=today, key_for=key_for)
 
 
 def rotate_key(event, *, actor, revoke_old: bool = False) -> BadgeKey:

@@ -15,27 +15,32 @@ the reference and whether the letter is valid.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from datetime import date, timedelta
 
 from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, insert, or_, select, text
+from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.accounts.labels import formal_name, printed_honorific
+from app.accounts.models import User
 from app.audit.services import record
-from app.checkin.badges import Document, _rgb, draw_qr
-from app.checkin.models import Badge, LetterState, VisaLetter, new_public_id
+from app.checkin import signals
+from app.checkin.badges import _rgb, draw_qr, new_document
+from app.checkin.models import Badge, LetterState, OnsiteSettings, VisaLetter, new_public_id
 from app.checkin.services.desk import event_today
 from app.checkin.services.errors import OnsiteError
 from app.checkin.services.settings import settings_for
 from app.extensions import db
 from app.i18n import formatting_locale
-from app.mail.services import queue_for_user, queue_many_for_users
+from app.mail.services import language_of, queue_for_user, queue_many_for_users
 from app.registration.models import Registration, RegistrationState as RS
 from app.utils.countries import country_name
+from app.utils.locks import serialising
 from app.utils.time import utcnow
 from app.utils.translated import Translated, text_in
 from app.utils.urls import external_url
@@ -187,10 +192,31 @@ def _reference(event, number: int) -> str:
     return f"{prefix}-VL-{number:04d}"
 
 
+@serialising("letters")
+def _serialise_letters(event) -> None:
+    """Hold the event's letters until the transaction ends: two officers issuing at once
+    (one letter, or every waiting one) take turns, and the second sees the first one's
+    letters, so nobody gets two and the numbers follow on.
+
+    PostgreSQL: SELECT ... FOR UPDATE on the event's on-site settings row. SQLite: a write
+    to that row (SQLite allows one writer at a time, which holds every other writer back)."""
+    settings = settings_for(event)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(OnsiteSettings.id).where(OnsiteSettings.id == settings.id)
+                           .with_for_update(key_share=True))
+    else:
+        db.session.execute(update(OnsiteSettings).where(OnsiteSettings.id == settings.id)
+                           .values(event_id=OnsiteSettings.event_id).execution_options(synchronize_session=False))
+
+
+def _letters_so_far(event) -> int:
+    return db.session.scalar(select(func.count(VisaLetter.id)).where(VisaLetter.event_id == event.id)) or 0
+
+
 def _add_with_reference(letter: VisaLetter, event) -> None:
-    """Number letters 1, 2, 3... per event; two officers issuing at once both try the
-    same number, and the loser takes the next one."""
-    count = db.session.scalar(select(func.count(VisaLetter.id)).where(VisaLetter.event_id == event.id)) or 0
+    """Number letters 1, 2, 3... per event (under the event's letter lock, so the number
+    is free; a letter numbered by hand in the database is stepped over)."""
+    count = _letters_so_far(event)
     for attempt in range(1, 6):
         letter.reference = _reference(event, count + attempt)
         try:
@@ -215,6 +241,7 @@ def issue_letter(registration: Registration, *, actor) -> VisaLetter:
         raise OnsiteError(_l("The passport details are incomplete: number, expiry date and date of birth are "
                              "needed."))
     event = registration.event
+    _serialise_letters(event)
     previous = current_letter(registration)
     if previous is not None:
         previous.state = LetterState.superseded
@@ -234,44 +261,90 @@ def issue_letter(registration: Registration, *, actor) -> VisaLetter:
 
 def _announce_letter(letter: VisaLetter, registration: Registration, *, replaced: bool) -> None:
     """The delegate learns by email, in their language, that the letter is ready."""
-    if registration.user is None:
+    user = registration.user
+    if user is None:
         return
-    queue_for_user(registration.user, "visa_letter_issued", event=registration.event, registration=registration,
-                   letter=letter, replaced=replaced,
+    with force_locale(language_of(user)):  # the title before the name in the reader's language
+        name = registration.formal_name or user.display_name
+    queue_for_user(user, "visa_letter_issued", event=registration.event, name=name, reference=letter.reference,
+                   replaced=replaced,
                    status_url=external_url("registration.my_registration", slug=registration.event.slug))
 
 
-def issue_waiting(event, *, actor) -> list[VisaLetter]:
+# What a bulk email needs of its reader's account (read as plain columns, not as accounts).
+_Recipient = namedtuple("_Recipient", "id email locale")
+
+
+class _Greetings:
+    """The name each delegate is greeted by in the language they are written to, with
+    the title translated once per language and title rather than once per person."""
+
+    def __init__(self) -> None:
+        self._titles: dict[tuple[str, str], str] = {}
+
+    def __call__(self, locale: str, honorific: str, given: str, family: str, fallback: str) -> str:
+        key = (locale, honorific or "")
+        if key not in self._titles:
+            with force_locale(locale):
+                self._titles[key] = printed_honorific(honorific) if honorific else ""
+        return formal_name(honorific, given, family, title=self._titles[key]) or fallback
+
+
+def issue_waiting(event, *, actor) -> list[int]:
     """A letter for every approved delegate who asked for one, has complete passport
-    details and holds no valid letter yet, numbered on from the event's last letter.
-    Set-based: the delegates in one query, the letters and their emails written in
-    batches, one audit entry with the count (whatever the number of letters)."""
-    registrations = list(db.session.scalars(_issuable(waiting_query(event))
-                                            .options(joinedload(Registration.user))).unique())
-    if not registrations:
+    details and holds no valid letter yet, numbered on from the event's last letter;
+    returns the new letters' ids. Set-based: the delegates in one query, the letters,
+    their emails (each template rendered once per language) and their webhooks
+    (`signals.letters_issued`) written in bulk, one audit entry with the count, whatever
+    the number of letters. Two officers at once take turns: the second finds nobody
+    left waiting."""
+    _serialise_letters(event)
+    waiting = _issuable(waiting_query(event)).order_by(None).with_only_columns(Registration.id).subquery()
+    people = db.session.execute(
+        select(Registration.id, Registration.honorific, Registration.given_name, Registration.family_name,
+               Registration.departure_date, User.id.label("user_id"), User.email, User.locale,
+               User.given_name.label("user_given_name"), User.family_name.label("user_family_name"))
+        .join(waiting, waiting.c.id == Registration.id).outerjoin(User, User.id == Registration.user_id)
+        .order_by(Registration.family_name, Registration.given_name, Registration.id)).all()
+    if not people:
         return []
-    count = db.session.scalar(select(func.count(VisaLetter.id)).where(VisaLetter.event_id == event.id)) or 0
+    count, last_id = db.session.execute(select(func.count(VisaLetter.id), func.max(VisaLetter.id))
+                                        .where(VisaLetter.event_id == event.id)).one()
     now, actor_id = utcnow(), getattr(actor, "id", None)
-    rows = [dict(event_id=event.id, registration_id=registration.id, public_id=new_public_id(),
-                 reference=_reference(event, count + number), holder_name=registration.full_name,
-                 valid_until=max(registration.departure_date or event.end_date, event.end_date) + timedelta(days=1),
+    rows = [dict(event_id=event.id, registration_id=person.id, public_id=new_public_id(),
+                 reference=_reference(event, count + number),
+                 holder_name=" ".join(p for p in (person.given_name, person.family_name) if p),
+                 valid_until=max(person.departure_date or event.end_date, event.end_date) + timedelta(days=1),
                  issued_at=now, issued_by_id=actor_id, state=LetterState.issued, revoke_reason="")
-            for number, registration in enumerate(registrations, start=1)]
+            for number, person in enumerate(people, start=1)]
     try:
         with db.session.begin_nested():
-            db.session.execute(insert(VisaLetter), rows)
-    except IntegrityError as exc:  # another officer numbered letters at the same moment
+            # No RETURNING: the driver then sends the rows as one prepared statement many
+            # times, instead of statements of a thousand rows it would have to parse.
+            db.session.execute(insert(VisaLetter.__table__), rows)
+    except IntegrityError as exc:  # a letter numbered outside the application
         raise OnsiteError(_l("Too many letters are being issued at once: try again.")) from exc
+    # The event's letters are held by this transaction: the ones after its last are these.
+    ids = list(db.session.scalars(select(VisaLetter.id).where(VisaLetter.event_id == event.id,
+                                                              VisaLetter.id > (last_id or 0))
+                                  .order_by(VisaLetter.id)))
     _refresh_statistics(len(rows))
-    # What the emails and the caller read of each letter (the rows are in the table).
-    letters = [VisaLetter(**row) for row in rows]
     record(actor=actor, action="visa_letter.issue_all", obj=event, event=event,
-           summary=f"{len(letters)}: {letters[0].reference} – {letters[-1].reference}")
-    status_url = external_url("registration.my_registration", slug=event.slug)
-    queue_many_for_users("visa_letter_issued", [
-        (registration.user, dict(registration=registration, letter=letter, replaced=False, status_url=status_url))
-        for letter, registration in zip(letters, registrations) if registration.user is not None], event=event)
-    return letters
+           summary=f"{len(rows)}: {rows[0]['reference']} – {rows[-1]['reference']}")
+    greet = _Greetings()
+    recipients = []
+    for person, row in zip(people, rows):
+        if person.user_id is None:
+            continue
+        user = _Recipient(person.user_id, person.email, person.locale)
+        account_name = " ".join(p for p in (person.user_given_name, person.user_family_name) if p) or person.email
+        recipients.append((user, {"name": greet(language_of(user), person.honorific, person.given_name,
+                                                person.family_name, account_name),
+                                  "reference": row["reference"]}))
+    queue_many_for_users("visa_letter_issued", recipients, event=event, slots=("name", "reference"),
+                         replaced=False, status_url=external_url("registration.my_registration", slug=event.slug))
+    signals.letters_issued.send(event, letter_ids=ids)
+    return ids
 
 
 def _refresh_statistics(added: int) -> None:
@@ -400,7 +473,7 @@ def letter_pdf(letter: VisaLetter, lang: str = "en") -> bytes:
     # The organisers' text in this language only: another language's text would mix languages.
     body = _exactly(settings.letter_body, lang) or DEFAULT_BODY[lang]
 
-    pdf = Document(unit="mm", format="A4")
+    pdf = new_document(unit="mm", format="A4")
     pdf.set_title(f"{labels['title']} {letter.reference}")
     pdf.set_margins(20, 18, 20)
     pdf.add_page()

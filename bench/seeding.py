@@ -1,0 +1,66 @@
+"""What the benchmarks seed alike: an empty database, a published summit with its
+secretariat lead and registration categories, and settings for a process that
+measures the application in production mode. Each benchmark adds its own people."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+COUNTRIES = ["KZ", "UZ", "KG", "TJ", "TM", "MN", "PK", "IN", "CN", "RU", "TR", "AZ", "GE", "AM", "IR", "AF", "DE", "FR",
+             "NO", "SE", "US", "CA", "BR", "SN", "KE", "ZA", "EG", "JP", "KR", "ID"]
+LEAD = "secretariat@bench.example"
+
+
+def production_env(database: str, workdir: Path, **extra: str) -> dict:
+    """Environment variables for the app in production mode on `database`, in this process
+    (`os.environ` is updated) and for servers it starts; returns the variables set."""
+    settings = dict(KURULTAI_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database,
+                    KURULTAI_INSTANCE_DIR=str(workdir / "instance"), SERVER_NAME="127.0.0.1",
+                    PREFERRED_URL_SCHEME="http", RATELIMIT_ALLOW_MEMORY="1", SESSION_COOKIE_SECURE="0", **extra)
+    os.environ.update(settings)
+    return settings
+
+
+def seed_event(slug: str, *, categories: int = 8, capacity: int | None = 20000, start: date = date(2027, 4, 21),
+               end: date = date(2027, 4, 23), closes: datetime = datetime(2027, 4, 10, 13, tzinfo=UTC),
+               fresh: bool = True, **category_fields):
+    """In an app context: (when `fresh`) empty the database, then a published event in
+    Astana, its secretariat lead (`LEAD`) and `categories` categories (`capacity` places
+    each, `category_fields` for the rest), committed. Returns (event, lead, category ids)."""
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+    from app.events.models import Event, EventRole, EventRoleName
+    from app.extensions import db
+    from app.registration.models import Category
+
+    if fresh:
+        db.drop_all()
+        db.create_all()
+    event = Event(slug=slug, title="Benchmark Summit", timezone="Asia/Almaty", start_date=start, end_date=end,
+                  published=True, city="Astana", country="KZ", registration_closes_at=closes)
+    lead = User(email=LEAD, password_hash="x", given_name="Lead", family_name="Bench")
+    db.session.add_all([event, lead])
+    db.session.flush()
+    db.session.add(EventRole(event_id=event.id, user_id=lead.id, role=EventRoleName.secretariat))
+    db.session.add_all([Category(event_id=event.id, name=f"Category {n}", position=n, protocol_rank=10 * n,
+                                 capacity=capacity, **category_fields) for n in range(categories)])
+    db.session.commit()
+    ids = list(db.session.scalars(select(Category.id).where(Category.event_id == event.id).order_by(Category.id)))
+    return event, lead, ids
+
+
+def staff_cookie(app, user) -> str:
+    """The Cookie header of `user`'s browser: the session the login view would write."""
+    from app.accounts.sessions import open_session
+    from app.extensions import db
+    from app.utils.time import utcnow
+
+    sid = open_session(user)
+    db.session.commit()
+    now = int(utcnow().timestamp())
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": user.get_id(), "sid": sid, "_fresh": True, "auth_at": now, "seen_at": now})
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
