@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pycountry
 from babel import Locale
-from openpyxl import load_workbook
 
 from app.footprint.services.factors import read_data_file
 
@@ -72,6 +71,9 @@ def _rows(path: Path) -> list[list]:
 
 def _workbook_rows(path: Path) -> list[list]:
     """The rows of the workbook's sheet that holds the flat table (the first with a "Level 1" header)."""
+    # openpyxl is loaded by the command that reads a workbook, not by every web worker.
+    from openpyxl import load_workbook
+
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         for sheet in book.worksheets:
