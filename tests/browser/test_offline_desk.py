@@ -257,16 +257,53 @@ def test_offline_desk_end_to_end(browser, live_server, auth_states, badges, axe_
 
 
 def test_supervisor_sees_the_desks_and_revokes_one(browser, live_server, auth_states, axe_source, badges):
+    """A desk that stopped calling shows as out of contact with what it held; the page
+    keeps itself current, and Revoke stops the desk."""
+    from app.checkin import services
+    from app.accounts.models import User
+    from app.checkin.models import Desk
+    from app.policy import get_event_or_404
+    from app.utils.time import utcnow
+    from tests.browser.support import email_of
+
+    def set_up(db):
+        event = get_event_or_404("astana-2027")
+        officer = db.session.scalar(select(User).where(User.email == email_of("checkin")))
+        desk, _secret = services.issue_desk(event, "Hall C, phone", actor=officer)
+        desk.last_contact_at = utcnow() - timedelta(minutes=10)
+        desk.queue_length = 4
+        db.session.commit()
+        return desk.id
+
+    desk_id = _server(live_server, set_up)
     context = browser.new_context(storage_state=auth_states("secretariat"), viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15000)
     try:
+        context.clock.install()
         page = context.new_page()
         page.goto(live_server.url + DESK + "/desks")
-        rows = page.locator("#desk-table tbody tr")
-        if rows.count():
-            _shot(page, "supervisor")
-            page.locator("#desk-table tbody tr").first.get_by_role("button", name="Revoke").click()
-            page.wait_for_selector(".alert-success")
-            assert "no longer works" in page.locator(".alert-success").inner_text()
+        row = page.locator(f'#desk-table tr[data-desk="{desk_id}"]')
+        assert row.get_attribute("data-state") == "offline"
+        assert row.locator(".desk-state").inner_text() == "Out of contact for 10 minutes"
+        assert "held 4 scans not yet uploaded" in page.locator("#desk-summary").inner_text()
+        _check_page(page, axe_source)
+        _shot(page, "supervisor")
+
+        # The desk calls again: within 15 seconds the open page says so, with no reload.
+        def back(db):
+            db.session.get(Desk, desk_id).last_contact_at = utcnow()
+            db.session.commit()
+
+        _server(live_server, back)
+        page.locator("h1").click()   # nothing focused inside the table: the page may refresh it
+        page.clock.run_for(16000)
+        page.wait_for_function(f"() => document.querySelector('#desk-table tr[data-desk=\"{desk_id}\"]')"
+                               ".dataset.state === 'online'")
+
+        page.locator(f'#desk-table tr[data-desk="{desk_id}"]').get_by_role("button", name="Revoke").click()
+        page.wait_for_selector(".alert-success")
+        assert "no longer works" in page.locator(".alert-success").inner_text()
+        assert page.locator(f'#desk-table tr[data-desk="{desk_id}"]').get_attribute("data-state") == "revoked"
         _check_page(page, axe_source)
     finally:
         context.close()

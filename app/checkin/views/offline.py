@@ -74,8 +74,10 @@ def desk_new(event):
 @bp.route(MANAGE + "/checkin/desks")
 @requires("checkin.supervise", load={})
 def desks(event):
-    """Every desk with its last contact, its queue and its conflicts; revoke a lost one."""
-    return render_template("checkin/desks.html", event=event, rows=services.desk_overview(event),
+    """Every desk with whether it is in contact, its last contact, its queue and its
+    conflicts; revoke a lost one. The page's script refreshes it while it is open."""
+    rows = services.desk_overview(event)
+    return render_template("checkin/desks.html", event=event, rows=rows, summary=services.desk_summary(rows),
                            conflicts=services.conflicts(event), form=RevokeDeskForm(), title=_("Check-in desks"))
 
 
