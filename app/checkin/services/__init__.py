@@ -14,6 +14,7 @@ from app.checkin.services.desk import (EARLY_PICKUP, SEARCH_LIMIT, SHORT_CODE, V
                                        scope_of, search, status_flags)
 from app.checkin.services.desks import (DeskRow, DeskSummary, conflicts, desk_for_token, desk_of, desk_overview,
                                         desk_summary, issue_desk, revoke_desk, touch)
+from app.checkin.services.desk_photos import PHOTO_BATCH, photos_allowed, roster_photos
 from app.checkin.services.errors import OnsiteError
 from app.checkin.services.keys import read_badge_token, rotate_key, signing_key, verifying_keys
 from app.checkin.services.sync import BATCH_LIMIT, RosterError, roster, upload
@@ -24,7 +25,7 @@ from app.checkin.services.settings import SETTINGS_FIELDS, settings_for, update_
 
 __all__ = [
     "BATCH_LIMIT", "DeskRow", "DeskSummary", "RosterError", "conflicts", "desk_for_token", "desk_of", "desk_overview",
-    "desk_summary", "issue_desk",
+    "desk_summary", "issue_desk", "PHOTO_BATCH", "photos_allowed", "roster_photos",
     "read_badge_token", "revoke_desk", "roster", "rotate_key", "signing_key", "touch", "upload", "verifying_keys",
     "EARLY_PICKUP", "SEARCH_LIMIT", "SETTINGS_FIELDS", "SHORT_CODE", "VENUE", "DeskResult", "DeskSession", "Flag",
     "LetterTokenError", "OnsiteError", "admit", "badge_face", "badge_pdf", "bulk_badges_pdf", "bulk_count",
