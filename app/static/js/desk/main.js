@@ -207,11 +207,11 @@ async function start(cfg) {
       formatDay: (day) => dayFormat.format(new Date(day + "T00:00:00Z"))
     });
     const stamp = now.toISOString();
+    const photoRead = answer.person && roster && roster.photos ? store.photo(answer.publicId) : null;
     await store.record({ nonce: crypto.randomUUID(), token: text.trim(), status: answer.status, scanned_at: stamp,
                          desk: desk.id },
                        answer.status === "admitted" ? { key: answer.publicId + "|" + today, at: stamp } : null);
-    const photo = answer.person && roster && roster.photos ? await store.photo(answer.publicId) : null;
-    render(answer, text, photo);
+    render(answer, text, photoRead ? await photoRead : null);
     result.dataset.ms = String(performance.now() - started);
     result.dataset.count = String(Number(result.dataset.count || 0) + 1);
     field.value = "";
