@@ -73,8 +73,9 @@ def roster(event, desk: Desk, cursor: str | None = None) -> dict:
     if since is not None:
         query = query.where(or_(Registration.updated_at >= since, Badge.issued_at >= since,
                                 Registration.badge_invalidated_at >= since))
+    # The photo's tag only where the event keeps photos on its desks: 85,000 empty columns weigh 0.3 MB.
     rows = [[public_id, version, STATES.get(state, "n"), formal_name(honorific, given, family), organisation,
-             delegation_id or 0, category_id, photo_tag(photo) if photos else ""]
+             delegation_id or 0, category_id] + ([photo_tag(photo)] if photos else [])
             for public_id, version, state, honorific, given, family, organisation, delegation_id, category_id, photo
             in db.session.execute(query).tuples()]
     first, last = desk_days(event)
@@ -88,7 +89,8 @@ def roster(event, desk: Desk, cursor: str | None = None) -> dict:
         "delegations": {str(i): n for i, n in db.session.execute(
             select(Delegation.id, Delegation.name).where(Delegation.event_id == event.id)).tuples()},
         "photos": photos,
-        "columns": ["id", "version", "state", "name", "organisation", "delegation", "category", "photo"],
+        "columns": (["id", "version", "state", "name", "organisation", "delegation", "category"]
+                    + (["photo"] if photos else [])),
         "rows": rows,
     }
 
