@@ -311,7 +311,7 @@ def test_supervisor_sees_which_desks_are_out_of_contact_and_what_they_hold(clien
 
     login(client, staff["secretariat"])
     page = client.get("/e/astana/manage/checkin/desks").get_data(as_text=True)
-    assert ("1 of 3 desks is out of contact; at its last contact it held 12 scans not yet uploaded."
+    assert ("1 of 3 desks is out of contact; scans it held at its last contact, not yet uploaded: 12."
             in page)
     states = re.findall(r'<tr data-desk="\d+" data-state="(\w+)">\s*<td><strong>([^<]+)</strong>', page)
     assert states == [("offline", "Entrance A"), ("never", "Spare laptop"), ("online", "Entrance B"),
