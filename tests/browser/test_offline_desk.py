@@ -309,10 +309,11 @@ def test_supervisor_sees_the_desks_and_revokes_one(browser, live_server, auth_st
         context.close()
 
 
-@pytest.mark.parametrize("where", ["desk", "profile"])
+@pytest.mark.parametrize("where", ["desk", "profile", "desk, browser without indexedDB.databases()"])
 def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badges, where):
     """Logging out, at the desk or from any other page, wipes the roster and the kept desk
-    page from the device; the scans not yet uploaded and the desk's token stay."""
+    page from the device; the scans not yet uploaded and the desk's token stay. A browser
+    that cannot list its databases wipes the desk of the event whose page it shows."""
     from tests.browser.support import log_in
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -338,6 +339,8 @@ def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badg
         assert before["roster"] > 100 and before["seen"] == 1 and before["queue"] == 1 and before["pages"]
         if where == "profile":
             page.goto(live_server.url + "/profile")
+        elif where != "desk":
+            page.evaluate("() => { delete IDBFactory.prototype.databases; }")
         with page.expect_navigation():
             page.locator("form.logout-form [type=submit]").click()
         assert page.evaluate(held) == {"roster": 0, "seen": 0, "queue": 1, "desk": True, "pages": False}
@@ -389,3 +392,21 @@ def test_desk_photos_are_kept_on_the_device_and_shown_offline(browser, live_serv
     finally:
         context.close()
         _server(live_server, allow(False))
+
+
+def test_logging_out_of_a_device_that_never_was_a_desk_leaves_no_desk_database(browser, live_server):
+    from tests.browser.support import log_in
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, "secretariat")
+        page.goto(live_server.url + "/e/astana-2027/")
+        page.evaluate("() => { delete IDBFactory.prototype.databases; }")   # the event's desk database is tried
+        with page.expect_navigation():
+            page.locator("form.logout-form [type=submit]").click()
+        names = page.evaluate("async () => (await indexedDB.databases()).map(d => d.name)")
+        assert [n for n in names if n.startswith("kurultai-desk-")] == []
+    finally:
+        context.close()

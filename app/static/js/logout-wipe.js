@@ -12,6 +12,8 @@
   function wipeOne(name) {
     return new Promise(function (resolve) {
       var open = indexedDB.open(name);
+      // No such database (this device was never a desk of that event): make none.
+      open.onupgradeneeded = function () { open.transaction.abort(); };
       open.onerror = function () { resolve(); };
       open.onsuccess = function () {
         var db = open.result;
@@ -30,19 +32,28 @@
     });
   }
 
+  // Every desk database on this device; where the browser cannot list them (Firefox
+  // before 126), the one of the event whose page this is.
+  function deskDatabases() {
+    if (indexedDB.databases) {
+      return indexedDB.databases().then(function (list) {
+        return list.map(function (d) { return d.name; }).filter(function (n) { return n && n.indexOf(PREFIX) === 0; });
+      });
+    }
+    var event = /^\/e\/([^/]+)\//.exec(window.location.pathname);
+    return Promise.resolve(event ? [PREFIX + decodeURIComponent(event[1])] : []);
+  }
+
   function wipeAll() {
     var pages = window.caches ? caches.delete(PREFIX + "pages").catch(function () {}) : Promise.resolve();
-    var lists = indexedDB.databases().then(function (list) {
-      return Promise.all(list.filter(function (d) { return d.name && d.name.indexOf(PREFIX) === 0; })
-        .map(function (d) { return wipeOne(d.name); }));
-    });
+    var lists = deskDatabases().then(function (names) { return Promise.all(names.map(wipeOne)); });
     return Promise.all([pages, lists]);
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("logout-form") || form.dataset.wiped) { return; }
-    if (!window.indexedDB || !indexedDB.databases) { return; }
+    if (!window.indexedDB) { return; }
     event.preventDefault();
     document.dispatchEvent(new CustomEvent("kurultai:logout"));   // an open desk stops writing its roster
     var sent = false;

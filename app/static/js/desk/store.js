@@ -9,16 +9,11 @@ const ROSTER_META = ["cursor", "syncedAt", "roster"];
 
 export async function openStore(slug) {
   const db = await openDB("kurultai-desk-" + slug, 2, {
-    upgrade(db, oldVersion) {
-      if (oldVersion < 1) {
-        db.createObjectStore("meta");
-        db.createObjectStore("roster", { keyPath: "id" });
-        db.createObjectStore("queue", { keyPath: "nonce" });
-        db.createObjectStore("seen", { keyPath: "key" });
-      }
-      if (oldVersion < 2) {
-        db.createObjectStore("photos", { keyPath: "id" });
-        db.createObjectStore("wanted", { keyPath: "id" });
+    upgrade(db) {
+      // Whatever version the device had (1 had no photos), each store that is missing.
+      const stores = { meta: undefined, roster: "id", queue: "nonce", seen: "key", photos: "id", wanted: "id" };
+      for (const [name, keyPath] of Object.entries(stores)) {
+        if (!db.objectStoreNames.contains(name)) { db.createObjectStore(name, keyPath ? { keyPath } : undefined); }
       }
     }
   });
