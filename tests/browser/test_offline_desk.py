@@ -379,6 +379,9 @@ def test_desk_photos_are_kept_on_the_device_and_shown_offline(browser, live_serv
                                   return [await count("photos"), await count("wanted")]; }"""
         page.wait_for_function(f"async () => {{ const [kept, wanted] = await ({stores})(); return kept >= 1 && wanted === 0; }}",
                                timeout=30000)
+        # Opened once more online (the page now comes through the worker), then without network.
+        page.reload()
+        page.wait_for_function("() => document.getElementById('desk-offline').dataset.ready === '1'")
         context.set_offline(True)
         page.reload()
         page.wait_for_function("() => document.getElementById('desk-offline').dataset.ready === '1'")
