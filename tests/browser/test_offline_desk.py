@@ -321,7 +321,9 @@ def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badg
     try:
         login_page = context.new_page()
         log_in(login_page, live_server.url, "checkin")
-        page = _open_desk(context, live_server, f"Laptop to log out at {where}", _moment(badges["start"]))
+        page = _open_desk(context, live_server, f"Laptop to log out at {where}", _moment(badges["start"]),
+                          offline_ready=False)
+        page.wait_for_function("() => caches.has('kurultai-desk-pages')", timeout=30000)   # the kept desk page
         context.route("**/checkin-sync/scans*", lambda route: route.abort())   # the scan stays queued
         assert _scan(page, badges["valid"][125][1]) == "admitted"
         held = """async () => { const db = await new Promise(ok => { const r = indexedDB.open("kurultai-desk-astana-2027");
