@@ -186,6 +186,8 @@ class Config:
     API_RATE_LIMIT_ADDRESS = os.environ.get("API_RATE_LIMIT_ADDRESS", "300 per minute")
     # An offline check-in desk's roster polls and scan uploads, per desk token.
     DESK_SYNC_RATE_LIMIT = os.environ.get("DESK_SYNC_RATE_LIMIT", "120 per minute")
+    # Its downloads of delegates' photos (100 a request), where the event allows them.
+    DESK_PHOTO_RATE_LIMIT = os.environ.get("DESK_PHOTO_RATE_LIMIT", "300 per minute")
     API_REQUIRE_IF_MATCH = _env_bool("API_REQUIRE_IF_MATCH", False)
     WEBHOOK_ALLOWED_NETWORKS = [n for n in os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "").split(",") if n.strip()]
 

@@ -196,13 +196,14 @@ def draw_qr(pdf: FPDF, content: str, x: float, y: float, size: float) -> None:
                 start = None
 
 
-def print_photo(photo: bytes | None) -> io.BytesIO | None:
-    """The photo cropped to 3:4 and shrunk to print size, as a small JPEG; None if unreadable."""
+def print_photo(photo: bytes | None, pixels: tuple[int, int] = PHOTO_PIXELS, quality: int = 82) -> io.BytesIO | None:
+    """The photo cropped to 3:4 and shrunk to `pixels` (print size unless told), as a
+    small JPEG; None if unreadable."""
     if not photo:
         return None
     try:
         with Image.open(io.BytesIO(photo)) as image:
-            image.draft("RGB", PHOTO_PIXELS)  # JPEG: decode at a fraction of the size, far faster
+            image.draft("RGB", pixels)  # JPEG: decode at a fraction of the size, far faster
             if image.mode != "RGB":
                 image = image.convert("RGB")
             w, h = image.size
@@ -213,9 +214,9 @@ def print_photo(photo: bytes | None) -> io.BytesIO | None:
             else:
                 new_h = int(w / target)
                 image = image.crop((0, (h - new_h) // 2, w, (h - new_h) // 2 + new_h))
-            image = image.resize(PHOTO_PIXELS, Image.Resampling.BILINEAR, reducing_gap=2.0)
+            image = image.resize(pixels, Image.Resampling.BILINEAR, reducing_gap=2.0)
             out = io.BytesIO()
-            image.save(out, "JPEG", quality=82)
+            image.save(out, "JPEG", quality=quality)
             out.seek(0)
             return out
     except (OSError, ValueError, Image.DecompressionBombError):

@@ -5,7 +5,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.checkin.badges import SIZE_LABELS
@@ -51,6 +51,10 @@ def _placeholder_check(form, field):
 class SettingsForm(FlaskForm):
     badge_size = SelectField(_l("Badge size"), choices=select_choices((s.value, SIZE_LABELS[s]) for s in BadgeSize),
                              validators=[InputRequired()])
+    desk_photos = BooleanField(
+        _l("Offline desks keep a small photo of each delegate"),
+        description=_l("Staff can compare the face with the badge without network. Each photo (about 4 KB) stays "
+                       "on the desk's device until the officer logs out or the desk is revoked. Off: names only."))
 
 
 # The letter settings written once per letter language: label, longest text, several lines.
@@ -96,6 +100,7 @@ def settings_form(languages, event_languages, **kwargs) -> SettingsForm:
 def show_settings(form: SettingsForm, settings, event_languages) -> None:
     """Put the saved settings into the form's fields."""
     form.badge_size.data = settings.badge_size.value
+    form.desk_photos.data = bool(settings.desk_photos)
     chosen = list(settings.badge_languages or [])
     form.badge_language.data = chosen[0] if chosen else event_languages[0]
     form.badge_second_language.data = chosen[1] if len(chosen) > 1 else ""

@@ -11,7 +11,8 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -54,6 +55,8 @@ class OnsiteSettings(db.Model):
     # The languages a badge prints its category in (one or two of the event's languages; empty:
     # the event's default language).
     badge_languages: Mapped[list] = mapped_column(JSON, default=list)
+    # Offline desks download a small photo of each delegate with the roster (off: names only).
+    desk_photos: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The letterhead, the signatory and the addressed consulate, one version per letter
     # language; empty means the event's name and venue, no signatory, the built-in addressee.
     letter_organisation: Mapped[Translated] = mapped_column(TranslatedText(), default=empty_text)

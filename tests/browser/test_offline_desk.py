@@ -257,22 +257,63 @@ def test_offline_desk_end_to_end(browser, live_server, auth_states, badges, axe_
 
 
 def test_supervisor_sees_the_desks_and_revokes_one(browser, live_server, auth_states, axe_source, badges):
+    """A desk that stopped calling shows as out of contact with what it held; the page
+    keeps itself current, and Revoke stops the desk."""
+    from app.checkin import services
+    from app.accounts.models import User
+    from app.checkin.models import Desk
+    from app.policy import get_event_or_404
+    from app.utils.time import utcnow
+    from tests.browser.support import email_of
+
+    def set_up(db):
+        event = get_event_or_404("astana-2027")
+        officer = db.session.scalar(select(User).where(User.email == email_of("checkin")))
+        desk, _secret = services.issue_desk(event, "Hall C, phone", actor=officer)
+        desk.last_contact_at = utcnow() - timedelta(minutes=10)
+        desk.queue_length = 4
+        db.session.commit()
+        return desk.id
+
+    desk_id = _server(live_server, set_up)
     context = browser.new_context(storage_state=auth_states("secretariat"), viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15000)
     try:
+        context.clock.install()
         page = context.new_page()
         page.goto(live_server.url + DESK + "/desks")
-        rows = page.locator("#desk-table tbody tr")
-        if rows.count():
-            _shot(page, "supervisor")
-            page.locator("#desk-table tbody tr").first.get_by_role("button", name="Revoke").click()
-            page.wait_for_selector(".alert-success")
-            assert "no longer works" in page.locator(".alert-success").inner_text()
+        row = page.locator(f'#desk-table tr[data-desk="{desk_id}"]')
+        assert row.get_attribute("data-state") == "offline"
+        assert row.locator(".desk-state").inner_text() == "Out of contact for 10 minutes"
+        assert "not yet uploaded: 4." in page.locator("#desk-summary").inner_text()
+        _check_page(page, axe_source)
+        _shot(page, "supervisor")
+
+        # The desk calls again: within 15 seconds the open page says so, with no reload.
+        def back(db):
+            db.session.get(Desk, desk_id).last_contact_at = utcnow()
+            db.session.commit()
+
+        _server(live_server, back)
+        page.locator("h1").click()   # nothing focused inside the table: the page may refresh it
+        page.clock.run_for(16000)
+        page.wait_for_function(f"() => document.querySelector('#desk-table tr[data-desk=\"{desk_id}\"]')"
+                               ".dataset.state === 'online'")
+
+        page.locator(f'#desk-table tr[data-desk="{desk_id}"]').get_by_role("button", name="Revoke").click()
+        page.wait_for_selector(".alert-success")
+        assert "no longer works" in page.locator(".alert-success").inner_text()
+        assert page.locator(f'#desk-table tr[data-desk="{desk_id}"]').get_attribute("data-state") == "revoked"
         _check_page(page, axe_source)
     finally:
         context.close()
 
 
-def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badges):
+@pytest.mark.parametrize("where", ["desk", "profile", "desk, browser without indexedDB.databases()"])
+def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badges, where):
+    """Logging out, at the desk or from any other page, wipes the roster and the kept desk
+    page from the device; the scans not yet uploaded and the desk's token stay. A browser
+    that cannot list its databases wipes the desk of the event whose page it shows."""
     from tests.browser.support import log_in
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -280,14 +321,97 @@ def test_logging_out_wipes_the_roster_from_the_device(browser, live_server, badg
     try:
         login_page = context.new_page()
         log_in(login_page, live_server.url, "checkin")
-        page = _open_desk(context, live_server, "Laptop to log out", _moment(badges["start"]), offline_ready=False)
-        count = """async () => { const db = await new Promise(ok => { const r = indexedDB.open("kurultai-desk-astana-2027");
-                                                                     r.onsuccess = () => ok(r.result); });
-                                 return await new Promise(ok => { const r = db.transaction("roster").objectStore("roster").count();
-                                                                  r.onsuccess = () => ok(r.result); }); }"""
-        assert page.evaluate(count) > 100
+        page = _open_desk(context, live_server, f"Laptop to log out at {where}", _moment(badges["start"]),
+                          offline_ready=False)
+        page.wait_for_function("() => caches.has('kurultai-desk-pages')", timeout=30000)   # the kept desk page
+        context.route("**/checkin-sync/scans*", lambda route: route.abort())   # the scan stays queued
+        assert _scan(page, badges["valid"][125][1]) == "admitted"
+        held = """async () => { const db = await new Promise(ok => { const r = indexedDB.open("kurultai-desk-astana-2027");
+                                                                    r.onsuccess = () => ok(r.result); });
+                                const count = (name) => new Promise(ok => { const r = db.transaction(name).objectStore(name).count();
+                                                                            r.onsuccess = () => ok(r.result); });
+                                const desk = await new Promise(ok => { const r = db.transaction("meta").objectStore("meta").get("desk");
+                                                                       r.onsuccess = () => ok(r.result); });
+                                const held = { roster: await count("roster"), seen: await count("seen"),
+                                               queue: await count("queue"), desk: !!desk,
+                                               pages: await caches.has("kurultai-desk-pages") };
+                                db.close();
+                                return held; }"""
+        before = page.evaluate(held)
+        assert before["roster"] > 100 and before["seen"] == 1 and before["queue"] == 1 and before["pages"]
+        if where == "profile":
+            page.goto(live_server.url + "/profile")
+        elif where != "desk":
+            page.evaluate("() => { delete IDBFactory.prototype.databases; }")
         with page.expect_navigation():
             page.locator("form.logout-form [type=submit]").click()
-        assert page.evaluate(count) == 0
+        assert page.evaluate(held) == {"roster": 0, "seen": 0, "queue": 1, "desk": True, "pages": False}
+    finally:
+        context.close()
+
+
+def test_desk_photos_are_kept_on_the_device_and_shown_offline(browser, live_server, auth_states, badges, axe_source):
+    """Where the event allows it, the desk downloads a small photo of each delegate and
+    shows it beside the answer with the network off."""
+    from app.checkin import services
+    from app.policy import get_event_or_404
+    from app.registration.models import Registration
+    from app.registration.photos import save_photo
+    from tests.checkin.conftest import photo_bytes
+
+    registration_id, token = badges["valid"][120]
+
+    def allow(allowed):
+        def change(db):
+            services.settings_for(get_event_or_404("astana-2027")).desk_photos = allowed
+            if allowed:
+                db.session.get(Registration, registration_id).photo_filename = save_photo(photo_bytes())
+            db.session.commit()
+        return change
+
+    _server(live_server, allow(True))
+    context = browser.new_context(storage_state=auth_states("checkin"), viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15000)
+    try:
+        page = _open_desk(context, live_server, "Entrance P", _moment(badges["start"]), offline_ready=True)
+        stores = """async () => { const db = await new Promise(ok => { const r = indexedDB.open("kurultai-desk-astana-2027");
+                                                                      r.onsuccess = () => ok(r.result); });
+                                  const count = (name) => new Promise(ok => { const r = db.transaction(name).objectStore(name).count();
+                                                                              r.onsuccess = () => ok(r.result); });
+                                  return [await count("photos"), await count("wanted")]; }"""
+        page.wait_for_function(f"async () => {{ const [kept, wanted] = await ({stores})(); return kept >= 1 && wanted === 0; }}",
+                               timeout=30000)
+        # Opened once more online (the page now comes through the worker), then without network.
+        page.reload()
+        page.wait_for_function("() => document.getElementById('desk-offline').dataset.ready === '1'")
+        context.set_offline(True)
+        page.reload()
+        page.wait_for_function("() => document.getElementById('desk-offline').dataset.ready === '1'")
+        assert _scan(page, token) == "admitted"
+        photo = page.locator("#desk-photo")
+        assert photo.get_attribute("alt") == "Photo of Offline120 Delegate"
+        assert page.evaluate("() => document.getElementById('desk-photo').naturalWidth") == 90
+        _check_page(page, axe_source)
+        context.set_offline(False)
+        _wait_uploaded(page)
+    finally:
+        context.close()
+        _server(live_server, allow(False))
+
+
+def test_logging_out_of_a_device_that_never_was_a_desk_leaves_no_desk_database(browser, live_server):
+    from tests.browser.support import log_in
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, "secretariat")
+        page.goto(live_server.url + "/e/astana-2027/")
+        page.evaluate("() => { delete IDBFactory.prototype.databases; }")   # the event's desk database is tried
+        with page.expect_navigation():
+            page.locator("form.logout-form [type=submit]").click()
+        names = page.evaluate("async () => (await indexedDB.databases()).map(d => d.name)")
+        assert [n for n in names if n.startswith("kurultai-desk-")] == []
     finally:
         context.close()

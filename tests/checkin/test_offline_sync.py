@@ -3,6 +3,7 @@ scan uploads with clock skew, conflicts between desks, revocation, and the sync
 endpoints' access (token of one event and desk, issuer's rights, rate limit)."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -22,8 +23,8 @@ ROSTER = "/e/astana/checkin-sync/roster"
 SCANS = "/e/astana/checkin-sync/scans"
 
 
-def _at(hour, minute=0):
-    return datetime(2027, 4, 21, hour - 5, minute, tzinfo=UTC)  # Asia/Almaty is UTC+5
+def _at(hour, minute=0, second=0):
+    return datetime(2027, 4, 21, hour - 5, minute, second, tzinfo=UTC)  # Asia/Almaty is UTC+5
 
 
 @pytest.fixture
@@ -303,3 +304,38 @@ def test_roster_names_categories_and_delegations_as_plain_text(client, summit, s
     body = client.get(ROSTER, headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert "Press & media" in body["categories"].values()
     assert "Bosnia & Herzegovina" in body["delegations"].values()
+
+
+def test_supervisor_sees_which_desks_are_out_of_contact_and_what_they_hold(client, summit, staff, people, clock):
+    _a, silent = _desk(summit, staff, "Entrance A")
+    client.get(ROSTER, query_string={"queue": 12}, headers={"Authorization": f"Bearer {silent}"})
+    _post(client, silent, [_row("silent-0001", _token(people["aliya"]))])
+    _d, lost = _desk(summit, staff, "Lost phone")
+    client.get(ROSTER, headers={"Authorization": f"Bearer {lost}"})
+    clock.set(_at(9, 5))
+    _b, talking = _desk(summit, staff, "Entrance B")
+    client.get(ROSTER, query_string={"queue": 3}, headers={"Authorization": f"Bearer {talking}"})
+    _c, _never = _desk(summit, staff, "Spare laptop")
+    lost_desk = services.desk_for_token(lost)
+    services.revoke_desk(lost_desk, actor=staff["secretariat"])
+    db.session.commit()
+    assert client.get(ROSTER, headers={"Authorization": f"Bearer {lost}"}).status_code == 403
+    clock.set(_at(9, 5, 40))
+
+    login(client, staff["secretariat"])
+    page = client.get("/e/astana/manage/checkin/desks").get_data(as_text=True)
+    assert ("1 of 3 desks is out of contact; scans it held at its last contact, not yet uploaded: 12."
+            in page)
+    states = re.findall(r'<tr data-desk="\d+" data-state="(\w+)">\s*<td><strong>([^<]+)</strong>', page)
+    assert states == [("offline", "Entrance A"), ("never", "Spare laptop"), ("online", "Entrance B"),
+                      ("revoked", "Lost phone")]
+    assert "Out of contact for 6 minutes" in page
+    assert "List of badges wiped at 21 Apr 2027, 09:05" in page
+
+
+def test_supervisor_hears_when_every_desk_is_in_contact(client, summit, staff, clock):
+    _a, secret = _desk(summit, staff, "Entrance A")
+    client.get(ROSTER, headers={"Authorization": f"Bearer {secret}"})
+    login(client, staff["checkin"])
+    page = client.get("/e/astana/manage/checkin/desks").get_data(as_text=True)
+    assert "Every desk is in contact." in page and "out of contact" not in page

@@ -12,8 +12,9 @@ from app.checkin.services.desk import (EARLY_PICKUP, SEARCH_LIMIT, SHORT_CODE, V
                                        admit, checked_in_today, desk_days, desk_sessions, event_today, find_by_code,
                                        live_counts, off_day_warning, pick_token, registration_from_pick, scan,
                                        scope_of, search, status_flags)
-from app.checkin.services.desks import (DeskRow, conflicts, desk_for_token, desk_of, desk_overview, issue_desk,
-                                        revoke_desk, touch)
+from app.checkin.services.desks import (DeskRow, DeskSummary, conflicts, desk_for_token, desk_of, desk_overview,
+                                        desk_summary, issue_desk, revoke_desk, touch)
+from app.checkin.services.desk_photos import PHOTO_BATCH, photos_allowed, roster_photos
 from app.checkin.services.errors import OnsiteError
 from app.checkin.services.keys import read_badge_token, rotate_key, signing_key, verifying_keys
 from app.checkin.services.sync import BATCH_LIMIT, RosterError, roster, upload
@@ -23,7 +24,8 @@ from app.checkin.services.letters import (LetterTokenError, current_letter, dele
 from app.checkin.services.settings import SETTINGS_FIELDS, settings_for, update_settings
 
 __all__ = [
-    "BATCH_LIMIT", "DeskRow", "RosterError", "conflicts", "desk_for_token", "desk_of", "desk_overview", "issue_desk",
+    "BATCH_LIMIT", "DeskRow", "DeskSummary", "RosterError", "conflicts", "desk_for_token", "desk_of", "desk_overview",
+    "desk_summary", "issue_desk", "PHOTO_BATCH", "photos_allowed", "roster_photos",
     "read_badge_token", "revoke_desk", "roster", "rotate_key", "signing_key", "touch", "upload", "verifying_keys",
     "EARLY_PICKUP", "SEARCH_LIMIT", "SETTINGS_FIELDS", "SHORT_CODE", "VENUE", "DeskResult", "DeskSession", "Flag",
     "LetterTokenError", "OnsiteError", "admit", "badge_face", "badge_pdf", "bulk_badges_pdf", "bulk_count",

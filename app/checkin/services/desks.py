@@ -20,6 +20,9 @@ from app.utils.time import utcnow
 TOKEN_PREFIX = "kd_"
 NAME_LIMIT = 80
 CONFLICT_LIMIT = 100
+# An open desk asks the server every 5 seconds: a minute of silence means it has lost
+# the network (or its page was closed, or its screen turned off).
+OUT_OF_CONTACT_AFTER = timedelta(minutes=1)
 
 
 def _hash(secret: str) -> str:
@@ -72,6 +75,17 @@ class DeskRow:
     scans: int
     conflicts: int
     last_scan_at: datetime | None
+    silent_for: timedelta | None = None   # time since its last contact (None: never in contact)
+
+    @property
+    def state(self) -> str:
+        """What the supervisor needs first: "revoked", "never" (set up, never heard from
+        since), "online" (heard from within the last minute) or "offline"."""
+        if self.desk.revoked_at is not None:
+            return "revoked"
+        if self.silent_for is None:
+            return "never"
+        return "online" if self.silent_for < OUT_OF_CONTACT_AFTER else "offline"
 
     @property
     def clock_off(self) -> timedelta | None:
@@ -81,18 +95,37 @@ class DeskRow:
 
 
 def desk_overview(event) -> list[DeskRow]:
-    """Every desk of `event` with its uploaded scans and conflicts, newest first, in two queries."""
+    """Every desk of `event` with its uploaded scans, conflicts and whether it is in
+    contact, in two queries: desks out of contact first (they need someone to walk
+    over), then those online, then the revoked ones; newest first within each."""
     desks = list(db.session.scalars(select(Desk).where(Desk.event_id == event.id)
                                     .order_by(Desk.revoked_at.is_not(None), Desk.issued_at.desc(), Desk.id.desc())))
     counts = {desk_id: (scans, conflicts, last) for desk_id, scans, conflicts, last in db.session.execute(
         select(DeskScan.desk_id, func.count(DeskScan.id), func.sum(case((DeskScan.conflict.is_(True), 1), else_=0)),
                func.max(DeskScan.scanned_at))
         .where(DeskScan.event_id == event.id).group_by(DeskScan.desk_id)).tuples()}
+    now = utcnow()
     rows = []
     for desk in desks:
         scans, conflicted, last = counts.get(desk.id, (0, 0, None))
-        rows.append(DeskRow(desk, scans, int(conflicted or 0), last))
-    return rows
+        silent = max(now - desk.last_contact_at, timedelta(0)) if desk.last_contact_at is not None else None
+        rows.append(DeskRow(desk, scans, int(conflicted or 0), last, silent))
+    rank = {"offline": 0, "never": 1, "online": 2, "revoked": 3}
+    return sorted(rows, key=lambda row: rank[row.state])   # stable: newest first within a state
+
+
+@dataclass
+class DeskSummary:
+    desks: int
+    out_of_contact: int
+    held: int   # scans the desks out of contact said they still held at their last contact
+
+
+def desk_summary(rows: list[DeskRow]) -> DeskSummary:
+    """How many working desks are out of contact and what they still hold."""
+    working = [row for row in rows if row.state != "revoked"]
+    silent = [row for row in working if row.state == "offline"]
+    return DeskSummary(len(working), len(silent), sum(row.desk.queue_length for row in silent))
 
 
 def conflicts(event, *, limit: int = CONFLICT_LIMIT) -> list[DeskScan]:

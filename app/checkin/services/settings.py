@@ -24,8 +24,8 @@ def settings_for(event) -> OnsiteSettings:
 
 
 
-SETTINGS_FIELDS = ("badge_size", "category_colours", "badge_languages", "letter_organisation", "letter_address",
-                   "letter_signatory", "letter_signatory_title", "letter_addressee", "letter_body")
+SETTINGS_FIELDS = ("badge_size", "category_colours", "badge_languages", "desk_photos", "letter_organisation",
+                   "letter_address", "letter_signatory", "letter_signatory_title", "letter_addressee", "letter_body")
 # The settings written once per language ({language: text} in `update_settings`' data).
 TRANSLATED_FIELDS = ("letter_organisation", "letter_address", "letter_signatory", "letter_signatory_title",
                      "letter_addressee", "letter_body")

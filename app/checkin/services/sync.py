@@ -16,6 +16,7 @@ from app.accounts.labels import formal_name
 from app.checkin import badges, signing
 from app.checkin.models import Badge, CheckIn, CheckInMethod, Desk, DeskScan
 from app.checkin.services.desk import VENUE, desk_days
+from app.checkin.services.desk_photos import photo_tag, photos_allowed
 from app.checkin.services.keys import read_badge_token, signing_key, verifying_keys
 from app.extensions import db
 from app.registration.models import Category, Delegation, Registration, RegistrationState as RS
@@ -50,9 +51,11 @@ def _parse_time(text) -> datetime | None:
 
 def roster(event, desk: Desk, cursor: str | None = None) -> dict:
     """Everything the desk needs to decide offline and to show who stands in front of it:
-    per badge its public id, current version, state, name, organisation, delegation and
-    category; never passport, contact or travel data. With `cursor`, only the badges
-    changed since (revocations included). Rows are lists to keep 85,000 of them small."""
+    per badge its public id, current version, state, name, organisation, delegation,
+    category and, where the event allows desk photos, its photo's tag (the photos come
+    apart, `roster_photos`); never passport, contact or travel data. With `cursor`, only
+    the badges changed since (revocations included). Rows are lists to keep 85,000 of
+    them small."""
     now = utcnow()
     since = None
     if cursor:
@@ -61,17 +64,19 @@ def roster(event, desk: Desk, cursor: str | None = None) -> dict:
             raise RosterError(str(_l("The roster cursor is not a time.")))
         since -= OVERLAP
     signing_key(event)  # a roster always carries at least the key that signs from now on
+    photos = photos_allowed(event)
     query = (select(Badge.public_id, Registration.badge_version, Registration.state, Registration.honorific,
                     Registration.given_name, Registration.family_name, Registration.organisation,
-                    Registration.delegation_id, Registration.category_id)
+                    Registration.delegation_id, Registration.category_id, Registration.photo_filename)
              .join(Registration, Registration.id == Badge.registration_id)
              .where(Badge.event_id == event.id))
     if since is not None:
         query = query.where(or_(Registration.updated_at >= since, Badge.issued_at >= since,
                                 Registration.badge_invalidated_at >= since))
+    # The photo's tag only where the event keeps photos on its desks: 85,000 empty columns weigh 0.3 MB.
     rows = [[public_id, version, STATES.get(state, "n"), formal_name(honorific, given, family), organisation,
-             delegation_id or 0, category_id]
-            for public_id, version, state, honorific, given, family, organisation, delegation_id, category_id
+             delegation_id or 0, category_id] + ([photo_tag(photo)] if photos else [])
+            for public_id, version, state, honorific, given, family, organisation, delegation_id, category_id, photo
             in db.session.execute(query).tuples()]
     first, last = desk_days(event)
     desk.roster_synced_at = now
@@ -84,7 +89,9 @@ def roster(event, desk: Desk, cursor: str | None = None) -> dict:
             select(Category.id, Category.name).where(Category.event_id == event.id)).tuples()},
         "delegations": {str(i): str(n) for i, n in db.session.execute(
             select(Delegation.id, Delegation.name).where(Delegation.event_id == event.id)).tuples()},
-        "columns": ["id", "version", "state", "name", "organisation", "delegation", "category"],
+        "photos": photos,
+        "columns": (["id", "version", "state", "name", "organisation", "delegation", "category"]
+                    + (["photo"] if photos else [])),
         "rows": rows,
     }
 

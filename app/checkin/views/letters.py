@@ -51,7 +51,7 @@ def manage_settings(event):
     colours, colour_errors = _colours(settings, categories)
     if form.validate_on_submit() and not colour_errors:
         data = dict(posted_texts(form), badge_size=BadgeSize(form.badge_size.data),
-                    badge_languages=posted_badge_languages(form),
+                    badge_languages=posted_badge_languages(form), desk_photos=bool(form.desk_photos.data),
                     category_colours={str(cid): colour for cid, colour in colours.items()})
         if run_service(lambda: services.update_settings(event, data, actor=current_user), form=form,
                        done=_("Badge and letter settings saved.")):

@@ -20,7 +20,7 @@ from app.utils.views import run_service
 # and scripts to the worker when it starts, so a new file needs no change here).
 WORKER_STATIC = ("js/desk/main.js", "js/desk/decide.js", "js/desk/store.js", "js/desk/sync.js", "js/checkin.js",
                  "css/checkin.css", "css/app.css", "vendor/idb/index.js", "vendor/zxing/index.min.js",
-                 "img/favicon.svg")
+                 "js/logout-wipe.js", "img/favicon.svg")
 
 
 def desk_scope(event) -> str:
@@ -74,8 +74,10 @@ def desk_new(event):
 @bp.route(MANAGE + "/checkin/desks")
 @requires("checkin.supervise", load={})
 def desks(event):
-    """Every desk with its last contact, its queue and its conflicts; revoke a lost one."""
-    return render_template("checkin/desks.html", event=event, rows=services.desk_overview(event),
+    """Every desk with whether it is in contact, its last contact, its queue and its
+    conflicts; revoke a lost one. The page's script refreshes it while it is open."""
+    rows = services.desk_overview(event)
+    return render_template("checkin/desks.html", event=event, rows=rows, summary=services.desk_summary(rows),
                            conflicts=services.conflicts(event), form=RevokeDeskForm(), title=_("Check-in desks"))
 
 
@@ -98,6 +100,7 @@ def offline_config(event) -> dict:
         "deskNew": url_for("checkin.desk_new", slug=event.slug),
         "roster": url_for("checkin.sync_roster", slug=event.slug),
         "scans": url_for("checkin.sync_scans", slug=event.slug),
+        "photos": url_for("checkin.sync_photos", slug=event.slug),
         "timezone": event.timezone, "days": [first.isoformat(), last.isoformat()],
         "messages": {
             "admitted": _("Checked in."),
@@ -119,6 +122,7 @@ def offline_config(event) -> dict:
             "minutes": _("%(num)s min", num="%(num)s"),
             "rosterCount": _("%(num)s badges", num="%(num)s"),
             "badgeReissued": _("Badge re-issued"),
+            "photoOf": _("Photo of %(name)s", name="%(name)s"),
             "revoked": _("This desk was revoked by the supervisor: its list was wiped from this device."),
             "tokenLost": _("This device is no longer a desk: set it up again."),
             "setupFailed": _("The desk could not be set up: check the network and try again."),

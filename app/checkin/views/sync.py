@@ -8,6 +8,7 @@ import hashlib
 from functools import wraps
 
 from flask import current_app, g, jsonify, request
+from flask_babel import gettext as _
 
 from app import policy
 from app.checkin import bp, services
@@ -18,6 +19,10 @@ SYNC = "/e/<slug>/checkin-sync"
 
 def sync_limit() -> str:
     return current_app.config["DESK_SYNC_RATE_LIMIT"]
+
+
+def photo_limit() -> str:
+    return current_app.config["DESK_PHOTO_RATE_LIMIT"]
 
 
 def _desk_key() -> str:
@@ -98,6 +103,26 @@ def sync_scans(event, desk):
         db.session.rollback()
         return _refuse(400, str(error))
     services.touch(desk, queue_length=_queue_length())
+    db.session.commit()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route(SYNC + "/photos")
+@csrf.exempt
+@limiter.limit(photo_limit, key_func=_desk_key)
+@desk_token()
+def sync_photos(event, desk):
+    """The desk-sized photos of the badges named in ?ids= (comma-separated, at most 100),
+    where the event lets its desks keep photos (JSON)."""
+    ids = [i for i in request.args.get("ids", "").split(",") if i][:services.PHOTO_BATCH + 1]
+    if len(ids) > services.PHOTO_BATCH:
+        return _refuse(400, str(_("Ask for at most %(num)d photos at a time.", num=services.PHOTO_BATCH)))
+    if not services.photos_allowed(event):
+        return _refuse(403, str(_("This event keeps photos off its desks.")), photos=False)
+    services.touch(desk)
+    body = {"photos": services.roster_photos(event, ids)}
     db.session.commit()
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"

@@ -34,7 +34,5 @@ self.addEventListener("message", (event) => {
       caches.open(PAGES).then((cache) => fetch(data.page, { credentials: "same-origin" })
         .then((response) => (response.status === 200 && !response.redirected ? cache.put(data.page, response) : null)))
         .catch(() => null)]));
-  } else if (data.type === "forget") {
-    event.waitUntil(caches.delete(PAGES));
   }
 });

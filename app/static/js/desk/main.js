@@ -6,7 +6,7 @@
    Typed codes and name searches still go to the server (js/checkin.js). */
 import { openStore } from "./store.js";
 import { decide, eventDay, fill, importKeys, looksLikeOldToken, looksSigned } from "./decide.js";
-import { syncRoster, uploadQueue } from "./sync.js";
+import { syncPhotos, syncRoster, uploadQueue } from "./sync.js";
 
 const cfgNode = document.getElementById("desk-config");
 const form = document.getElementById("desk-form");
@@ -99,6 +99,9 @@ async function start(cfg) {
             ok = await handle(await syncRoster(store, cfg, desk));
             await loadRoster();
           }
+          if (ok && desk && roster && roster.photos) {
+            ok = await handle(await syncPhotos(store, cfg, desk));
+          }
           online = true;
           if (ok) { $("desk-warning").textContent = ""; }
         } catch (e) {
@@ -134,7 +137,7 @@ async function start(cfg) {
   });
 
   // --- Scanning -----------------------------------------------------------------------
-  function render(answer, text) {
+  function render(answer, text, photo) {
     const box = document.createElement("div");
     box.className = "desk-result desk-" + answer.status;
     box.dataset.status = answer.status;
@@ -159,6 +162,16 @@ async function start(cfg) {
     if (p) {
       const person = document.createElement("div");
       person.className = "desk-person";
+      if (photo) {
+        const img = document.createElement("img");
+        img.className = "desk-photo img-thumbnail float-end ms-2 mb-2";
+        img.id = "desk-photo";
+        img.src = "data:image/jpeg;base64," + photo;
+        img.alt = fill(m.photoOf, { name: p.n });
+        img.width = 90;
+        img.height = 120;
+        person.appendChild(img);
+      }
       const line = (cls, text, id) => {
         const el = document.createElement("p");
         el.className = cls;
@@ -194,10 +207,11 @@ async function start(cfg) {
       formatDay: (day) => dayFormat.format(new Date(day + "T00:00:00Z"))
     });
     const stamp = now.toISOString();
+    const photoRead = answer.person && roster && roster.photos ? store.photo(answer.publicId) : null;
     await store.record({ nonce: crypto.randomUUID(), token: text.trim(), status: answer.status, scanned_at: stamp,
                          desk: desk.id },
                        answer.status === "admitted" ? { key: answer.publicId + "|" + today, at: stamp } : null);
-    render(answer, text);
+    render(answer, text, photoRead ? await photoRead : null);
     result.dataset.ms = String(performance.now() - started);
     result.dataset.count = String(Number(result.dataset.count || 0) + 1);
     field.value = "";
@@ -234,18 +248,8 @@ async function start(cfg) {
     }
   }, true);
 
-  // Logging out wipes the roster from this device (queued scans stay until uploaded).
-  document.addEventListener("submit", async (event) => {
-    const target = event.target;
-    if (!target.classList || !target.classList.contains("logout-form") || target.dataset.wiped) { return; }
-    event.preventDefault();
-    await wipe("");
-    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({ type: "forget" });
-    }
-    target.dataset.wiped = "1";
-    target.submit();
-  }, true);
+  // Logging out (js/logout-wipe.js) wipes the roster from this device: stop writing it.
+  document.addEventListener("kurultai:logout", () => { store.frozen = true; });
 
   // The camera where the browser has no BarcodeDetector (js/checkin.js uses it where it has).
   const cameraStart = $("camera-start"), video = $("camera");

@@ -1,36 +1,77 @@
 /* What the offline desk keeps on the device (IndexedDB, through idb): the desk's
    token and roster state ("meta"), the roster itself, the queue of scans waiting to
-   upload, and who this desk let in today ("seen"). */
+   upload, who this desk let in today ("seen"), and where the event allows it the
+   delegates' small photos ("photos") with those still to download ("wanted"). */
 import { openDB } from "../../vendor/idb/index.js";
 
+// What of "meta" belongs to the roster (wiped with it; js/logout-wipe.js says the same).
+const ROSTER_META = ["cursor", "syncedAt", "roster"];
+
 export async function openStore(slug) {
-  const db = await openDB("kurultai-desk-" + slug, 1, {
+  const db = await openDB("kurultai-desk-" + slug, 2, {
     upgrade(db) {
-      db.createObjectStore("meta");
-      db.createObjectStore("roster", { keyPath: "id" });
-      db.createObjectStore("queue", { keyPath: "nonce" });
-      db.createObjectStore("seen", { keyPath: "key" });
+      // Whatever version the device had (1 had no photos), each store that is missing.
+      const stores = { meta: undefined, roster: "id", queue: "nonce", seen: "key", photos: "id", wanted: "id" };
+      for (const [name, keyPath] of Object.entries(stores)) {
+        if (!db.objectStoreNames.contains(name)) { db.createObjectStore(name, keyPath ? { keyPath } : undefined); }
+      }
     }
   });
-  return {
+  const store = {
     db,
+    frozen: false,   // logging out: the roster is being wiped, nothing of it is written again
     get: (key) => db.get("meta", key),
-    set: (key, value) => db.put("meta", value, key),
+    set: (key, value) => (store.frozen && ROSTER_META.includes(key) ? Promise.resolve() : db.put("meta", value, key)),
     person: (id) => db.get("roster", id),
     rosterCount: () => db.count("roster"),
-    async putRoster(rows, full) {
-      const tx = db.transaction("roster", "readwrite");
-      if (full) { tx.store.clear(); }
+    /* Rows as the server sends them; a photo tag that is new or changed puts the person
+       on the "wanted" list, an empty one drops their photo. Without photos (`photos`
+       false) every photo on the device goes. */
+    async putRoster(rows, full, photos) {
+      if (store.frozen) { return; }
+      const tx = db.transaction(["roster", "photos", "wanted"], "readwrite");
+      const roster = tx.objectStore("roster"), kept = tx.objectStore("photos"), wanted = tx.objectStore("wanted");
+      if (full) { roster.clear(); }
+      if (!photos) { kept.clear(); wanted.clear(); }
       for (const r of rows) {
-        tx.store.put({ id: r[0], v: r[1], s: r[2], n: r[3], o: r[4], d: r[5], c: r[6] });
+        roster.put({ id: r[0], v: r[1], s: r[2], n: r[3], o: r[4], d: r[5], c: r[6] });
+        if (!photos) { continue; }
+        if (r[7]) { wanted.put({ id: r[0], t: r[7] }); } else { kept.delete(r[0]); wanted.delete(r[0]); }
       }
       await tx.done;
     },
+    photo: async (id) => { const p = await db.get("photos", id); return p ? p.j : null; },
+    /* Up to `limit` ids whose photo is still to download (those already kept with the
+       same tag leave the list on the way). */
+    async wantedPhotos(limit) {
+      for (;;) {
+        const wanted = await db.getAll("wanted", null, limit);
+        if (!wanted.length) { return []; }
+        const tx = db.transaction(["photos", "wanted"], "readwrite");
+        const missing = [];
+        for (const w of wanted) {
+          const kept = await tx.objectStore("photos").get(w.id);
+          if (kept && kept.t === w.t) { tx.objectStore("wanted").delete(w.id); } else { missing.push(w.id); }
+        }
+        await tx.done;
+        if (missing.length) { return missing; }
+      }
+    },
+    /* The photos the server sent for `asked`; an id it sent nothing for has no readable photo. */
+    async putPhotos(asked, photos) {
+      if (store.frozen) { return; }
+      const tx = db.transaction(["photos", "wanted"], "readwrite");
+      for (const p of photos) { tx.objectStore("photos").put({ id: p.id, t: p.tag, j: p.jpeg }); }
+      for (const id of asked) { tx.objectStore("wanted").delete(id); }
+      await tx.done;
+    },
     async wipeRoster() {
-      const tx = db.transaction(["roster", "meta", "seen"], "readwrite");
+      const tx = db.transaction(["roster", "meta", "seen", "photos", "wanted"], "readwrite");
       tx.objectStore("roster").clear();
       tx.objectStore("seen").clear();
-      for (const key of ["cursor", "syncedAt", "roster"]) { tx.objectStore("meta").delete(key); }
+      tx.objectStore("photos").clear();
+      tx.objectStore("wanted").clear();
+      for (const key of ROSTER_META) { tx.objectStore("meta").delete(key); }
       await tx.done;
     },
     seenAt: async (id, day) => (await db.get("seen", id + "|" + day)) || null,
@@ -58,4 +99,5 @@ export async function openStore(slug) {
       await tx.done;
     }
   };
+  return store;
 }

@@ -3,6 +3,7 @@
    only when the server has answered for it, so an upload cut short is sent again and
    the server, keyed on each scan's nonce, records it once. */
 const BATCH = 500;
+const PHOTO_BATCH = 100;   // app/checkin/services/desk_photos.py: PHOTO_BATCH
 
 async function call(url, token, options = {}) {
   const response = await fetch(url, {
@@ -20,10 +21,13 @@ export async function syncRoster(store, cfg, desk) {
   const url = cfg.roster + "?queue=" + queue + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
   const { status, body } = await call(url, desk.token);
   if (status !== 200) { return { status, body }; }
-  await store.putRoster(body.rows, body.full);
+  const before = await store.get("roster");
+  await store.putRoster(body.rows, body.full, !!body.photos);
   await store.set("roster", { keys: body.keys, days: body.days, timezone: body.timezone,
-                              categories: body.categories, delegations: body.delegations });
-  await store.set("cursor", body.cursor);
+                              categories: body.categories, delegations: body.delegations, photos: !!body.photos });
+  // Photos just allowed: the changes since the cursor do not name everyone, so the next sync is a full one.
+  const photosTurnedOn = !body.full && body.photos && !(before && before.photos);
+  await store.set("cursor", photosTurnedOn ? null : body.cursor);
   await store.set("syncedAt", new Date().toISOString());
   return { status, body };
 }
@@ -46,4 +50,17 @@ export async function uploadQueue(store, cfg, desk, onBatch) {
     if (onBatch) { await onBatch(body); }
     if (body.wipe) { return { status, body }; }
   }
+}
+
+/* The photos still to download, a few batches a round so that scans never wait long
+   behind them (the event allows desk photos; the roster named who has one). */
+export async function syncPhotos(store, cfg, desk, rounds = 10) {
+  for (let round = 0; round < rounds; round += 1) {
+    const ids = await store.wantedPhotos(PHOTO_BATCH);
+    if (!ids.length) { return { status: 200 }; }
+    const { status, body } = await call(cfg.photos + "?ids=" + ids.map(encodeURIComponent).join(","), desk.token);
+    if (status !== 200 || !body) { return { status, body }; }
+    await store.putPhotos(ids, body.photos || []);
+  }
+  return { status: 200 };
 }
