@@ -296,10 +296,12 @@ def checkins_per_hour(event, user, shared=None) -> Chart:
     days = sorted({day for day, _h, _n in rows})
     hours = sorted({hour for _d, hour, _n in rows})
     counts = {(day, hour): n for day, hour, n in rows}
+    # Behind each hour: the check-in desk and its live counts, as behind the day's figures.
+    desk = _link(user, "checkin.operate", event, "checkin.desk")
     return stacked_chart("checkins-per-hour", _l("Check-ins at the entrance per hour, by event day"),
                          [f"{hour:02d}:00" for hour in hours],
                          [(day.isoformat(), [counts.get((day, h), 0) for h in hours]) for day in days],
-                         label_title=_l("Hour"), grouped=True)
+                         label_title=_l("Hour"), grouped=True, hrefs=[desk] * len(hours))
 
 
 @figure("today-per-hour")
