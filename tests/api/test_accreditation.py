@@ -80,3 +80,13 @@ def test_control_characters_and_odd_line_ends_are_cleaned_not_a_server_error(cli
     assert response.status_code == 200
     assert response.get_json()["invited"] == 1
     assert db.session.scalar(select(Invitation.given_name).where(Invitation.email == "z@example.org")) == "Zed"
+
+
+def test_a_delegation_name_of_only_blank_characters_is_refused(client, world):
+    """U+0085 and other spacing passes the schema's length check but leaves no name."""
+    secret = token(world)
+    for name in ("\u0085", "   ", "\t\n"):
+        response = client.post(f"{BASE}/delegations", headers=bearer(secret), json={"name": name})
+        assert response.status_code == 422, (name, response.get_json())
+        assert "name" in response.get_json()["error"]["fields"]
+    assert client.get(f"{BASE}/delegations", headers=bearer(secret)).get_json() == []

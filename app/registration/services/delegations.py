@@ -85,6 +85,8 @@ def save_delegation(event, delegation: Delegation | None, data: dict, *, actor) 
             name = (delegation.name.with_text(event.default_language, name) if delegation is not None
                     else Translated.coerce(name, event.default_language))
         data = {**data, "name": Translated.coerce(name, event.default_language)}
+        if not any(text.strip() for text in data["name"].texts.values()):
+            raise RegistrationError(_l("Enter the delegation's name."), field="name")
         if delegation_name_taken(event, data["name"], exclude=delegation):
             raise RegistrationError(_l("Another delegation already has this name."), field="name")
     created = delegation is None
