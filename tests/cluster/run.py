@@ -410,7 +410,10 @@ class Run:
         assert int(stored[0][0]) == 30, f"registrations stored: {stored}"
 
     def mail_from_the_worker_host(self) -> None:
-        wait_for(lambda: int(self.sql("select count(*) from outbox_messages where status = 'queued'")[0][0]) == 0,
+        # Queued or being sent: a message the server has taken is "sending" until the worker
+        # records it a moment later.
+        wait_for(lambda: int(self.sql("select count(*) from outbox_messages"
+                                      " where status in ('queued', 'sending')")[0][0]) == 0,
                  "the worker host to empty the outbox", timeout=120)
         statuses = {s: int(n) for s, n in self.sql("select status, count(*) from outbox_messages group by status")}
         received = len(list((self.maildir / "new").iterdir())) if (self.maildir / "new").is_dir() else 0
