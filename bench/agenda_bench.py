@@ -34,6 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import seeding  # noqa: E402 (the signed session cookie)
 
 SLUG = "bench-summit"
 PATHS = {
@@ -142,17 +145,10 @@ def delegate_cookie(app) -> str:
     from sqlalchemy import select
 
     from app.accounts.models import User
-    from app.accounts.sessions import open_session
     from app.extensions import db
-    from app.utils.time import utcnow
 
     user = db.session.scalar(select(User).where(User.email == "delegate@bench.example"))
-    sid = open_session(user)
-    db.session.commit()
-    now = int(utcnow().timestamp())
-    value = app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": user.get_id(), "sid": sid, "_fresh": True, "auth_at": now, "seen_at": now})
-    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+    return seeding.staff_cookie(app, user)
 
 
 def refresh(env: dict) -> None:

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import agenda_bench  # noqa: E402 (its gunicorn helper)
 import seeding  # noqa: E402
 
 SLUG = "bench-live"
@@ -108,21 +109,8 @@ def seed(app, *, roster: int, badges: int, delegates: int) -> dict:
 
 
 def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    process = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-                                "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                time.sleep(1.0)
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("gunicorn did not start")
+    """The application under gunicorn (2 workers), as the agenda benchmark serves it."""
+    return agenda_bench.start_gunicorn("wsgi:app", port, env, ROOT)
 
 
 def request(port: int, method: str, path: str, *, cookie: str = "", form: dict | None = None):
