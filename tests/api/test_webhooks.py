@@ -228,15 +228,19 @@ def test_send_webhooks_command(app, world, receiver, loopback_allowed):
     assert len(listener.requests) == 1
 
 
+def queue_deliveries(hook, count: int) -> None:
+    """`count` due deliveries for `hook`, numbered 0.. in their payload."""
+    for n in range(count):
+        db.session.add(WebhookDelivery(webhook_id=hook.id, event_type="registration.approved",
+                                       payload={"type": "registration.approved", "n": n}))
+    db.session.commit()
+
+
 def test_two_webhook_workers_at_once_send_each_delivery_once(app, world, receiver, loopback_allowed):
     """Two machines each run `flask send-webhooks --loop`: a delivery is claimed by one of
     them just before it is sent, so the receiver never gets the same delivery twice."""
     listener = receiver()
-    hook = hook_for(world, listener.url, config=loopback_allowed)
-    for n in range(8):
-        db.session.add(WebhookDelivery(webhook_id=hook.id, event_type="registration.approved",
-                                       payload={"type": "registration.approved", "n": n}))
-    db.session.commit()
+    queue_deliveries(hook_for(world, listener.url, config=loopback_allowed), 8)
     barrier, errors, counts = threading.Barrier(2), [], []
 
     def worker():
@@ -266,11 +270,7 @@ def test_two_webhook_workers_at_once_send_each_delivery_once(app, world, receive
 def test_a_stopped_webhook_worker_finishes_the_delivery_in_hand_and_leaves_the_rest(world, receiver,
                                                                                     loopback_allowed, monkeypatch):
     listener = receiver()
-    hook = hook_for(world, listener.url, config=loopback_allowed)
-    for n in range(3):
-        db.session.add(WebhookDelivery(webhook_id=hook.id, event_type="registration.approved",
-                                       payload={"type": "registration.approved", "n": n}))
-    db.session.commit()
+    queue_deliveries(hook_for(world, listener.url, config=loopback_allowed), 3)
     stop = threading.Event()
     real_attempt = webhooks.attempt
 
