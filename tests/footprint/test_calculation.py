@@ -1,6 +1,7 @@
 """The calculation pinned on worked examples computed by hand from the factor table
-(DESNZ 2023, bundled): kg CO2e = great-circle km x 1.08 (flights) x factor, twice for a
-return trip, plus hotel nights x the room-night factor."""
+(DESNZ 2025, bundled): kg CO2e = great-circle km x 1.08 (flights) x factor, twice for a
+return trip, plus hotel nights x the room-night factor. Each expected figure is worked out
+by hand in the comment beside it."""
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,7 @@ from app.footprint.services import calculation as calc
 from app.footprint.services.factors import read_data_file
 from app.utils import places
 from tests.footprint.conftest import (DOMESTIC_RF, HOTEL_DEFAULT, LONG_BUSINESS, LONG_BUSINESS_RF, LONG_ECONOMY_RF,
-                                      RAIL, SHORT_ECONOMY, SHORT_ECONOMY_RF, UPLIFT)
+                                      LONG_FIRST_RF, RAIL, SHORT_ECONOMY, SHORT_ECONOMY_RF, UPLIFT)
 
 TABLE = calc.FactorTable.from_data(read_data_file())
 NQZ = places.airport("NQZ")
@@ -26,23 +27,28 @@ def test_islamabad_to_astana_return_in_economy():
     # ISB (33.54908, 72.82565) to NQZ (51.0222, 71.4669): 1,946.1 km, short-haul.
     assert figures.legs == [{"mode": "air", "cabin": "economy", "band": "short", "km": 1946.1, "from": "ISB",
                              "to": "NQZ"}]
-    assert figures.grams["air"] == round(2 * 1946.1 * UPLIFT * SHORT_ECONOMY_RF * 1000) == 768_708
+    # 2 x 1,946.1 = 3,892.2 km; x 1.08 = 4,203.576 km; x 0.12576 = 528.64172 kg.
+    assert figures.grams["air"] == round(2 * 1946.1 * UPLIFT * SHORT_ECONOMY_RF * 1000) == 528_642
+    # Kazakhstan has no hotel figure in the set: 4 nights x 30 kg (the default) = 120 kg.
     assert figures.grams["hotel"] == 4 * HOTEL_DEFAULT * 1000 == 120_000
-    assert figures.total_g == 888_708
-    assert (figures.low_g, figures.high_g) == (round(888_708 * 0.85), round(888_708 * 1.15))
+    assert figures.total_g == 648_642
+    # The declared range, 15% either side: 551,345.7 and 745,938.3 g.
+    assert (figures.low_g, figures.high_g) == (551_346, 745_938)
     assert figures.distance_km == 3892
 
 
 def test_without_radiative_forcing_the_same_trip_uses_the_lower_factor():
     figures = trip("ISB", "air", rf=False)
-    assert figures.total_g == round(2 * 1946.1 * UPLIFT * SHORT_ECONOMY * 1000) == 413_043
+    # 4,203.576 km x 0.07435 = 312.53588 kg.
+    assert figures.total_g == round(2 * 1946.1 * UPLIFT * SHORT_ECONOMY * 1000) == 312_536
 
 
 def test_almaty_to_astana_by_rail_return():
     figures = trip("Almaty", "rail")
     # Almaty (its airport, 43.3521, 77.0405) to NQZ: 950.5 km; no uplift for rail.
     assert figures.legs[0]["km"] == 950.5
-    assert figures.total_g == round(2 * 950.5 * RAIL * 1000) == 67_466
+    # 2 x 950.5 = 1,901 km; x 0.03546 = 67.40946 kg.
+    assert figures.total_g == round(2 * 950.5 * RAIL * 1000) == 67_409
     assert figures.main_mode == "rail"
 
 
@@ -50,12 +56,17 @@ def test_long_haul_business_class_with_and_without_radiative_forcing():
     # LHR to NQZ: 4,796.9 km, beyond the long-haul edge of 3,700 km.
     with_rf = trip("LHR", "air", "business")
     assert with_rf.legs[0]["band"] == "long"
-    assert with_rf.total_g == round(2 * 4796.9 * UPLIFT * LONG_BUSINESS_RF * 1000) == 6_012_561
-    assert trip("LHR", "air", "business", rf=False).total_g == round(2 * 4796.9 * UPLIFT * LONG_BUSINESS * 1000)
+    # 2 x 4,796.9 = 9,593.8 km; x 1.08 = 10,361.304 km; x 0.33940 = 3,516.62658 kg.
+    assert with_rf.total_g == round(2 * 4796.9 * UPLIFT * LONG_BUSINESS_RF * 1000) == 3_516_627
+    # 10,361.304 km x 0.20083 = 2,080.86068 kg.
+    assert trip("LHR", "air", "business", rf=False).total_g == round(2 * 4796.9 * UPLIFT * LONG_BUSINESS * 1000) \
+        == 2_080_861
 
 
 def test_one_way_counts_the_journey_once():
-    assert trip("ISB", "air", return_trip=False).total_g == round(1946.1 * UPLIFT * SHORT_ECONOMY_RF * 1000)
+    # 1,946.1 km x 1.08 = 2,101.788 km; x 0.12576 = 264.32086 kg.
+    assert trip("ISB", "air", return_trip=False).total_g == round(1946.1 * UPLIFT * SHORT_ECONOMY_RF * 1000) \
+        == 264_321
 
 
 @pytest.mark.parametrize("km,band", [(0.1, "domestic"), (499.9, "domestic"), (500, "short"), (3700, "short"),
@@ -69,7 +80,7 @@ def test_each_band_has_its_edges(km, band):
     (500, "economy", SHORT_ECONOMY_RF),
     (3700, "premium", SHORT_ECONOMY_RF),       # short-haul has no premium economy: economy
     (3700.1, "economy", LONG_ECONOMY_RF),
-    (3700.1, "first", 0.80044),
+    (3700.1, "first", LONG_FIRST_RF),
 ])
 def test_a_flight_on_each_side_of_the_edges_uses_its_bands_factor(km, cabin, factor):
     legs = [{"mode": "air", "cabin": cabin, "band": TABLE.band(km), "km": km}]
@@ -87,8 +98,10 @@ def test_the_estimate_is_a_return_flight_in_economy_from_the_capital_with_a_wide
     figures = calc.figures_for(journey, TABLE, rf=True)
     # Islamabad (33.693812, 73.065151, the capital's point) to NQZ: 1,931.2 km.
     assert (figures.declared, figures.legs[0]["km"], figures.legs[0]["cabin"]) == (False, 1931.2, "economy")
-    assert figures.total_g == round(2 * 1931.2 * UPLIFT * SHORT_ECONOMY_RF * 1000) + 90_000 == 852_822
-    assert (figures.low_g, figures.high_g) == (round(852_822 * 0.6), round(852_822 * 1.5))
+    # 2 x 1,931.2 = 3,862.4 km; x 1.08 = 4,171.392 km; x 0.12576 = 524.59426 kg; plus 3 nights x 30 kg.
+    assert figures.total_g == round(2 * 1931.2 * UPLIFT * SHORT_ECONOMY_RF * 1000) + 90_000 == 614_594
+    # An estimate's range, 40% below and 50% above: 368,756.4 and 921,891 g.
+    assert (figures.low_g, figures.high_g) == (368_756, 921_891)
 
 
 def test_the_estimate_goes_by_rail_from_a_near_capital_and_stays_home_from_the_summits_city():

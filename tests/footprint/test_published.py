@@ -2,6 +2,7 @@
 bundled set checked against it, and the events that follow the latest set computed again."""
 from __future__ import annotations
 
+import copy
 import csv
 
 import pytest
@@ -13,7 +14,7 @@ from tests.footprint.conftest import HOTEL_DEFAULT, UPLIFT, approved, leg, trave
 from tests.factories import grant, login_session, make_user
 
 HEADER = ["ID", "Scope", "Level 1", "Level 2", "Level 3", "Level 4", "Column Text", "UOM", "GHG/Unit",
-          "GHG Conversion Factor 2024"]
+          "GHG Conversion Factor 2026"]
 CABIN_ROWS = {"domestic": ["Average passenger"],
               "short": ["Average passenger", "Economy class", "Business class"],
               "long": ["Average passenger", "Economy class", "Premium economy class", "Business class",
@@ -27,9 +28,12 @@ AIR = {("domestic", "Average passenger"): 0.15, ("short", "Average passenger"): 
        ("long", "First class"): 0.43}
 
 
-def flat_rows(*, year=2024, rail=0.035, hotels=(("UK", 10.0), ("Kazakhstan", 40.0), ("Narnia", 9.9))):
-    """The published flat file's rows: a title, a blank line, the header, the factors
-    (with the per-gas rows the file also has, which are not kg CO2e)."""
+def flat_rows(*, year=2026, rail=0.035, car_fuel_in="Column Text",
+              hotels=(("UK", 10.0), ("UK (London)", 11.5), ("Kazakhstan", 40.0), ("Narnia", 9.9))):
+    """The published flat file's rows, laid out as DESNZ lays them: a title, a blank line,
+    the header, the factors (with the per-gas rows the file also has, which are not kg CO2e).
+    The car's fuel is in "Column Text" with Level 4 empty, as published."""
+    fuel = ("", "Unknown") if car_fuel_in == "Column Text" else ("Unknown", "")
     rows = [["UK Government GHG Conversion Factors for Company Reporting"], [], HEADER[:-1] +
             [f"GHG Conversion Factor {year}"]]
     for (band, cabin), value in AIR.items():
@@ -41,9 +45,11 @@ def flat_rows(*, year=2024, rail=0.035, hotels=(("UK", 10.0), ("Kazakhstan", 40.
     rows += [["2", "Scope 3", "Business travel- land", "Rail", "National rail", "", "", "passenger.km", "kg CO2e",
               str(rail)],
              ["3", "Scope 3", "Business travel- land", "Bus", "Coach", "", "", "passenger.km", "kg CO2e", "0.027"],
-             ["4", "Scope 3", "Business travel- land", "Cars (by size)", "Average car", "Unknown", "", "miles",
+             ["4", "Scope 3", "Business travel- land", "Cars (by size)", "Average car", "", "Petrol", "km",
+              "kg CO2e", "0.16"],
+             ["4", "Scope 3", "Business travel- land", "Cars (by size)", "Average car", *fuel, "miles",
               "kg CO2e", "0.27"],
-             ["4", "Scope 3", "Business travel- land", "Cars (by size)", "Average car", "Unknown", "", "km",
+             ["4", "Scope 3", "Business travel- land", "Cars (by size)", "Average car", *fuel, "km",
               "kg CO2e", "0.17"]]
     rows += [["5", "Scope 3", "Hotel stay", "Hotel stay", name, "", "", "Room per night", "kg CO2e", str(value)]
              for name, value in hotels]
@@ -59,7 +65,7 @@ def write_csv(path, rows):
 def write_xlsx(path, rows):
     book = Workbook()
     book.active.title = "Introduction"
-    book.active.append(["Conversion factors 2024"])
+    book.active.append(["Conversion factors 2026"])
     sheet = book.create_sheet("Factors by Category")
     for row in rows:
         sheet.append([float(c) if c.replace(".", "", 1).isdigit() and "." in c else c for c in row])
@@ -71,7 +77,7 @@ def write_xlsx(path, rows):
 def test_the_published_flat_file_gives_the_factors_of_its_year(db, tmp_path, kind):
     writer = write_csv if kind == "csv" else write_xlsx
     data = footprint.read_published(writer(tmp_path / f"flat.{kind}", flat_rows()))
-    assert data["year"] == 2024 and data["verified"] is True
+    assert data["year"] == 2026 and data["verified"] is True
     table = footprint.FactorTable.from_data(data)
     assert table.air("short", "economy", rf=False) == pytest.approx(0.1)
     assert table.air("short", "economy", rf=True) == pytest.approx(0.2)
@@ -81,6 +87,15 @@ def test_the_published_flat_file_gives_the_factors_of_its_year(db, tmp_path, kin
     assert table.hotel("MN") == HOTEL_DEFAULT                  # the method's default, from the bundled set
     assert table.air_uplift == pytest.approx(UPLIFT - 1)
     assert any("Narnia" in note for note in data["notes"])     # a country it cannot name is said, not guessed
+    # A city's row ("UK (London)") is not a country's: left out without a word.
+    assert [note for note in data["notes"] if "could not name" in note] == [
+        "Hotel countries the application could not name, left out (the default applies): Narnia."]
+
+
+def test_the_car_is_read_whether_its_fuel_is_in_column_text_or_level_4(db, tmp_path):
+    for where in ("Column Text", "Level 4"):
+        data = footprint.read_published(write_csv(tmp_path / "flat.csv", flat_rows(car_fuel_in=where)))
+        assert [(f["value"], f["unit"]) for f in data["factors"] if f["mode"] == "car"] == [(0.17, "vehicle.km")]
 
 
 def test_a_file_that_is_not_the_flat_file_is_refused_with_a_reason(db, tmp_path):
@@ -100,10 +115,10 @@ def test_loading_a_newer_year_makes_the_events_that_follow_the_latest_set_comput
     runner = app.test_cli_runner()
     result = runner.invoke(args=["footprint-factors", str(write_csv(tmp_path / "flat.csv", flat_rows()))])
     assert result.exit_code == 0, result.output
-    assert "Factor set DESNZ 2024 (UK Government greenhouse gas conversion factors for company reporting, 2024 " \
+    assert "Factor set DESNZ 2026 (UK Government greenhouse gas conversion factors for company reporting, 2026 " \
            "(DESNZ)) is stored." in result.output
     assert "1 events follow the latest set" in result.output
-    assert footprint.latest_set().year == 2024
+    assert footprint.latest_set().year == 2026
     assert footprint.event_report(event, actor=None).recompute_pending is True
     result = runner.invoke(args=["footprint-recompute", "--pending"])
     assert f"{event.slug}: 1 trips computed." in result.output
@@ -115,33 +130,35 @@ def test_loading_a_newer_year_makes_the_events_that_follow_the_latest_set_comput
     assert "is already stored." in again.output and "events follow" not in again.output
 
 
-def test_the_same_year_published_is_stored_beside_the_typed_set(app, factors, tmp_path):
-    path = write_csv(tmp_path / "flat.csv", flat_rows(year=2023))
+def test_the_same_year_published_is_stored_beside_the_bundled_set(app, factors, tmp_path):
+    path = write_csv(tmp_path / "flat.csv", flat_rows(year=2025))
     result = app.test_cli_runner().invoke(args=["footprint-factors", str(path)])
-    assert "Factor set DESNZ 2023 v2" in result.output
-    assert [(s.year, s.version, s.verified) for s in footprint.factor_sets()] == [(2023, 2, True), (2023, 1, False)]
+    assert "Factor set DESNZ 2025 v2" in result.output
+    assert [(s.year, s.version, s.verified) for s in footprint.factor_sets()] == [(2025, 2, True), (2025, 1, True)]
 
 
 def test_the_bundled_set_is_checked_against_the_published_table(app, db, tmp_path):
-    path = write_csv(tmp_path / "flat.csv", flat_rows(year=2023, rail=0.03549))
+    path = write_csv(tmp_path / "flat.csv", flat_rows(year=2025, rail=0.03546))
     result = app.test_cli_runner().invoke(args=["footprint-factors", "--check", str(path)])
     assert result.exit_code == 0
-    assert "air short economy (value): 0.09826 here, 0.1 published" in result.output
+    assert "air short economy (value): 0.07435 here, 0.1 published" in result.output
     assert "rail" not in result.output.replace("differences", "")    # the same value is not listed
     assert footprint.factor_sets() == []                               # nothing stored
     bad = app.test_cli_runner().invoke(args=["footprint-factors", str(tmp_path / "missing.csv")])
     assert bad.exit_code != 0 and "missing.csv" in bad.output
 
 
-def test_the_report_says_when_the_factors_are_not_checked_against_the_published_table(client, event, category,
-                                                                                     tmp_path):
+def test_the_report_says_when_the_factors_are_not_checked_against_the_published_table(client, event, category):
     secretariat = make_user()
     grant(secretariat, event, "secretariat")
     db.session.commit()
     login_session(client, secretariat)
     page = client.get(f"/e/{event.slug}/manage/footprint").get_data(as_text=True)
-    assert "have not been checked against the table their publisher issued" in page
-    footprint.load_factor_set(footprint.read_published(write_csv(tmp_path / "flat.csv", flat_rows())))
+    assert "have not been checked" not in page                     # the bundled set is read from the table
+    typed = copy.deepcopy(footprint.read_data_file())
+    typed.update(year=2026, verified=False)                         # a newer set typed in by hand
+    footprint.load_factor_set(typed)
     db.session.commit()
     page = client.get(f"/e/{event.slug}/manage/footprint").get_data(as_text=True)
-    assert "have not been checked" not in page
+    assert "The conversion factors in use (DESNZ 2026) have not been checked against the table their publisher " \
+           "issued" in page

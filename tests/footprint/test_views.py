@@ -28,7 +28,7 @@ def test_the_delegate_gives_the_journey_and_sees_the_figure_of_the_trip(client, 
         "ISB", [{"mode": "air", "cabin": "economy", "to": ""}], True)
     page = client.get(f"/e/{event.slug}/my-registration").get_data(as_text=True)
     assert '<h2 class="h5" id="footprint-title">Footprint of your trip</h2>' in page
-    assert "889 kg CO₂e" in page          # 768.708 kg of flights + 4 nights x 30 kg
+    assert "649 kg CO₂e" in page          # 528.642 kg of flights + 4 nights x 30 kg = 648.642 kg
     assert "Flights include the radiative-forcing uplift." in page
     assert "Estimate" not in page
 
@@ -79,13 +79,13 @@ def test_the_figure_is_written_the_readers_way_in_russian_and_kazakh(client, eve
     travel(registration, "LHR", [leg("air", "business")])
     db.session.commit()
     login_session(client, registration.user)
-    kg = round(2 * 4796.9 * UPLIFT * LONG_BUSINESS_RF + 120)    # 6,133 kg
-    assert kg == 6133
-    assert "6,133 kg CO₂e" in client.get(f"/e/{event.slug}/my-registration?lang=en").get_data(as_text=True)
+    kg = round(2 * 4796.9 * UPLIFT * LONG_BUSINESS_RF + 120)    # 3,516.627 kg + 4 nights x 30 kg = 3,637 kg
+    assert kg == 3637
+    assert "3,637 kg CO₂e" in client.get(f"/e/{event.slug}/my-registration?lang=en").get_data(as_text=True)
     ru = client.get(f"/e/{event.slug}/my-registration?lang=ru").get_data(as_text=True)
-    assert "6\u00a0133 кг CO₂-экв." in ru and "Углеродный след вашей поездки" in ru
+    assert "3\u00a0637 кг CO₂-экв." in ru and "Углеродный след вашей поездки" in ru
     kk = client.get(f"/e/{event.slug}/my-registration?lang=kk").get_data(as_text=True)
-    assert "6\u00a0133 кг CO₂-экв." in kk and "Сапарыңыздың көміртек ізі" in kk
+    assert "3\u00a0637 кг CO₂-экв." in kk and "Сапарыңыздың көміртек ізі" in kk
 
 
 def test_an_estimate_is_marked_and_the_lower_carbon_choice_shown(client, event, category):
@@ -173,7 +173,7 @@ def test_downloads_carry_the_same_numbers(client, event, category):
     assert f"All trips,7,0,7,{round(report.total.total_g / 1_000_000, 3)}" in csv
     # Every line names the factors and the radiative-forcing choice behind its figure.
     assert csv.splitlines()[0].endswith("Conversion factors,Flights with the radiative-forcing uplift")
-    assert all(line.endswith(",DESNZ 2023,Yes") for line in csv.splitlines()[1:])
+    assert all(line.endswith(",DESNZ 2025,Yes") for line in csv.splitlines()[1:])
     only = client.get(f"/e/{event.slug}/manage/footprint/export.csv?group=mode").get_data(as_text=True)
     assert "All trips" not in only and "Flights" in only
     xlsx = client.get(f"/e/{event.slug}/manage/footprint/export.xlsx")
@@ -269,5 +269,5 @@ def test_the_delegates_data_download_holds_their_journey_and_its_figure(client, 
     assert (held["travel_origin"], held["travel_legs"], held["travel_return"]) == (
         "ISB", [{"mode": "air", "cabin": "economy", "to": ""}], True)
     [trip] = data["travel_footprint"]
-    assert (trip["origin"], trip["declared"], trip["kg_co2e"], trip["hotel_nights"]) == ("ISB", True, 888.708, 4)
+    assert (trip["origin"], trip["declared"], trip["kg_co2e"], trip["hotel_nights"]) == ("ISB", True, 648.642, 4)
     assert trip["radiative_forcing"] is True

@@ -12,8 +12,10 @@ kg CO2e ones of:
         "With RF" or "Without RF", per passenger.km
     Business travel- land / Rail / National rail, per passenger.km
     Business travel- land / Bus / Coach, per passenger.km
-    Business travel- land / Cars (by size) / Average car / Unknown, per km
-    Hotel stay / <country>, per room per night
+    Business travel- land / Cars (by size) / Average car, "Unknown" fuel, per km
+    Hotel stay / Hotel stay / <country>, per room per night
+The published file names the car's fuel in "Column Text" and leaves Level 4 empty; a fuel
+given in Level 4 is read too.
 The method's other numbers (the distance uplift, the band edges, the uncertainty range
 and the hotel default) are not in the file: they are taken from the bundled set.
 """
@@ -157,14 +159,16 @@ def read_published(path: Path | str, *, year: int | None = None, version: int = 
             kind = "value" if "without rf" in rf else "value_rf" if "with rf" in rf else None
             if kind is not None:
                 air.setdefault((AIR_BANDS[level[2]], CABINS[level[3]]), {})[kind] = value
-        elif level[0] == "business travel-land" and tuple(level[1:4]) in SURFACE:
-            mode = SURFACE[tuple(level[1:4])]
+        elif level[0] == "business travel-land" and (level[1], level[2], level[3] or text) in SURFACE:
+            mode = SURFACE[(level[1], level[2], level[3] or text)]
             wanted = "km" if mode == "car" else "passenger.km"
             if unit == wanted and not any(f["mode"] == mode for f in factors):
                 factors.append({"mode": mode, "band": "", "cabin": "", "value": value, "value_rf": None,
                                 "unit": SURFACE_UNITS[mode]})
         elif level[0] == "hotel stay" and unit in ("room per night", "room night", "room.night"):
             name = str(cell(row, "level 3") or cell(row, "level 2") or "").strip()
+            if "(" in name:
+                continue  # a city within a country, e.g. "UK (London)": the country's own row is used
             code = _country(name, english)
             if code is None:
                 skipped_hotels.append(name)
@@ -185,7 +189,9 @@ def read_published(path: Path | str, *, year: int | None = None, version: int = 
 
 def _data_file(path: Path, year: int, version: int, factors: list, skipped_hotels: list) -> dict:
     method = read_data_file()
-    notes = [note for note in method.get("notes", []) if not note.startswith(("Values are ", "Not yet checked"))]
+    # The bundled set's notes on where its own values came from do not describe this file.
+    notes = [note for note in method.get("notes", [])
+             if not note.startswith(("Values are ", "Values read ", "Not yet checked"))]
     notes.append(f"Values read from the published flat file {path.name} on {date.today().isoformat()}.")
     if skipped_hotels:
         notes.append("Hotel countries the application could not name, left out (the default applies): "
