@@ -45,7 +45,33 @@ def wrk(url: str, duration: int, headers: tuple = GZIP) -> dict:
     p50 = bench._ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = bench._ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0,
+            "requests": requests}
+
+
+def processor_seconds(pid: int) -> float:
+    """User and system time of a process and all its descendants still running."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(processor_seconds(int(child)) for child in children)
+
+
+def measured(url: str, duration: int, headers: tuple, app: subprocess.Popen,
+             proxy: subprocess.Popen | None) -> dict:
+    """wrk's figures plus the processor time the app and the proxy spent per request."""
+    app_before = processor_seconds(app.pid)
+    proxy_before = processor_seconds(proxy.pid) if proxy else 0.0
+    result = wrk(url, duration, headers)
+    count = max(result["requests"], 1)
+    result["app_ms"] = 1000 * (processor_seconds(app.pid) - app_before) / count
+    result["proxy_ms"] = 1000 * (processor_seconds(proxy.pid) - proxy_before) / count if proxy else 0.0
+    return result
 
 
 def start_nginx(directory: Path, upstream_port: int, cached: bool) -> tuple[subprocess.Popen, int, int]:
@@ -109,15 +135,15 @@ def main() -> int:
         proxies.append(cached)
         uncached, uncached_port, uncached_plain = start_nginx(workdir / "uncached", port, cached=False)
         proxies.append(uncached)
-        runs = [("app served directly (http)", f"http://127.0.0.1:{port}{path}", GZIP),
-                ("through nginx, its page cache (https)", f"https://127.0.0.1:{cached_port}{path}", GZIP),
-                ("through nginx, no page cache (https)", f"https://127.0.0.1:{uncached_port}{path}", GZIP),
-                ("through nginx, no page cache (http)", f"http://127.0.0.1:{uncached_plain}{path}", GZIP),
-                ("app served directly, no gzip asked (http)", f"http://127.0.0.1:{port}{path}", ()),
+        runs = [("app served directly (http)", f"http://127.0.0.1:{port}{path}", GZIP, None),
+                ("through nginx, its page cache (https)", f"https://127.0.0.1:{cached_port}{path}", GZIP, cached),
+                ("through nginx, no page cache (https)", f"https://127.0.0.1:{uncached_port}{path}", GZIP, uncached),
+                ("through nginx, no page cache (http)", f"http://127.0.0.1:{uncached_plain}{path}", GZIP, uncached),
+                ("app served directly, no gzip asked (http)", f"http://127.0.0.1:{port}{path}", (), None),
                 ("through nginx, no page cache, no gzip asked (https)", f"https://127.0.0.1:{uncached_port}{path}",
-                 ())]
+                 (), uncached)]
         sizes = {}
-        for name, url, headers in runs:
+        for name, url, headers, _proxy in runs:
             for _ in range(2):  # rendered once, then stored
                 subprocess.run(["curl", "-sk", "-o", "/dev/null", *headers, url], check=False)
             sizes[bool(headers)] = len(subprocess.run(["curl", "-sk", *headers, url], capture_output=True).stdout)
@@ -125,10 +151,10 @@ def main() -> int:
         # other work on the machine then weighs on every way in, not on one.
         rounds: list[list[dict]] = [[] for _ in runs]
         for _ in range(args.rounds):
-            for index, (name, url, headers) in enumerate(runs):
-                rounds[index].append(wrk(url, args.duration, headers))
+            for index, (name, url, headers, proxy) in enumerate(runs):
+                rounds[index].append(measured(url, args.duration, headers, app, proxy))
         results = [(name, sorted(taken, key=lambda r: r["rps"])[len(taken) // 2])
-                   for (name, _url, _headers), taken in zip(runs, rounds)]
+                   for (name, _url, _headers, _proxy), taken in zip(runs, rounds)]
     finally:
         for process in proxies:
             bench.stop(process)
@@ -139,12 +165,14 @@ def main() -> int:
     print(f"\nThe published agenda page (wrk -t2 -c8, median of {args.rounds} rounds of {args.duration} s each,"
           f" gunicorn 2 workers;"
           f" {sizes[True] / 1024:.0f} KB compressed, {sizes[False] / 1024:.0f} KB plain; load average {load:.1f}):\n")
-    print("| how | req/s | vs direct | p50 ms | p99 ms | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| how | req/s | vs direct | p50 ms | p99 ms | app CPU ms/req | nginx CPU ms/req | errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for index, (name, r) in enumerate(results):
         base = direct if index < 4 else direct_plain
         print(f"| {name} | {r['rps']:.0f} | {100 * r['rps'] / base:.0f}% | {r['p50']:.1f} | {r['p99']:.1f} "
-              f"| {r['errors']} |")
+              f"| {r['app_ms']:.3f} | {r['proxy_ms']:.3f} | {r['errors']} |")
+    print("\nThe processor time per request is each server's own (wrk's is not counted); on one machine the"
+          " three share its cores, so what nginx spends is taken from the app.")
     failures = []
     if results[1][1]["rps"] < direct:
         failures.append("through the proxy's cache it is slower than served directly")
