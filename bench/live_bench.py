@@ -139,8 +139,16 @@ def form_token(port: int, path: str, cookie: str = "") -> tuple[str, str]:
     return match.group(1), cookie
 
 
-def hammer(jobs: list, threads: int, seconds: float | None = None) -> tuple[float, list]:
-    """Run the jobs (callables) on `threads` threads; (wall time, their results)."""
+SPENT: dict[str, dict[str, float]] = {}
+
+
+def hammer(jobs: list, threads: int, seconds: float | None = None, *, server: subprocess.Popen | None = None,
+           name: str = "") -> tuple[float, list]:
+    """Run the jobs (callables) on `threads` threads; (wall time, their results). With a
+    server, the processor time it, PostgreSQL and this loader spent goes into SPENT[name]."""
+    database = os.environ.get("BENCH_DATABASE_URL", "")
+    before = (seeding.processor_seconds(server.pid), seeding.database_seconds(database), time.process_time()) \
+        if server else None
     results, lock, pending = [], threading.Lock(), list(reversed(jobs))
     deadline = time.monotonic() + seconds if seconds else None
 
@@ -160,7 +168,13 @@ def hammer(jobs: list, threads: int, seconds: float | None = None) -> tuple[floa
         worker.start()
     for worker in workers:
         worker.join()
-    return time.perf_counter() - began, results
+    wall = time.perf_counter() - began
+    if server:
+        count = max(len(results), 1)
+        SPENT[name] = {"app": 1000 * (seeding.processor_seconds(server.pid) - before[0]) / count,
+                       "database": 1000 * seeding.database_spent(database, before[1]) / count,
+                       "loader": 1000 * (time.process_time() - before[2]) / count}
+    return wall, results
 
 
 def succeeded(answers: list, status: int, text: str = "") -> int:
@@ -213,7 +227,7 @@ def main() -> None:
             password=f"steppe wind {n} blows", confirm=f"steppe wind {n} blows"))
             for n, (t, c) in enumerate(forms)]
         load = os.getloadavg()[0]
-        seconds, answers = hammer(jobs, 8)
+        seconds, answers = hammer(jobs, 8, server=server, name="visitors")
         # A new account's registration waits for its address: the answer asks to check the email.
         figures["visitors"] = (len(answers) / seconds, succeeded(answers, 200, "Check your email"), len(answers),
                                load)
@@ -222,7 +236,7 @@ def main() -> None:
         jobs = [lambda n=n, t=t, c=c: request(port, "POST", register, cookie=c, form=registration_form(
             data["categories"][0], n, csrf_token=t)) for n, (t, c) in enumerate(forms)]
         load = os.getloadavg()[0]
-        seconds, answers = hammer(jobs, 8)
+        seconds, answers = hammer(jobs, 8, server=server, name="members")
         figures["members"] = (len(answers) / seconds, succeeded(answers, 302), len(answers), load)
         # The desk without JavaScript.
         desks = [form_token(port, f"/e/{SLUG}/manage/checkin", data["officer"]) for _ in range(args.desks)]
@@ -231,7 +245,7 @@ def main() -> None:
                                                  form={"csrf_token": desks[n % len(desks)][0], "code": token})
                 for n, token in enumerate(data["tokens"])]
         load = os.getloadavg()[0]
-        seconds, answers = hammer(jobs, args.desks, args.seconds)
+        seconds, answers = hammer(jobs, args.desks, args.seconds, server=server, name="desk")
         figures["desk"] = (len(answers) / seconds, succeeded(answers, 200, "Checked in."), len(answers), load)
     finally:
         server.terminate()
@@ -258,6 +272,11 @@ def main() -> None:
     rate, done, total, load = figures["desk"]
     print(f"| check-in desk without JavaScript, {args.desks} desks | {rate:.1f} scans/s | {done} admitted of "
           f"{total} | {load:.1f} | {GOALS['scans']:.0f}/s: {'met' if rate >= GOALS['scans'] else 'not met'} |")
+    print("\nProcessor time per request (ms): the app's workers, PostgreSQL's processes, this loader\n")
+    print("| what | app | PostgreSQL | loader |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, spent in SPENT.items():
+        print(f"| {name} | {spent['app']:.1f} | {spent['database']:.1f} | {spent['loader']:.1f} |")
 
 
 def seeding_port() -> int:

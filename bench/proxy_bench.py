@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import agenda_bench as bench  # noqa: E402 (the summit, gunicorn and wrk helpers)
+import seeding  # noqa: E402
 
 from tests.cluster.nginx import nginx_site  # noqa: E402
 
@@ -50,27 +51,15 @@ def wrk(url: str, duration: int, headers: tuple = GZIP) -> dict:
             "requests": requests}
 
 
-def processor_seconds(pid: int) -> float:
-    """User and system time of a process and all its descendants still running."""
-    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / ticks
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return total
-    return total + sum(processor_seconds(int(child)) for child in children)
-
-
 def measured(url: str, duration: int, headers: tuple, app: subprocess.Popen,
              proxy: subprocess.Popen | None) -> dict:
     """wrk's figures plus the processor time the app and the proxy spent per request."""
-    app_before = processor_seconds(app.pid)
-    proxy_before = processor_seconds(proxy.pid) if proxy else 0.0
+    app_before = seeding.processor_seconds(app.pid)
+    proxy_before = seeding.processor_seconds(proxy.pid) if proxy else 0.0
     result = wrk(url, duration, headers)
     count = max(result["requests"], 1)
-    result["app_ms"] = 1000 * (processor_seconds(app.pid) - app_before) / count
-    result["proxy_ms"] = 1000 * (processor_seconds(proxy.pid) - proxy_before) / count if proxy else 0.0
+    result["app_ms"] = 1000 * (seeding.processor_seconds(app.pid) - app_before) / count
+    result["proxy_ms"] = 1000 * (seeding.processor_seconds(proxy.pid) - proxy_before) / count if proxy else 0.0
     return result
 
 

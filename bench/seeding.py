@@ -64,3 +64,39 @@ def staff_cookie(app, user) -> str:
     value = app.session_interface.get_signing_serializer(app).dumps(
         {"_user_id": user.get_id(), "sid": sid, "_fresh": True, "auth_at": now, "seen_at": now})
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+
+
+def processor_seconds(pid: int) -> float:
+    """User and system time of a process and all its descendants still running."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(processor_seconds(int(child)) for child in children)
+
+
+def database_seconds(database: str) -> dict[int, float]:
+    """User and system time so far of each PostgreSQL server process connected to `database`
+    (a SQLAlchemy URL) on this machine, by process id."""
+    import psycopg
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    with psycopg.connect(database.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
+        pids = [row[0] for row in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    spent = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        spent[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return spent
+
+
+def database_spent(database: str, before: dict[int, float]) -> float:
+    """Seconds the database's server processes spent since `before` (database_seconds)."""
+    return sum(now - before.get(pid, 0.0) for pid, now in database_seconds(database).items())
