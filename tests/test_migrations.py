@@ -5,16 +5,21 @@ import json
 import logging
 import os
 import uuid
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from app.checkin.models import OnsiteSettings
 from app.extensions import db
+from app.footprint import services as footprint
+from app.footprint.models import Factor, FootprintSettings
+from app.footprint.services.factors import DATA_DIR
+from tests.databases import normalise, scratch_database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -223,3 +228,86 @@ def test_a_delegation_name_becomes_the_events_default_language(make_app, tmp_pat
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+@contextmanager
+def _empty_database(tmp_path):
+    """A database of its own: a PostgreSQL one beside TEST_DATABASE_URL's, else a SQLite file."""
+    if TEST_DATABASE_URL.startswith("postgres"):
+        with scratch_database(normalise(TEST_DATABASE_URL), f"factors_{uuid.uuid4().hex[:8]}") as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'factors.db'}"
+
+
+def _factor_rows(set_id: int) -> dict:
+    return {(f.mode, f.band, f.cabin, f.country): (f.value, f.value_rf, f.unit)
+            for f in db.session.scalars(select(Factor).where(Factor.set_id == set_id))}
+
+
+def _published_rows(name: str) -> dict:
+    data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    return {(r["mode"], r.get("band") or "", r.get("cabin") or "", r.get("country") or ""):
+            (r["value"], r.get("value_rf"), r["unit"]) for r in data["factors"]}
+
+
+def test_an_upgraded_database_gets_the_published_factor_sets_and_its_events_wait_for_a_recompute(
+        make_app, tmp_path, quiet_alembic_logging):
+    """0026_factors: a database whose 2023 set was typed in gets the published 2023 values and
+    the 2025 set, both marked as read from the table, and the events following the latest
+    set or that chose the corrected one wait for a recompute; coming down drops the 2025 set
+    only while nothing uses it."""
+    with _empty_database(tmp_path) as url:
+        migrated = make_app(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={})
+        with migrated.app_context():
+            try:
+                flask_migrate.upgrade(revision="0025_desk")
+                with db.engine.begin() as connection:
+                    set_2023 = connection.execute(text("SELECT id FROM footprint_factor_sets")).scalar_one()
+                    # As stored before the correction: a figure typed in wrong, hotels missing, no flag.
+                    connection.execute(text("UPDATE footprint_factors SET value = 0.9 WHERE mode = 'air' "
+                                            "AND band = 'long' AND cabin = 'business'"))
+                    connection.execute(text("DELETE FROM footprint_factors WHERE country IN ('FR', 'DE')"))
+                    connection.execute(text("UPDATE footprint_factor_sets SET params = :params"),
+                                       {"params": json.dumps({"notes": ["typed in"]})})
+                    _insert(connection, "users", {"id": 1, "email": "a@example.org"})
+                    for event_id in (1, 2, 3, 4):
+                        _insert(connection, "events", {"id": event_id, "slug": f"e{event_id}",
+                                                       "languages": '["en"]'})
+                        _insert(connection, "registration_categories", {"id": event_id, "event_id": event_id})
+                    for event_id in (1, 2, 3):         # event 4 has no trip
+                        _insert(connection, "registrations", {"id": event_id, "event_id": event_id, "user_id": 1,
+                                                              "category_id": event_id})
+                        _insert(connection, "footprint_trips", {"id": event_id, "registration_id": event_id,
+                                                                "event_id": event_id, "set_id": set_2023})
+                    # Event 1 never saved its choices, 2 follows the latest set, 3 chose 2023.
+                    _insert(connection, "footprint_settings", {"id": 2, "event_id": 2, "factor_set_id": None})
+                    _insert(connection, "footprint_settings", {"id": 3, "event_id": 3, "factor_set_id": set_2023})
+
+                flask_migrate.upgrade()
+                db.session.remove()
+                assert [(s.year, s.version, s.verified) for s in footprint.factor_sets()] == [(2025, 1, True),
+                                                                                             (2023, 1, True)]
+                set_2025 = footprint.stored_set(2025, 1).id
+                assert _factor_rows(set_2023) == _published_rows("desnz-2023.json")
+                assert _factor_rows(set_2025) == _published_rows("desnz-2025.json")
+                assert sorted(footprint.pending_events()) == [1, 2, 3]
+                made = db.session.scalar(select(FootprintSettings).where(FootprintSettings.event_id == 1))
+                assert (made.factor_set_id, made.radiative_forcing, made.currency) == (None, True, "EUR")
+                assert db.session.scalar(select(FootprintSettings).where(FootprintSettings.event_id == 4)) is None
+                db.session.remove()
+
+                flask_migrate.downgrade(revision="0025_desk")
+                assert [(s.year, s.verified) for s in footprint.factor_sets()] == [(2023, True)]
+                db.session.remove()
+                flask_migrate.upgrade()
+                with db.engine.begin() as connection:
+                    set_2025 = connection.execute(text("SELECT id FROM footprint_factor_sets WHERE year = 2025")) \
+                        .scalar_one()
+                    connection.execute(text("UPDATE footprint_trips SET set_id = :id WHERE event_id = 1"),
+                                       {"id": set_2025})
+                flask_migrate.downgrade(revision="0025_desk")
+                assert [s.year for s in footprint.factor_sets()] == [2025, 2023]     # a trip was computed with it
+            finally:
+                db.session.remove()
+                db.engine.dispose()
