@@ -11,8 +11,8 @@ from app.events.models import Event
 from app.extensions import db
 from app.footprint import bp
 from app.footprint.services import (differences, follow_latest_set, latest_set, load_factor_set, next_version,
-                                    pending_events, PublishedTableError, read_data_file, read_published,
-                                    recompute_pending, stored_set)
+                                    PublishedTableError, read_data_file, read_published, recompute_pending,
+                                    recompute_waiting, stored_set)
 
 PUBLISHED_SUFFIXES = (".csv", ".xlsx")
 
@@ -75,11 +75,7 @@ def load_factors_command(path, year, version, check):
 def recompute_command(slug, pending):
     """Compute every trip of event SLUG again, in batches (after new factors or choices)."""
     if pending:
-        for event_id in pending_events():
-            event = db.session.get(Event, event_id)
-            count = recompute_pending(event)
-            db.session.commit()
-            click.echo(f"{event.slug}: {count} trips computed.")
+        recompute_waiting(lambda event, count: click.echo(f"{event.slug}: {count} trips computed."))
         return
     event = db.session.scalar(select(Event).where(Event.slug == (slug or "")))
     if event is None:

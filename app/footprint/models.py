@@ -77,7 +77,8 @@ class FootprintSettings(db.Model):
     contribution_per_tonne: Mapped[float | None] = mapped_column(Numeric(10, 2))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     # Set when a change must be followed by computing every trip again and the event is
-    # too large to do it while the organiser waits: `flask footprint-recompute --pending`.
+    # too large to do it while the organiser waits: the job workers' periodic task
+    # (services.recompute_waiting) computes it and clears this.
     recompute_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     factor_set = relationship("FactorSet")

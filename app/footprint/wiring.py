@@ -6,7 +6,9 @@ from markupsafe import Markup
 
 from app.events.signals import event_changed
 from app.footprint import personal_data
-from app.footprint.services import on_travel_facts_changed, recompute_event, trip_view
+from app.footprint.services import (on_travel_facts_changed, recompute_event, recompute_waiting, RECOMPUTE_MINUTES,
+                                    trip_view)
+from app.jobs import services as jobs
 from app.policy import can
 from app.privacy import providers as privacy
 from app.registration.providers import provide_footprint_panel
@@ -45,3 +47,7 @@ def connect(app) -> None:
     privacy.register_export("footprint", personal_data.export)
     privacy.register_erasure("footprint", personal_data.erase_person)
     privacy.register_event_anonymiser("footprint", personal_data.anonymise_event)
+    # Events too large to compute again while the organiser waits (new factors, another
+    # choice) are computed by the job workers, once per period however many run.
+    jobs.register_schedule("footprint-recompute", recompute_waiting, period=f"minute:{RECOMPUTE_MINUTES}",
+                           minute=f"*/{RECOMPUTE_MINUTES}")

@@ -174,3 +174,52 @@ def test_a_large_event_is_computed_again_in_the_background(app, event, category,
     assert footprint.trip_of(first.id).radiative_forcing is False
     assert footprint.pending_events() == []
     assert_totals_match_trips(event)
+
+
+def test_the_job_workers_compute_a_waiting_event_once_per_period(app, event, category, monkeypatch):
+    from app.footprint.services import configure
+    from app.jobs import services as jobs
+
+    monkeypatch.setattr(configure, "INLINE_TRIPS", 1)
+    first = approved(event, category, country="PK")
+    approved(event, category, country="KG")
+    before = footprint.trip_of(first.id).total_g
+    assert footprint.update_settings(event, {"radiative_forcing": False}, actor=make_user()) == "pending"
+    db.session.commit()
+    assert "footprint-recompute" in jobs.schedule()
+    assert jobs.run_scheduled("footprint-recompute") is True
+    assert jobs.run_scheduled("footprint-recompute") is False     # the same period, claimed already
+    db.session.expire_all()
+    assert footprint.trip_of(first.id).total_g < before
+    assert footprint.event_report(event, actor=None).recompute_pending is False
+    assert_totals_match_trips(event)
+
+
+def test_an_event_another_worker_is_computing_is_left_to_it(app, event, category, monkeypatch):
+    """Two runs that meet (one longer than its period) never rewrite the same trips: the
+    second skips the event whose settings the first holds."""
+    import pytest
+    from sqlalchemy.orm import Session
+
+    from app.footprint.models import FootprintSettings
+    from app.footprint.services import configure
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks that others skip are PostgreSQL's (SQLite runs one writer at a time)")
+    monkeypatch.setattr(configure, "INLINE_TRIPS", 1)
+    first = approved(event, category, country="PK")
+    approved(event, category, country="KG")
+    before = footprint.trip_of(first.id).total_g
+    footprint.update_settings(event, {"radiative_forcing": False}, actor=make_user())
+    db.session.commit()
+    with Session(db.engine) as other:
+        other.scalar(select(FootprintSettings).where(FootprintSettings.event_id == event.id).with_for_update())
+        assert footprint.recompute_waiting() == 0
+        other.rollback()
+    db.session.expire_all()
+    assert footprint.trip_of(first.id).total_g == before
+    assert footprint.pending_events() == [event.id]
+    assert footprint.recompute_waiting() == 1
+    db.session.expire_all()
+    assert footprint.trip_of(first.id).total_g < before
+    assert footprint.pending_events() == []

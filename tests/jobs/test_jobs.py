@@ -192,8 +192,12 @@ def test_the_workers_run_the_platforms_periodic_work(app):
     def due(moment):  # what huey's scheduler enqueues at `moment` (UTC)
         return {task.name for task in huey_of(app).read_periodic(moment)}
 
-    assert due(datetime(2027, 4, 21, 2, 30)) == {"periodic:purge-passports", "periodic:requeue-stale-jobs"}
-    assert due(datetime(2027, 4, 21, 6, 0)) == {"periodic:travel-reminders", "periodic:requeue-stale-jobs"}
+    every_two_minutes = {"periodic:footprint-recompute"}
+    assert due(datetime(2027, 4, 21, 2, 30)) == {"periodic:purge-passports", "periodic:requeue-stale-jobs",
+                                                 *every_two_minutes}
+    assert due(datetime(2027, 4, 21, 6, 0)) == {"periodic:travel-reminders", "periodic:requeue-stale-jobs",
+                                                *every_two_minutes}
+    assert due(datetime(2027, 4, 21, 6, 2)) == every_two_minutes
     assert due(datetime(2027, 4, 21, 6, 1)) == set()
 
 

@@ -1,7 +1,8 @@
 """Organisers' changes to an event's footprint choices: audited, and followed by
 computing every trip again when a choice that changes the figures moved: at once for
-an event of up to INLINE_TRIPS trips, else by `flask footprint-recompute --pending`
-(run every few minutes), so that no organiser waits on a request that long."""
+an event of up to INLINE_TRIPS trips, else by the job workers' periodic
+`recompute_waiting` (every RECOMPUTE_MINUTES minutes; `flask footprint-recompute
+--pending` does the same by hand), so that no organiser waits on a request that long."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from app.footprint.services.trips import recompute_event
 from app.utils.time import utcnow
 
 INLINE_TRIPS = 3000
+RECOMPUTE_MINUTES = 2
 
 
 def update_settings(event, data: dict, *, actor) -> str:
@@ -78,3 +80,28 @@ def recompute_pending(event) -> int:
     saved_settings(event).recompute_requested_at = None
     db.session.flush()
     return counted
+
+
+def recompute_waiting(on_done=None) -> int:
+    """Every event waiting for its figures, each computed again and committed on its own
+    (the job workers' periodic task and `flask footprint-recompute --pending`). An event is
+    claimed by locking its settings row, skipped when another worker holds it (a run longer
+    than its period meets the next one), so two workers never rewrite the same trips.
+    `on_done(event, trips)` hears of each event computed. Returns how many were computed."""
+    done = 0
+    for event_id in pending_events():
+        settings = db.session.scalar(
+            select(FootprintSettings).where(FootprintSettings.event_id == event_id,
+                                            FootprintSettings.recompute_requested_at.is_not(None))
+            .with_for_update(skip_locked=True))
+        if settings is None:  # computed meanwhile, or being computed by another worker
+            db.session.rollback()
+            continue
+        event = db.session.get(Event, event_id)
+        trips = recompute_pending(event)
+        db.session.commit()
+        done += 1
+        if on_done is not None:
+            on_done(event, trips)
+    return done
+
