@@ -37,6 +37,11 @@ class Page:
         self.page, self.per_page = page, per_page
         offset = (page - 1) * per_page
         self.items = list(db.session.scalars(statement.limit(per_page).offset(offset)).unique())
+        if len(self.items) < per_page and (self.items or page == 1):
+            # The list ends on this page: its length is known without counting.
+            self.exact, self.total = True, offset + len(self.items)
+            self.pages = max(1, ceil(self.total / per_page)) if self.total else 0
+            return
         cap = offset + LOOKAHEAD_PAGES * per_page
         counted = (statement.order_by(None).with_only_columns(count_column if count_column is not None
                                                               else literal_column("1"), maintain_column_froms=True)

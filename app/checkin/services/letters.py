@@ -172,8 +172,14 @@ def letters_query(event, search: str = ""):
     return statement.order_by(VisaLetter.id.desc())
 
 
-def any_issuable(event) -> bool:
-    """Whether "issue every letter" has anything to do (one query)."""
+def any_issuable(event, *, seen=(), seen_all: bool = False) -> bool:
+    """Whether "issue every letter" has anything to do: yes if one of the waiting delegates
+    already `seen` may have one, no if they were every one waiting (`seen_all`), else one
+    query."""
+    if any(may_issue(registration) for registration in seen):
+        return True
+    if seen_all:
+        return False
     return bool(db.session.scalar(select(_issuable(waiting_query(event)).order_by(None)
                                          .with_only_columns(Registration.id).limit(1).exists())))
 

@@ -74,7 +74,10 @@ def manage_letters(event):
                   count_column=VisaLetter.id)
     link_filters = {"q": search} if search else {}
     return render_template("checkin/letters.html", event=event, waiting=waiting, letters=issued, search=search,
-                           link_filters=link_filters, ready=letters.any_issuable(event),
+                           link_filters=link_filters,
+                           ready=letters.any_issuable(event, seen=waiting.items,
+                                                      seen_all=not search and waiting.exact
+                                                      and waiting.total == len(waiting.items)),
                            status=letters.letter_status, may_issue=letters.may_issue, pick=services.pick_token,
                            pick_form=PickForm(), reason_form=ReasonForm(), form=EmptyForm(),
                            title=_("Visa-support letters"))
