@@ -254,9 +254,9 @@ def _published_rows(name: str) -> dict:
 def test_an_upgraded_database_gets_the_published_factor_sets_and_its_events_wait_for_a_recompute(
         make_app, tmp_path, quiet_alembic_logging):
     """0026_factors: a database whose 2023 set was typed in gets the published 2023 values and
-    the 2025 set, both marked as read from the table, and the events following the latest
-    set or that chose the corrected one wait for a recompute; coming down drops the 2025 set
-    only while nothing uses it."""
+    the 2025 and 2026 sets, all marked as read from the table, and the events following the
+    latest set (2026) or that chose the corrected one wait for a recompute; coming down drops
+    each of the 2025 and 2026 sets only while nothing uses it."""
     with _empty_database(tmp_path) as url:
         migrated = make_app(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={})
         with migrated.app_context():
@@ -286,11 +286,13 @@ def test_an_upgraded_database_gets_the_published_factor_sets_and_its_events_wait
 
                 flask_migrate.upgrade()
                 db.session.remove()
-                assert [(s.year, s.version, s.verified) for s in footprint.factor_sets()] == [(2025, 1, True),
-                                                                                             (2023, 1, True)]
+                assert [(s.year, s.version, s.verified) for s in footprint.factor_sets()] == [
+                    (2026, 1, True), (2025, 1, True), (2023, 1, True)]
                 set_2025 = footprint.stored_set(2025, 1).id
+                set_2026 = footprint.stored_set(2026, 1).id
                 assert _factor_rows(set_2023) == _published_rows("desnz-2023.json")
                 assert _factor_rows(set_2025) == _published_rows("desnz-2025.json")
+                assert _factor_rows(set_2026) == _published_rows("desnz-2026.json")
                 assert sorted(footprint.pending_events()) == [1, 2, 3]
                 made = db.session.scalar(select(FootprintSettings).where(FootprintSettings.event_id == 1))
                 assert (made.factor_set_id, made.radiative_forcing, made.currency) == (None, True, "EUR")
@@ -308,6 +310,15 @@ def test_an_upgraded_database_gets_the_published_factor_sets_and_its_events_wait
                                        {"id": set_2025})
                 flask_migrate.downgrade(revision="0025_desk")
                 assert [s.year for s in footprint.factor_sets()] == [2025, 2023]     # a trip was computed with it
+                db.session.remove()
+                flask_migrate.upgrade()
+                with db.engine.begin() as connection:
+                    set_2026 = connection.execute(text("SELECT id FROM footprint_factor_sets WHERE year = 2026")) \
+                        .scalar_one()
+                    connection.execute(text("UPDATE footprint_settings SET factor_set_id = :id WHERE event_id = 2"),
+                                       {"id": set_2026})
+                flask_migrate.downgrade(revision="0025_desk")
+                assert [s.year for s in footprint.factor_sets()] == [2026, 2025, 2023]    # an event chose 2026
             finally:
                 db.session.remove()
                 db.engine.dispose()

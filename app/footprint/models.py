@@ -13,7 +13,7 @@ from app.utils.time import utcnow
 
 
 class FactorSet(db.Model):
-    """One published set of conversion factors (e.g. DESNZ 2025), as loaded from its data file."""
+    """One published set of conversion factors (e.g. DESNZ 2026), as loaded from its data file."""
 
     __tablename__ = "footprint_factor_sets"
     __table_args__ = (UniqueConstraint("year", "version"),)

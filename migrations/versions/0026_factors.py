@@ -1,5 +1,5 @@
-"""footprint factors: store the DESNZ 2025 set, correct the 2023 set to the published
-table, and mark the events whose figures change to be computed again
+"""footprint factors: store the DESNZ 2025 and 2026 sets, correct the 2023 set to the
+published table, and mark the events whose figures change to be computed again
 
 Revision ID: 0026_factors
 Revises: 0025_desk
@@ -15,8 +15,9 @@ that step is skipped with a message, and `flask footprint-factors <file>` does i
 The figures themselves are not computed here (that needs the application's
 calculation): the events concerned get `recompute_requested_at`, which
 `flask footprint-recompute --pending` picks up. They are the events with trips that
-follow the latest set (chose none) when the latest set is new or was corrected here,
-and those that chose the 2023 set when its values were corrected.
+follow the latest set (chose none) when the latest set is new or was corrected here
+(2026, the set this release bundles), and those that chose the 2023 set when its values
+were corrected.
 """
 import json
 import logging
@@ -38,7 +39,8 @@ depends_on = None
 log = logging.getLogger("alembic.runtime.migration")
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "app" / "footprint" / "data"
-NEW_SET = (DATA_DIR / "desnz-2025.json", 2025, 1)
+# Oldest first; the last is the set this release bundles (the latest).
+NEW_SETS = ((DATA_DIR / "desnz-2025.json", 2025, 1), (DATA_DIR / "desnz-2026.json", 2026, 1))
 CORRECTED_SET = (DATA_DIR / "desnz-2023.json", 2023, 1)
 PARAM_KEYS = ("air_distance_uplift", "bands", "uncertainty", "hotel_default", "notes", "publisher", "verified")
 
@@ -150,28 +152,29 @@ def upgrade():
     corrected_data = _read(*CORRECTED_SET)
     if corrected_data is not None:
         changed.add(_correct(bind, corrected_data))
-    new_data = _read(*NEW_SET)
-    if new_data is not None:
-        changed.add(_store(bind, new_data))
+    for new_set in NEW_SETS:
+        new_data = _read(*new_set)
+        if new_data is not None:
+            changed.add(_store(bind, new_data))
     changed.discard(None)
     if changed:
         _mark_for_recompute(bind, changed)
 
 
 def downgrade():
-    # The 2025 set goes only if no trip was computed with it and no event chose it (the
-    # choice would silently become "the latest set"); it is kept otherwise, and
-    # `flask footprint-factors` would store it again anyway. The 2023 set keeps its
+    # The 2025 and 2026 sets go each only if no trip was computed with it and no event
+    # chose it (the choice would silently become "the latest set"); one in use is kept,
+    # and `flask footprint-factors` would store it again anyway. The 2023 set keeps its
     # corrected values: the earlier ones were wrong, not an older schema.
     bind = op.get_bind()
-    _, year, version = NEW_SET
-    set_id = _set_id(bind, year, version)
-    if set_id is None:
-        return
-    used = bind.execute(sa.select(trips.c.event_id).where(trips.c.set_id == set_id).limit(1)).first() or \
-        bind.execute(sa.select(settings.c.id).where(settings.c.factor_set_id == set_id).limit(1)).first()
-    if used:
-        log.warning(f"0026_factors: DESNZ {year} v{version} is in use and is kept.")
-        return
-    bind.execute(factors.delete().where(factors.c.set_id == set_id))
-    bind.execute(sets.delete().where(sets.c.id == set_id))
+    for _, year, version in reversed(NEW_SETS):
+        set_id = _set_id(bind, year, version)
+        if set_id is None:
+            continue
+        used = bind.execute(sa.select(trips.c.event_id).where(trips.c.set_id == set_id).limit(1)).first() or \
+            bind.execute(sa.select(settings.c.id).where(settings.c.factor_set_id == set_id).limit(1)).first()
+        if used:
+            log.warning(f"0026_factors: DESNZ {year} v{version} is in use and is kept.")
+            continue
+        bind.execute(factors.delete().where(factors.c.set_id == set_id))
+        bind.execute(sets.delete().where(sets.c.id == set_id))

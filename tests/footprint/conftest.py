@@ -10,8 +10,8 @@ from app.registration.models import ApprovalMode
 from tests.factories import make_category, make_event, make_user
 from tests.registration.conftest import details
 
-# The factors of the bundled DESNZ 2025 set the worked examples use (kg CO2e per unit), as
-# printed in the published flat file (factor IDs in app/footprint/data/desnz-2025.json).
+# The factors of the bundled DESNZ 2026 set the worked examples use (kg CO2e per unit), as
+# printed in the published full set (factor IDs in app/footprint/data/desnz-2026.json).
 SHORT_ECONOMY_RF = 0.12576
 SHORT_ECONOMY = 0.07435
 DOMESTIC_RF = 0.22928
@@ -19,7 +19,7 @@ LONG_ECONOMY_RF = 0.11704
 LONG_BUSINESS_RF = 0.33940
 LONG_BUSINESS = 0.20083
 LONG_FIRST_RF = 0.46814
-RAIL = 0.03546
+RAIL = 0.03092
 HOTEL_DEFAULT = 30.0          # the set gives Kazakhstan no hotel figure: the application's default
 UPLIFT = 1.08
 

@@ -113,12 +113,13 @@ def test_loading_a_newer_year_makes_the_events_that_follow_the_latest_set_comput
     db.session.commit()
     before = footprint.trip_of(registration.id).total_g
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["footprint-factors", str(write_csv(tmp_path / "flat.csv", flat_rows()))])
+    result = runner.invoke(args=["footprint-factors",
+                                 str(write_csv(tmp_path / "flat.csv", flat_rows(year=2027)))])
     assert result.exit_code == 0, result.output
-    assert "Factor set DESNZ 2026 (UK Government greenhouse gas conversion factors for company reporting, 2026 " \
+    assert "Factor set DESNZ 2027 (UK Government greenhouse gas conversion factors for company reporting, 2027 " \
            "(DESNZ)) is stored." in result.output
     assert "1 events follow the latest set" in result.output
-    assert footprint.latest_set().year == 2026
+    assert footprint.latest_set().year == 2027
     assert footprint.event_report(event, actor=None).recompute_pending is True
     result = runner.invoke(args=["footprint-recompute", "--pending"])
     assert f"{event.slug}: 1 trips computed." in result.output
@@ -131,14 +132,14 @@ def test_loading_a_newer_year_makes_the_events_that_follow_the_latest_set_comput
 
 
 def test_the_same_year_published_is_stored_beside_the_bundled_set(app, factors, tmp_path):
-    path = write_csv(tmp_path / "flat.csv", flat_rows(year=2025))
+    path = write_csv(tmp_path / "flat.csv", flat_rows(year=2026))
     result = app.test_cli_runner().invoke(args=["footprint-factors", str(path)])
-    assert "Factor set DESNZ 2025 v2" in result.output
-    assert [(s.year, s.version, s.verified) for s in footprint.factor_sets()] == [(2025, 2, True), (2025, 1, True)]
+    assert "Factor set DESNZ 2026 v2" in result.output
+    assert [(s.year, s.version, s.verified) for s in footprint.factor_sets()] == [(2026, 2, True), (2026, 1, True)]
 
 
 def test_the_bundled_set_is_checked_against_the_published_table(app, db, tmp_path):
-    path = write_csv(tmp_path / "flat.csv", flat_rows(year=2025, rail=0.03546))
+    path = write_csv(tmp_path / "flat.csv", flat_rows(year=2026, rail=0.03092))
     result = app.test_cli_runner().invoke(args=["footprint-factors", "--check", str(path)])
     assert result.exit_code == 0
     assert "air short economy (value): 0.07435 here, 0.1 published" in result.output
@@ -156,9 +157,9 @@ def test_the_report_says_when_the_factors_are_not_checked_against_the_published_
     page = client.get(f"/e/{event.slug}/manage/footprint").get_data(as_text=True)
     assert "have not been checked" not in page                     # the bundled set is read from the table
     typed = copy.deepcopy(footprint.read_data_file())
-    typed.update(year=2026, verified=False)                         # a newer set typed in by hand
+    typed.update(year=2027, verified=False)                         # a newer set typed in by hand
     footprint.load_factor_set(typed)
     db.session.commit()
     page = client.get(f"/e/{event.slug}/manage/footprint").get_data(as_text=True)
-    assert "The conversion factors in use (DESNZ 2026) have not been checked against the table their publisher " \
+    assert "The conversion factors in use (DESNZ 2027) have not been checked against the table their publisher " \
            "issued" in page

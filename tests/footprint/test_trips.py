@@ -128,7 +128,7 @@ def test_a_new_factor_year_recomputes_every_trip_and_the_totals(event, category)
     travel(first, "ISB", [leg("air", "economy")])
     approved(event, category, country="KG")
     data = copy.deepcopy(footprint.read_data_file())
-    data["year"] = 2026
+    data["year"] = 2027
     data["hotel_default"]["value"] *= 2
     for row in data["factors"]:
         row["value"] *= 2

@@ -173,7 +173,7 @@ def test_downloads_carry_the_same_numbers(client, event, category):
     assert f"All trips,7,0,7,{round(report.total.total_g / 1_000_000, 3)}" in csv
     # Every line names the factors and the radiative-forcing choice behind its figure.
     assert csv.splitlines()[0].endswith("Conversion factors,Flights with the radiative-forcing uplift")
-    assert all(line.endswith(",DESNZ 2025,Yes") for line in csv.splitlines()[1:])
+    assert all(line.endswith(",DESNZ 2026,Yes") for line in csv.splitlines()[1:])
     only = client.get(f"/e/{event.slug}/manage/footprint/export.csv?group=mode").get_data(as_text=True)
     assert "All trips" not in only and "Flights" in only
     xlsx = client.get(f"/e/{event.slug}/manage/footprint/export.xlsx")

@@ -14,7 +14,7 @@ from app.footprint.services.calculation import FactorTable
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # The set shipped with the application (the latest DESNZ set this release carries).
-BUNDLED = DATA_DIR / "desnz-2025.json"
+BUNDLED = DATA_DIR / "desnz-2026.json"
 PARAM_KEYS = ("air_distance_uplift", "bands", "uncertainty", "hotel_default", "notes", "publisher", "verified")
 
 
