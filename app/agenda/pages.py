@@ -133,5 +133,6 @@ def serve(state: cache.PublicState, kind: str, render: Callable[[], str | bytes]
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Content-Language"] = locale
     if visitor and response.status_code == 200:
-        mark_public(response, state.token, locale)
+        # While no session is restricted, this is every reader's page, logged in or not.
+        mark_public(response, state.token, locale, everyone=variant == "pub" and not _has_restricted(state))
     return response
