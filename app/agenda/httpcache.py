@@ -19,7 +19,8 @@ publication reaches every worker on every machine within that time.
 
 Readers with a session (logged in, or holding only a CSRF token) get the same stored
 page from here when the view marked it as the same for every audience (no session of
-the publication is restricted to some registration categories: `pages.serve`), their
+the publication is restricted to some registration categories: `pages.serve`, which
+knows it once a reader with a session has asked for the page: `mark_shared`), their
 session cookie is validly signed, holds no message waiting to be shown, names their
 language (the login writes it) and has not run out its idle or absolute time: the
 page holds nothing personal, so their login need not be read from the database for it.
@@ -266,8 +267,33 @@ class PublicPageCache:
             if entry is not None and (not entry.everyone or (locale and entry.locale != locale)):
                 entry = None
         if entry is None or entry.token != self.current_token(match["slug"]):
-            return self._strip_mark(environ, start_response)
+            return self._pass_with_session(environ, start_response)
         return self._serve(entry, environ, start_response, private=True)
+
+    def _pass_with_session(self, environ, start_response):
+        """Flask answers a reader with a session (nothing is stored). When the view says its
+        page is every audience's, the copy stored for visitors is given to such readers from
+        then on: the view knows it once it has read the reader's audience, which it does not
+        read for visitors."""
+        path = environ["PATH_INFO"]
+
+        def strip(status, headers, exc_info=None):
+            mark = next((v for k, v in headers if k == MARK_HEADER), None)
+            if mark is not None and status.startswith("200"):
+                self._share(path, mark)
+            return start_response(status, [h for h in headers if h[0] != MARK_HEADER], exc_info)
+
+        return self.wsgi_app(environ, strip)
+
+    def _share(self, path: str, mark: str) -> None:
+        token, locale, *rest = mark.split(" ")
+        if _EVERYONE not in rest:
+            return
+        with self._lock:
+            for key in ((path, locale), (path, "")):
+                entry = self._entries.get(key)
+                if entry is not None and entry.token == token and entry.locale == locale:
+                    entry.everyone = True
 
     def _drop(self, key) -> None:
         """Forget one stored response (the caller holds the lock)."""
@@ -384,4 +410,12 @@ def mark_public(response, token: str, locale: str, *, everyone: bool = False):
     return response
 
 
-__all__ = ["PublicPageCache", "mark_public", "MARK_HEADER", "quote_etag"]
+def mark_shared(response, token: str, locale: str):
+    """Tell the HTTP cache that `response`, given to a reader with a session, is the page in
+    `locale` that every reader gets: it may give them the copy stored for visitors (the mark
+    is taken off before the response leaves)."""
+    response.headers[MARK_HEADER] = f"{token} {locale} {_EVERYONE}"
+    return response
+
+
+__all__ = ["PublicPageCache", "mark_public", "mark_shared", "MARK_HEADER", "quote_etag"]
