@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import Integer, String, bindparam, cast, func, select
 
 from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
@@ -92,7 +92,8 @@ _CLAUSES: dict[str, Callable[..., Any]] = {}
 
 def provide(name: str, fn: Callable[..., Any], *, clause: Callable[..., Any] | None = None) -> None:
     """Register the function answering the fact `name` (see the rules that ask for it), and
-    optionally the one stating it as an SQL condition on the same arguments."""
+    optionally the one stating it as an SQL condition on the same arguments, of which it may
+    read only the `id` (the statement is built once, with parameters in their place)."""
     _FACTS[name] = fn
     if clause is not None:
         _CLAUSES[name] = clause
@@ -103,6 +104,34 @@ def _fact_key(name: str, args: tuple) -> tuple:
     return ("fact", name, *((a.__class__.__name__, getattr(a, "id", a)) for a in args))
 
 
+class _Placeholder:
+    """Stands for an argument of a fact in a statement built once and run many times: its
+    `id` is a bound parameter (the conditions read nothing else of their arguments)."""
+
+    def __init__(self, name: str):
+        self.id = bindparam(name, type_=Integer)
+
+
+# (fact names and arities, whether the roles are read) -> the statement asking them all.
+_PREFETCH_STATEMENTS: dict[tuple, Any] = {}
+
+
+def _prefetch_statement(shape: tuple, with_roles: bool):
+    """The SELECT answering the facts of `shape` ((name, arity) pairs) and maybe the roles,
+    built once per shape: building SQLAlchemy statements costs more than running them."""
+    key = (shape, with_roles)
+    statement = _PREFETCH_STATEMENTS.get(key)
+    if statement is None:
+        columns = [_CLAUSES[name](*(_Placeholder(f"fact_{n}_{i}") for i in range(arity))).label(f"fact_{n}")
+                   for n, (name, arity) in enumerate(shape)]
+        if with_roles:
+            columns.append(select(func.aggregate_strings(cast(EventRole.role, String), ",")).where(
+                EventRole.user_id == bindparam("roles_user", type_=Integer),
+                EventRole.event_id == bindparam("roles_event", type_=Integer)).scalar_subquery().label("roles"))
+        statement = _PREFETCH_STATEMENTS[key] = select(*columns)
+    return statement
+
+
 def prefetch_facts(*asked: tuple[str, tuple], roles: tuple | None = None) -> None:
     """Answer the facts `asked` ((name, args) pairs), and `roles_of(*roles)` when given a
     (user, event) pair, for the rest of this request in one query; facts with no SQL
@@ -111,16 +140,16 @@ def prefetch_facts(*asked: tuple[str, tuple], roles: tuple | None = None) -> Non
     if cache is None:
         return
     wanted = [(name, args) for name, args in asked if name in _CLAUSES and _fact_key(name, args) not in cache]
-    columns = [_CLAUSES[name](*args).label(f"fact_{n}") for n, (name, args) in enumerate(wanted)]
     roles_key = ("roles", roles[0].id, roles[1].id) if roles else None
-    if roles_key is not None and roles_key not in cache:
-        columns.append(select(func.aggregate_strings(cast(EventRole.role, String), ",")).where(
-            EventRole.user_id == roles[0].id, EventRole.event_id == roles[1].id).scalar_subquery().label("roles"))
-    else:
+    if roles_key is not None and roles_key in cache:
         roles_key = None
-    if not columns:
+    if not wanted and roles_key is None:
         return
-    row = db.session.execute(select(*columns)).one()
+    params = {f"fact_{n}_{i}": arg.id for n, (_name, args) in enumerate(wanted) for i, arg in enumerate(args)}
+    if roles_key is not None:
+        params.update(roles_user=roles_key[1], roles_event=roles_key[2])
+    statement = _prefetch_statement(tuple((name, len(args)) for name, args in wanted), roles_key is not None)
+    row = db.session.execute(statement, params).one()
     for (name, args), value in zip(wanted, row, strict=False):
         cache[_fact_key(name, args)] = bool(value)
     if roles_key is not None:
