@@ -2,16 +2,17 @@
 from the files of the swagger-ui-py package, no CDN), and the token pages."""
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
-import swagger_ui
 from flask import abort, current_app, jsonify, render_template, send_from_directory
 
 from app.api import bp, pages, webhook_pages  # noqa: F401 (they attach their pages to bp)
 from app.api.auth import public
 from app.api.setup import API_PREFIX, init_api
 
-SWAGGER_DIR = Path(swagger_ui.__file__).resolve().parent / "static"
+# Found without importing the package (it brings YAML along: some 2 MB in every worker).
+SWAGGER_DIR = Path(find_spec("swagger_ui").origin).resolve().parent / "static"
 SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}
 # Swagger UI sets some styles inline; the documentation page alone allows that.
 DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
