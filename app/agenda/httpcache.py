@@ -54,6 +54,10 @@ from app.agenda.cache import public_state
 from app.extensions import db
 
 MARK_HEADER = "X-Public-Cache"
+# Set on a logged-in reader's page that is every audience's (`mark_shared`): read by the
+# cache for readers with a session, never a reason to store a response.
+SHARED_HEADER = "X-Public-Cache-Shared"
+_OWN_HEADERS = (MARK_HEADER, SHARED_HEADER)
 _PATHS = re.compile(r"^/e/(?P<slug>[A-Za-z0-9-]{1,64})/(?:agenda|schedule\.json|schedule\.xml|agenda\.ics"
                     r"|sessions/\d{1,10}|speakers|speakers/\d{1,10})$")
 # The per-user overlay of the shared pages (app.main.overlay): a visitor without a
@@ -278,10 +282,10 @@ class PublicPageCache:
         path = environ["PATH_INFO"]
 
         def strip(status, headers, exc_info=None):
-            mark = next((v for k, v in headers if k == MARK_HEADER), None)
+            mark = next((v for k, v in headers if k == SHARED_HEADER), None)
             if mark is not None and status.startswith("200"):
                 self._share(path, mark)
-            return start_response(status, [h for h in headers if h[0] != MARK_HEADER], exc_info)
+            return start_response(status, [h for h in headers if h[0] not in _OWN_HEADERS], exc_info)
 
         return self.wsgi_app(environ, strip)
 
@@ -351,8 +355,8 @@ class PublicPageCache:
 
         def capture(status, headers, exc_info=None):
             captured["status"], captured["headers"] = status, headers
-            sent = [h for h in headers if h[0] != MARK_HEADER]
-            if len(sent) < len(headers):  # a stored page: later answers vary by Accept-Encoding
+            sent = [h for h in headers if h[0] not in _OWN_HEADERS]
+            if any(h[0] == MARK_HEADER for h in headers):  # a stored page: later answers vary by Accept-Encoding
                 sent = _with_vary(sent, "Accept-Encoding")
             return start_response(status, sent, exc_info)
 
@@ -371,7 +375,7 @@ class PublicPageCache:
                 result.close()
         token, locale, *rest = mark.split(" ")
         if locale == key[1] or not key[1]:
-            kept = [(k, v) for k, v in headers if k != MARK_HEADER]
+            kept = [(k, v) for k, v in headers if k not in _OWN_HEADERS]
             lookup = {k.lower(): v for k, v in kept}
             etag = lookup.get("etag")
             entry = _Entry(token=token, status=captured["status"], headers=kept, body=body,
@@ -389,7 +393,7 @@ class PublicPageCache:
 
     def _strip_mark(self, environ, start_response):
         def strip(status, headers, exc_info=None):
-            return start_response(status, [h for h in headers if h[0] != MARK_HEADER], exc_info)
+            return start_response(status, [h for h in headers if h[0] not in _OWN_HEADERS], exc_info)
 
         return self.wsgi_app(environ, strip)
 
@@ -414,8 +418,8 @@ def mark_shared(response, token: str, locale: str):
     """Tell the HTTP cache that `response`, given to a reader with a session, is the page in
     `locale` that every reader gets: it may give them the copy stored for visitors (the mark
     is taken off before the response leaves)."""
-    response.headers[MARK_HEADER] = f"{token} {locale} {_EVERYONE}"
+    response.headers[SHARED_HEADER] = f"{token} {locale} {_EVERYONE}"
     return response
 
 
-__all__ = ["PublicPageCache", "mark_public", "mark_shared", "MARK_HEADER", "quote_etag"]
+__all__ = ["PublicPageCache", "mark_public", "mark_shared", "MARK_HEADER", "SHARED_HEADER", "quote_etag"]
