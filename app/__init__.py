@@ -58,13 +58,13 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager
     from app.i18n import select_locale
-    from app.utils import locks, storage
+    from app.utils import locks, migrations, storage
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
-                     compare_type=True)
+    migrations.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
+                        compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     # Flask-Login's own wording is English only: the message comes from the catalogue.

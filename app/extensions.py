@@ -1,4 +1,5 @@
-"""Extensions are created here, unbound, and bound to an app in create_app()."""
+"""Extensions are created here, unbound, and bound to an app in create_app(). The
+migrations (Flask-Migrate) are bound there too, lazily: `app.utils.migrations`."""
 from __future__ import annotations
 
 from flask import request
@@ -6,7 +7,6 @@ from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -32,7 +32,6 @@ def client_ip() -> str:
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

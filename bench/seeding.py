@@ -62,7 +62,8 @@ def staff_cookie(app, user) -> str:
     db.session.commit()
     now = int(utcnow().timestamp())
     value = app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": user.get_id(), "sid": sid, "_fresh": True, "auth_at": now, "seen_at": now})
+        {"_user_id": user.get_id(), "sid": sid, "_fresh": True, "auth_at": now, "seen_at": now,
+         "lang": user.locale or "en"})
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 

@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
 from app.accounts.models import LoginSession, User
 from app.extensions import db
@@ -59,6 +59,12 @@ def end_all_sessions(user: User) -> None:
                                                   LoginSession.ended_at.is_(None)).values(ended_at=utcnow()))
 
 
+# Asked on every request of a logged-in user: built once, run with the request's values.
+_LOGIN = (select(User).join(LoginSession, LoginSession.user_id == User.id)
+          .where(User.id == bindparam("user_id"), LoginSession.token_hash == bindparam("token_hash"),
+                 LoginSession.ended_at.is_(None), LoginSession.created_at > bindparam("since")))
+
+
 def load_user(user_id: str, raw: str | None) -> User | None:
     """The user a browser's session names, or None when that session has ended.
 
@@ -67,10 +73,8 @@ def load_user(user_id: str, raw: str | None) -> User | None:
     number, _, token = (user_id or "").partition(":")
     if not number.isdigit() or len(number) > 18 or not token or not raw or len(raw) > 128:
         return None
-    user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == int(number), LoginSession.token_hash == _hash(raw), LoginSession.ended_at.is_(None),
-               LoginSession.created_at > utcnow() - _lifetime()))
+    user = db.session.scalar(_LOGIN, {"user_id": int(number), "token_hash": _hash(raw),
+                                      "since": utcnow() - _lifetime()})
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

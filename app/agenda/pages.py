@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app.agenda import cache
-from app.agenda.httpcache import mark_public
+from app.agenda.httpcache import mark_public, mark_shared
 from app.agenda.models import Publication, Visibility
 from app.agenda.services import viewer_categories
 from app.extensions import db
@@ -132,6 +132,11 @@ def serve(state: cache.PublicState, kind: str, render: Callable[[], str | bytes]
     response.headers["Cache-Control"] = "public, no-cache" if visitor else "private, no-cache"
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Content-Language"] = locale
+    # While no session is restricted, this is every reader's page, logged in or not (known
+    # here without a query once a logged-in reader's audience has been read: `audience`).
+    everyone = variant == "pub" and _RESTRICTED.get(state.token) is False
     if visitor and response.status_code == 200:
-        mark_public(response, state.token, locale)
+        mark_public(response, state.token, locale, everyone=everyone)
+    elif everyone and response.status_code == 200:
+        mark_shared(response, state.token, locale)
     return response

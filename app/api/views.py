@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import swagger_ui
 from flask import abort, current_app, jsonify, render_template, send_from_directory
 
 from app.api import bp, pages, webhook_pages  # noqa: F401 (they attach their pages to bp)
 from app.api.auth import public
 from app.api.setup import API_PREFIX, init_api
 
-SWAGGER_DIR = Path(swagger_ui.__file__).resolve().parent / "static"
 SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}
 # Swagger UI sets some styles inline; the documentation page alone allows that.
 DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
@@ -39,4 +37,6 @@ def docs():
 def docs_file(filename):
     if filename not in SWAGGER_FILES:
         abort(404)
-    return send_from_directory(SWAGGER_DIR, filename, max_age=86400)
+    import swagger_ui  # imported here, by the first request for its files: not every worker needs it
+
+    return send_from_directory(Path(swagger_ui.__file__).resolve().parent / "static", filename, max_age=86400)

@@ -44,7 +44,7 @@ def connect(app) -> None:
     both sides announce; a publication of the agenda bumps the bilaterals it overruns; the
     meetings a person takes part in are in their copy of their data, and leave it on erasure;
     the dashboards count requests per state and list the day's meetings."""
-    policy.provide("has_bilaterals_page", services.has_bilaterals_page)
+    policy.provide("has_bilaterals_page", services.has_bilaterals_page, clause=services.has_bilaterals_page_clause)
     policy.provide("acts_for_a_delegation", _acts_for_a_delegation)
     policy.provide("sees_bilateral", _sees)
     policy.provide("acts_for_bilateral", lambda user, bilateral: bool(services.sides_acted_for(user, bilateral)))

@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import segno
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -180,6 +179,8 @@ def draw_qr(pdf: FPDF, content: str, x: float, y: float, size: float) -> None:
     modules in a row become one rectangle, which keeps pages small."""
     # A fixed mask: searching for the best of the eight costs more than the rest of the badge, and
     # any mask gives a valid code (bench/badges_bench.py; the scan test reads it back).
+    import segno  # imported here: only badge printing draws QR codes
+
     qr = segno.make(content, error="m", micro=False, mask=4)
     matrix = qr.matrix
     n = len(matrix)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.policy import can, participant_list_is_public
+from app.policy import can, participant_list_is_public, prefetch_menu_facts
 from app.registration.services import live_registration
 
 # (endpoint, label, who sees it: "all", "unregistered" (visitors and users without a
@@ -44,6 +44,7 @@ def registration_read(event, user, registration) -> None:
 
 
 def event_nav(user, event) -> list[tuple[str, str, str]]:
+    prefetch_menu_facts(user, event)  # the questions below, in one query
     items = []
     registered = None
     for endpoint, label, audience in EVENT_NAV:

@@ -7,8 +7,6 @@ answers, and the database has every migration this code expects.
 """
 from __future__ import annotations
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 from limits.storage import storage_from_string
 from sqlalchemy import text
@@ -68,11 +66,15 @@ def expected_heads() -> set[str]:
     """The head revisions of the migrations shipped with this code (read once)."""
     cache = _cache()
     if "heads" not in cache:
+        from alembic.script import ScriptDirectory  # imported here: some 10 MB a worker only needs for this
+
         cache["heads"] = set(ScriptDirectory(current_app.extensions["migrate"].directory).get_heads())
     return cache["heads"]
 
 
 def check_migrations() -> str:
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with db.engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())

@@ -20,7 +20,7 @@ from hashlib import sha256
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from icalendar import Event as ICalEvent
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -71,14 +71,17 @@ def signups_of(event, user) -> dict[int, SessionSignup]:
         SessionSignup.state != SignupState.cancelled))}
 
 
+# Asked by every overlay of the shared pages: built once, run with the event's and user's ids.
+_MARKS = (select(AgendaStar.session_id, literal(True)).where(AgendaStar.event_id == bindparam("event_id"),
+                                                              AgendaStar.user_id == bindparam("user_id"))
+          .union_all(select(SessionSignup.session_id, literal(False)).where(
+              SessionSignup.event_id == bindparam("event_id"), SessionSignup.user_id == bindparam("user_id"),
+              SessionSignup.state != SignupState.cancelled)))
+
+
 def marks_of(event, user) -> tuple[set[int], set[int]]:
     """(starred session ids, ids of sessions signed up for and not cancelled), in one query."""
-    rows = db.session.execute(
-        select(AgendaStar.session_id, literal(True)).where(AgendaStar.event_id == event.id,
-                                                           AgendaStar.user_id == user.id)
-        .union_all(select(SessionSignup.session_id, literal(False)).where(
-            SessionSignup.event_id == event.id, SessionSignup.user_id == user.id,
-            SessionSignup.state != SignupState.cancelled))).all()
+    rows = db.session.execute(_MARKS, {"event_id": event.id, "user_id": user.id}).all()
     return ({session_id for session_id, starred in rows if starred},
             {session_id for session_id, starred in rows if not starred})
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Integer, String, bindparam, cast, func, select
 
 from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
@@ -84,14 +84,85 @@ _PUBLIC_RULES: dict[str, Callable[[Any, Any], bool]] = {}
 # Facts the rules need from the domains above (is the participant list on, is this user a speaker...): name -> fn,
 # registered by each domain's wiring through `provide`, so that this module never imports a domain's models.
 _FACTS: dict[str, Callable[..., Any]] = {}
+# The same facts as SQL conditions, for those a domain can state so: name -> fn(*args) -> a boolean
+# SQL expression. A page that needs several of them (an event's menu) reads them in one query
+# (`prefetch_facts`).
+_CLAUSES: dict[str, Callable[..., Any]] = {}
 
 
-def provide(name: str, fn: Callable[..., Any]) -> None:
-    """Register the function answering the fact `name` (see the rules that ask for it)."""
+def provide(name: str, fn: Callable[..., Any], *, clause: Callable[..., Any] | None = None) -> None:
+    """Register the function answering the fact `name` (see the rules that ask for it), and
+    optionally the one stating it as an SQL condition on the same arguments, of which it may
+    read only the `id` (the statement is built once, with parameters in their place)."""
     _FACTS[name] = fn
+    if clause is not None:
+        _CLAUSES[name] = clause
+
+
+def _fact_key(name: str, args: tuple) -> tuple:
+    # __class__, not type(): `current_user` is a proxy of the user.
+    return ("fact", name, *((a.__class__.__name__, getattr(a, "id", a)) for a in args))
+
+
+class _Placeholder:
+    """Stands for an argument of a fact in a statement built once and run many times: its
+    `id` is a bound parameter (the conditions read nothing else of their arguments)."""
+
+    def __init__(self, name: str):
+        self.id = bindparam(name, type_=Integer)
+
+
+# (fact names and arities, whether the roles are read) -> the statement asking them all.
+_PREFETCH_STATEMENTS: dict[tuple, Any] = {}
+
+
+def _prefetch_statement(shape: tuple, with_roles: bool):
+    """The SELECT answering the facts of `shape` ((name, arity) pairs) and maybe the roles,
+    built once per shape: building SQLAlchemy statements costs more than running them."""
+    key = (shape, with_roles)
+    statement = _PREFETCH_STATEMENTS.get(key)
+    if statement is None:
+        columns = [_CLAUSES[name](*(_Placeholder(f"fact_{n}_{i}") for i in range(arity))).label(f"fact_{n}")
+                   for n, (name, arity) in enumerate(shape)]
+        if with_roles:
+            columns.append(select(func.aggregate_strings(cast(EventRole.role, String), ",")).where(
+                EventRole.user_id == bindparam("roles_user", type_=Integer),
+                EventRole.event_id == bindparam("roles_event", type_=Integer)).scalar_subquery().label("roles"))
+        statement = _PREFETCH_STATEMENTS[key] = select(*columns)
+    return statement
+
+
+def prefetch_facts(*asked: tuple[str, tuple], roles: tuple | None = None) -> None:
+    """Answer the facts `asked` ((name, args) pairs), and `roles_of(*roles)` when given a
+    (user, event) pair, for the rest of this request in one query; facts with no SQL
+    condition, or answered already, are left to be asked as usual."""
+    cache = _request_cache()
+    if cache is None:
+        return
+    wanted = [(name, args) for name, args in asked if name in _CLAUSES and _fact_key(name, args) not in cache]
+    roles_key = ("roles", roles[0].id, roles[1].id) if roles else None
+    if roles_key is not None and roles_key in cache:
+        roles_key = None
+    if not wanted and roles_key is None:
+        return
+    params = {f"fact_{n}_{i}": arg.id for n, (_name, args) in enumerate(wanted) for i, arg in enumerate(args)}
+    if roles_key is not None:
+        params.update(roles_user=roles_key[1], roles_event=roles_key[2])
+    statement = _prefetch_statement(tuple((name, len(args)) for name, args in wanted), roles_key is not None)
+    row = db.session.execute(statement, params).one()
+    for (name, args), value in zip(wanted, row, strict=False):
+        cache[_fact_key(name, args)] = bool(value)
+    if roles_key is not None:
+        names = row[-1]
+        cache[roles_key] = frozenset(EventRoleName[n] for n in names.split(",")) if names else frozenset()
 
 
 def _fact(name: str, *args) -> Any:
+    cache = _request_cache() if name in _CLAUSES else None
+    if cache is not None:
+        known = cache.get(_fact_key(name, args))
+        if known is not None:
+            return known
     try:
         answer = _FACTS[name]
     except KeyError:
@@ -355,4 +426,4 @@ def ensure(action: str, target) -> None:
 
 # The owner and public rules register themselves with the decorators above.
 from app.policy import rules  # noqa: E402,F401
-from app.policy.rules import participant_list_is_public  # noqa: E402,F401
+from app.policy.rules import participant_list_is_public, prefetch_menu_facts  # noqa: E402,F401

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.events.models import Event, EventRole, EventRoleName
 from app.extensions import db
 from app.policy import (_OBJECT_RULES, EVENT_ACTIONS, _event_of, _fact, _is_team, _request_cache, can,
-                        object_rule, public_rule, roles_of)
+                        object_rule, prefetch_facts, public_rule, roles_of)
 
 
 # --- Background jobs -----------------------------------------------------------------
@@ -94,6 +94,20 @@ def participant_list_is_public(event: Event) -> bool:
     if cache is not None:
         cache[key] = switched_on
     return switched_on
+
+
+def prefetch_menu_facts(user, event: Event) -> None:
+    """An event's menu asks, for a logged-in user, whether the participant list is public,
+    whether the speaker portal and the bilaterals page open for them, and which organiser
+    roles they hold: the facts behind those rules and the roles are read in one query
+    (`prefetch_facts`) instead of one each."""
+    if (not isinstance(event, Event) or user is None or not getattr(user, "is_authenticated", False)
+            or not user.is_active or user.is_admin):
+        return
+    asked = [("speaks_at_event", (user, event)), ("has_bilaterals_page", (user, event))]
+    if event.published:
+        asked.append(("participant_list_switched_on", (event,)))
+    prefetch_facts(*asked, roles=(user, event))
 
 
 @public_rule("participants.view")

@@ -7,7 +7,8 @@ from app.accounts.services import email_verified
 from app.jobs import services as jobs
 from app.privacy import providers as privacy
 from app.registration import keys, personal_data, photos, travel_watch
-from app.registration.services import (is_approved_delegate, participant_list_switched_on, purge_passports,
+from app.registration.services import (is_approved_delegate, participant_list_switched_on,
+                                       participant_list_switched_on_clause, purge_passports,
                                        queue_all_travel_reminders, submit_drafts_on_verification)
 
 
@@ -21,7 +22,8 @@ def connect(app) -> None:
     photos.connect_session_hooks()
     travel_watch.connect_session_hooks()
     keys.connect_session_hooks()
-    policy.provide("participant_list_switched_on", participant_list_switched_on)
+    policy.provide("participant_list_switched_on", participant_list_switched_on,
+                   clause=participant_list_switched_on_clause)
     policy.provide("is_approved_delegate", is_approved_delegate)
     # Personal data rights: this domain exports, erases and anonymises its own records.
     privacy.register_export("registration", personal_data.export)

@@ -13,12 +13,13 @@ from app.privacy import providers as privacy
 from app.speakers import personal_data
 from app.speakers.conflicts import speaker_conflicts
 from app.speakers.services.agenda_answers import (busy_speakers, confirmed_speakers, public_profiles,
-                                                  speaker_is_listed, speaks_at_event, speaks_in_session)
+                                                  speaker_is_listed, speaks_at_event, speaks_at_event_clause,
+                                                  speaks_in_session)
 
 
 def connect(app) -> None:
     """The agenda's and the access rules' questions about speakers are answered here."""
-    policy.provide("speaks_at_event", speaks_at_event)
+    policy.provide("speaks_at_event", speaks_at_event, clause=speaks_at_event_clause)
     policy.provide("speaks_in_session", speaks_in_session)
     policy.provide("speaker_is_listed", speaker_is_listed)
     providers.register_confirmed_speakers(confirmed_speakers)

@@ -1,13 +1,15 @@
 """The HTTP cache in front of the published agenda: what visitors without a session get."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from app.agenda import services as svc
 from app.extensions import db
 from tests.agenda.conftest import add_session, at
 from tests.agenda.test_public_views import FEEDS, published  # noqa: F401 - fixture
-from tests.factories import login, make_user
+from tests.factories import login, login_session, make_user
 
 PAGES = ("/e/astana/agenda",) + FEEDS
 
@@ -184,3 +186,109 @@ def test_accept_encoding_is_read_as_rfc_9110_says(header, accepted):
     from app.agenda.httpcache import accepts_gzip
 
     assert accepts_gzip(header) is accepted
+
+
+# --- readers with a session ------------------------------------------------------------
+
+@pytest.fixture
+def open_agenda(summit):
+    """A published agenda without restricted sessions: every reader gets the same page."""
+    event, rooms, tracks = summit
+    add_session(event, rooms[0], at(9), at(10), title="Opening plenary", track=tracks[0])
+    add_session(event, rooms[1], at(11), at(12), title="Green bonds workshop", track=tracks[1])
+    svc.publish_agenda(event, actor=None)
+    db.session.commit()
+    return event
+
+
+def _reader(app, name: str = "Dilnoza", **session_values):
+    """A client logged in as a new user, with the session the login view writes."""
+    user = make_user(f"{name.lower()}@example.org", given_name=name)
+    db.session.commit()
+    client = app.test_client()
+    login_session(client, user)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+        session.update(session_values)
+    return client
+
+
+SHARED = ("/e/astana/agenda", "/e/astana/speakers")
+
+
+@pytest.mark.parametrize("url", SHARED)
+def test_a_logged_in_reader_gets_the_stored_page_without_running_flask(app, open_agenda, count_queries, url):
+    visitor = app.test_client().get(url, headers={"Accept-Language": "en"})  # rendered and stored
+    reader = _reader(app)
+    with count_queries() as queries:
+        first = reader.get(url)  # Flask learns that no audience sees other sessions, and says so
+    assert first.data == visitor.data and queries.count > 1
+    assert "X-Public-Cache" not in first.headers and "X-Public-Cache-Shared" not in first.headers
+    another = _reader(app, "Another")
+    with count_queries() as queries:
+        mine = another.get(url)
+    assert mine.status_code == 200 and mine.data == visitor.data
+    assert queries.count <= 1  # the publication's token, as for a visitor; not the login
+    assert "Dilnoza" not in mine.get_data(as_text=True)
+    assert mine.headers["Cache-Control"] == "private, no-cache"
+    assert "X-Accel-Expires" not in mine.headers and "Set-Cookie" not in mine.headers
+    assert "Cookie" in mine.headers["Vary"] and mine.headers["Content-Security-Policy"]
+    again = reader.get(url, headers={"If-None-Match": mine.headers["ETag"]})
+    assert again.status_code == 304
+    # A visitor who asked for no language of ours got the same English page.
+    app.extensions["public_page_cache"].forget()
+    app.test_client().get(url)
+    with count_queries() as queries:
+        assert reader.get(url).data == visitor.data
+    assert queries.count <= 1
+
+
+def test_each_reader_gets_the_page_in_the_language_of_their_session(app, open_agenda):
+    for lang in ("ru", "kk", "en"):
+        app.test_client().get("/e/astana/agenda", headers={"Accept-Language": lang})
+    for n in range(2):  # answered by Flask, then from memory
+        for lang in ("ru", "kk", "en"):
+            client = _reader(app, f"Reader{lang}{n}", lang=lang)
+            page = client.get("/e/astana/agenda", headers={"Accept-Language": "en"})
+            assert f'lang="{lang}"' in page.get_data(as_text=True)
+
+
+_FIRST = itertools.count()
+
+
+def _ran_flask(app, client, count_queries, url="/e/astana/agenda"):
+    app.test_client().get(url, headers={"Accept-Language": "en"})  # stored for visitors
+    _reader(app, f"First{next(_FIRST)}").get(url)  # and known to be every reader's page
+    with count_queries() as queries:
+        response = client.get(url)
+    return response, queries.count > 1
+
+
+def test_a_reader_with_a_message_waiting_gets_the_page_with_it(app, open_agenda, count_queries):
+    client = _reader(app, _flashes=[("info", "Your registration was received.")])
+    response, ran = _ran_flask(app, client, count_queries)
+    assert ran and "Your registration was received." in response.get_data(as_text=True)
+
+
+def test_an_idle_session_is_ended_by_flask_not_served_from_memory(app, open_agenda, count_queries):
+    client = _reader(app, seen_at=1)
+    response, ran = _ran_flask(app, client, count_queries)
+    assert ran and "Your session has ended" in response.get_data(as_text=True)
+
+
+def test_a_session_without_its_language_or_a_forged_cookie_is_answered_by_flask(app, open_agenda, count_queries):
+    client = _reader(app)
+    with client.session_transaction() as session:
+        del session["lang"]  # the profile's language: read by Flask
+    assert _ran_flask(app, client, count_queries)[1]
+    forged = app.test_client()
+    forged.set_cookie(app.config["SESSION_COOKIE_NAME"], "eyJfdXNlcl9pZCI6IjEifQ.forged.signature")
+    response, _ran = _ran_flask(app, forged, count_queries)
+    # Flask refused the cookie and answered as for a visitor.
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "public, no-cache"
+
+
+def test_readers_of_restricted_agendas_are_answered_by_flask(app, published, count_queries):  # noqa: F811
+    client = _reader(app)
+    response, ran = _ran_flask(app, client, count_queries)
+    assert ran and response.status_code == 200

@@ -1,5 +1,7 @@
 """A web worker starts without the heavy libraries only some requests need (PDFs, the
-job queue, badge signatures, spreadsheets): each would add megabytes to every worker."""
+job queue, badge signatures and QR codes, spreadsheets, the geodesy behind travel
+distances with its HTTP client) or that it never needs (the migrations, the package of
+the API documentation's files): each would add megabytes to every worker."""
 from __future__ import annotations
 
 import json
@@ -8,7 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("fpdf", "fontTools", "huey", "redis", "cryptography", "openpyxl", "pypdf")
+HEAVY = ("fpdf", "fontTools", "huey", "redis", "cryptography", "openpyxl", "pypdf", "alembic", "flask_migrate",
+         "geopy", "requests", "segno", "swagger_ui")
 
 
 def test_a_new_worker_has_not_loaded_the_heavy_libraries(tmp_path):

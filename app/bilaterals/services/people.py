@@ -58,12 +58,18 @@ def has_bilaterals_page(user, event) -> bool:
     approved members of a delegation."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
+    return bool(db.session.scalar(select(has_bilaterals_page_clause(user, event))))  # one query
+
+
+def has_bilaterals_page_clause(user, event):
+    """`has_bilaterals_page` of a logged-in user as an SQL condition (asked by every menu,
+    with other facts in one query)."""
     deputised = select(BilateralDeputy.delegation_id).where(BilateralDeputy.user_id == user.id)
     acting = select(Delegation.id).where(Delegation.event_id == event.id, or_(
         Delegation.head_user_id == user.id, Delegation.id.in_(deputised))).exists()
     attending = select(BilateralAttendee.id).join(Bilateral).where(Bilateral.event_id == event.id,
                                                                    BilateralAttendee.user_id == user.id).exists()
-    return bool(db.session.scalar(select(or_(acting, attending))))  # one query: asked by every menu
+    return or_(acting, attending)
 
 
 def members(delegation: Delegation) -> list[Registration]:

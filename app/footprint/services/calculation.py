@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from geopy.distance import great_circle
-
 from app.utils.places import Place
 
 MODES = ("air", "rail", "bus", "car")
@@ -122,6 +120,8 @@ class Figures:
 
 def distance_km(a: Place, b: Place) -> float:
     """Great-circle distance in kilometres."""
+    from geopy.distance import great_circle  # imported here: geopy brings requests, some 6 MB a worker
+
     return great_circle((a.lat, a.lon), (b.lat, b.lon)).km
 
 

@@ -38,7 +38,8 @@ from app.registration.services.configuration import (add_question, CATEGORY_FIEL
                                                      SETTINGS_FIELDS, update_question, update_settings)  # noqa: F401
 from app.registration.services.participants import (is_approved_delegate, MAX_SEARCH_WORDS,
                                                     participant_countries, PARTICIPANT_FIELDS,
-                                                    participant_list_switched_on, participant_query,
+                                                    participant_list_switched_on,
+                                                    participant_list_switched_on_clause, participant_query,
                                                     ParticipantFilters, participants_page)  # noqa: F401
 from app.registration.services.delegations import (delegation_counts, DELEGATION_FIELDS, delegation_name_taken,
                                                    delegation_named, delegations_named, plain_name,

@@ -107,6 +107,12 @@ def participant_list_switched_on(event) -> bool:
                                   .where(RegistrationSettings.event_id == event.id)))
 
 
+def participant_list_switched_on_clause(event):
+    """`participant_list_switched_on` as an SQL condition (read with other facts in one query)."""
+    return select(RegistrationSettings.event_id).where(RegistrationSettings.event_id == event.id,
+                                                       RegistrationSettings.participant_list.is_(True)).exists()
+
+
 def is_approved_delegate(user, event) -> bool:
     """Whether `user` holds an approved registration for `event`."""
     return db.session.scalar(select(Registration.id).where(

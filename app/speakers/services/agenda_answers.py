@@ -54,6 +54,12 @@ def speaks_at_event(user, event) -> bool:
         SpeakerAssignment.event_id == event.id, SpeakerAssignment.user_id == user.id).limit(1)) is not None
 
 
+def speaks_at_event_clause(user, event):
+    """`speaks_at_event` as an SQL condition (read with other facts in one query)."""
+    return select(SpeakerAssignment.id).where(SpeakerAssignment.event_id == event.id,
+                                              SpeakerAssignment.user_id == user.id).exists()
+
+
 def speaks_in_session(user, session_id) -> bool:
     """Whether `user` has a speaker assignment in the session `session_id`."""
     return db.session.scalar(select(SpeakerAssignment.id).where(
