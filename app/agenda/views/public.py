@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.agenda import bp, cache, exports, pages, providers
+from app.agenda.listing import session_items
 from app.agenda import services as svc
 from app.agenda.httpcache import mark_public
 from app.agenda.models import SESSION_TYPE_LABELS, SessionType
@@ -170,6 +171,7 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
         return render_template("agenda/public/_agenda_body.html", event=event, agenda=agenda, filters=filters,
                                shown=shown if shown is not None else agenda.sessions,
                                type_choices=_type_choices, sdg_choices=_sdg_choices, page_lang=page_lang,
+                               session_items=session_items,
                                **_shared_labels(agenda, page_lang)).encode()
 
     if filters.active:
