@@ -91,11 +91,19 @@ def _session_url(event, s: PublicSession) -> str:
 _url_templates: dict[str, str] = {}
 
 
+def _text(value, lang: str):
+    """A multilingual text in the feed's language `lang`; anything else as it is. A feed
+    names its language once: picking it for each of thousands of texts asked Babel for
+    the locale every time."""
+    return value.in_(lang) if isinstance(value, Translated) else value
+
+
 # --- frab JSON ---------------------------------------------------------------------
 
 def schedule_json(event, agenda: PublicAgenda) -> bytes:
     """The c3voc schedule JSON (validates against the voc schedule schema)."""
     zone = agenda.timezone
+    lang = current_language()
     conference = {
         "acronym": acronym(event.slug),
         "title": event.title,
@@ -105,9 +113,9 @@ def schedule_json(event, agenda: PublicAgenda) -> bytes:
         "daysCount": 0,
         "timeslot_duration": "00:05",
         "url": external_url("agenda.public_agenda", slug=event.slug),
-        "tracks": [{"name": t["name"], "slug": t["slug"], "color": t["colour"]} for t in agenda.tracks],
-        "rooms": [{"name": r["name"], "guid": room_guid(event, r["id"]), "capacity": r.get("capacity"),
-                   "description": r.get("location") or None} for r in agenda.rooms],
+        "tracks": [{"name": _text(t["name"], lang), "slug": t["slug"], "color": t["colour"]} for t in agenda.tracks],
+        "rooms": [{"name": _text(r["name"], lang), "guid": room_guid(event, r["id"]), "capacity": r.get("capacity"),
+                   "description": _text(r.get("location"), lang) or None} for r in agenda.rooms],
         "days": [],
     }
     # The schema has no place field for a conference; `meta` is its open object.
@@ -116,11 +124,11 @@ def schedule_json(event, agenda: PublicAgenda) -> bytes:
         conference["meta"] = place
     if _ZONE_NAME.match(zone):
         conference["time_zone_name"] = zone
-    profiles = _public_profiles(event, agenda)
+    profiles = _public_profiles(event, agenda, lang)
     for index, day, start, end, sessions in _days(event, agenda):
-        rooms: dict[str, list] = {str(r["name"]): [] for r in agenda.rooms}
+        rooms: dict[str, list] = {str(_text(r["name"], lang)): [] for r in agenda.rooms}
         for s in sessions:
-            rooms.setdefault(str(s.room["name"]), []).append(_json_event(event, s, zone, profiles))
+            rooms.setdefault(str(_text(s.room["name"], lang)), []).append(_json_event(event, s, zone, profiles, lang))
         conference["days"].append({"index": index, "date": day.isoformat(), "day_start": start.isoformat(),
                                    "day_end": end.isoformat(), "rooms": rooms})
     conference["daysCount"] = len(conference["days"])
@@ -141,14 +149,14 @@ def language(s: PublicSession) -> str:
     return ", ".join(s.languages or [])
 
 
-def _public_profiles(event, agenda: PublicAgenda) -> dict[int, tuple[str | None, str | None]]:
+def _public_profiles(event, agenda: PublicAgenda, lang: str) -> dict[int, tuple[str | None, str | None]]:
     """{speaker id: (biography as plain text, photo URL)} of the agenda's confirmed speakers,
     whose profiles the public speaker directory shows: one query."""
     ids = {p.id for s in agenda.sessions for p in s.speakers}
     result = {}
     for user_id, profile in speaker_profiles(event, ids).items():
         avatar = external_url("speakers.photo", slug=event.slug, user_id=user_id) if profile.has_photo else None
-        result[user_id] = (markdown_to_text(profile.bio or "") or None, avatar)
+        result[user_id] = (markdown_to_text(_text(profile.bio or "", lang)) or None, avatar)
     return result
 
 
@@ -162,7 +170,8 @@ def _json_person(event, p, profiles: dict) -> dict:
     return person
 
 
-def _json_event(event, s: PublicSession, zone: str, profiles: dict | None = None) -> dict:
+def _json_event(event, s: PublicSession, zone: str, profiles: dict | None = None, lang: str | None = None) -> dict:
+    lang = lang or current_language()
     start = to_zone(s.starts_at, zone)
     return {
         "id": s.id,
@@ -171,15 +180,15 @@ def _json_event(event, s: PublicSession, zone: str, profiles: dict | None = None
         "start": start.strftime("%H:%M"),
         "end": to_zone(s.ends_at, zone).isoformat(),
         "duration": _hhmm(s.duration),
-        "room": s.room["name"],
+        "room": _text(s.room["name"], lang),
         "slug": session_slug(event, s),
         "url": _session_url(event, s),
-        "title": s.title,
+        "title": _text(s.title, lang),
         "subtitle": "",
-        "track": (s.track or {}).get("name"),
+        "track": _text((s.track or {}).get("name"), lang),
         "type": s.type,
         "language": language(s) or None,
-        "abstract": s.abstract,
+        "abstract": _text(s.abstract, lang),
         "description": None,
         "logo": None,
         "persons": [_json_person(event, p, profiles or {}) for p in s.speakers],
@@ -207,6 +216,7 @@ def _sub(parent, tag: str, text=None, **attrs):
 def schedule_xml(event, agenda: PublicAgenda) -> bytes:
     """The frab schedule XML (validates against the voc schedule XSD)."""
     zone = agenda.timezone
+    lang = current_language()
     root = etree.Element("schedule")
     _sub(root, "generator", name=GENERATOR, version="1")
     _sub(root, "url", external_url("agenda.schedule_xml", slug=event.slug))
@@ -223,7 +233,8 @@ def schedule_xml(event, agenda: PublicAgenda) -> bytes:
     _sub(conference, "url", external_url("agenda.public_agenda", slug=event.slug))
     _sub(conference, "time_zone_name", zone)
     for t in agenda.tracks:
-        _sub(conference, "track", t["name"], name=t["name"], color=t["colour"],
+        name = _text(t["name"], lang)
+        _sub(conference, "track", name, name=name, color=t["colour"],
              slug=t["slug"] if re.fullmatch(r"[a-z][a-z0-9-]+", t["slug"]) else None)
     for index, day, start, end, sessions in days:
         day_el = _sub(root, "day", date=day.isoformat(), start=start.isoformat(), end=end.isoformat(), index=index)
@@ -231,25 +242,25 @@ def schedule_xml(event, agenda: PublicAgenda) -> bytes:
         for s in sessions:
             by_room.setdefault(s.room["id"], []).append(s)
         for r in agenda.rooms:
-            room_el = _sub(day_el, "room", name=r["name"], guid=room_guid(event, r["id"]))
+            room_el = _sub(day_el, "room", name=_text(r["name"], lang), guid=room_guid(event, r["id"]))
             for s in by_room.get(r["id"], []):
-                _xml_event(room_el, event, s, zone)
+                _xml_event(room_el, event, s, zone, lang)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _xml_event(parent, event, s: PublicSession, zone: str) -> None:
+def _xml_event(parent, event, s: PublicSession, zone: str, lang: str) -> None:
     start = to_zone(s.starts_at, zone)
     el = _sub(parent, "event", id=s.id, guid=s.uid)
-    _sub(el, "room", s.room["name"])
-    _sub(el, "title", s.title)
+    _sub(el, "room", _text(s.room["name"], lang))
+    _sub(el, "title", _text(s.title, lang))
     _sub(el, "subtitle", "")
     _sub(el, "type", s.type)
     _sub(el, "date", start.isoformat())
     _sub(el, "start", start.strftime("%H:%M"))
     _sub(el, "duration", _hhmm(s.duration))
-    _sub(el, "abstract", s.abstract)
+    _sub(el, "abstract", _text(s.abstract, lang))
     _sub(el, "slug", session_slug(event, s))
-    _sub(el, "track", (s.track or {}).get("name", ""))
+    _sub(el, "track", _text((s.track or {}).get("name", ""), lang))
     persons = _sub(el, "persons")
     for p in s.speakers:
         _sub(persons, "person", p.name, id=p.id, guid=person_guid(event, p.id))
@@ -303,12 +314,21 @@ def _vtimezone(zone: str, first: date, last: date) -> bytes:
 _vevent_memo: dict[tuple, bytes] = {}
 
 
-def _vevent_bytes(event, s: PublicSession) -> bytes:
+def _calendar_key(event) -> tuple:
+    """The language and the event's texts that a VEVENT shows, in that language."""
+    lang = current_language()
+    return lang, event.id, _text(event.title, lang), _text(event.venue, lang)
+
+
+def _vevent_bytes(event, s: PublicSession, shared: tuple | None = None) -> bytes:
     """One VEVENT, remembered by everything it shows, so a new publication re-renders
-    only the sessions that changed (folding long lines is the slow part)."""
-    key = (current_language(), event.id, event.title, event.venue, s.uid, s.sequence, s.cancelled, s.title, s.starts_at, s.ends_at, s.abstract,
-           s.updated_at, tuple(sorted(s.room.items())), (s.track or {}).get("name"),
-           tuple((p.id, p.name) for p in s.speakers))
+    only the sessions that changed (folding long lines is the slow part). `shared`: what
+    every VEVENT of one calendar shares (see `_calendar_key`), worked out once."""
+    shared = shared or _calendar_key(event)
+    lang = shared[0]
+    key = (shared, s.uid, s.sequence, s.cancelled, _text(s.title, lang), s.starts_at, s.ends_at,
+           _text(s.abstract, lang), s.updated_at, tuple(sorted((k, _text(v, lang)) for k, v in s.room.items())),
+           _text((s.track or {}).get("name"), lang), tuple((p.id, p.name, p.role_label) for p in s.speakers))
     body = _vevent_memo.get(key)
     if body is None:
         body = _vevent(event, s).to_ical()
@@ -342,7 +362,8 @@ def calendar_ics(event, agenda: PublicAgenda, sessions: list[PublicSession] | No
     assert head.endswith(end)
     parts = [head[: -len(end)], _vtimezone(agenda.timezone, event.start_date - timedelta(days=1),
                                           event.end_date + timedelta(days=1))]
-    parts += [_vevent_bytes(event, s) for s in [*sessions, *(cancelled or [])]]
+    shared = _calendar_key(event)
+    parts += [_vevent_bytes(event, s, shared) for s in [*sessions, *(cancelled or [])]]
     parts += list(extra)
     parts.append(end)
     return b"".join(parts)

@@ -5,6 +5,8 @@ number, and a link keeps its address after its words.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -38,7 +40,14 @@ def markdown_to_text(text: str) -> str:
     on their own lines ("- " or "1. "), link addresses kept in brackets."""
     if not text:
         return ""
-    text = str(text)  # a multilingual text: the reader's version
+    return _plain(str(text))  # a multilingual text: the reader's version
+
+
+# Feeds write every confirmed speaker's biography and every session's abstract: parsing
+# them again on each publication took most of the time of schedule.json. The answer
+# depends on the text alone; bounded (a summit has a few thousand texts in all its languages).
+@lru_cache(maxsize=4096)
+def _plain(text: str) -> str:
     blocks: list[str] = []
     lists: list[list] = []   # [ordered, next number] per open list
     item_prefix = ""

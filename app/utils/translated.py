@@ -87,11 +87,13 @@ class Translated:
             source = next(iter(cleaned), _default_language())
         self._texts = cleaned
         self._source = source
-        base = fingerprint(cleaned.get(source, ""))
-        given = dict(origins) if origins is not None else None
-        # A translation whose origin is not known was made from today's source.
-        self._origins = {lang: (given.get(lang, base) if given is not None else base)
-                         for lang in cleaned if lang != source}
+        given = origins or {}
+        translations = [lang for lang in cleaned if lang != source]
+        # A translation whose origin is not known was made from today's source. Hashing it
+        # only then matters: pages read hundreds of texts whose origins are all stored.
+        base = (fingerprint(cleaned.get(source, "")) if any(lang not in given for lang in translations)
+                else "")
+        self._origins = {lang: given.get(lang, base) for lang in translations}
 
     # --- building -------------------------------------------------------------------
 

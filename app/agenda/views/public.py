@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.agenda import bp, cache, exports, pages, providers
+from app.agenda.listing import session_items
 from app.agenda import services as svc
 from app.agenda.httpcache import mark_public
 from app.agenda.models import SESSION_TYPE_LABELS, SessionType
@@ -19,6 +20,7 @@ from app.extensions import db
 from app.i18n import content_language
 from app.policy import get_event_or_404, public
 from app.utils.downloads import content_disposition
+from app.utils.translated import current_language, shown_markup
 
 FEED_TYPES = {
     "pdf": "application/pdf",
@@ -165,9 +167,12 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
 
     def render_body(agenda=None, shown=None) -> bytes:
         agenda = agenda or _agenda_for(state, categories)
+        page_lang = current_language()
         return render_template("agenda/public/_agenda_body.html", event=event, agenda=agenda, filters=filters,
                                shown=shown if shown is not None else agenda.sessions,
-                               type_choices=_type_choices, sdg_choices=_sdg_choices).encode()
+                               type_choices=_type_choices, sdg_choices=_sdg_choices, page_lang=page_lang,
+                               session_items=session_items,
+                               **_shared_labels(agenda, page_lang)).encode()
 
     if filters.active:
         agenda = _agenda_for(state, categories)
@@ -178,6 +183,18 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
         body, _wrote = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
     return render_template("agenda/public/agenda.html", event=event, body=Markup(body.decode()),
                            announced=providers.announced_meetings(event), title=_("Agenda"), **context)
+
+
+def _shared_labels(agenda, page_lang: str) -> dict:
+    """What hundreds of sessions repeat, resolved once per rendering: the names of rooms and
+    tracks in the page's language (with the lang of another language's version) and the SDG
+    badges. Picking a text's language asks Babel for the locale each time, which over every
+    session of a summit cost more than the rest of the page."""
+    return {
+        "room_names": {r["id"]: shown_markup(r["name"], page_lang) for r in agenda.rooms},
+        "track_names": {t["id"]: shown_markup(t["name"], page_lang) for t in agenda.tracks},
+        "sdg_badges": {n: str(sdg_badge(n)) for n in SDG_NAMES},
+    }
 
 
 def _page_cacheable() -> bool:
