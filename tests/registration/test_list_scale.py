@@ -92,16 +92,22 @@ def _bulk(event, category, start: int, n: int) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("query", ["", "?duplicates=1", "?q=given", "?country=KZ", "?country=KZ&state=submitted"])
-def test_list_pages_run_as_many_queries_with_5_or_50_rows(client, event, count_queries, query, monkeypatch):
-    # Pages of 5: both lists fill more than a page (one that ends on its first page is not counted).
-    monkeypatch.setattr("app.registration.views.review.PER_PAGE", 5)
-    monkeypatch.setattr(paging, "LOOKAHEAD_PAGES", 20)
+def _accreditation_officer_logged_in(client, event):
+    """An accreditation officer of the event, logged in; the category to register in."""
     category = make_category(event)
     officer = make_user()
     grant(officer, event, "accreditation")
     db.session.commit()
     login(client, officer)
+    return category
+
+
+@pytest.mark.parametrize("query", ["", "?duplicates=1", "?q=given", "?country=KZ", "?country=KZ&state=submitted"])
+def test_list_pages_run_as_many_queries_with_5_or_50_rows(client, event, count_queries, query, monkeypatch):
+    # Pages of 5: both lists fill more than a page (one that ends on its first page is not counted).
+    monkeypatch.setattr("app.registration.views.review.PER_PAGE", 5)
+    monkeypatch.setattr(paging, "LOOKAHEAD_PAGES", 20)
+    category = _accreditation_officer_logged_in(client, event)
     url = f"/e/{event.slug}/manage/registrations{query}"
     _bulk(event, category, 0, 6)
     g.pop("policy_cache", None)
@@ -225,11 +231,7 @@ def test_key_lock_numbers_are_stable_64_bit_numbers_per_event_and_key():
 
 def test_a_list_that_ends_on_its_page_is_not_counted(client, event, count_queries):
     """Its total is the rows shown: one statement fewer than a longer list, same total."""
-    category = make_category(event)
-    officer = make_user()
-    grant(officer, event, "accreditation")
-    db.session.commit()
-    login(client, officer)
+    category = _accreditation_officer_logged_in(client, event)
     url = f"/e/{event.slug}/manage/registrations"
     _bulk(event, category, 0, 6)
     g.pop("policy_cache", None)
