@@ -302,22 +302,20 @@ def test_an_upgraded_database_gets_the_published_factor_sets_and_its_events_wait
                 flask_migrate.downgrade(revision="0025_desk")
                 assert [(s.year, s.verified) for s in footprint.factor_sets()] == [(2023, True)]
                 db.session.remove()
-                flask_migrate.upgrade()
-                with db.engine.begin() as connection:
-                    set_2025 = connection.execute(text("SELECT id FROM footprint_factor_sets WHERE year = 2025")) \
-                        .scalar_one()
-                    connection.execute(text("UPDATE footprint_trips SET set_id = :id WHERE event_id = 1"),
-                                       {"id": set_2025})
-                flask_migrate.downgrade(revision="0025_desk")
+
+                def up_again_using(year, update):
+                    """Upgrade, make something use the `year` set (`update` names it :id), come down."""
+                    flask_migrate.upgrade()
+                    with db.engine.begin() as connection:
+                        set_id = connection.execute(text("SELECT id FROM footprint_factor_sets WHERE year = :year"),
+                                                    {"year": year}).scalar_one()
+                        connection.execute(text(update), {"id": set_id})
+                    flask_migrate.downgrade(revision="0025_desk")
+
+                up_again_using(2025, "UPDATE footprint_trips SET set_id = :id WHERE event_id = 1")
                 assert [s.year for s in footprint.factor_sets()] == [2025, 2023]     # a trip was computed with it
                 db.session.remove()
-                flask_migrate.upgrade()
-                with db.engine.begin() as connection:
-                    set_2026 = connection.execute(text("SELECT id FROM footprint_factor_sets WHERE year = 2026")) \
-                        .scalar_one()
-                    connection.execute(text("UPDATE footprint_settings SET factor_set_id = :id WHERE event_id = 2"),
-                                       {"id": set_2026})
-                flask_migrate.downgrade(revision="0025_desk")
+                up_again_using(2026, "UPDATE footprint_settings SET factor_set_id = :id WHERE event_id = 2")
                 assert [s.year for s in footprint.factor_sets()] == [2026, 2025, 2023]    # an event chose 2026
             finally:
                 db.session.remove()

@@ -186,6 +186,12 @@ def test_accreditation_generates_downloads_and_revokes_from_the_page(client, sum
     response = client.post("/e/astana/manage/visa-letters/issue", data={"pick": services.pick_token(farrukh)})
     assert response.status_code == 302
     letter = db.session.scalar(select(VisaLetter))
+    # The page's own links and buttons name this letter.
+    page = client.get("/e/astana/manage/visa-letters").get_data(as_text=True)
+    for lang in ("en", "ru", "kk"):
+        assert f'href="/e/astana/manage/visa-letters/{letter.public_id}.pdf?lang={lang}"' in page
+    assert f'action="/e/astana/manage/visa-letters/{letter.public_id}/revoke"' in page
+    assert 'action="/e/astana/manage/visa-letters/issue"' in page
     pdf = client.get(f"/e/astana/manage/visa-letters/{letter.public_id}.pdf?lang=ru")
     assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
     assert client.post(f"/e/astana/manage/visa-letters/{letter.public_id}/revoke",
@@ -263,3 +269,34 @@ def test_letter_of_another_event_is_not_found(client, summit, staff):
                        data={"reason": "x"}).status_code == 404
     db.session.expire_all()
     assert letter.state == LetterState.issued
+
+
+def test_with_csrf_on_every_form_of_the_letters_page_is_accepted(make_app, summit, farrukh, staff):
+    """The page's forms share one rendered CSRF field: each of them is taken by the server."""
+    from lxml import html
+
+    from tests.accounts.test_security import browser
+    from tests.factories import login_session
+
+    client = browser(make_app(WTF_CSRF_ENABLED=True))
+    login_session(client, staff["accreditation"])
+
+    def forms(action_end):
+        tree = html.fromstring(client.get("/e/astana/manage/visa-letters").get_data(as_text=True))
+        found = [f for f in tree.xpath("//form[@method='post']") if f.get("action").endswith(action_end)]
+        assert found, action_end
+        return found[0]
+
+    def send(form, **extra):
+        fields = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@name]")}
+        assert fields.get("csrf_token")
+        return client.post(form.get("action"), data={**fields, **extra})
+
+    assert send(forms("/issue")).status_code == 302
+    db.session.expire_all()
+    letter = db.session.scalar(select(VisaLetter))
+    assert send(forms(f"/{letter.public_id}/revoke"), reason="duplicate").status_code == 302
+    db.session.expire_all()
+    assert letter.state == LetterState.revoked
+    refused = client.post(f"/e/astana/manage/visa-letters/{letter.public_id}/revoke", data={"reason": "x"})
+    assert refused.status_code == 400
