@@ -28,11 +28,14 @@ Their own parts come from the overlay (`main.overlay`), which runs Flask in full
 login checked against the database, the session kept alive). A reader whose session
 fails any of those tests is answered by Flask, as before.
 
-Each stored page is also kept gzip-compressed, made once when it is stored, and given to
+Each stored page is also kept gzip-compressed, made once per stored page and given to
 every visitor whose browser accepts gzip (all of them do): the agenda of a summit is a
 few hundred KB of HTML and about a tenth of that compressed, which matters on a phone on
 the venue's network, and the load balancer in front then passes it on as it is instead of
-compressing it again for every request.
+compressing it again for every request. The copy is made once the first reader has been
+sent the page (when the server closes the response), so the reader who waited for the
+page to be rendered does not wait for it to be compressed too; a reader arriving before
+then gets it compressed at once.
 """
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from itsdangerous import BadSignature
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie, parse_date, quote_etag, unquote_etag
+from werkzeug.wsgi import ClosingIterator
 
 from app.agenda.cache import public_state
 from app.extensions import db
@@ -123,6 +127,8 @@ class _Entry:
     last_modified: str | None
     gzip_headers: list[tuple[str, str]] | None = None
     gzip_body: bytes | None = None
+    compress_tried: bool = False  # whether a gzip copy was made, or found not worth making
+    key: tuple[str, str] = ("", "")
     locale: str = ""  # the language the page is in (the key's may be "": none asked for)
     everyone: bool = False  # may be given to readers with a session too
 
@@ -306,7 +312,10 @@ class PublicPageCache:
             self._bytes -= entry.size
 
     def _serve(self, entry: _Entry, environ, start_response, *, private: bool = False):
-        compressed = entry.gzip_body is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        wants_gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        if wants_gzip and not entry.compress_tried:
+            self._compress(entry)
+        compressed = entry.gzip_body is not None and wants_gzip
         headers, body = (entry.gzip_headers, entry.gzip_body) if compressed else (entry.headers, entry.body)
         if private:
             # As Flask answers a reader with a session: for their browser only.
@@ -318,24 +327,35 @@ class PublicPageCache:
         start_response(entry.status, list(headers))
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    @staticmethod
-    def _compress(entry: _Entry) -> None:
-        """Keep a gzip copy of a text body, with its own ETag (another representation)."""
-        lookup = {k.lower(): v for k, v in entry.headers}
-        if (len(entry.body) < _MIN_COMPRESS or "content-encoding" in lookup
-                or not _COMPRESSIBLE.match(lookup.get("content-type", ""))):
+    def _compress(self, entry: _Entry) -> None:
+        """Keep a gzip copy of a text body, with its own ETag (another representation).
+        Made outside the lock; two threads making it at once keep one."""
+        if entry.compress_tried:
             return
-        body = gzip.compress(entry.body, compresslevel=_GZIP_LEVEL, mtime=0)
-        entry.headers = _with_vary(entry.headers, "Accept-Encoding")
-        headers = []
-        for name, value in entry.headers:
-            if name.lower() == "content-length":
-                value = str(len(body))
-            elif name.lower() == "etag" and entry.etag:
-                value = quote_etag(entry.etag + _GZIP_SUFFIX)
-            headers.append((name, value))
-        headers.append(("Content-Encoding", "gzip"))
-        entry.gzip_headers, entry.gzip_body = headers, body
+        lookup = {k.lower(): v for k, v in entry.headers}
+        made = None
+        if (len(entry.body) >= _MIN_COMPRESS and "content-encoding" not in lookup
+                and _COMPRESSIBLE.match(lookup.get("content-type", ""))):
+            body = gzip.compress(entry.body, compresslevel=_GZIP_LEVEL, mtime=0)
+            plain = entry.headers
+            headers = []
+            for name, value in plain:
+                if name.lower() == "content-length":
+                    value = str(len(body))
+                elif name.lower() == "etag" and entry.etag:
+                    value = quote_etag(entry.etag + _GZIP_SUFFIX)
+                headers.append((name, value))
+            headers.append(("Content-Encoding", "gzip"))
+            made = (plain, headers, body)
+        with self._lock:
+            if entry.compress_tried:
+                return
+            entry.compress_tried = True
+            if made is None:
+                return
+            entry.headers, entry.gzip_headers, entry.gzip_body = made
+            if self._entries.get(entry.key) is entry:
+                self._bytes += len(entry.gzip_body)
 
     @staticmethod
     def _not_modified(entry: _Entry, environ) -> bool:
@@ -375,13 +395,13 @@ class PublicPageCache:
                 result.close()
         token, locale, *rest = mark.split(" ")
         if locale == key[1] or not key[1]:
-            kept = [(k, v) for k, v in headers if k not in _OWN_HEADERS]
+            # As the first reader was sent it: later answers vary by Accept-Encoding.
+            kept = _with_vary([(k, v) for k, v in headers if k not in _OWN_HEADERS], "Accept-Encoding")
             lookup = {k.lower(): v for k, v in kept}
             etag = lookup.get("etag")
             entry = _Entry(token=token, status=captured["status"], headers=kept, body=body,
                            etag=unquote_etag(etag)[0] if etag else None, last_modified=lookup.get("last-modified"),
-                           locale=locale, everyone=_EVERYONE in rest)
-            self._compress(entry)
+                           locale=locale, everyone=_EVERYONE in rest, key=key)
             with self._lock:
                 self._drop(key)
                 self._entries[key] = entry
@@ -389,6 +409,8 @@ class PublicPageCache:
                 while len(self._entries) > self.max_entries or (self._bytes > self.max_bytes
                                                                 and len(self._entries) > 1):
                     self._bytes -= self._entries.popitem(last=False)[1].size
+            # The gzip copy is made once this reader has been sent the page.
+            return ClosingIterator([body], lambda: self._compress(entry))
         return [body]
 
     def _strip_mark(self, environ, start_response):

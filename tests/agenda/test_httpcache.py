@@ -292,3 +292,44 @@ def test_readers_of_restricted_agendas_are_answered_by_flask(app, published, cou
     client = _reader(app)
     response, ran = _ran_flask(app, client, count_queries)
     assert ran and response.status_code == 200
+
+
+def test_the_gzip_copy_is_made_once_the_first_reader_has_been_sent_the_page(app, published):  # noqa: F811
+    """The reader who waited for the page to be rendered does not wait for it to be
+    compressed: the server closes the response, then the copy is made for the next ones."""
+    import gzip
+
+    from werkzeug.test import EnvironBuilder
+
+    cache = app.extensions["public_page_cache"]
+    made = []
+    original = cache._compress
+    cache._compress = lambda entry: (made.append(entry.key), original(entry))[1]
+    try:
+        environ = EnvironBuilder(path="/e/astana/agenda", headers={"Accept-Encoding": "gzip"}).get_environ()
+        answer = app.wsgi_app(environ, lambda status, headers, exc_info=None: None)
+        body = b"".join(answer)
+        assert made == []  # sent first
+        answer.close()  # the server has sent it
+        assert made == [("/e/astana/agenda", "")]
+        packed = app.test_client().get("/e/astana/agenda", headers={"Accept-Encoding": "gzip"})
+    finally:
+        cache._compress = original
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == body
+
+
+def test_stored_pages_are_kept_compressed_in_the_shared_table(app, published):  # noqa: F811
+    from sqlalchemy import select
+
+    from app.agenda import cache
+    from app.agenda.models import RenderedPage
+
+    page = app.test_client().get("/e/astana/agenda").data
+    stored = db.session.scalars(select(RenderedPage.body)).all()
+    assert stored and all(body[:2] == b"\x1f\x8b" for body in stored if len(body) > 1024)
+    assert max(len(body) for body in stored) < len(page) / 2
+    # Another worker (nothing in its memory) reads it back as rendered.
+    cache.clear_memory()
+    app.extensions["public_page_cache"].forget()
+    assert app.test_client().get("/e/astana/agenda").data == page
