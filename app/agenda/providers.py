@@ -38,8 +38,10 @@ def _register(name: str, fn: Callable) -> Callable:
     return fn
 
 
-def register_confirmed_speakers(fn: Callable[[list[int]], dict[int, list[PublicSpeaker]]]) -> Callable:
-    """`fn(session_ids)` -> {session_id: [PublicSpeaker]}: accepted speakers, in order."""
+def register_confirmed_speakers(fn: Callable[..., dict[int, list[PublicSpeaker]]]) -> Callable:
+    """`fn(session_ids, event_id=None)` -> {session_id: [PublicSpeaker]}: accepted speakers, in
+    order. `event_id`, when given, is the event all the sessions belong to (a whole agenda):
+    the speakers may then be read by event rather than by hundreds of session ids."""
     return _register("confirmed_speakers", fn)
 
 
@@ -59,9 +61,9 @@ def register_speaker_profiles(fn: Callable) -> Callable:
     return _register("speaker_profiles", fn)
 
 
-def confirmed_speakers(session_ids: list[int]) -> dict[int, list[PublicSpeaker]]:
+def confirmed_speakers(session_ids: list[int], event_id: int | None = None) -> dict[int, list[PublicSpeaker]]:
     provider = _providers.get("confirmed_speakers")
-    return provider(session_ids) if provider is not None and session_ids else {}
+    return provider(session_ids, event_id=event_id) if provider is not None and session_ids else {}
 
 
 def busy_speakers(session_ids: list[int]) -> dict[int, set[int]]:

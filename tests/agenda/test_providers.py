@@ -63,3 +63,30 @@ def test_the_agenda_imports_nothing_from_the_speakers_domain():
                      else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             offenders += [f"{path.name}: {n}" for n in names if n == "importlib" or n.startswith("app.speakers")]
     assert offenders == []
+
+
+def test_a_whole_agenda_reads_its_speakers_by_event_and_keeps_only_the_sessions_asked_for(summit, count_queries):
+    """Past a few dozen sessions the speakers are read by the event, not by a list of ids; the
+    answer is the same: only the sessions asked for, each speaker once, in order."""
+    from app.extensions import db
+    from app.speakers.models import AssignmentRole, AssignmentState, SpeakerAssignment
+    from tests.factories import make_user
+
+    event, rooms, _ = summit
+    sessions = [add_session(event, rooms[n % 3], at(8 + n % 10, 5 * (n // 10)), at(8 + n % 10, 5 * (n // 10) + 4),
+                            title=f"Session {n}") for n in range(60)]
+    people = [make_user(f"speaker{n}@example.org", given_name=f"Name{n}", family_name="Speaker") for n in range(3)]
+    for n, session in enumerate(sessions):
+        for k, person in enumerate((people[n % 3], people[(n + 1) % 3])):
+            db.session.add(SpeakerAssignment(event_id=event.id, session_id=session.id, user_id=person.id,
+                                             role=AssignmentRole.panelist, position=k,
+                                             state=AssignmentState.accepted if n != 7 else AssignmentState.invited))
+    db.session.commit()
+    asked, event_id = [s.id for s in sessions[:55]], event.id
+    with count_queries() as queries:
+        by_event = agenda_answers.confirmed_speakers(asked, event_id=event_id)
+    assert queries.count == 1 and ":session_id" not in queries.statements[0]
+    by_ids = agenda_answers.confirmed_speakers(asked)
+    assert by_event == by_ids
+    assert set(by_event) == set(asked) - {sessions[7].id}  # the invited ones are not shown
+    assert [p.name for p in by_event[sessions[4].id]] == ["Name1 Speaker", "Name2 Speaker"]
