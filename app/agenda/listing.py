@@ -40,9 +40,25 @@ def session_items(*, page_lang: str, session_url_prefix: str, mark_prefix: str, 
     url_prefix, mark_prefix = str(escape(session_url_prefix)), str(escape(mark_prefix))
     star_label = escape(add_star)
 
+    # Sessions share their start and end times (a few dozen slots for hundreds of sessions):
+    # each time is written once per page.
+    times: dict = {}
+
+    def moment(value) -> str:
+        known = times.get(value)
+        if known is None:
+            known = times[value] = str(escape(utc_iso(value)))
+        return known
+
+    def clock(value) -> str:
+        known = times.get(("hm", value))
+        if known is None:
+            known = times[("hm", value)] = f"{value.hour:02d}:{value.minute:02d}"
+        return known
+
     def item(s: PublicSession) -> Markup:
-        track_id = s.track["id"] if s.track else ""
-        room_id = s.room["id"]
+        track_id = int(s.track["id"]) if s.track else ""
+        room_id = int(s.room["id"])
         room_name = room_names[room_id] if room_id in room_names else shown_markup(s.room["name"], page_lang)
         details = []
         if s.track:
@@ -64,12 +80,12 @@ def session_items(*, page_lang: str, session_url_prefix: str, mark_prefix: str, 
                     f'data-session="{s.id}"><button class="btn btn-link star-button" aria-label="{star_label}" '
                     f'title="{star_label}">☆</button></form>')
         session_type = str(escape(s.type))
-        start, end = escape(utc_iso(s.starts_at)), escape(utc_iso(s.ends_at))
+        session_id = int(s.id)
         return Markup(_ITEM.format(
-            track_class=escape(track_id or 0), id=int(s.id), track=escape(track_id), type=session_type,
-            sdgs=escape(" ".join(str(n) for n in s.sdgs)), room=escape(room_id), start=start, end=end,
-            start_hm=s.local_start.strftime("%H:%M"), end_hm=s.local_end.strftime("%H:%M"),
-            url=f"{url_prefix}{int(s.id)}", title=shown_markup(s.title, page_lang),
+            track_class=track_id or 0, id=session_id, track=track_id, type=session_type,
+            sdgs=" ".join(str(int(n)) for n in s.sdgs), room=room_id, start=moment(s.starts_at),
+            end=moment(s.ends_at), start_hm=clock(s.local_start), end_hm=clock(s.local_end),
+            url=f"{url_prefix}{session_id}", title=shown_markup(s.title, page_lang),
             type_label=labels.get(s.type, session_type), room_name=room_name, details="".join(details),
             speakers=speakers, star=star))
 

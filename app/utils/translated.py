@@ -112,8 +112,18 @@ class Translated:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], source: str | None = None) -> "Translated":
-        texts = {k: v for k, v in data.items() if not k.startswith("@") and isinstance(v, str)}
-        return cls(texts, data.get(SOURCE_KEY) or source, data.get(ORIGINS_KEY))
+        texts = {k: v for k, v in data.items() if isinstance(v, str) and not k.startswith("@") and v.strip()}
+        source = data.get(SOURCE_KEY) or source
+        origins = data.get(ORIGINS_KEY) or {}
+        if source and all(lang in origins for lang in texts if lang != source):
+            # As stored by `to_json` (a published agenda reads hundreds at a time): already
+            # clean, every translation's origin known; what __init__ would make, made directly.
+            made = object.__new__(cls)
+            made._texts = texts
+            made._source = source
+            made._origins = {lang: origins[lang] for lang in texts if lang != source}
+            return made
+        return cls(texts, source, origins)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
