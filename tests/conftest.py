@@ -128,6 +128,9 @@ def _app_context(app):
         from app.agenda import cache as agenda_cache
 
         agenda_cache.clear_memory()
+        from app.agenda import services as agenda_services
+
+        agenda_services.clear_read()
         if app.config.get("RATELIMIT_ENABLED"):
             from app.extensions import limiter
 

@@ -18,11 +18,12 @@ from flask import Response, abort, current_app, g, request, session as cookie_se
 from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.orm import defer
 
 from app.agenda import cache
 from app.agenda.httpcache import mark_public, mark_shared
 from app.agenda.models import Publication, Visibility
-from app.agenda.services import viewer_categories
+from app.agenda.services import has_restricted, viewer_categories
 from app.extensions import db
 from app.policy import can
 
@@ -66,13 +67,17 @@ def _has_restricted(state: cache.PublicState) -> bool:
         return False
     known = _RESTRICTED.get(state.token)
     if known is None:
-        publication = db.session.get(Publication, state.publication_id)
-        known = any(s.get("visibility") == Visibility.restricted.value
-                    for s in (publication.snapshot or {}).get("sessions", []))
+        known = has_restricted(published(state.publication_id))
         if len(_RESTRICTED) >= _RESTRICTED_MAX:
             _RESTRICTED.clear()
         _RESTRICTED[state.token] = known
     return known
+
+
+def published(publication_id: int) -> Publication:
+    """The publication, its snapshot left in the database until something reads it out (see
+    `app.agenda.services.public`: read out once per process)."""
+    return db.session.get(Publication, publication_id, options=[defer(Publication.snapshot)])
 
 
 def audience(state: cache.PublicState) -> tuple[frozenset[int] | None, str]:

@@ -333,3 +333,30 @@ def test_session_page_names_its_languages_in_the_readers_language(client, publis
     languages = '//dt[normalize-space()="{}"]/following-sibling::dd[1]'
     assert english.xpath(languages.format("Languages"))[0].text_content() == "Russian, English"
     assert russian.xpath(languages.format("Языки"))[0].text_content() == "Русский, английский"
+
+
+def test_a_change_keeping_the_publication_renders_the_agenda_without_reading_its_snapshot_again(
+        app, published, count_queries):
+    """A speaker confirming (the pages render again, the publication stays) does not load the
+    published snapshot again: this process has read it out once."""
+    from app.agenda.cache import invalidate_public_cache
+    from app.speakers.models import AssignmentRole, AssignmentState, SpeakerAssignment
+
+    event, opening, _workshop, _publication = published
+    first = app.test_client().get("/e/astana/agenda").get_data(as_text=True)
+    speaker = make_user("speaker@example.org", given_name="Dinara", family_name="Sultanbekova")
+    db.session.add(SpeakerAssignment(event_id=event.id, session_id=opening.id, user_id=speaker.id,
+                                     role=AssignmentRole.keynote, position=0, state=AssignmentState.accepted))
+    invalidate_public_cache(event)
+    db.session.commit()
+    db.session.close()  # a worker's next request starts with nothing loaded
+    with count_queries() as queries:
+        again = app.test_client().get("/e/astana/agenda").get_data(as_text=True)
+    assert "Dinara Sultanbekova" in again and "Dinara Sultanbekova" not in first
+    assert not [q for q in queries.statements if "snapshot" in q]
+    # A new publication is read out afresh.
+    event, room = db.session.merge(event), db.session.merge(opening).room
+    add_session(event, room, at(18), at(19), title="Closing ceremony")
+    svc.publish_agenda(event, actor=None)
+    db.session.commit()
+    assert "Closing ceremony" in app.test_client().get("/e/astana/agenda").get_data(as_text=True)

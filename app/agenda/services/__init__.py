@@ -16,8 +16,9 @@ from app.agenda.services.conflicts import (CONFLICT_CHECKS, ERROR, PUBLISH_CHECK
                                            speakers_by_session)
 from app.agenda.services.errors import AgendaError
 from app.agenda.services.markdown import markdown_problem, render_markdown
-from app.agenda.services.public import (AgendaFilters, PublicAgenda, PublicSession, public_agenda, public_sessions,
-                                        public_speakers, search_text, viewer_categories, visible_session_ids)
+from app.agenda.services.public import (AgendaFilters, PublicAgenda, PublicSession, clear_read, has_restricted,
+                                        public_agenda, public_sessions, public_speakers, search_text,
+                                        viewer_categories, visible_session_ids)
 from app.agenda.services.publication import (ConflictsOpen, build_snapshot, current_publication,
                                              current_publication_token, diff_snapshots,
                                              pending_changes, publications_of, publish_agenda)
@@ -37,5 +38,5 @@ __all__ = [
     "find_conflicts", "markdown_problem", "move_session", "open_conflicts", "pending_changes", "public_agenda",
     "public_sessions", "public_speakers", "publications_of", "publish_agenda", "registration_categories", "render_markdown",
     "room_clash", "rooms_of", "search_text", "sessions_of", "speakers_by_session", "tracks_of", "update_room",
-    "update_session", "update_track", "viewer_categories", "visible_session_ids",
+    "update_session", "update_track", "viewer_categories", "visible_session_ids", "clear_read", "has_restricted",
 ]

@@ -2,7 +2,9 @@
 with their confirmed speakers, and the filters of the agenda page."""
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,7 +28,7 @@ def _session_ids(sessions) -> list[int]:
     return [s if isinstance(s, int) else s.id for s in sessions]
 
 
-def public_speakers(sessions) -> dict[int, list[PublicSpeaker]]:
+def public_speakers(sessions, event_id: int | None = None) -> dict[int, list[PublicSpeaker]]:
     """Confirmed speakers per session id, for public pages and feeds: {session_id: [PublicSpeaker]}.
 
     The one place public output learns about speakers. Only accepted
@@ -34,8 +36,9 @@ def public_speakers(sessions) -> dict[int, list[PublicSpeaker]]:
     The speakers domain answers (app.agenda.providers), in one query whatever the
     number of sessions. When a speaker's answer changes, call
     `app.agenda.cache.invalidate_public_cache(event)` so published pages follow.
+    `event_id`: the event of all the sessions, when they are a whole agenda (read by event).
     """
-    return providers.confirmed_speakers(_session_ids(sessions))
+    return providers.confirmed_speakers(_session_ids(sessions), event_id=event_id)
 
 
 @dataclass
@@ -106,20 +109,47 @@ def _with_texts(entry: dict, names: tuple[str, ...]) -> dict:
     return {**entry, **{name: Translated.coerce(entry.get(name) or "") for name in names}}
 
 
-def _reader(publication: Publication, categories: frozenset[int] | None):
-    """The snapshot's rooms and tracks, and a function turning one of its session entries into
-    a PublicSession (None when the viewer may not see it)."""
+@dataclass(frozen=True)
+class _Read:
+    """A publication's snapshot read out once (a publication's snapshot never changes):
+    its rooms and tracks, and every session with who may see it, in the agenda's order."""
+
+    timezone: str
+    rooms: list[dict]
+    tracks: list[dict]
+    # (visibility, category ids, the session without speakers): copied before it is handed out
+    sessions: list[tuple[str, frozenset[int], PublicSession]]
+    removed: list[tuple[str, frozenset[int], PublicSession]]
+
+
+# (Publication id, published at) -> its snapshot read out, for the last few publications this
+# process read (the time tells apart two databases' publications of one id: tests, a restore).
+# Rendering a page afresh after a change that keeps the publication (a speaker confirms, a
+# title is corrected in the event's settings) then neither loads nor reads the snapshot again:
+# for a summit's 300 sessions, that was a fifth of the agenda page's rendering.
+_READ: OrderedDict[tuple, _Read] = OrderedDict()
+_READ_MAX = 4
+_read_lock = threading.Lock()
+
+
+def _read_out(publication: Publication) -> _Read:
+    """The snapshot of `publication` read out; loaded from the database only the first time
+    (load the publication with `defer(Publication.snapshot)` to leave it there otherwise)."""
+    key = (publication.id, publication.published_at)
+    with _read_lock:
+        known = _READ.get(key)
+        if known is not None:
+            _READ.move_to_end(key)
+            return known
     snap = publication.snapshot or {}
     rooms = {r["id"]: _with_texts(r, ("name", "location")) for r in snap.get("rooms", [])}
     tracks = {t["id"]: _with_texts(t, ("name", "description")) for t in snap.get("tracks", [])}
     zone = snap.get("timezone") or publication.event.timezone
 
-    def read(s: dict, cancelled: bool = False) -> PublicSession | None:
-        if not _visible(s, categories):
-            return None
+    def read(s: dict, cancelled: bool = False) -> tuple[str, frozenset[int], PublicSession]:
         starts_at, ends_at = datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"])
         room = _with_texts(s["room"], ("name", "location")) if cancelled and s.get("room") else None
-        return PublicSession(
+        return s["visibility"], frozenset(s.get("category_ids") or ()), PublicSession(
             id=s["id"], uid=s["uid"], title=Translated.coerce(s["title"]), type=s["type"],
             track=tracks.get(s["track_id"]),
             room=room or rooms.get(s["room_id"], {"id": s["room_id"], "name": "", "capacity": None, "location": ""}),
@@ -130,14 +160,38 @@ def _reader(publication: Publication, categories: frozenset[int] | None):
             sequence=s["sequence"],
             updated_at=datetime.fromisoformat(s.get("removed_at") or s["updated_at"]), cancelled=cancelled)
 
-    return snap, rooms, tracks, read
+    room_order = {r["id"]: (r["position"], r["name"]) for r in snap.get("rooms", [])}
+    sessions = [read(s) for s in snap.get("sessions", [])]
+    sessions.sort(key=lambda e: (e[2].starts_at, room_order.get(e[2].room["id"], (0, "")), e[2].id))
+    made = _Read(timezone=snap.get("timezone", publication.event.timezone),
+                 rooms=sorted(rooms.values(), key=lambda r: (r["position"], r["name"])), tracks=list(tracks.values()),
+                 sessions=sessions, removed=[read(s, True) for s in snap.get("removed", [])])
+    with _read_lock:
+        _READ[key] = made
+        while len(_READ) > _READ_MAX:
+            _READ.popitem(last=False)
+    return made
 
 
-def _visible(s: dict, categories: frozenset[int] | None) -> bool:
-    """Whether a viewer of `categories` (None: everything) may see the snapshot's session `s`."""
-    if s["visibility"] != Visibility.restricted.value or categories is None:
+def clear_read() -> None:
+    """Forget the snapshots read out (tests start from an empty database, reusing ids)."""
+    with _read_lock:
+        _READ.clear()
+
+
+def _visible(visibility: str, category_ids: frozenset[int], categories: frozenset[int] | None) -> bool:
+    """Whether a viewer of `categories` (None: everything) may see a session of that
+    visibility, restricted to `category_ids`."""
+    if visibility != Visibility.restricted.value or categories is None:
         return True
-    return bool(set(s.get("category_ids") or []) & set(categories))
+    return bool(category_ids & categories)
+
+
+def _shown(entries, categories: frozenset[int] | None, wanted: set[int] | None = None) -> list[PublicSession]:
+    """Copies of the sessions a viewer of `categories` may see (of `wanted`, if given): each
+    caller may attach its speakers to its own."""
+    return [copy(p) for visibility, category_ids, p in entries
+            if (wanted is None or p.id in wanted) and _visible(visibility, category_ids, categories)]
 
 
 def public_agenda(publication: Publication, *, categories: frozenset[int] | None = frozenset(),
@@ -147,20 +201,16 @@ def public_agenda(publication: Publication, *, categories: frozenset[int] | None
     `categories`: the viewer's registration categories (restricted sessions
     show when they share one); None shows everything (organisers).
     """
-    snap, rooms, tracks, read = _reader(publication, categories)
-    sessions = [p for p in (read(s) for s in snap.get("sessions", [])) if p is not None]
+    read = _read_out(publication)
+    sessions = _shown(read.sessions, categories)
     shown = {p.id for p in sessions}
-    cancelled = [p for p in (read(s, True) for s in snap.get("removed", []) if s["id"] not in shown)
-                 if p is not None]
-    room_order = {r["id"]: (r["position"], r["name"]) for r in snap.get("rooms", [])}
-    sessions.sort(key=lambda s: (s.starts_at, room_order.get(s.room["id"], (0, "")), s.id))
+    cancelled = [p for p in _shown(read.removed, categories) if p.id not in shown]
     if with_speakers:
-        speakers = public_speakers(sessions)
+        speakers = public_speakers(sessions, event_id=publication.event_id)
         for s in sessions:
             s.speakers = speakers.get(s.id, [])
-    return PublicAgenda(publication=publication, timezone=snap.get("timezone", publication.event.timezone),
-                        rooms=sorted(rooms.values(), key=lambda r: (r["position"], r["name"])),
-                        tracks=list(tracks.values()), sessions=sessions, cancelled=cancelled)
+    return PublicAgenda(publication=publication, timezone=read.timezone, rooms=read.rooms, tracks=read.tracks,
+                        sessions=sessions, cancelled=cancelled)
 
 
 def public_sessions(publication: Publication, session_ids, *,
@@ -171,8 +221,7 @@ def public_sessions(publication: Publication, session_ids, *,
     wanted = set(session_ids)
     if not wanted:
         return []
-    snap, _rooms, _tracks, read = _reader(publication, categories)
-    sessions = [p for p in (read(s) for s in snap.get("sessions", []) if s["id"] in wanted) if p is not None]
+    sessions = _shown(_read_out(publication).sessions, categories, wanted)
     sessions.sort(key=lambda s: (s.starts_at, s.id))
     speakers = public_speakers(sessions)
     for s in sessions:
@@ -182,7 +231,13 @@ def public_sessions(publication: Publication, session_ids, *,
 
 def visible_session_ids(publication: Publication, *, categories: frozenset[int] | None = frozenset()) -> list[int]:
     """Ids of the sessions of `publication` a viewer of `categories` may see (nothing else is read)."""
-    return [s["id"] for s in (publication.snapshot or {}).get("sessions", []) if _visible(s, categories)]
+    return [s["id"] for s in (publication.snapshot or {}).get("sessions", [])
+            if _visible(s["visibility"], frozenset(s.get("category_ids") or ()), categories)]
+
+
+def has_restricted(publication: Publication) -> bool:
+    """Whether some session of `publication` is for some registration categories only."""
+    return any(visibility == Visibility.restricted.value for visibility, _ids, _p in _read_out(publication).sessions)
 
 
 @dataclass

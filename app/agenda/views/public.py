@@ -58,8 +58,7 @@ _variant = pages.variant_of
 
 
 def _agenda_for(state: cache.PublicState, categories=frozenset()):
-    publication = db.session.get(svc.Publication, state.publication_id)
-    return svc.public_agenda(publication, categories=categories)
+    return svc.public_agenda(pages.published(state.publication_id), categories=categories)
 
 
 def _not_modified(state: cache.PublicState, etag: str) -> bool:
@@ -214,8 +213,7 @@ def public_session(slug, session_id):
 
     def render() -> str:
         event = g.event = state.event
-        publication = db.session.get(svc.Publication, state.publication_id)
-        found = svc.public_sessions(publication, [session_id], categories=categories)
+        found = svc.public_sessions(pages.published(state.publication_id), [session_id], categories=categories)
         if not found:
             abort(404)
         return render_template("agenda/public/session.html", event=event, s=found[0], title=found[0].title)
@@ -233,8 +231,8 @@ def session_ics(slug, session_id):
     state = _public_state_or_404(slug)
     if state.publication_id is None:
         abort(404)
-    publication = db.session.get(svc.Publication, state.publication_id)
-    agenda = svc.public_agenda(publication, categories=svc.viewer_categories(current_user, state.event),
+    agenda = svc.public_agenda(pages.published(state.publication_id),
+                               categories=svc.viewer_categories(current_user, state.event),
                                with_speakers=False)
     session = agenda.session(session_id)
     if session is None:
