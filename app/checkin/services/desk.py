@@ -164,7 +164,8 @@ def find_by_code(event, text: str, *, today: date) -> tuple[Registration | None,
             public_id, version = read_badge_token(event, text, today=today)
         except badges.BadgeTokenError as exc:
             return None, DeskResult("invalid", str(exc.message))
-        badge = db.session.scalar(select(Badge).where(Badge.public_id == public_id))
+        badge = db.session.scalar(select(Badge).options(
+            joinedload(Badge.registration).joinedload(Registration.category)).where(Badge.public_id == public_id))
         if badge is None or badge.event_id != event.id:
             return None, DeskResult("invalid", str(_l("This badge does not belong to this event.")))
         registration = badge.registration
@@ -172,7 +173,8 @@ def find_by_code(event, text: str, *, today: date) -> tuple[Registration | None,
             return None, _reissued(registration)
         return registration, None
     code = re.sub(r"[-\s]", "", text).upper()
-    badge = db.session.scalar(select(Badge).where(Badge.event_id == event.id, Badge.short_code == code))
+    badge = db.session.scalar(select(Badge).options(joinedload(Badge.registration).joinedload(Registration.category))
+                              .where(Badge.event_id == event.id, Badge.short_code == code))
     if badge is None:
         return None, DeskResult("invalid", str(_l("No badge has the code %(code)s.", code=text.upper())))
     registration = badge.registration
