@@ -445,4 +445,4 @@ def ensure(action: str, target) -> None:
 
 # The owner and public rules register themselves with the decorators above.
 from app.policy import rules  # noqa: E402,F401
-from app.policy.rules import participant_list_is_public, prefetch_menu_facts  # noqa: E402,F401
+from app.policy.rules import participant_list_is_public, prefetch_menu_facts, registered_for  # noqa: E402,F401

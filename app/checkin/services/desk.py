@@ -117,12 +117,38 @@ class DeskSession:
 # to read at every scan. Bounded by clearing.
 _DOORS: dict[str, list[DeskSession]] = {}
 _DOORS_MAX = 64
+# Event id -> (its publication token, until when this worker trusts it): PUBLIC_CACHE_TTL
+# seconds, the time a new publication takes to reach every worker's public pages too.
+_TOKENS: dict[int, tuple[str | None, datetime]] = {}
+
+
+def doors_token(event) -> str | None:
+    """What the door list of `event` is made of: its current publication's cache token (None
+    before the first publication), renewed by every publication. Kept by each worker for
+    PUBLIC_CACHE_TTL seconds (0: read at every call), so a desk's scan does not ask."""
+    now = utcnow()
+    kept = _TOKENS.get(event.id)
+    if kept is not None and kept[1] > now:
+        return kept[0]
+    token = current_publication_token(event)
+    seconds = current_app.config.get("PUBLIC_CACHE_TTL", 0)
+    if seconds and seconds > 0:
+        if len(_TOKENS) >= _DOORS_MAX:
+            _TOKENS.clear()
+        _TOKENS[event.id] = (token, now + timedelta(seconds=seconds))
+    return token
+
+
+def forget_doors() -> None:
+    """Drop the doors and tokens this worker keeps (tests start from none)."""
+    _DOORS.clear()
+    _TOKENS.clear()
 
 
 def desk_sessions(event) -> list[DeskSession]:
     """The published sessions with access control, in time order (the desk's choice of door):
-    read once per publication and worker."""
-    token = current_publication_token(event)
+    read once per publication and worker (see `doors_token`)."""
+    token = doors_token(event)
     if token is None:
         return []
     doors = _DOORS.get(token)
@@ -131,7 +157,8 @@ def desk_sessions(event) -> list[DeskSession]:
         doors = _doors(publication)
         if len(_DOORS) >= _DOORS_MAX:
             _DOORS.clear()
-        _DOORS[publication.cache_token] = doors
+        if publication is not None:
+            _DOORS[publication.cache_token] = doors
     return list(doors)
 
 
