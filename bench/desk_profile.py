@@ -158,6 +158,8 @@ def main() -> None:
             print(f"  {n / scans:5.2f}  {text}")
     if profiler:
         out = io.StringIO()
+        if os.environ.get("PROFILE_DUMP"):
+            profiler.dump_stats(os.environ["PROFILE_DUMP"])
         pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.profile)
         print(out.getvalue())
 

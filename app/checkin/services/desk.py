@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -184,30 +184,50 @@ def _reissued(registration: Registration) -> DeskResult:
                       registration=registration, flags=flags + [Flag("danger", str(_l("Badge re-issued")))])
 
 
+_UNREAD = object()  # `admit` reads the check-in itself
+
+
+def _badge_where(condition, scope: str | None, today: date) -> tuple[Badge | None, object]:
+    """The badge matching `condition` with its person and category, and, when `scope` is
+    given, that person's check-in at this door on `today` (None if not in yet), in one query."""
+    statement = select(Badge).options(joinedload(Badge.registration).joinedload(Registration.category))
+    if scope is None:
+        return db.session.scalar(statement.where(condition)), _UNREAD
+    row = db.session.execute(statement.add_columns(CheckIn).outerjoin(CheckIn, and_(
+        CheckIn.registration_id == Badge.registration_id, CheckIn.scope == scope, CheckIn.day == today))
+        .where(condition)).first()
+    return (row[0], row[1]) if row is not None else (None, _UNREAD)
+
+
 def find_by_code(event, text: str, *, today: date) -> tuple[Registration | None, DeskResult | None]:
     """The registration a scanned token or typed short code names, or the refusal to show."""
+    registration, refusal, _checkin = _find_by_code(event, text, today=today)
+    return registration, refusal
+
+
+def _find_by_code(event, text: str, *, today: date, scope: str | None = None):
+    """`find_by_code`, and with `scope` the person's check-in at that door on `today`, read
+    in the same query (None if not in yet; _UNREAD without `scope` or a person)."""
     if badges.looks_like_token(text):
         try:
             public_id, version = read_badge_token(event, text, today=today)
         except badges.BadgeTokenError as exc:
-            return None, DeskResult("invalid", str(exc.message))
-        badge = db.session.scalar(select(Badge).options(
-            joinedload(Badge.registration).joinedload(Registration.category)).where(Badge.public_id == public_id))
+            return None, DeskResult("invalid", str(exc.message)), _UNREAD
+        badge, checkin = _badge_where(Badge.public_id == public_id, scope, today)
         if badge is None or badge.event_id != event.id:
-            return None, DeskResult("invalid", str(_l("This badge does not belong to this event.")))
+            return None, DeskResult("invalid", str(_l("This badge does not belong to this event."))), _UNREAD
         registration = badge.registration
         if version != registration.badge_version:
-            return None, _reissued(registration)
-        return registration, None
+            return None, _reissued(registration), _UNREAD
+        return registration, None, checkin
     code = re.sub(r"[-\s]", "", text).upper()
-    badge = db.session.scalar(select(Badge).options(joinedload(Badge.registration).joinedload(Registration.category))
-                              .where(Badge.event_id == event.id, Badge.short_code == code))
+    badge, checkin = _badge_where(and_(Badge.event_id == event.id, Badge.short_code == code), scope, today)
     if badge is None:
-        return None, DeskResult("invalid", str(_l("No badge has the code %(code)s.", code=text.upper())))
+        return None, DeskResult("invalid", str(_l("No badge has the code %(code)s.", code=text.upper()))), _UNREAD
     registration = badge.registration
     if badge.version != registration.badge_version:
-        return None, _reissued(registration)
-    return registration, None
+        return None, _reissued(registration), _UNREAD
+    return registration, None, checkin
 
 
 @dataclass(frozen=True)
@@ -272,7 +292,7 @@ def _session_refusal(registration: Registration, session) -> Flag | None:
 
 
 def admit(event, registration: Registration, *, actor, method: CheckInMethod, session=None,
-          confirmed: bool = False) -> DeskResult:
+          confirmed: bool = False, _existing=_UNREAD) -> DeskResult:
     """Check `registration` in at the entrance, or into `session` (a PublicSession).
 
     Refused (nothing recorded) unless approved, and for a session, unless its
@@ -293,7 +313,8 @@ def admit(event, registration: Registration, *, actor, method: CheckInMethod, se
             return DeskResult("refused", refusal.message, registration=registration, flags=flags + [refusal])
     today = event_today(event)
     scope = scope_of(session.id if session is not None else None)
-    existing = _checkin_of(registration, scope, today)
+    # `scan` read the check-in with the badge (for this door and day): not asked again.
+    existing = _checkin_of(registration, scope, today) if _existing is _UNREAD else _existing
     warning = None if existing is not None or confirmed else off_day_warning(event, today)
     if warning is not None:
         return DeskResult("confirm", warning, registration=registration, flags=flags)
@@ -344,22 +365,23 @@ def scan(event, text: str, *, actor, session=None, confirmed: bool = False) -> D
     if not text:
         return DeskResult("empty")
     today = event_today(event)
+    scope = scope_of(session.id if session is not None else None)
     if badges.looks_like_token(text):
-        registration, refusal = find_by_code(event, text, today=today)
+        registration, refusal, existing = _find_by_code(event, text, today=today, scope=scope)
         if refusal is not None:
             return refusal
-        return admit(event, registration, actor=actor, method=CheckInMethod.qr, session=session, confirmed=confirmed)
+        return admit(event, registration, actor=actor, method=CheckInMethod.qr, session=session, confirmed=confirmed,
+                     _existing=existing)
     refusal = None
     if SHORT_CODE.match(text):
-        registration, refusal = find_by_code(event, text, today=today)
+        registration, refusal, existing = _find_by_code(event, text, today=today, scope=scope)
         if registration is not None:
             return admit(event, registration, actor=actor, method=CheckInMethod.code, session=session,
-                         confirmed=confirmed)
+                         confirmed=confirmed, _existing=existing)
         if refusal.status == "refused":
             return refusal
     matches = search(event, text)
     if matches:
-        scope = scope_of(session.id if session is not None else None)
         return DeskResult("matches", "", matches=matches, checked_in=checked_in_today(matches, scope, today))
     # An unknown code that is no name either: say so about the code.
     return refusal or DeskResult("invalid", str(_l("Nobody found for “%(text)s”.", text=text[:60])))

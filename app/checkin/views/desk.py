@@ -86,12 +86,12 @@ def _desk_page(event, form, result, door, result_html=""):
                            offline=offline_config(event) if door is None else None)
 
 
-def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.search):
+def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.search, form=None):
     if _wants_json():
         confirm = _confirmation(event, result, door, method)
         return jsonify(status=result.status, message=result.message, html=_result_html(event, result, door, method),
                        **({"confirm": confirm} if confirm else {}))
-    form = ScanForm()
+    form = form or ScanForm()  # the scan's own form, emptied for the next badge
     form.code.data = ""
     return _desk_page(event, form, result, door, result_html=_result_html(event, result, door, method))
 
@@ -112,7 +112,7 @@ def desk(event):
         _commit_keeping_what_was_read()
     else:
         result = services.DeskResult("empty")
-    return _desk_answer(event, result, door, _method_of(form.code.data or ""))
+    return _desk_answer(event, result, door, _method_of(form.code.data or ""), form)
 
 
 @bp.route(MANAGE + "/checkin/pick", methods=["POST"])
