@@ -68,10 +68,10 @@ def test_desk_scan_without_javascript_reads_a_fixed_few_statements_whatever_the_
         page = client.post(DESK, data={"code": tokens[2]}).get_data(as_text=True)
     assert "Checked in." in page
     assert many.count == few.count
-    # The officer and login session, the event with the officer's roles, the badge key, the
-    # badge with its person, category and today's check-in, the webhooks to tell, the
-    # check-in itself, and the menu's facts: nothing for the doors, counts or offline settings.
-    assert few.count == 7, few.statements
+    # The officer and login session, the event with the officer's roles, the badge with its
+    # signing key, person, category and today's check-in, the webhooks to tell, the check-in
+    # itself, and the menu's facts: nothing for the doors, counts or offline settings.
+    assert few.count == 6, few.statements
 
 
 def test_desk_door_list_shows_a_session_changed_and_published_again(client, summit, staff, agenda, clock,

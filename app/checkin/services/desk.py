@@ -16,10 +16,10 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.labels import formal_name
 from app.agenda.services import current_publication, current_publication_token
-from app.checkin import badges
+from app.checkin import badges, signing
 from app.checkin.models import Badge, CheckIn, CheckInMethod
 from app.checkin.services import counts
-from app.checkin.services.keys import read_badge_token
+from app.checkin.services.keys import public_key_clause, read_badge_token
 from app.extensions import db
 from app.personal.models import SignupState
 from app.personal.services import signup_state
@@ -187,16 +187,21 @@ def _reissued(registration: Registration) -> DeskResult:
 _UNREAD = object()  # `admit` reads the check-in itself
 
 
-def _badge_where(condition, scope: str | None, today: date) -> tuple[Badge | None, object]:
-    """The badge matching `condition` with its person and category, and, when `scope` is
-    given, that person's check-in at this door on `today` (None if not in yet), in one query."""
+def _badge_where(condition, scope: str | None, today: date, key=None) -> tuple[Badge | None, object, object]:
+    """The badge matching `condition` with its person and category; when `scope` is given,
+    that person's check-in at this door on `today` (None if not in yet, else _UNREAD); and
+    with `key` (event, key id), that signing key's public half (None if unknown or revoked,
+    _UNREAD when no badge matched): all in one query."""
     statement = select(Badge).options(joinedload(Badge.registration).joinedload(Registration.category))
-    if scope is None:
-        return db.session.scalar(statement.where(condition)), _UNREAD
-    row = db.session.execute(statement.add_columns(CheckIn).outerjoin(CheckIn, and_(
-        CheckIn.registration_id == Badge.registration_id, CheckIn.scope == scope, CheckIn.day == today))
-        .where(condition)).first()
-    return (row[0], row[1]) if row is not None else (None, _UNREAD)
+    if scope is not None:
+        statement = statement.add_columns(CheckIn).outerjoin(CheckIn, and_(
+            CheckIn.registration_id == Badge.registration_id, CheckIn.scope == scope, CheckIn.day == today))
+    if key is not None:
+        statement = statement.add_columns(public_key_clause(*key))
+    row = db.session.execute(statement.where(condition)).first()
+    if row is None:
+        return None, _UNREAD, _UNREAD
+    return row[0], row[1] if scope is not None else _UNREAD, row[-1] if key is not None else _UNREAD
 
 
 def find_by_code(event, text: str, *, today: date) -> tuple[Registration | None, DeskResult | None]:
@@ -209,11 +214,18 @@ def _find_by_code(event, text: str, *, today: date, scope: str | None = None):
     """`find_by_code`, and with `scope` the person's check-in at that door on `today`, read
     in the same query (None if not in yet; _UNREAD without `scope` or a person)."""
     if badges.looks_like_token(text):
+        # A signed token names its badge and key: both are read at once, before the
+        # signature is checked (nothing read is used unless it is genuine).
+        parsed = signing.parse(text) if signing.is_signed_token(text.strip()) else None
+        badge, checkin, key = (_badge_where(Badge.public_id == parsed.public_id, scope, today, (event, parsed.key_id))
+                               if parsed is not None else (None, _UNREAD, _UNREAD))
         try:
-            public_id, version = read_badge_token(event, text, today=today)
+            public_id, version = read_badge_token(
+                event, text, today=today, known_keys={parsed.key_id: key} if key is not _UNREAD else None)
         except badges.BadgeTokenError as exc:
             return None, DeskResult("invalid", str(exc.message)), _UNREAD
-        badge, checkin = _badge_where(Badge.public_id == public_id, scope, today)
+        if badge is None or public_id != badge.public_id:
+            badge, checkin, _key = _badge_where(Badge.public_id == public_id, scope, today)
         if badge is None or badge.event_id != event.id:
             return None, DeskResult("invalid", str(_l("This badge does not belong to this event."))), _UNREAD
         registration = badge.registration
@@ -221,7 +233,7 @@ def _find_by_code(event, text: str, *, today: date, scope: str | None = None):
             return None, _reissued(registration), _UNREAD
         return registration, None, checkin
     code = re.sub(r"[-\s]", "", text).upper()
-    badge, checkin = _badge_where(and_(Badge.event_id == event.id, Badge.short_code == code), scope, today)
+    badge, checkin, _key = _badge_where(and_(Badge.event_id == event.id, Badge.short_code == code), scope, today)
     if badge is None:
         return None, DeskResult("invalid", str(_l("No badge has the code %(code)s.", code=text.upper()))), _UNREAD
     registration = badge.registration
