@@ -41,11 +41,14 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject():
         event = g.get("event")
+        # The user itself, not the proxy: a page asks `can` dozens of times, and each
+        # attribute read through the proxy looks the user up again.
+        user = current_user._get_current_object() if has_request_context() else current_user
         return {
-            "can": lambda action, target=None: can(current_user, action, target),
+            "can": lambda action, target=None: can(user, action, target),
             "current_event": event,
-            "organiser_nav": (lambda ev: nav_for(current_user, ev)),
-            "event_nav": (lambda ev: event_nav(current_user, ev)),
+            "organiser_nav": (lambda ev: nav_for(user, ev)),
+            "event_nav": (lambda ev: event_nav(user, ev)),
             "languages": current_app.config["LANGUAGES"],
             "current_locale": _locale(),
             "request_path": _path_without_lang(),

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.policy import can, participant_list_is_public, prefetch_menu_facts
-from app.registration.services import live_registration
+from app.policy import can, participant_list_is_public, prefetch_menu_facts, registered_for
 
 # (endpoint, label, who sees it: "all", "unregistered" (visitors and users without a
 # registration for the event), "registered" (users with one), "speaker" (has the speaker
@@ -25,14 +24,15 @@ EVENT_NAV = [
 
 
 def _is_registered(user, event) -> bool:
-    """Whether `user` has a live registration for the event (one query, for users only,
-    none when the page has read it already: `registration_read`)."""
+    """Whether `user` has a live registration for the event (for users only; read with
+    the menu's other facts, or not at all when the page has read it already:
+    `registration_read`)."""
     if not getattr(user, "is_authenticated", False):
         return False
     known = g.get("nav_registrations", {})
     if (event.id, user.id) in known:
         return known[(event.id, user.id)]
-    return live_registration(event, user) is not None
+    return registered_for(user, event)
 
 
 def registration_read(event, user, registration) -> None:

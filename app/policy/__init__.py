@@ -153,8 +153,7 @@ def prefetch_facts(*asked: tuple[str, tuple], roles: tuple | None = None) -> Non
     for (name, args), value in zip(wanted, row, strict=False):
         cache[_fact_key(name, args)] = bool(value)
     if roles_key is not None:
-        names = row[-1]
-        cache[roles_key] = frozenset(EventRoleName[n] for n in names.split(",")) if names else frozenset()
+        cache[roles_key] = _roles_from(row[-1])
 
 
 def _fact(name: str, *args) -> Any:
@@ -291,9 +290,28 @@ def matrix() -> dict[str, dict[str, bool]]:
 # event, so the account pages can use them too); a test fails on any endpoint without a declaration.
 
 
+def _roles_from(names: str | None) -> frozenset[EventRoleName]:
+    """Roles as `aggregate_strings` hands them back (comma-separated names, or None)."""
+    return frozenset(EventRoleName[n] for n in names.split(",")) if names else frozenset()
+
+
+# An event by its slug with the roles a user holds in it: every organiser page asks both.
+_EVENT_WITH_ROLES = select(Event, select(func.aggregate_strings(cast(EventRole.role, String), ",")).where(
+    EventRole.user_id == bindparam("roles_user", type_=Integer), EventRole.event_id == Event.id)
+    .scalar_subquery()).where(Event.slug == bindparam("slug"))
+
+
 def get_event_or_404(slug: str, *, user=None) -> Event:
-    """The event named by `slug`, if `user` may see it (`event.view`); otherwise 404."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    """The event named by `slug`, if `user` may see it (`event.view`); otherwise 404.
+    A logged-in user's roles in it are read in the same query (`roles_of` then has them)."""
+    cache = _request_cache()
+    if cache is None or user is None or not getattr(user, "is_authenticated", False):
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+    else:
+        row = db.session.execute(_EVENT_WITH_ROLES, {"slug": slug, "roles_user": user.id}).first()
+        event = row[0] if row is not None else None
+        if event is not None:
+            cache[("roles", user.id, event.id)] = _roles_from(row[1])
     if event is None or not can(user, "event.view", event):
         abort(404)
     return event
@@ -381,15 +399,16 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if not open_to_all and not current_user.is_authenticated:
+            user = current_user._get_current_object()  # not the proxy: asked several times below
+            if not open_to_all and not user.is_authenticated:
                 return current_app.login_manager.unauthorized()
             slug = kwargs.get("slug")
             event = None
             if slug is not None:
-                event = g.event = get_event_or_404(slug, user=current_user)
-            if event_check is not None and not can(current_user, event_check, event):
+                event = g.event = get_event_or_404(slug, user=user)
+            if event_check is not None and not can(user, event_check, event):
                 _refuse(event_check, 403)
-            if on == "event" and not can(current_user, action, event):
+            if on == "event" and not can(user, action, event):
                 _refuse(action, 404, quietly=open_to_all)
             if load is None:
                 return view(*args, **kwargs)
@@ -401,10 +420,10 @@ def requires(action: str, load: dict[str, Callable] | None = None, *, on: str | 
                     abort(404)
                 loaded[name] = obj
                 consumed.update(getattr(loader, "consumes", ()))
-            if on not in (None, "event") and not can(current_user, action, loaded[on]):
+            if on not in (None, "event") and not can(user, action, loaded[on]):
                 _refuse(action, 404, quietly=open_to_all)
             if post is not None and request.method not in ("GET", "HEAD") and not can(
-                    current_user, post, loaded[post_on] if post_on is not None else event):
+                    user, post, loaded[post_on] if post_on is not None else event):
                 _refuse(post, 403)
             rest = {k: v for k, v in kwargs.items() if k not in consumed}
             if event is not None:
@@ -426,4 +445,4 @@ def ensure(action: str, target) -> None:
 
 # The owner and public rules register themselves with the decorators above.
 from app.policy import rules  # noqa: E402,F401
-from app.policy.rules import participant_list_is_public, prefetch_menu_facts  # noqa: E402,F401
+from app.policy.rules import participant_list_is_public, prefetch_menu_facts, registered_for  # noqa: E402,F401

@@ -104,10 +104,19 @@ def prefetch_menu_facts(user, event: Event) -> None:
     if (not isinstance(event, Event) or user is None or not getattr(user, "is_authenticated", False)
             or not user.is_active or user.is_admin):
         return
-    asked = [("speaks_at_event", (user, event)), ("has_bilaterals_page", (user, event))]
+    asked = [("speaks_at_event", (user, event)), ("has_bilaterals_page", (user, event)),
+             ("has_live_registration", (user, event))]
     if event.published:
         asked.append(("participant_list_switched_on", (event,)))
     prefetch_facts(*asked, roles=(user, event))
+
+
+def registered_for(user, event: Event) -> bool:
+    """Whether `user` has a live (not cancelled) registration for `event`: what the event's
+    menu offers them (read with the menu's other facts, `prefetch_menu_facts`)."""
+    if not isinstance(event, Event) or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(_fact("has_live_registration", user, event))
 
 
 @public_rule("participants.view")

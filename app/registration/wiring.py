@@ -7,7 +7,7 @@ from app.accounts.services import email_verified
 from app.jobs import services as jobs
 from app.privacy import providers as privacy
 from app.registration import keys, personal_data, photos, travel_watch
-from app.registration.services import (is_approved_delegate, participant_list_switched_on,
+from app.registration.services import (has_live_registration, has_live_registration_clause, is_approved_delegate, participant_list_switched_on,
                                        participant_list_switched_on_clause, purge_passports,
                                        queue_all_travel_reminders, submit_drafts_on_verification)
 
@@ -25,6 +25,7 @@ def connect(app) -> None:
     policy.provide("participant_list_switched_on", participant_list_switched_on,
                    clause=participant_list_switched_on_clause)
     policy.provide("is_approved_delegate", is_approved_delegate)
+    policy.provide("has_live_registration", has_live_registration, clause=has_live_registration_clause)
     # Personal data rights: this domain exports, erases and anonymises its own records.
     privacy.register_export("registration", personal_data.export)
     privacy.register_erasure("registration", personal_data.erase_person)

@@ -10,16 +10,16 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.accounts.labels import formal_name
 from app.agenda.services import current_publication, current_publication_token
-from app.checkin import badges
+from app.checkin import badges, signing
 from app.checkin.models import Badge, CheckIn, CheckInMethod
 from app.checkin.services import counts
-from app.checkin.services.keys import read_badge_token
+from app.checkin.services.keys import public_key_clause, read_badge_token
 from app.extensions import db
 from app.personal.models import SignupState
 from app.personal.services import signup_state
@@ -117,12 +117,38 @@ class DeskSession:
 # to read at every scan. Bounded by clearing.
 _DOORS: dict[str, list[DeskSession]] = {}
 _DOORS_MAX = 64
+# Event id -> (its publication token, until when this worker trusts it): PUBLIC_CACHE_TTL
+# seconds, the time a new publication takes to reach every worker's public pages too.
+_TOKENS: dict[int, tuple[str | None, datetime]] = {}
+
+
+def doors_token(event) -> str | None:
+    """What the door list of `event` is made of: its current publication's cache token (None
+    before the first publication), renewed by every publication. Kept by each worker for
+    PUBLIC_CACHE_TTL seconds (0: read at every call), so a desk's scan does not ask."""
+    now = utcnow()
+    kept = _TOKENS.get(event.id)
+    if kept is not None and kept[1] > now:
+        return kept[0]
+    token = current_publication_token(event)
+    seconds = current_app.config.get("PUBLIC_CACHE_TTL", 0)
+    if seconds and seconds > 0:
+        if len(_TOKENS) >= _DOORS_MAX:
+            _TOKENS.clear()
+        _TOKENS[event.id] = (token, now + timedelta(seconds=seconds))
+    return token
+
+
+def forget_doors() -> None:
+    """Drop the doors and tokens this worker keeps (tests start from none)."""
+    _DOORS.clear()
+    _TOKENS.clear()
 
 
 def desk_sessions(event) -> list[DeskSession]:
     """The published sessions with access control, in time order (the desk's choice of door):
-    read once per publication and worker."""
-    token = current_publication_token(event)
+    read once per publication and worker (see `doors_token`)."""
+    token = doors_token(event)
     if token is None:
         return []
     doors = _DOORS.get(token)
@@ -131,7 +157,8 @@ def desk_sessions(event) -> list[DeskSession]:
         doors = _doors(publication)
         if len(_DOORS) >= _DOORS_MAX:
             _DOORS.clear()
-        _DOORS[publication.cache_token] = doors
+        if publication is not None:
+            _DOORS[publication.cache_token] = doors
     return list(doors)
 
 
@@ -157,28 +184,62 @@ def _reissued(registration: Registration) -> DeskResult:
                       registration=registration, flags=flags + [Flag("danger", str(_l("Badge re-issued")))])
 
 
+_UNREAD = object()  # `admit` reads the check-in itself
+
+
+def _badge_where(condition, scope: str | None, today: date, key=None) -> tuple[Badge | None, object, object]:
+    """The badge matching `condition` with its person and category; when `scope` is given,
+    that person's check-in at this door on `today` (None if not in yet, else _UNREAD); and
+    with `key` (event, key id), that signing key's public half (None if unknown or revoked,
+    _UNREAD when no badge matched): all in one query."""
+    statement = select(Badge).options(joinedload(Badge.registration).joinedload(Registration.category))
+    if scope is not None:
+        statement = statement.add_columns(CheckIn).outerjoin(CheckIn, and_(
+            CheckIn.registration_id == Badge.registration_id, CheckIn.scope == scope, CheckIn.day == today))
+    if key is not None:
+        statement = statement.add_columns(public_key_clause(*key))
+    row = db.session.execute(statement.where(condition)).first()
+    if row is None:
+        return None, _UNREAD, _UNREAD
+    return row[0], row[1] if scope is not None else _UNREAD, row[-1] if key is not None else _UNREAD
+
+
 def find_by_code(event, text: str, *, today: date) -> tuple[Registration | None, DeskResult | None]:
     """The registration a scanned token or typed short code names, or the refusal to show."""
+    registration, refusal, _checkin = _find_by_code(event, text, today=today)
+    return registration, refusal
+
+
+def _find_by_code(event, text: str, *, today: date, scope: str | None = None):
+    """`find_by_code`, and with `scope` the person's check-in at that door on `today`, read
+    in the same query (None if not in yet; _UNREAD without `scope` or a person)."""
     if badges.looks_like_token(text):
+        # A signed token names its badge and key: both are read at once, before the
+        # signature is checked (nothing read is used unless it is genuine).
+        parsed = signing.parse(text) if signing.is_signed_token(text.strip()) else None
+        badge, checkin, key = (_badge_where(Badge.public_id == parsed.public_id, scope, today, (event, parsed.key_id))
+                               if parsed is not None else (None, _UNREAD, _UNREAD))
         try:
-            public_id, version = read_badge_token(event, text, today=today)
+            public_id, version = read_badge_token(
+                event, text, today=today, known_keys={parsed.key_id: key} if key is not _UNREAD else None)
         except badges.BadgeTokenError as exc:
-            return None, DeskResult("invalid", str(exc.message))
-        badge = db.session.scalar(select(Badge).where(Badge.public_id == public_id))
+            return None, DeskResult("invalid", str(exc.message)), _UNREAD
+        if badge is None or public_id != badge.public_id:
+            badge, checkin, _key = _badge_where(Badge.public_id == public_id, scope, today)
         if badge is None or badge.event_id != event.id:
-            return None, DeskResult("invalid", str(_l("This badge does not belong to this event.")))
+            return None, DeskResult("invalid", str(_l("This badge does not belong to this event."))), _UNREAD
         registration = badge.registration
         if version != registration.badge_version:
-            return None, _reissued(registration)
-        return registration, None
+            return None, _reissued(registration), _UNREAD
+        return registration, None, checkin
     code = re.sub(r"[-\s]", "", text).upper()
-    badge = db.session.scalar(select(Badge).where(Badge.event_id == event.id, Badge.short_code == code))
+    badge, checkin, _key = _badge_where(and_(Badge.event_id == event.id, Badge.short_code == code), scope, today)
     if badge is None:
-        return None, DeskResult("invalid", str(_l("No badge has the code %(code)s.", code=text.upper())))
+        return None, DeskResult("invalid", str(_l("No badge has the code %(code)s.", code=text.upper()))), _UNREAD
     registration = badge.registration
     if badge.version != registration.badge_version:
-        return None, _reissued(registration)
-    return registration, None
+        return None, _reissued(registration), _UNREAD
+    return registration, None, checkin
 
 
 @dataclass(frozen=True)
@@ -243,7 +304,7 @@ def _session_refusal(registration: Registration, session) -> Flag | None:
 
 
 def admit(event, registration: Registration, *, actor, method: CheckInMethod, session=None,
-          confirmed: bool = False) -> DeskResult:
+          confirmed: bool = False, _existing=_UNREAD) -> DeskResult:
     """Check `registration` in at the entrance, or into `session` (a PublicSession).
 
     Refused (nothing recorded) unless approved, and for a session, unless its
@@ -264,7 +325,8 @@ def admit(event, registration: Registration, *, actor, method: CheckInMethod, se
             return DeskResult("refused", refusal.message, registration=registration, flags=flags + [refusal])
     today = event_today(event)
     scope = scope_of(session.id if session is not None else None)
-    existing = _checkin_of(registration, scope, today)
+    # `scan` read the check-in with the badge (for this door and day): not asked again.
+    existing = _checkin_of(registration, scope, today) if _existing is _UNREAD else _existing
     warning = None if existing is not None or confirmed else off_day_warning(event, today)
     if warning is not None:
         return DeskResult("confirm", warning, registration=registration, flags=flags)
@@ -315,22 +377,23 @@ def scan(event, text: str, *, actor, session=None, confirmed: bool = False) -> D
     if not text:
         return DeskResult("empty")
     today = event_today(event)
+    scope = scope_of(session.id if session is not None else None)
     if badges.looks_like_token(text):
-        registration, refusal = find_by_code(event, text, today=today)
+        registration, refusal, existing = _find_by_code(event, text, today=today, scope=scope)
         if refusal is not None:
             return refusal
-        return admit(event, registration, actor=actor, method=CheckInMethod.qr, session=session, confirmed=confirmed)
+        return admit(event, registration, actor=actor, method=CheckInMethod.qr, session=session, confirmed=confirmed,
+                     _existing=existing)
     refusal = None
     if SHORT_CODE.match(text):
-        registration, refusal = find_by_code(event, text, today=today)
+        registration, refusal, existing = _find_by_code(event, text, today=today, scope=scope)
         if registration is not None:
             return admit(event, registration, actor=actor, method=CheckInMethod.code, session=session,
-                         confirmed=confirmed)
+                         confirmed=confirmed, _existing=existing)
         if refusal.status == "refused":
             return refusal
     matches = search(event, text)
     if matches:
-        scope = scope_of(session.id if session is not None else None)
         return DeskResult("matches", "", matches=matches, checked_in=checked_in_today(matches, scope, today))
     # An unknown code that is no name either: say so about the code.
     return refusal or DeskResult("invalid", str(_l("Nobody found for “%(text)s”.", text=text[:60])))

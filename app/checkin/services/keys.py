@@ -40,9 +40,14 @@ def verifying_keys(event) -> list[BadgeKey]:
 
 
 def public_key_of(event, key_id: str) -> bytes | None:
-    return db.session.scalar(select(BadgeKey.public_key).where(BadgeKey.event_id == event.id,
-                                                               BadgeKey.key_id == key_id,
-                                                               BadgeKey.revoked_at.is_(None)))
+    return db.session.scalar(select(public_key_clause(event, key_id)))
+
+
+def public_key_clause(event, key_id: str):
+    """The public half of the event's key `key_id`, unless revoked, as a scalar subquery
+    (read with what else a scan needs)."""
+    return select(BadgeKey.public_key).where(BadgeKey.event_id == event.id, BadgeKey.key_id == key_id,
+                                             BadgeKey.revoked_at.is_(None)).scalar_subquery()
 
 
 def token_for(badge: Badge, event, *, key: BadgeKey | None = None) -> str:
@@ -52,11 +57,12 @@ def token_for(badge: Badge, event, *, key: BadgeKey | None = None) -> str:
     return signing.sign(key.private_key, key.key_id, badge.public_id, badge.version, badges.valid_until(event))
 
 
-def read_badge_token(event, text: str, *, today: date) -> tuple[str, int]:
+def read_badge_token(event, text: str, *, today: date, known_keys: dict | None = None) -> tuple[str, int]:
     """(public id, version) of a genuine unexpired badge token of `event`, signed by
-    one of its keys or, printed before the keys, with the server's HMAC."""
+    one of its keys or, printed before the keys, with the server's HMAC. `known_keys`:
+    public keys by key id already read for this scan (None where unknown or revoked)."""
     parsed = signing.parse(text) if signing.is_signed_token(text.strip()) else None
-    looked_up: dict[str, bytes | None] = {}  # each key read once a scan
+    looked_up: dict[str, bytes | None] = dict(known_keys or {})  # each key read once a scan
 
     def key_for(key_id: str) -> bytes | None:
         if key_id not in looked_up:

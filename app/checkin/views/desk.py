@@ -3,8 +3,9 @@ it checks (the entrance or a session), live counts, photos and desk printing."""
 from __future__ import annotations
 
 from flask import Response, abort, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.checkin import badges, bp, services
 from app.checkin.forms import DeskForm, PickForm, ScanForm
@@ -15,6 +16,8 @@ from app.checkin.views.common import (MANAGE, badge_filename, pdf, picked,
 from app.extensions import db
 from app.policy import requires
 from app.registration.photos import photo_bytes
+from app.utils.formatting import event_datetime
+from app.utils.translated import shown_markup
 from app.utils.inputs import record_id
 from app.utils.views import run_service
 
@@ -50,20 +53,45 @@ def _confirmation(event, result, door, method: CheckInMethod) -> dict | None:
     return {"url": url_for("checkin.desk_pick", slug=event.slug), "fields": fields}
 
 
-def _desk_page(event, form, result, door, doors=None, result_html=""):
+# (publication token, language, time zone, chosen door) -> the door list's <option>s: the
+# same at every scan until the agenda is published again (a new token).
+_DOOR_OPTIONS: dict[tuple, Markup] = {}
+_DOOR_OPTIONS_MAX = 256
+
+
+def _door_options(event, door) -> Markup:
+    """The door list's sessions as <option>s, the desk's own door selected, drawn once per
+    publication, language and door in each worker."""
+    token = services.doors_token(event)
+    key = (event.id, token, str(get_locale()), event.timezone, door.id if door else None)
+    options = _DOOR_OPTIONS.get(key)
+    if options is None:
+        options = Markup("").join(
+            Markup('<option value="{}"{}>{} · {}</option>').format(
+                d.id, Markup(" selected") if door and door.id == d.id else "",
+                event_datetime(d.starts_at, event, "weekday_time"), shown_markup(d.title))
+            for d in services.desk_sessions(event))
+        if len(_DOOR_OPTIONS) >= _DOOR_OPTIONS_MAX:
+            _DOOR_OPTIONS.clear()
+        _DOOR_OPTIONS[key] = options
+    return options
+
+
+def _desk_page(event, form, result, door, result_html=""):
     return render_template("checkin/desk.html", event=event, form=form, result=result, door=door,
-                           doors=doors if doors is not None else services.desk_sessions(event),
+                           door_options=_door_options(event, door),
                            counts=services.live_counts(event, session_id=door.id if door else None),
-                           result_html=result_html, title=_("Check-in"), desk_form=DeskForm(),
+                           result_html=result_html, title=_("Check-in"),
+                           desk_form=DeskForm() if door is None else None,
                            offline=offline_config(event) if door is None else None)
 
 
-def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.search):
+def _desk_answer(event, result, door, method: CheckInMethod = CheckInMethod.search, form=None):
     if _wants_json():
         confirm = _confirmation(event, result, door, method)
         return jsonify(status=result.status, message=result.message, html=_result_html(event, result, door, method),
                        **({"confirm": confirm} if confirm else {}))
-    form = ScanForm()
+    form = form or ScanForm()  # the scan's own form, emptied for the next badge
     form.code.data = ""
     return _desk_page(event, form, result, door, result_html=_result_html(event, result, door, method))
 
@@ -74,17 +102,17 @@ def desk(event):
     """The desk: one field that takes a scan, a typed code or a name. Works without
     JavaScript (a full page per scan); checkin.js keeps the field focused and
     answers in place."""
-    door, doors = _door(event)
+    door, _doors = _door(event)
     form = ScanForm()
     if request.method == "GET":
-        return _desk_page(event, form, None, door, doors)
+        return _desk_page(event, form, None, door)
     if form.validate_on_submit():
         result = services.scan(event, form.code.data, actor=current_user, session=door,
                                confirmed=form.confirm.data == "1")
         _commit_keeping_what_was_read()
     else:
         result = services.DeskResult("empty")
-    return _desk_answer(event, result, door, _method_of(form.code.data or ""))
+    return _desk_answer(event, result, door, _method_of(form.code.data or ""), form)
 
 
 @bp.route(MANAGE + "/checkin/pick", methods=["POST"])

@@ -2,8 +2,8 @@
 this device a desk, and the supervisor's page of desks, queues and conflicts."""
 from __future__ import annotations
 
-from flask import Response, jsonify, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from app.checkin import bp, services
@@ -91,9 +91,28 @@ def desk_revoke(event, desk):
     return redirect(url_for("checkin.desks", slug=event.slug))
 
 
+# (everything `_offline_config` reads) -> what it made: the desk page without JavaScript
+# draws it at every scan, and it changes only with the event's address, dates or zone.
+_OFFLINE: dict[tuple, dict] = {}
+_OFFLINE_MAX = 256
+
+
 def offline_config(event) -> dict:
     """What the desk's scripts need to work offline: addresses, and every message they
-    show, translated here (the scripts carry no text of their own)."""
+    show, translated here (the scripts carry no text of their own). Kept by each worker
+    under what it is made of, so a changed event makes a new one (do not change it)."""
+    key = (event.id, event.slug, event.timezone, event.start_date, event.end_date, str(get_locale()),
+           request.script_root)
+    config = _OFFLINE.get(key)
+    if config is None:
+        config = _offline_config(event)
+        if len(_OFFLINE) >= _OFFLINE_MAX:
+            _OFFLINE.clear()
+        _OFFLINE[key] = config
+    return config
+
+
+def _offline_config(event) -> dict:
     first, last = services.desk_days(event)
     return {
         "slug": event.slug, "scope": desk_scope(event), "worker": url_for("checkin.desk_worker", slug=event.slug),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from app.registration.services.errors import (AlreadyRegistered, IllegalTransition, RegistrationError)  # noqa: F401
 from app.registration.services.settings import (all_categories, all_questions, categories,  # noqa: F401
-                                                live_registration, questions, settings_for)
+                                                live_registration, questions, settings_for,
+                                                has_live_registration, has_live_registration_clause)
 from app.registration.services.transitions import (apply_details, AUDIT_FIELDS, clear_passport, DETAIL_FIELDS,
                                                    has_passport, invalidate_badge, notify_delegate, NULLABLE_FIELDS,
                                                    PASSPORT_FIELDS, REVIEW_FIELDS, transition,

@@ -48,6 +48,18 @@ def all_questions(event) -> list[Question]:
                                    .order_by(Question.position, Question.id)))
 
 
+def has_live_registration(user, event) -> bool:
+    """Whether `user` has a registration for `event` that is not cancelled (the menu's
+    "My registration" or "Register")."""
+    return db.session.scalar(select(has_live_registration_clause(user, event))) or False
+
+
+def has_live_registration_clause(user, event):
+    """`has_live_registration` as an SQL condition (read with the menu's other facts in one query)."""
+    return select(Registration.id).where(Registration.event_id == event.id, Registration.user_id == user.id,
+                                         Registration.state != RegistrationState.cancelled).exists()
+
+
 def live_registration(event, user) -> Registration | None:
     """The person's registration for `event` that is not cancelled, if any."""
     if user is None or not getattr(user, "is_authenticated", True):
