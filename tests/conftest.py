@@ -131,6 +131,9 @@ def _app_context(app):
         from app.agenda import services as agenda_services
 
         agenda_services.clear_read()
+        from app.agenda.listing import clear_written
+
+        clear_written()
         if app.config.get("RATELIMIT_ENABLED"):
             from app.extensions import limiter
 

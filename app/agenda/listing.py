@@ -9,7 +9,9 @@ every translated word: the labels come in from there, translated once per page.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 
 from markupsafe import Markup, escape
 
@@ -28,11 +30,30 @@ _ITEM = (
 )
 
 
+# Items already written, per publication, language and addresses (the `reuse` key): after a
+# change that keeps the publication (a speaker confirms), only the sessions whose speakers
+# changed are written again. Bounded: a few publications and languages per process.
+_WRITTEN: OrderedDict[Hashable, dict[int, tuple[tuple, Markup]]] = OrderedDict()
+_WRITTEN_MAX = 12
+_written_lock = threading.Lock()
+
+
+def clear_written() -> None:
+    """Forget the items written (tests start from an empty database)."""
+    with _written_lock:
+        _WRITTEN.clear()
+
+
 def session_items(*, page_lang: str, session_url_prefix: str, mark_prefix: str, type_labels: Mapping[str, str],
                   room_names: Mapping[int, Markup], track_names: Mapping[int, Markup],
                   sdg_badges: Mapping[int, str], by_invitation: str, signup_required: str,
-                  add_star: str) -> Callable[[PublicSession], Markup]:
-    """A function writing one session's list item, with what every item shares bound once."""
+                  add_star: str, reuse: Hashable | None = None) -> Callable[[PublicSession], Markup]:
+    """A function writing one session's list item, with what every item shares bound once.
+
+    `reuse`: a key naming everything an item shows but the session and its speakers (the
+    publication, whose snapshot never changes, and so its rooms' and tracks' names; the
+    page's language and so every label). Items written under the same key are reused while
+    the session's speakers are the same."""
     by_invitation_badge = f' <span class="badge text-bg-secondary">{escape(by_invitation)}</span>'
     signup_badge = f' <span class="badge text-bg-info">{escape(signup_required)}</span>'
     badges = {n: f'<span class="badge sdg-badge">{escape(text)}</span>' for n, text in sdg_badges.items()}
@@ -56,7 +77,7 @@ def session_items(*, page_lang: str, session_url_prefix: str, mark_prefix: str, 
             known = times[("hm", value)] = f"{value.hour:02d}:{value.minute:02d}"
         return known
 
-    def item(s: PublicSession) -> Markup:
+    def write(s: PublicSession) -> Markup:
         track_id = int(s.track["id"]) if s.track else ""
         room_id = int(s.room["id"])
         room_name = room_names[room_id] if room_id in room_names else shown_markup(s.room["name"], page_lang)
@@ -88,5 +109,26 @@ def session_items(*, page_lang: str, session_url_prefix: str, mark_prefix: str, 
             url=f"{url_prefix}{session_id}", title=shown_markup(s.title, page_lang),
             type_label=labels.get(s.type, session_type), room_name=room_name, details="".join(details),
             speakers=speakers, star=star))
+
+    if reuse is None:
+        return write
+    key = (reuse, page_lang, session_url_prefix, mark_prefix)
+    with _written_lock:
+        written = _WRITTEN.get(key)
+        if written is None:
+            written = _WRITTEN[key] = {}
+            while len(_WRITTEN) > _WRITTEN_MAX:
+                _WRITTEN.popitem(last=False)
+        else:
+            _WRITTEN.move_to_end(key)
+
+    def item(s: PublicSession) -> Markup:
+        speakers = tuple((p.name, p.organisation) for p in s.speakers)
+        known = written.get(s.id)
+        if known is not None and known[0] == speakers:
+            return known[1]
+        html = write(s)
+        written[s.id] = (speakers, html)
+        return html
 
     return item

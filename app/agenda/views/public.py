@@ -170,7 +170,7 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
         return render_template("agenda/public/_agenda_body.html", event=event, agenda=agenda, filters=filters,
                                shown=shown if shown is not None else agenda.sessions,
                                type_choices=_type_choices, sdg_choices=_sdg_choices, page_lang=page_lang,
-                               session_items=session_items,
+                               session_items=session_items, items_key=_items_key(agenda.publication),
                                **_shared_labels(agenda, page_lang)).encode()
 
     if filters.active:
@@ -182,6 +182,12 @@ def _render_agenda_page(state, filters, categories, locale, cache_body: bool = T
         body, _wrote = cache.cached_body(state, state.key("page", locale, _variant(categories)), render_body)
     return render_template("agenda/public/agenda.html", event=event, body=Markup(body.decode()),
                            announced=providers.announced_meetings(event), title=_("Agenda"), **context)
+
+
+def _items_key(publication) -> tuple:
+    """Names the publication whose session items may be reused (see `listing.session_items`):
+    its id, and when it was published (ids of a restored or emptied database come again)."""
+    return ("agenda", publication.id, publication.published_at)
 
 
 def _shared_labels(agenda, page_lang: str) -> dict:
