@@ -22,7 +22,7 @@ from app.utils.translated import shown_markup
 _ITEM = (
     '<li class="agenda-item track-{track_class}" id="s-{id}" data-track="{track}" data-type="{type}" '
     'data-sdgs=" {sdgs} " data-room="{room}">\n'
-    '<div class="agenda-time"><time datetime="{start}" class="local-time" title="{start}">{start_hm}</time>–'
+    '<div class="agenda-time"><time datetime="{start}" class="local-time" title="{start}">{start_hm}</time>&#8211;'
     '<time datetime="{end}" class="local-time" title="{end}">{end_hm}</time></div>\n'
     '<div class="agenda-body"><h3 class="h6 mb-1"><a href="{url}">{title}</a></h3>\n'
     '<div class="small"><span class="badge text-bg-light">{type_label}</span> {room_name}{details}</div>'
@@ -32,8 +32,9 @@ _ITEM = (
 
 # Items already written, per publication, language and addresses (the `reuse` key): after a
 # change that keeps the publication (a speaker confirms), only the sessions whose speakers
-# changed are written again. Bounded: a few publications and languages per process.
-_WRITTEN: OrderedDict[Hashable, dict[int, tuple[tuple, Markup]]] = OrderedDict()
+# changed are written again. Bounded: a few publications and languages per process. Items
+# are kept as UTF-8 (an item of mostly ASCII markup takes half the memory of the text).
+_WRITTEN: OrderedDict[Hashable, dict[int, tuple[tuple, bytes]]] = OrderedDict()
 _WRITTEN_MAX = 12
 _written_lock = threading.Lock()
 
@@ -99,7 +100,7 @@ def session_items(*, page_lang: str, session_url_prefix: str, mark_prefix: str, 
         if s.type != "break":
             star = (f'\n<form method="post" action="{mark_prefix}{s.id}/mark" class="star-form no-print" '
                     f'data-session="{s.id}"><button class="btn btn-link star-button" aria-label="{star_label}" '
-                    f'title="{star_label}">☆</button></form>')
+                    f'title="{star_label}">&#9734;</button></form>')
         session_type = str(escape(s.type))
         session_id = int(s.id)
         return Markup(_ITEM.format(
@@ -126,9 +127,9 @@ def session_items(*, page_lang: str, session_url_prefix: str, mark_prefix: str, 
         speakers = tuple((p.name, p.organisation) for p in s.speakers)
         known = written.get(s.id)
         if known is not None and known[0] == speakers:
-            return known[1]
+            return Markup(known[1].decode())
         html = write(s)
-        written[s.id] = (speakers, html)
+        written[s.id] = (speakers, html.encode())
         return html
 
     return item

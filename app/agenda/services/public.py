@@ -41,7 +41,7 @@ def public_speakers(sessions, event_id: int | None = None) -> dict[int, list[Pub
     return providers.confirmed_speakers(_session_ids(sessions), event_id=event_id)
 
 
-@dataclass
+@dataclass(slots=True)
 class PublicSession:
     id: int
     uid: str
