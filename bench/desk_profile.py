@@ -91,9 +91,8 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print cProfile's top N functions")
     parser.add_argument("--statements", action="store_true", help="print the statements of one scan")
     args = parser.parse_args()
-    database = os.environ.get("BENCH_DATABASE_URL", "")
-    if not database.startswith("postgresql"):
-        print("desk_profile: BENCH_DATABASE_URL is not a PostgreSQL database: skipped.")
+    database = seeding.postgres_database("desk_profile")
+    if database is None:
         return
     workdir = Path(tempfile.mkdtemp(prefix="kurultai-desk-"))
     seeding.production_env(database, workdir, RATELIMIT_ENABLED="0", RATELIMIT_SENSITIVE="100000 per minute")

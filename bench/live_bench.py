@@ -201,9 +201,8 @@ def main() -> None:
     parser.add_argument("--desks", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=20, help="of scanning (default 20)")
     args = parser.parse_args()
-    database = os.environ.get("BENCH_DATABASE_URL", "")
-    if not database.startswith("postgresql"):
-        print("live_bench: BENCH_DATABASE_URL is not a PostgreSQL database: skipped.")
+    database = seeding.postgres_database("live_bench")
+    if database is None:
         return
     workdir = Path(tempfile.mkdtemp(prefix="kurultai-bench-"))
     env = dict(os.environ, **seeding.production_env(database, workdir, RATELIMIT_SENSITIVE="100000 per minute",

@@ -206,10 +206,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="measure the summit an earlier run seeded (its letters and emails taken back first)")
     args = parser.parse_args()
-    database = os.environ.get("BENCH_DATABASE_URL", "")
-    if not database.startswith("postgresql"):
-        print("scale_bench: BENCH_DATABASE_URL is not a PostgreSQL database: skipped (it measures PostgreSQL's "
-              "indexes and plans).")
+    database = seeding.postgres_database("scale_bench", "it measures PostgreSQL's indexes and plans")
+    if database is None:
         return
     workdir = Path(tempfile.mkdtemp(prefix="kurultai-bench-"))
     seeding.production_env(database, workdir)

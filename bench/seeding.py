@@ -13,6 +13,16 @@ COUNTRIES = ["KZ", "UZ", "KG", "TJ", "TM", "MN", "PK", "IN", "CN", "RU", "TR", "
 LEAD = "secretariat@bench.example"
 
 
+def postgres_database(script: str, why: str = "") -> str | None:
+    """BENCH_DATABASE_URL when it names a PostgreSQL database; else None, after saying that
+    `script` is skipped (and `why`)."""
+    database = os.environ.get("BENCH_DATABASE_URL", "")
+    if database.startswith("postgresql"):
+        return database
+    print(f"{script}: BENCH_DATABASE_URL is not a PostgreSQL database: skipped{f' ({why})' if why else ''}.")
+    return None
+
+
 def production_env(database: str, workdir: Path, **extra: str) -> dict:
     """Environment variables for the app in production mode on `database`, in this process
     (`os.environ` is updated) and for servers it starts; returns the variables set."""
