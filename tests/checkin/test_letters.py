@@ -192,6 +192,8 @@ def test_accreditation_generates_downloads_and_revokes_from_the_page(client, sum
         assert f'href="/e/astana/manage/visa-letters/{letter.public_id}.pdf?lang={lang}"' in page
     assert f'action="/e/astana/manage/visa-letters/{letter.public_id}/revoke"' in page
     assert 'action="/e/astana/manage/visa-letters/issue"' in page
+    # On a phone the tables scroll sideways: each can be reached and scrolled from the keyboard.
+    assert 'tabindex="0" role="region" aria-label="Table of the letters"' in page
     pdf = client.get(f"/e/astana/manage/visa-letters/{letter.public_id}.pdf?lang=ru")
     assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
     assert client.post(f"/e/astana/manage/visa-letters/{letter.public_id}/revoke",
